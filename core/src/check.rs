@@ -1,0 +1,5 @@
+//! Checkers that watch a simulation and never steer it.
+
+pub mod safety;
+
+pub use safety::{Property, SafetyChecker, Violation};

@@ -1,0 +1,18 @@
+//! Raftlab's core: a sans-IO Raft implementation, a deterministic discrete-event
+//! simulator that drives a cluster of Raft nodes over a modelled network, the
+//! safety checkers that watch it, and the view model the web page draws.
+//!
+//! Nothing here reads a clock, touches the OS's randomness or knows about the
+//! browser: the same seed and the same timed inputs always replay the same run.
+
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod kv;
+pub mod raft;
+pub mod sim;
+pub mod view;
+
+pub use raft::{LogIndex, NodeId, Role, Term};
+pub use sim::{Command, Config, ConfigError, Simulation};
+pub use view::ClusterView;

@@ -1,0 +1,20 @@
+//! The Raft protocol and nothing else: no clock, no randomness, no I/O.
+//!
+//! A [`Node`] is a value. It is handed an input (a message, a timer firing, a
+//! client proposal) together with the current virtual instant and a fresh
+//! election-timeout draw, and returns a [`Ready`]: the messages to send, the
+//! changes to persist, the entries that are now committed and may be applied,
+//! the role transitions it made, and the next instant it wants to be woken.
+
+mod log;
+mod message;
+mod node;
+mod types;
+
+pub use log::{Entry, Log};
+pub use message::{Message, MessageKind};
+pub use node::{
+    Input, Node, NodeConfig, PeerProgress, PersistChange, PersistentState, ProposalOutcome, Ready,
+    StepContext, Transition, TransitionCause,
+};
+pub use types::{LogIndex, Micros, NodeId, Role, Term};

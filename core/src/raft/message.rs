@@ -1,0 +1,113 @@
+//! The two RPCs of the Raft paper's Figure 2 and their replies.
+
+use super::log::Entry;
+use super::types::{LogIndex, NodeId, Term};
+use serde::{Deserialize, Serialize};
+
+/// A message between two Raft servers. Every message carries its sender's term (§5.1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Message {
+    /// A candidate asks for a vote (§5.2).
+    RequestVote {
+        /// The candidate's term.
+        term: Term,
+        /// The candidate asking.
+        candidate: NodeId,
+        /// Index of the candidate's last log entry (§5.4.1).
+        last_log_index: LogIndex,
+        /// Term of the candidate's last log entry (§5.4.1).
+        last_log_term: Term,
+    },
+    /// The answer to a RequestVote.
+    RequestVoteReply {
+        /// The voter's current term, for the candidate to update itself.
+        term: Term,
+        /// True means the candidate received this vote.
+        vote_granted: bool,
+    },
+    /// The leader replicates entries, or sends none as a heartbeat (§5.3).
+    AppendEntries {
+        /// The leader's term.
+        term: Term,
+        /// So followers can redirect clients.
+        leader: NodeId,
+        /// Index of the entry immediately preceding the new ones.
+        prev_log_index: LogIndex,
+        /// Term of the entry at `prev_log_index`.
+        prev_log_term: Term,
+        /// Entries to store; empty for a heartbeat.
+        entries: Vec<Entry>,
+        /// The leader's commitIndex.
+        leader_commit: LogIndex,
+    },
+    /// The answer to an AppendEntries.
+    AppendEntriesReply {
+        /// The follower's current term, for the leader to update itself.
+        term: Term,
+        /// True if the follower held an entry matching `prev_log_index` and `prev_log_term`.
+        success: bool,
+        /// On success, the last index the follower now shares with the leader
+        /// (`prev_log_index` + number of entries); on rejection, the
+        /// `prev_log_index` that did not match. Replies may arrive late or
+        /// twice, so the leader reasons from this rather than from what it sent last.
+        index: LogIndex,
+    },
+}
+
+/// What kind of message this is, with heartbeats told apart from AppendEntries
+/// that carry entries. Used by the view and the page's `data-msg-kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageKind {
+    /// [`Message::RequestVote`].
+    RequestVote,
+    /// [`Message::RequestVoteReply`].
+    RequestVoteReply,
+    /// [`Message::AppendEntries`] carrying at least one entry.
+    AppendEntries,
+    /// [`Message::AppendEntries`] carrying no entries.
+    Heartbeat,
+    /// [`Message::AppendEntriesReply`].
+    AppendEntriesReply,
+    /// A client's request to a server (not a Raft message; see the simulator).
+    ClientRequest,
+    /// A server's reply to a client (not a Raft message; see the simulator).
+    ClientReply,
+}
+
+impl MessageKind {
+    /// The kebab-case name used in the page's `data-msg-kind` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::RequestVote => "request-vote",
+            MessageKind::RequestVoteReply => "request-vote-reply",
+            MessageKind::AppendEntries => "append-entries",
+            MessageKind::Heartbeat => "heartbeat",
+            MessageKind::AppendEntriesReply => "append-entries-reply",
+            MessageKind::ClientRequest => "client-request",
+            MessageKind::ClientReply => "client-reply",
+        }
+    }
+}
+
+impl Message {
+    /// The sender's term.
+    pub fn term(&self) -> Term {
+        match self {
+            Message::RequestVote { term, .. }
+            | Message::RequestVoteReply { term, .. }
+            | Message::AppendEntries { term, .. }
+            | Message::AppendEntriesReply { term, .. } => *term,
+        }
+    }
+
+    /// The message's kind.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::RequestVote { .. } => MessageKind::RequestVote,
+            Message::RequestVoteReply { .. } => MessageKind::RequestVoteReply,
+            Message::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
+            Message::AppendEntries { .. } => MessageKind::AppendEntries,
+            Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
+        }
+    }
+}

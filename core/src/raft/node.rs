@@ -1,0 +1,808 @@
+//! One Raft server as a value: state in, [`Ready`] out (the Raft paper's Figure 2).
+
+use super::log::{Entry, Log};
+use super::message::Message;
+use super::types::{LogIndex, Micros, NodeId, Role, Term};
+use crate::kv::ClientRequest;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The fixed parameters of one server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeConfig {
+    /// This server.
+    pub id: NodeId,
+    /// Every voting member of the cluster, this server included.
+    pub members: Vec<NodeId>,
+    /// How long a leader waits between AppendEntries rounds when idle.
+    pub heartbeat_interval_us: Micros,
+    /// The most entries one AppendEntries carries.
+    pub max_entries_per_append: usize,
+}
+
+/// What a server is handed with every input: the current virtual instant and a
+/// fresh draw from the randomized election-timeout range, which it uses only if
+/// it resets its election timer. The server owns no clock and no randomness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepContext {
+    /// The virtual instant of this input.
+    pub now: Micros,
+    /// A random election timeout the driver drew for this step (§5.2).
+    pub election_timeout_us: Micros,
+}
+
+/// An input to a server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A message from another server.
+    Message {
+        /// The sender.
+        from: NodeId,
+        /// The message.
+        message: Message,
+    },
+    /// The instant the server asked to be woken at has come.
+    Tick,
+    /// Start an election now, whatever the timer says (a user's "Timeout").
+    ForceTimeout,
+    /// A client asks the server to run a request.
+    Propose(ClientRequest),
+}
+
+/// Why a server changed role: the labels of the arrows in the Raft paper's Figure 4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TransitionCause {
+    /// Its election timer ran out (or a user forced it): it starts an election.
+    TimesOut,
+    /// It received votes from a majority of servers.
+    ReceivesMajority,
+    /// It heard from the leader of its own term.
+    DiscoversCurrentLeader,
+    /// It saw a message with a higher term.
+    DiscoversHigherTerm,
+    /// It (re)started and begins as a follower.
+    StartsUp,
+}
+
+impl TransitionCause {
+    /// The words of the Figure 4 arrow.
+    pub fn label(self) -> &'static str {
+        match self {
+            TransitionCause::TimesOut => "times out, starts election",
+            TransitionCause::ReceivesMajority => "receives votes from majority of servers",
+            TransitionCause::DiscoversCurrentLeader => "discovers current leader",
+            TransitionCause::DiscoversHigherTerm => "discovers server with higher term",
+            TransitionCause::StartsUp => "starts up",
+        }
+    }
+}
+
+/// One role change (candidate → candidate counts: a new election).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Transition {
+    /// The role before.
+    pub from: Role,
+    /// The role after.
+    pub to: Role,
+    /// The server's term after the change.
+    pub term: Term,
+    /// Why it happened.
+    pub cause: TransitionCause,
+}
+
+/// A leader's view of one follower's log (Figure 2, "volatile state on leaders").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerProgress {
+    /// The next log index to send to that follower.
+    pub next_index: LogIndex,
+    /// The highest index known to be replicated on that follower.
+    pub match_index: LogIndex,
+}
+
+/// What happened to a client proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProposalOutcome {
+    /// The leader appended it at `index` in `term`; it is not yet committed.
+    Accepted {
+        /// Where it sits in the log.
+        index: LogIndex,
+        /// The leader's term.
+        term: Term,
+    },
+    /// This server is not the leader; the client should try `leader_hint`.
+    NotLeader {
+        /// The leader this server last heard from in its current term, if any.
+        leader_hint: Option<NodeId>,
+    },
+}
+
+/// The state that must survive a crash (Figure 2, "persistent state on all servers").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersistentState {
+    /// Latest term the server has seen.
+    pub current_term: Term,
+    /// The candidate that received this server's vote in `current_term`.
+    pub voted_for: Option<NodeId>,
+    /// The log.
+    pub log: Log,
+}
+
+/// A change to the persistent state, written to stable storage before any
+/// message of the same step is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersistChange {
+    /// The new current term.
+    pub current_term: Term,
+    /// The new vote.
+    pub voted_for: Option<NodeId>,
+    /// Discard stored entries from this index on, then store `entries`.
+    pub entries_from: LogIndex,
+    /// Entries to store from `entries_from` on.
+    pub entries: Vec<Entry>,
+}
+
+impl PersistentState {
+    /// Writes a change to this storage.
+    pub fn apply(&mut self, change: &PersistChange) {
+        self.current_term = change.current_term;
+        self.voted_for = change.voted_for;
+        self.log.truncate_from(change.entries_from);
+        for entry in &change.entries {
+            self.log.append(entry.clone());
+        }
+    }
+}
+
+/// What a server wants done after one input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ready {
+    /// Changes to write to stable storage first.
+    pub persist: Option<PersistChange>,
+    /// Messages to send, with their destinations.
+    pub messages: Vec<(NodeId, Message)>,
+    /// Entries newly known to be committed, in order, for the state machine.
+    pub committed: Vec<Entry>,
+    /// Role changes made during this step, in order.
+    pub transitions: Vec<Transition>,
+    /// The answer to an [`Input::Propose`].
+    pub proposal: Option<ProposalOutcome>,
+    /// The instant the server next wants an [`Input::Tick`].
+    pub next_deadline: Micros,
+}
+
+/// Role-specific volatile state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RoleState {
+    Follower,
+    Candidate {
+        votes_granted: BTreeSet<NodeId>,
+    },
+    Leader {
+        progress: BTreeMap<NodeId, PeerProgress>,
+        heartbeat_deadline: Micros,
+    },
+}
+
+/// One Raft server.
+#[derive(Clone, Debug)]
+pub struct Node {
+    config: NodeConfig,
+    // Persistent state (mirrored to storage through `Ready::persist`).
+    current_term: Term,
+    voted_for: Option<NodeId>,
+    log: Log,
+    // Volatile state. Invariant: last_applied <= commit_index <= log.last_index().
+    commit_index: LogIndex,
+    last_applied: LogIndex,
+    role: RoleState,
+    leader_id: Option<NodeId>,
+    election_deadline: Micros,
+    election_timeout_us: Micros,
+    // Bookkeeping for the Ready being built.
+    ready: Ready,
+    hard_state_dirty: bool,
+    unstable_from: Option<LogIndex>,
+}
+
+impl Node {
+    /// A server starting for the first time, with empty storage.
+    pub fn new(config: NodeConfig, ctx: StepContext) -> Node {
+        Node::restart(config, &PersistentState::default(), ctx)
+    }
+
+    /// A server starting from what it persisted before a crash (or from a
+    /// prepared state in a scenario). Volatile state starts afresh (Figure 2).
+    pub fn restart(config: NodeConfig, stored: &PersistentState, ctx: StepContext) -> Node {
+        assert!(
+            config.members.contains(&config.id),
+            "a server is a member of its cluster"
+        );
+        assert!(config.heartbeat_interval_us > 0 && config.max_entries_per_append > 0);
+        Node {
+            config,
+            current_term: stored.current_term,
+            voted_for: stored.voted_for,
+            log: stored.log.clone(),
+            commit_index: LogIndex(0),
+            last_applied: LogIndex(0),
+            role: RoleState::Follower,
+            leader_id: None,
+            election_deadline: ctx.now + ctx.election_timeout_us,
+            election_timeout_us: ctx.election_timeout_us,
+            ready: Ready::default(),
+            hard_state_dirty: false,
+            unstable_from: None,
+        }
+    }
+
+    /// Processes one input and returns what the server wants done.
+    pub fn step(&mut self, ctx: StepContext, input: Input) -> Ready {
+        match input {
+            Input::Message { from, message } => self.step_message(ctx, from, message),
+            Input::Tick => self.tick(ctx),
+            Input::ForceTimeout => self.campaign(ctx),
+            Input::Propose(request) => self.propose(ctx, request),
+        }
+        self.take_ready()
+    }
+
+    // ---- Accessors (read by the simulator's view model and the checkers) ----
+
+    /// This server's id.
+    pub fn id(&self) -> NodeId {
+        self.config.id
+    }
+
+    /// The current role.
+    pub fn role(&self) -> Role {
+        match self.role {
+            RoleState::Follower => Role::Follower,
+            RoleState::Candidate { .. } => Role::Candidate,
+            RoleState::Leader { .. } => Role::Leader,
+        }
+    }
+
+    /// The current term.
+    pub fn current_term(&self) -> Term {
+        self.current_term
+    }
+
+    /// Whom this server voted for in the current term.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.voted_for
+    }
+
+    /// The log.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The highest index known to be committed.
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit_index
+    }
+
+    /// The highest index handed to the state machine.
+    pub fn last_applied(&self) -> LogIndex {
+        self.last_applied
+    }
+
+    /// The leader this server knows of in its current term.
+    pub fn leader_id(&self) -> Option<NodeId> {
+        self.leader_id
+    }
+
+    /// When the election timer fires, for followers and candidates.
+    pub fn election_deadline(&self) -> Option<Micros> {
+        match self.role {
+            RoleState::Leader { .. } => None,
+            _ => Some(self.election_deadline),
+        }
+    }
+
+    /// The length of the election timeout drawn when the timer was last reset.
+    pub fn election_timeout_us(&self) -> Micros {
+        self.election_timeout_us
+    }
+
+    /// Votes a candidate has received in its current election, itself included.
+    pub fn votes_granted(&self) -> Vec<NodeId> {
+        match &self.role {
+            RoleState::Candidate { votes_granted } => votes_granted.iter().copied().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A leader's progress per follower, in id order.
+    pub fn progress(&self) -> Vec<(NodeId, PeerProgress)> {
+        match &self.role {
+            RoleState::Leader { progress, .. } => {
+                progress.iter().map(|(id, p)| (*id, *p)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The instant this server next wants to be woken.
+    pub fn next_deadline(&self) -> Micros {
+        match self.role {
+            RoleState::Leader {
+                heartbeat_deadline, ..
+            } => heartbeat_deadline,
+            _ => self.election_deadline,
+        }
+    }
+
+    /// The members of the cluster, this server included.
+    pub fn members(&self) -> &[NodeId] {
+        &self.config.members
+    }
+
+    // ---- Step by input ----
+
+    fn step_message(&mut self, ctx: StepContext, from: NodeId, message: Message) {
+        // §5.1: any higher term seen makes this server a follower in that term.
+        if message.term() > self.current_term {
+            let leader = match message {
+                Message::AppendEntries { leader, .. } => Some(leader),
+                _ => None,
+            };
+            self.become_follower(message.term(), leader, TransitionCause::DiscoversHigherTerm);
+        }
+        match message {
+            Message::RequestVote {
+                term,
+                candidate,
+                last_log_index,
+                last_log_term,
+            } => self.handle_request_vote(ctx, term, candidate, last_log_index, last_log_term),
+            Message::RequestVoteReply { term, vote_granted } => {
+                self.handle_request_vote_reply(ctx, from, term, vote_granted)
+            }
+            Message::AppendEntries {
+                term,
+                leader,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => self.handle_append_entries(
+                ctx,
+                term,
+                leader,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            ),
+            Message::AppendEntriesReply {
+                term,
+                success,
+                index,
+            } => self.handle_append_entries_reply(from, term, success, index),
+        }
+    }
+
+    fn tick(&mut self, ctx: StepContext) {
+        match self.role {
+            RoleState::Leader {
+                heartbeat_deadline, ..
+            } => {
+                if ctx.now >= heartbeat_deadline {
+                    self.broadcast_append_entries(ctx);
+                }
+            }
+            RoleState::Follower | RoleState::Candidate { .. } => {
+                if ctx.now >= self.election_deadline {
+                    self.campaign(ctx);
+                }
+            }
+        }
+    }
+
+    fn propose(&mut self, ctx: StepContext, request: ClientRequest) {
+        if !matches!(self.role, RoleState::Leader { .. }) {
+            self.ready.proposal = Some(ProposalOutcome::NotLeader {
+                leader_hint: self.leader_id,
+            });
+            return;
+        }
+        let index = self.log.last_index().next();
+        self.append_to_own_log(Entry {
+            index,
+            term: self.current_term,
+            request,
+        });
+        self.ready.proposal = Some(ProposalOutcome::Accepted {
+            index,
+            term: self.current_term,
+        });
+        // A cluster of one commits at once; otherwise replicate without waiting
+        // for the next heartbeat.
+        self.maybe_advance_commit();
+        self.broadcast_append_entries(ctx);
+    }
+
+    // ---- Elections (§5.2) ----
+
+    /// Starts an election: new term, vote for self, ask everyone else.
+    fn campaign(&mut self, ctx: StepContext) {
+        let from = self.role();
+        self.current_term = Term(self.current_term.0 + 1);
+        self.voted_for = Some(self.config.id);
+        self.hard_state_dirty = true;
+        self.leader_id = None;
+        self.role = RoleState::Candidate {
+            votes_granted: BTreeSet::from([self.config.id]),
+        };
+        self.record_transition(from, TransitionCause::TimesOut);
+        self.reset_election_timer(ctx);
+        if self.has_majority_of_votes() {
+            self.become_leader(ctx);
+            return;
+        }
+        let request = Message::RequestVote {
+            term: self.current_term,
+            candidate: self.config.id,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        };
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send(peer, request.clone());
+        }
+    }
+
+    fn handle_request_vote(
+        &mut self,
+        ctx: StepContext,
+        term: Term,
+        candidate: NodeId,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    ) {
+        // Stale candidates are told the current term and refused.
+        let vote_granted = term == self.current_term
+            && self.voted_for.is_none_or(|voted| voted == candidate)
+            && self.log.is_up_to_date(last_log_term, last_log_index);
+        if vote_granted {
+            debug_assert!(!matches!(self.role, RoleState::Leader { .. }));
+            self.voted_for = Some(candidate);
+            self.hard_state_dirty = true;
+            self.reset_election_timer(ctx);
+        }
+        self.send(
+            candidate,
+            Message::RequestVoteReply {
+                term: self.current_term,
+                vote_granted,
+            },
+        );
+    }
+
+    fn handle_request_vote_reply(
+        &mut self,
+        ctx: StepContext,
+        from: NodeId,
+        term: Term,
+        vote_granted: bool,
+    ) {
+        if term < self.current_term || !vote_granted {
+            return;
+        }
+        let RoleState::Candidate { votes_granted } = &mut self.role else {
+            return;
+        };
+        votes_granted.insert(from);
+        if self.has_majority_of_votes() {
+            self.become_leader(ctx);
+        }
+    }
+
+    fn has_majority_of_votes(&self) -> bool {
+        match &self.role {
+            RoleState::Candidate { votes_granted } => {
+                let members = &self.config.members;
+                votes_granted
+                    .iter()
+                    .filter(|id| members.contains(id))
+                    .count()
+                    >= self.quorum()
+            }
+            _ => false,
+        }
+    }
+
+    fn become_leader(&mut self, ctx: StepContext) {
+        let next_index = self.log.last_index().next();
+        let progress = self
+            .peers()
+            .map(|peer| {
+                (
+                    peer,
+                    PeerProgress {
+                        next_index,
+                        match_index: LogIndex(0),
+                    },
+                )
+            })
+            .collect();
+        self.role = RoleState::Leader {
+            progress,
+            heartbeat_deadline: ctx.now,
+        };
+        self.leader_id = Some(self.config.id);
+        self.record_transition(Role::Candidate, TransitionCause::ReceivesMajority);
+        // Assert leadership at once (§5.2: "sends heartbeat messages to all of the other servers").
+        self.broadcast_append_entries(ctx);
+        self.maybe_advance_commit();
+    }
+
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>, cause: TransitionCause) {
+        debug_assert!(term >= self.current_term);
+        if term > self.current_term {
+            self.current_term = term;
+            self.voted_for = None;
+            self.hard_state_dirty = true;
+        }
+        self.leader_id = leader;
+        let from = self.role();
+        if from != Role::Follower {
+            self.role = RoleState::Follower;
+            self.record_transition(from, cause);
+        }
+    }
+
+    fn reset_election_timer(&mut self, ctx: StepContext) {
+        self.election_timeout_us = ctx.election_timeout_us;
+        self.election_deadline = ctx.now + ctx.election_timeout_us;
+    }
+
+    // ---- Log replication (§5.3) ----
+
+    fn broadcast_append_entries(&mut self, ctx: StepContext) {
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send_append_entries(peer);
+        }
+        if let RoleState::Leader {
+            heartbeat_deadline, ..
+        } = &mut self.role
+        {
+            *heartbeat_deadline = ctx.now + self.config.heartbeat_interval_us;
+        }
+    }
+
+    /// Sends `peer` the entries from its nextIndex on (none if it is up to date).
+    fn send_append_entries(&mut self, peer: NodeId) {
+        let RoleState::Leader { progress, .. } = &self.role else {
+            return;
+        };
+        let Some(peer_progress) = progress.get(&peer) else {
+            return;
+        };
+        let prev_log_index = peer_progress.next_index.prev();
+        let prev_log_term = self
+            .log
+            .term_at(prev_log_index)
+            .expect("a leader's nextIndex never passes its log's end + 1");
+        let entries = self
+            .log
+            .slice_from(peer_progress.next_index, self.config.max_entries_per_append)
+            .to_vec();
+        let message = Message::AppendEntries {
+            term: self.current_term,
+            leader: self.config.id,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit: self.commit_index,
+        };
+        self.send(peer, message);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn handle_append_entries(
+        &mut self,
+        ctx: StepContext,
+        term: Term,
+        leader: NodeId,
+        prev_log_index: LogIndex,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        leader_commit: LogIndex,
+    ) {
+        if term < self.current_term {
+            // A stale leader: refuse, and our term will make it step down.
+            self.send(
+                leader,
+                Message::AppendEntriesReply {
+                    term: self.current_term,
+                    success: false,
+                    index: prev_log_index,
+                },
+            );
+            return;
+        }
+        debug_assert_eq!(term, self.current_term);
+        if !matches!(self.role, RoleState::Follower) {
+            self.become_follower(term, Some(leader), TransitionCause::DiscoversCurrentLeader);
+        }
+        self.leader_id = Some(leader);
+        self.reset_election_timer(ctx);
+
+        if self.log.term_at(prev_log_index) != Some(prev_log_term) {
+            self.send(
+                leader,
+                Message::AppendEntriesReply {
+                    term: self.current_term,
+                    success: false,
+                    index: prev_log_index,
+                },
+            );
+            return;
+        }
+        let last_new_index = LogIndex(prev_log_index.0 + entries.len() as u64);
+        for entry in entries {
+            match self.log.term_at(entry.index) {
+                Some(existing) if existing == entry.term => {}
+                Some(_) => {
+                    // §5.3: a conflicting entry and all that follow it go.
+                    assert!(
+                        entry.index > self.commit_index,
+                        "a committed entry is never overwritten"
+                    );
+                    self.log.truncate_from(entry.index);
+                    self.mark_unstable(entry.index);
+                    self.log.append(entry);
+                }
+                None => {
+                    self.mark_unstable(entry.index);
+                    self.log.append(entry);
+                }
+            }
+        }
+        if leader_commit > self.commit_index {
+            self.commit_index = leader_commit.min(last_new_index).max(self.commit_index);
+        }
+        self.send(
+            leader,
+            Message::AppendEntriesReply {
+                term: self.current_term,
+                success: true,
+                index: last_new_index,
+            },
+        );
+    }
+
+    fn handle_append_entries_reply(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        success: bool,
+        index: LogIndex,
+    ) {
+        if term < self.current_term {
+            return;
+        }
+        let last_index = self.log.last_index();
+        let RoleState::Leader { progress, .. } = &mut self.role else {
+            return;
+        };
+        let Some(peer) = progress.get_mut(&from) else {
+            return;
+        };
+        let send_more = if success {
+            peer.match_index = peer.match_index.max(index);
+            peer.next_index = peer.next_index.max(index.next());
+            peer.next_index <= last_index
+        } else if index.next() == peer.next_index && peer.next_index > peer.match_index.next() {
+            // The follower's log does not hold our entry at nextIndex - 1:
+            // back off one entry and try again (§5.3). Late or duplicate
+            // rejections, for an index we already moved past, change nothing.
+            peer.next_index = peer.next_index.prev().max(LogIndex(1));
+            true
+        } else {
+            false
+        };
+        if success {
+            self.maybe_advance_commit();
+        }
+        if send_more {
+            self.send_append_entries(from);
+        }
+    }
+
+    /// §5.3, §5.4.2: commit the highest index of the current term stored on a majority.
+    fn maybe_advance_commit(&mut self) {
+        let RoleState::Leader { progress, .. } = &self.role else {
+            return;
+        };
+        let quorum = self.quorum();
+        let own_last = self.log.last_index();
+        let mut candidate = own_last;
+        while candidate > self.commit_index {
+            if self.log.term_at(candidate) != Some(self.current_term) {
+                // Entries of earlier terms are never committed by counting replicas.
+                break;
+            }
+            let replicas = 1 + progress
+                .values()
+                .filter(|p| p.match_index >= candidate)
+                .count();
+            if replicas >= quorum {
+                self.commit_index = candidate;
+                return;
+            }
+            candidate = candidate.prev();
+        }
+    }
+
+    fn append_to_own_log(&mut self, entry: Entry) {
+        self.mark_unstable(entry.index);
+        self.log.append(entry);
+    }
+
+    // ---- Helpers ----
+
+    fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let id = self.config.id;
+        self.config
+            .members
+            .iter()
+            .copied()
+            .filter(move |m| *m != id)
+    }
+
+    fn quorum(&self) -> usize {
+        self.config.members.len() / 2 + 1
+    }
+
+    fn send(&mut self, to: NodeId, message: Message) {
+        self.ready.messages.push((to, message));
+    }
+
+    fn mark_unstable(&mut self, index: LogIndex) {
+        self.unstable_from = Some(self.unstable_from.map_or(index, |i| i.min(index)));
+    }
+
+    fn record_transition(&mut self, from: Role, cause: TransitionCause) {
+        self.ready.transitions.push(Transition {
+            from,
+            to: self.role(),
+            term: self.current_term,
+            cause,
+        });
+    }
+
+    fn take_ready(&mut self) -> Ready {
+        if self.hard_state_dirty || self.unstable_from.is_some() {
+            let entries_from = self
+                .unstable_from
+                .unwrap_or_else(|| self.log.last_index().next());
+            self.ready.persist = Some(PersistChange {
+                current_term: self.current_term,
+                voted_for: self.voted_for,
+                entries_from,
+                entries: self.log.slice_from(entries_from, usize::MAX).to_vec(),
+            });
+        }
+        if self.commit_index > self.last_applied {
+            self.ready.committed = self
+                .log
+                .slice_from(self.last_applied.next(), usize::MAX)
+                .iter()
+                .take_while(|e| e.index <= self.commit_index)
+                .cloned()
+                .collect();
+            self.last_applied = self.commit_index;
+        }
+        debug_assert!(self.last_applied <= self.commit_index);
+        debug_assert!(self.commit_index <= self.log.last_index());
+        self.hard_state_dirty = false;
+        self.unstable_from = None;
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.next_deadline = self.next_deadline();
+        ready
+    }
+}

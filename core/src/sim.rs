@@ -1,0 +1,685 @@
+//! The deterministic discrete-event simulator: virtual time, the event queue,
+//! the network, crashes and clients. It drives real [`Node`]s and records
+//! every user action as a [`TimedCommand`], so a seed plus its input log
+//! replays a run bit for bit.
+
+mod client;
+mod config;
+mod input;
+mod network;
+mod rng;
+
+pub use client::{CompletedOp, Outstanding};
+pub use config::{Config, ConfigError, NODE_COUNT_MAX};
+pub use input::{Command, CommandError, TimedCommand};
+pub use network::{ClientResult, Endpoint, Packet, Payload};
+
+use crate::kv::{ClientId, KvStore};
+use crate::raft::{
+    Entry, Input, Micros, Node, NodeConfig, NodeId, PersistentState, ProposalOutcome, Ready, Role,
+    StepContext, Transition, TransitionCause,
+};
+use client::{Client, ClientAction, ClientTiming};
+use network::Network;
+use rng::Stream;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::hash::{Hash, Hasher};
+
+/// The client that the page's "Request" button and node menus speak for.
+pub const UI_CLIENT: ClientId = ClientId(1);
+
+/// How many role transitions per server the simulator remembers for the view.
+const TRANSITIONS_KEPT: usize = 64;
+
+/// The stream tag for election-timeout draws (see [`Stream::new`]).
+const TIMEOUT_STREAM: u64 = 1;
+
+/// A role change with the instant it happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimedTransition {
+    /// When.
+    pub at: Micros,
+    /// What.
+    pub transition: Transition,
+}
+
+/// What one step of the simulation did.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A packet reached a running destination.
+    Delivered(Packet),
+    /// A packet reached a crashed server and was lost.
+    Lost(Packet),
+    /// A server's timer fired.
+    NodeTimer(NodeId),
+    /// A client's wait for an answer ran out.
+    ClientTimer(ClientId),
+    /// A user or scenario command.
+    Input(Command),
+}
+
+/// The record of one step, for traces, checkers and the event log.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StepRecord {
+    /// The virtual instant.
+    pub at: Micros,
+    /// What happened.
+    pub event: EventKind,
+    /// Role changes it caused.
+    pub transitions: Vec<(NodeId, Transition)>,
+    /// Entries servers applied to their state machines, in order.
+    pub applied: Vec<(NodeId, Entry)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    Deliver(u64),
+    WakeNode(NodeId),
+    WakeClient { client: ClientId, attempt: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Scheduled {
+    at: Micros,
+    seq: u64,
+    event: Event,
+}
+
+/// A simulated machine: a Raft node when running, its disk, its state machine.
+#[derive(Clone, Debug)]
+struct Server {
+    id: NodeId,
+    /// `None` while crashed.
+    node: Option<Node>,
+    /// Survives crashes.
+    storage: PersistentState,
+    /// Rebuilt from the log after a restart.
+    kv: KvStore,
+    /// The instant of the one wake-up that counts; older queued ones are stale.
+    wake_at: Option<Micros>,
+    timeouts: Stream,
+    transitions: VecDeque<TimedTransition>,
+}
+
+/// A whole simulated cluster.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    seed: u64,
+    config: Config,
+    now: Micros,
+    events_processed: u64,
+    next_seq: u64,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    servers: Vec<Server>,
+    network: Network,
+    clients: Vec<Client>,
+    inputs: Vec<TimedCommand>,
+    trace_hash: u64,
+}
+
+impl Simulation {
+    /// A fresh cluster at instant 0: every server a follower in term 0 with an
+    /// empty log and a randomized election timer.
+    pub fn new(seed: u64, config: Config) -> Result<Simulation, ConfigError> {
+        config.validate()?;
+        let members: Vec<NodeId> = (1..=config.node_count as u32).map(NodeId).collect();
+        let mut sim = Simulation {
+            seed,
+            network: Network::new(seed, config.latency_us_min, config.latency_us_max),
+            now: 0,
+            events_processed: 0,
+            next_seq: 0,
+            queue: BinaryHeap::new(),
+            servers: Vec::new(),
+            clients: vec![Client::new(UI_CLIENT)],
+            inputs: Vec::new(),
+            trace_hash: FNV_OFFSET,
+            config,
+        };
+        for &id in &members {
+            let mut server = Server {
+                id,
+                node: None,
+                storage: PersistentState::default(),
+                kv: KvStore::default(),
+                wake_at: None,
+                timeouts: Stream::new(seed, TIMEOUT_STREAM, u64::from(id.0), 0),
+                transitions: VecDeque::new(),
+            };
+            let ctx = sim.context_for(&mut server);
+            let node = Node::new(sim.node_config(id), ctx);
+            server.node = Some(node);
+            sim.servers.push(server);
+            sim.schedule_wake(id);
+        }
+        Ok(sim)
+    }
+
+    /// Rebuilds a run from its seed, configuration and input log, up to the last input.
+    pub fn replay(
+        seed: u64,
+        config: Config,
+        inputs: &[TimedCommand],
+    ) -> Result<Simulation, ReplayError> {
+        let mut sim = Simulation::new(seed, config).map_err(ReplayError::Config)?;
+        for input in inputs {
+            while sim.events_processed < input.after_event {
+                let unreachable = CommandError::Unreachable {
+                    at: input.at,
+                    after_event: input.after_event,
+                };
+                match sim.peek_time() {
+                    Some(t) if t <= input.at => {
+                        sim.step();
+                    }
+                    _ => return Err(ReplayError::Command(unreachable)),
+                }
+            }
+            if input.at < sim.now || sim.events_processed != input.after_event {
+                return Err(ReplayError::Command(CommandError::Unreachable {
+                    at: input.at,
+                    after_event: input.after_event,
+                }));
+            }
+            sim.now = input.at;
+            sim.apply(input.command.clone())
+                .map_err(ReplayError::Command)?;
+        }
+        Ok(sim)
+    }
+
+    // ---- Driving time ----
+
+    /// Processes exactly one event (skipping superseded timers) and returns its
+    /// record, or `None` when nothing is scheduled.
+    pub fn step(&mut self) -> Option<StepRecord> {
+        while let Some(Reverse(next)) = self.queue.pop() {
+            debug_assert!(next.at >= self.now, "time never goes backwards");
+            if let Some(record) = self.process(next) {
+                self.events_processed += 1;
+                self.fold_into_trace(&record);
+                return Some(record);
+            }
+        }
+        None
+    }
+
+    /// Processes every event up to and including instant `t`, then sets the
+    /// clock to `t` (never backwards). Returns the records in order.
+    pub fn advance_to(&mut self, t: Micros) -> Vec<StepRecord> {
+        let mut records = Vec::new();
+        while self.peek_time().is_some_and(|at| at <= t) {
+            if let Some(record) = self.step() {
+                records.push(record);
+            }
+        }
+        self.now = self.now.max(t);
+        records
+    }
+
+    /// The instant of the next queued event, if any (it may turn out superseded).
+    pub fn peek_time(&self) -> Option<Micros> {
+        self.queue.peek().map(|Reverse(s)| s.at)
+    }
+
+    // ---- User commands ----
+
+    /// Carries out a user command now and records it in the input log.
+    pub fn apply(&mut self, command: Command) -> Result<StepRecord, CommandError> {
+        let mut record = StepRecord {
+            at: self.now,
+            event: EventKind::Input(command.clone()),
+            transitions: Vec::new(),
+            applied: Vec::new(),
+        };
+        match &command {
+            Command::Crash { node } => {
+                let server = self.server_mut(*node)?;
+                if server.node.take().is_none() {
+                    return Err(CommandError::AlreadyCrashed(*node));
+                }
+                server.kv = KvStore::default();
+                server.wake_at = None;
+            }
+            Command::Restart { node } => {
+                let id = *node;
+                if self.server_mut(id)?.node.is_some() {
+                    return Err(CommandError::NotCrashed(id));
+                }
+                let config = self.node_config(id);
+                let index = self.index_of(id);
+                let mut server = self.servers[index].clone();
+                let ctx = self.context_for(&mut server);
+                server.node = Some(Node::restart(config, &server.storage, ctx));
+                let starts_up = Transition {
+                    from: Role::Follower,
+                    to: Role::Follower,
+                    term: server.storage.current_term,
+                    cause: TransitionCause::StartsUp,
+                };
+                self.servers[index] = server;
+                self.remember_transitions(id, &[starts_up], &mut record);
+                self.schedule_wake(id);
+            }
+            Command::Timeout { node } => {
+                if self.server_mut(*node)?.node.is_none() {
+                    return Err(CommandError::Crashed(*node));
+                }
+                self.step_node(*node, Input::ForceTimeout, &mut record);
+            }
+            Command::ClientRequest { target, op } => {
+                if let Some(target) = target {
+                    self.server_mut(*target)?;
+                }
+                let timing = self.client_timing();
+                let actions = self.clients[0].submit(self.now, op.clone(), *target, timing);
+                self.run_client_actions(UI_CLIENT, actions);
+            }
+        }
+        self.inputs.push(TimedCommand {
+            at: self.now,
+            after_event: self.events_processed,
+            command,
+        });
+        self.fold_into_trace(&record);
+        Ok(record)
+    }
+
+    // ---- Reading ----
+
+    /// The seed this run was started with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The current virtual instant.
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    /// How many events have been processed (user commands not counted).
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    /// Every user command so far, in order: with the seed and config, the whole run.
+    pub fn inputs(&self) -> &[TimedCommand] {
+        &self.inputs
+    }
+
+    /// A hash of every step so far; equal hashes mean equal runs.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace_hash
+    }
+
+    /// The running Raft node with this id, if it is up.
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.servers.get(self.index_of(id))?.node.as_ref()
+    }
+
+    /// Every running node, in id order.
+    pub fn running_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.servers.iter().filter_map(|s| s.node.as_ref())
+    }
+
+    /// The running leader with the highest term, if any.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.running_nodes()
+            .filter(|n| n.role() == Role::Leader)
+            .max_by_key(|n| n.current_term())
+            .map(|n| n.id())
+    }
+
+    /// A server's key-value store (empty while crashed).
+    pub fn kv(&self, id: NodeId) -> Option<&KvStore> {
+        self.servers.get(self.index_of(id)).map(|s| &s.kv)
+    }
+
+    /// What a server has on its disk.
+    pub fn storage(&self, id: NodeId) -> Option<&PersistentState> {
+        self.servers.get(self.index_of(id)).map(|s| &s.storage)
+    }
+
+    /// Requests the UI client has had answered, oldest first.
+    pub fn completed_requests(&self) -> impl Iterator<Item = &CompletedOp> {
+        self.clients.iter().flat_map(|c| c.completed.iter())
+    }
+
+    pub(crate) fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
+        self.network.in_flight()
+    }
+
+    pub(crate) fn client_states(
+        &self,
+    ) -> impl Iterator<Item = (ClientId, Option<&Outstanding>, usize)> {
+        self.clients
+            .iter()
+            .map(|c| (c.id, c.outstanding.as_ref(), c.queue.len()))
+    }
+
+    pub(crate) fn server_parts(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            NodeId,
+            Option<&Node>,
+            &PersistentState,
+            &KvStore,
+            &VecDeque<TimedTransition>,
+        ),
+    > {
+        self.servers
+            .iter()
+            .map(|s| (s.id, s.node.as_ref(), &s.storage, &s.kv, &s.transitions))
+    }
+
+    // ---- Internals ----
+
+    fn process(&mut self, next: Scheduled) -> Option<StepRecord> {
+        let event = match next.event {
+            Event::Deliver(id) => {
+                let packet = self.network.take(id)?;
+                self.now = next.at;
+                let alive = match packet.to {
+                    Endpoint::Node(node) => self.node(node).is_some(),
+                    Endpoint::Client(_) => true,
+                };
+                if alive {
+                    EventKind::Delivered(packet)
+                } else {
+                    return Some(self.record(EventKind::Lost(packet)));
+                }
+            }
+            Event::WakeNode(id) => {
+                let server = &mut self.servers[(id.0 as usize) - 1];
+                if server.node.is_none() || server.wake_at != Some(next.at) {
+                    return None;
+                }
+                server.wake_at = None;
+                self.now = next.at;
+                EventKind::NodeTimer(id)
+            }
+            Event::WakeClient { client, attempt } => {
+                let index = self.client_index(client);
+                if self.clients[index].outstanding.as_ref().map(|o| o.attempts) != Some(attempt) {
+                    return None;
+                }
+                self.now = next.at;
+                let timing = self.client_timing();
+                let actions = self.clients[index].on_wake(self.now, attempt, timing);
+                self.run_client_actions(client, actions);
+                return Some(self.record(EventKind::ClientTimer(client)));
+            }
+        };
+        let mut record = self.record(event.clone());
+        match event {
+            EventKind::NodeTimer(id) => {
+                self.step_node(id, Input::Tick, &mut record);
+            }
+            EventKind::Delivered(packet) => self.deliver(packet, &mut record),
+            _ => unreachable!("other events returned above"),
+        }
+        Some(record)
+    }
+
+    fn record(&self, event: EventKind) -> StepRecord {
+        StepRecord {
+            at: self.now,
+            event,
+            transitions: Vec::new(),
+            applied: Vec::new(),
+        }
+    }
+
+    fn deliver(&mut self, packet: Packet, record: &mut StepRecord) {
+        match (packet.from, packet.to, packet.payload) {
+            (Endpoint::Node(from), Endpoint::Node(to), Payload::Raft(message)) => {
+                self.step_node(to, Input::Message { from, message }, record);
+            }
+            (Endpoint::Client(client), Endpoint::Node(to), Payload::Request(request)) => {
+                let seq = request.seq;
+                let ready = self.step_node(to, Input::Propose(request), record);
+                if let Some(ProposalOutcome::NotLeader { leader_hint }) = ready {
+                    let reply = Payload::Reply {
+                        seq,
+                        result: ClientResult::NotLeader { leader_hint },
+                    };
+                    self.send(Endpoint::Node(to), Endpoint::Client(client), reply);
+                }
+            }
+            (Endpoint::Node(from), Endpoint::Client(client), Payload::Reply { seq, result }) => {
+                let index = self.client_index(client);
+                let timing = self.client_timing();
+                let actions = self.clients[index].on_reply(self.now, from, seq, result, timing);
+                self.run_client_actions(client, actions);
+            }
+            (from, to, payload) => unreachable!("no route for {payload:?} from {from} to {to}"),
+        }
+    }
+
+    /// Hands one input to a running server and carries out its Ready.
+    /// Returns the proposal outcome, if the input was a proposal.
+    fn step_node(
+        &mut self,
+        id: NodeId,
+        input: Input,
+        record: &mut StepRecord,
+    ) -> Option<ProposalOutcome> {
+        let index = self.index_of(id);
+        let mut server = std::mem::replace(&mut self.servers[index].node, None)?;
+        let ctx = self.context_for_index(index);
+        let ready = server.step(ctx, input);
+        let role = server.role();
+        let term = server.current_term();
+        self.servers[index].node = Some(server);
+        self.carry_out(id, role, term, ready, record)
+    }
+
+    fn carry_out(
+        &mut self,
+        id: NodeId,
+        role: Role,
+        term: crate::raft::Term,
+        ready: Ready,
+        record: &mut StepRecord,
+    ) -> Option<ProposalOutcome> {
+        let index = self.index_of(id);
+        // Stable storage first: nothing is sent before it is on disk.
+        if let Some(change) = &ready.persist {
+            self.servers[index].storage.apply(change);
+        }
+        for entry in ready.committed {
+            let outcome = self.servers[index].kv.apply(&entry.request.op);
+            if role == Role::Leader && entry.term == term {
+                let reply = Payload::Reply {
+                    seq: entry.request.seq,
+                    result: ClientResult::Done(outcome),
+                };
+                self.send(
+                    Endpoint::Node(id),
+                    Endpoint::Client(entry.request.client),
+                    reply,
+                );
+            }
+            record.applied.push((id, entry));
+        }
+        for (to, message) in ready.messages {
+            self.send(
+                Endpoint::Node(id),
+                Endpoint::Node(to),
+                Payload::Raft(message),
+            );
+        }
+        self.remember_transitions(id, &ready.transitions, record);
+        if self.servers[index].wake_at != Some(ready.next_deadline) {
+            self.schedule_wake(id);
+        }
+        ready.proposal
+    }
+
+    fn remember_transitions(
+        &mut self,
+        id: NodeId,
+        transitions: &[Transition],
+        record: &mut StepRecord,
+    ) {
+        let index = self.index_of(id);
+        let kept = &mut self.servers[index].transitions;
+        for &transition in transitions {
+            if kept.len() == TRANSITIONS_KEPT {
+                kept.pop_front();
+            }
+            kept.push_back(TimedTransition {
+                at: self.now,
+                transition,
+            });
+            record.transitions.push((id, transition));
+        }
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
+        let packet = self.network.send(self.now, from, to, payload);
+        let (id, at) = (packet.id, packet.deliver_at);
+        self.push(at, Event::Deliver(id));
+    }
+
+    fn run_client_actions(&mut self, client: ClientId, actions: Vec<ClientAction>) {
+        for action in actions {
+            match action {
+                ClientAction::Send { to, request } => {
+                    self.send(
+                        Endpoint::Client(client),
+                        Endpoint::Node(to),
+                        Payload::Request(request),
+                    );
+                }
+                ClientAction::WakeAt { at, attempt } => {
+                    self.push(at, Event::WakeClient { client, attempt });
+                }
+            }
+        }
+    }
+
+    fn schedule_wake(&mut self, id: NodeId) {
+        let index = self.index_of(id);
+        let Some(node) = &self.servers[index].node else {
+            return;
+        };
+        let at = node.next_deadline().max(self.now);
+        self.servers[index].wake_at = Some(at);
+        self.push(at, Event::WakeNode(id));
+    }
+
+    fn push(&mut self, at: Micros, event: Event) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.queue.push(Reverse(Scheduled { at, seq, event }));
+    }
+
+    fn context_for_index(&mut self, index: usize) -> StepContext {
+        let (min, max) = (
+            self.config.election_timeout_us_min,
+            self.config.election_timeout_us_max,
+        );
+        StepContext {
+            now: self.now,
+            election_timeout_us: self.servers[index].timeouts.uniform(min, max),
+        }
+    }
+
+    fn context_for(&self, server: &mut Server) -> StepContext {
+        let (min, max) = (
+            self.config.election_timeout_us_min,
+            self.config.election_timeout_us_max,
+        );
+        StepContext {
+            now: self.now,
+            election_timeout_us: server.timeouts.uniform(min, max),
+        }
+    }
+
+    fn node_config(&self, id: NodeId) -> NodeConfig {
+        NodeConfig {
+            id,
+            members: (1..=self.config.node_count as u32).map(NodeId).collect(),
+            heartbeat_interval_us: self.config.heartbeat_interval_us,
+            max_entries_per_append: self.config.max_entries_per_append,
+        }
+    }
+
+    fn client_timing(&self) -> ClientTiming {
+        ClientTiming {
+            node_count: self.config.node_count,
+            timeout_us: self.config.client_timeout_us,
+            retry_delay_us: self.config.heartbeat_interval_us,
+        }
+    }
+
+    fn index_of(&self, id: NodeId) -> usize {
+        (id.0 as usize).wrapping_sub(1)
+    }
+
+    fn server_mut(&mut self, id: NodeId) -> Result<&mut Server, CommandError> {
+        let index = self.index_of(id);
+        self.servers
+            .get_mut(index)
+            .ok_or(CommandError::NoSuchNode(id))
+    }
+
+    fn client_index(&self, id: ClientId) -> usize {
+        self.clients
+            .iter()
+            .position(|c| c.id == id)
+            .expect("packets only go to clients that exist")
+    }
+
+    fn fold_into_trace(&mut self, record: &StepRecord) {
+        let mut hasher = Fnv64(self.trace_hash);
+        record.hash(&mut hasher);
+        self.trace_hash = hasher.finish();
+    }
+}
+
+/// Why a run could not be rebuilt from its description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplayError {
+    /// The configuration is invalid.
+    Config(ConfigError),
+    /// An input cannot be applied where the log puts it.
+    Command(CommandError),
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::Config(e) => write!(f, "invalid configuration: {e}"),
+            ReplayError::Command(e) => write!(f, "invalid input: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a: a hasher whose output never depends on the Rust version or the process.
+struct Fnv64(u64);
+
+impl Hasher for Fnv64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}

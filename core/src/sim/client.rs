@@ -1,0 +1,269 @@
+//! A simulated client: sends one request at a time, follows redirects to the
+//! leader, and retries elsewhere when a server stays silent.
+
+use crate::kv::{ClientId, ClientRequest, Operation, Outcome};
+use crate::raft::{Micros, NodeId};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+use super::network::ClientResult;
+
+/// A request the client has sent and not yet seen answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outstanding {
+    /// The request, whose `seq` every retry reuses.
+    pub request: ClientRequest,
+    /// The server tried last.
+    pub target: NodeId,
+    /// When the client first sent it (its invocation, for histories).
+    pub invoked_at: Micros,
+    /// How many times it has been sent.
+    pub attempts: u32,
+}
+
+/// A request that has been answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompletedOp {
+    /// The request.
+    pub request: ClientRequest,
+    /// When it was first sent.
+    pub invoked_at: Micros,
+    /// When the answer arrived.
+    pub completed_at: Micros,
+    /// The leader that answered.
+    pub served_by: NodeId,
+    /// What the state machine returned.
+    pub outcome: Outcome,
+    /// How many sends it took.
+    pub attempts: u32,
+}
+
+/// What the client wants the simulator to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum ClientAction {
+    /// Send `request` to `to`.
+    Send { to: NodeId, request: ClientRequest },
+    /// Wake the client at `at` unless attempt `attempt` has been answered.
+    WakeAt { at: Micros, attempt: u32 },
+}
+
+/// The most answered requests a client remembers for the view.
+const HISTORY_MAX: usize = 256;
+
+/// One client.
+#[derive(Clone, Debug)]
+pub(super) struct Client {
+    pub(super) id: ClientId,
+    next_seq: u64,
+    pub(super) queue: VecDeque<(Operation, Option<NodeId>)>,
+    pub(super) outstanding: Option<Outstanding>,
+    leader_guess: Option<NodeId>,
+    pub(super) completed: VecDeque<CompletedOp>,
+}
+
+/// Timing the client needs from the cluster's configuration.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ClientTiming {
+    pub(super) node_count: usize,
+    pub(super) timeout_us: Micros,
+    pub(super) retry_delay_us: Micros,
+}
+
+impl Client {
+    pub(super) fn new(id: ClientId) -> Client {
+        Client {
+            id,
+            next_seq: 1,
+            queue: VecDeque::new(),
+            outstanding: None,
+            leader_guess: None,
+            completed: VecDeque::new(),
+        }
+    }
+
+    /// Queues an operation for `target` (or the leader the client believes in).
+    pub(super) fn submit(
+        &mut self,
+        now: Micros,
+        op: Operation,
+        target: Option<NodeId>,
+        timing: ClientTiming,
+    ) -> Vec<ClientAction> {
+        self.queue.push_back((op, target));
+        self.start_next(now, timing)
+    }
+
+    /// Handles a server's reply.
+    pub(super) fn on_reply(
+        &mut self,
+        now: Micros,
+        from: NodeId,
+        seq: u64,
+        result: ClientResult,
+        timing: ClientTiming,
+    ) -> Vec<ClientAction> {
+        let Some(outstanding) = &self.outstanding else {
+            return Vec::new();
+        };
+        if outstanding.request.seq != seq {
+            return Vec::new(); // An answer to an earlier attempt we already settled.
+        }
+        match result {
+            ClientResult::Done(outcome) => {
+                self.leader_guess = Some(from);
+                let done = CompletedOp {
+                    request: outstanding.request.clone(),
+                    invoked_at: outstanding.invoked_at,
+                    completed_at: now,
+                    served_by: from,
+                    outcome,
+                    attempts: outstanding.attempts,
+                };
+                if self.completed.len() == HISTORY_MAX {
+                    self.completed.pop_front();
+                }
+                self.completed.push_back(done);
+                self.outstanding = None;
+                self.start_next(now, timing)
+            }
+            ClientResult::NotLeader {
+                leader_hint: Some(hint),
+            } if hint != from => {
+                self.leader_guess = Some(hint);
+                self.resend(now, hint, timing)
+            }
+            ClientResult::NotLeader { .. } => {
+                // No leader known yet (an election may be running): wait, then try the next server.
+                self.leader_guess = None;
+                let attempt = outstanding.attempts;
+                vec![ClientAction::WakeAt {
+                    at: now + timing.retry_delay_us,
+                    attempt,
+                }]
+            }
+        }
+    }
+
+    /// Handles a wake-up: the attempt numbered `attempt` went unanswered.
+    pub(super) fn on_wake(
+        &mut self,
+        now: Micros,
+        attempt: u32,
+        timing: ClientTiming,
+    ) -> Vec<ClientAction> {
+        let Some(outstanding) = &self.outstanding else {
+            return Vec::new();
+        };
+        if outstanding.attempts != attempt {
+            return Vec::new();
+        }
+        let next = next_server(outstanding.target, timing.node_count);
+        self.resend(now, next, timing)
+    }
+
+    fn start_next(&mut self, now: Micros, timing: ClientTiming) -> Vec<ClientAction> {
+        if self.outstanding.is_some() {
+            return Vec::new();
+        }
+        let Some((op, target)) = self.queue.pop_front() else {
+            return Vec::new();
+        };
+        let request = ClientRequest {
+            client: self.id,
+            seq: self.next_seq,
+            op,
+        };
+        self.next_seq += 1;
+        let to = target.or(self.leader_guess).unwrap_or(NodeId(1));
+        self.outstanding = Some(Outstanding {
+            request,
+            target: to,
+            invoked_at: now,
+            attempts: 0,
+        });
+        self.resend(now, to, timing)
+    }
+
+    fn resend(&mut self, now: Micros, to: NodeId, timing: ClientTiming) -> Vec<ClientAction> {
+        let Some(outstanding) = &mut self.outstanding else {
+            return Vec::new();
+        };
+        outstanding.target = to;
+        outstanding.attempts += 1;
+        vec![
+            ClientAction::Send {
+                to,
+                request: outstanding.request.clone(),
+            },
+            ClientAction::WakeAt {
+                at: now + timing.timeout_us,
+                attempt: outstanding.attempts,
+            },
+        ]
+    }
+}
+
+/// The server after `id`, wrapping around: how a client without a leader hint searches.
+fn next_server(id: NodeId, node_count: usize) -> NodeId {
+    NodeId(id.0 % node_count as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TIMING: ClientTiming = ClientTiming {
+        node_count: 3,
+        timeout_us: 1000,
+        retry_delay_us: 100,
+    };
+
+    fn put() -> Operation {
+        Operation::Put {
+            key: "x".into(),
+            value: "1".into(),
+        }
+    }
+
+    #[test]
+    fn one_request_at_a_time_and_redirects_follow_the_hint() {
+        let mut client = Client::new(ClientId(1));
+        let first = client.submit(0, put(), None, TIMING);
+        assert!(matches!(first[0], ClientAction::Send { to: NodeId(1), .. }));
+        assert!(
+            client.submit(0, put(), None, TIMING).is_empty(),
+            "second waits its turn"
+        );
+        let redirect = ClientResult::NotLeader {
+            leader_hint: Some(NodeId(3)),
+        };
+        let actions = client.on_reply(10, NodeId(1), 1, redirect, TIMING);
+        assert!(matches!(
+            actions[0],
+            ClientAction::Send { to: NodeId(3), .. }
+        ));
+        let done = ClientResult::Done(Outcome { previous: None });
+        let actions = client.on_reply(20, NodeId(3), 1, done, TIMING);
+        assert_eq!(client.completed.len(), 1);
+        assert_eq!(client.completed[0].attempts, 2);
+        match &actions[0] {
+            ClientAction::Send { to, request } => {
+                assert_eq!(*to, NodeId(3), "the next request goes to the known leader");
+                assert_eq!(request.seq, 2);
+            }
+            other => panic!("expected a send, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn silence_moves_on_to_the_next_server_and_stale_wakes_are_ignored() {
+        let mut client = Client::new(ClientId(1));
+        client.submit(0, put(), Some(NodeId(3)), TIMING);
+        assert!(client.on_wake(500, 0, TIMING).is_empty());
+        let actions = client.on_wake(1000, 1, TIMING);
+        assert!(matches!(
+            actions[0],
+            ClientAction::Send { to: NodeId(1), .. }
+        ));
+    }
+}

@@ -1,0 +1,232 @@
+//! The simulated network: who may talk to whom, what travels, and how long it takes.
+
+use super::rng::Stream;
+use crate::kv::{ClientId, ClientRequest, Outcome};
+use crate::raft::{Message, MessageKind, Micros, NodeId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One end of a link: a server or a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Endpoint {
+    /// A Raft server.
+    Node(NodeId),
+    /// A client of the cluster.
+    Client(ClientId),
+}
+
+impl Endpoint {
+    /// A number unique across servers and clients, for seeding link streams.
+    fn code(self) -> u64 {
+        match self {
+            Endpoint::Node(id) => u64::from(id.0),
+            Endpoint::Client(id) => 1_000 + u64::from(id.0),
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Node(id) => id.fmt(f),
+            Endpoint::Client(id) => id.fmt(f),
+        }
+    }
+}
+
+/// A server's answer to a client.
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+pub enum ClientResult {
+    /// The request was committed and applied; here is its outcome.
+    Done(Outcome),
+    /// This server is not the leader; try the hinted one.
+    NotLeader {
+        /// The leader the server knows of, if any.
+        leader_hint: Option<NodeId>,
+    },
+}
+
+/// What a packet carries.
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    /// A Raft RPC or reply between servers.
+    Raft(Message),
+    /// A client's request to a server.
+    Request(ClientRequest),
+    /// A server's reply to a client's request number `seq`.
+    Reply {
+        /// The request being answered.
+        seq: u64,
+        /// What happened.
+        result: ClientResult,
+    },
+}
+
+impl Payload {
+    /// The kind shown on the page.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Payload::Raft(message) => message.kind(),
+            Payload::Request(_) => MessageKind::ClientRequest,
+            Payload::Reply { .. } => MessageKind::ClientReply,
+        }
+    }
+
+    /// Every field, named as in the Raft paper's Figure 2, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Payload::Raft(Message::RequestVote {
+                term,
+                candidate,
+                last_log_index,
+                last_log_term,
+            }) => vec![
+                ("term", term.to_string()),
+                ("candidateId", candidate.to_string()),
+                ("lastLogIndex", last_log_index.to_string()),
+                ("lastLogTerm", last_log_term.to_string()),
+            ],
+            Payload::Raft(Message::RequestVoteReply { term, vote_granted }) => vec![
+                ("term", term.to_string()),
+                ("voteGranted", vote_granted.to_string()),
+            ],
+            Payload::Raft(Message::AppendEntries {
+                term,
+                leader,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            }) => vec![
+                ("term", term.to_string()),
+                ("leaderId", leader.to_string()),
+                ("prevLogIndex", prev_log_index.to_string()),
+                ("prevLogTerm", prev_log_term.to_string()),
+                (
+                    "entries",
+                    entries
+                        .iter()
+                        .map(|e| format!("{}:t{} {}", e.index, e.term, e.request.op))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                ("leaderCommit", leader_commit.to_string()),
+            ],
+            Payload::Raft(Message::AppendEntriesReply {
+                term,
+                success,
+                index,
+            }) => vec![
+                ("term", term.to_string()),
+                ("success", success.to_string()),
+                (
+                    if *success {
+                        "matchIndex"
+                    } else {
+                        "rejectedPrevLogIndex"
+                    },
+                    index.to_string(),
+                ),
+            ],
+            Payload::Request(request) => vec![
+                ("client", request.client.to_string()),
+                ("seq", request.seq.to_string()),
+                ("op", request.op.to_string()),
+            ],
+            Payload::Reply { seq, result } => {
+                let answer = match result {
+                    ClientResult::Done(outcome) => {
+                        format!("ok, {}", outcome.previous.as_deref().unwrap_or("(none)"))
+                    }
+                    ClientResult::NotLeader {
+                        leader_hint: Some(hint),
+                    } => format!("not leader, try {hint}"),
+                    ClientResult::NotLeader { leader_hint: None } => "not leader, no hint".into(),
+                };
+                vec![("seq", seq.to_string()), ("result", answer)]
+            }
+        }
+    }
+}
+
+/// A packet on the wire.
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+pub struct Packet {
+    /// Unique within a run, in send order.
+    pub id: u64,
+    /// Sender.
+    pub from: Endpoint,
+    /// Destination.
+    pub to: Endpoint,
+    /// The instant it was sent.
+    pub sent_at: Micros,
+    /// The instant it arrives.
+    pub deliver_at: Micros,
+    /// What it carries.
+    pub payload: Payload,
+}
+
+/// Packets in flight and the per-link delay streams.
+#[derive(Clone, Debug)]
+pub(super) struct Network {
+    seed: u64,
+    latency_us_min: Micros,
+    latency_us_max: Micros,
+    links: BTreeMap<(Endpoint, Endpoint), Stream>,
+    in_flight: BTreeMap<u64, Packet>,
+    next_id: u64,
+}
+
+/// The stream tag for link delays (see [`Stream::new`]).
+const LINK_STREAM: u64 = 2;
+
+impl Network {
+    pub(super) fn new(seed: u64, latency_us_min: Micros, latency_us_max: Micros) -> Network {
+        Network {
+            seed,
+            latency_us_min,
+            latency_us_max,
+            links: BTreeMap::new(),
+            in_flight: BTreeMap::new(),
+            next_id: 0,
+        }
+    }
+
+    /// Puts a packet on the wire and returns it; the caller schedules its delivery.
+    pub(super) fn send(
+        &mut self,
+        now: Micros,
+        from: Endpoint,
+        to: Endpoint,
+        payload: Payload,
+    ) -> &Packet {
+        let seed = self.seed;
+        let stream = self
+            .links
+            .entry((from, to))
+            .or_insert_with(|| Stream::new(seed, LINK_STREAM, from.code(), to.code()));
+        let delay = stream.uniform(self.latency_us_min, self.latency_us_max);
+        let id = self.next_id;
+        self.next_id += 1;
+        let packet = Packet {
+            id,
+            from,
+            to,
+            sent_at: now,
+            deliver_at: now + delay,
+            payload,
+        };
+        self.in_flight.entry(id).or_insert(packet)
+    }
+
+    /// Takes a packet off the wire at its delivery.
+    pub(super) fn take(&mut self, id: u64) -> Option<Packet> {
+        self.in_flight.remove(&id)
+    }
+
+    /// Everything in flight, oldest first.
+    pub(super) fn in_flight(&self) -> impl Iterator<Item = &Packet> {
+        self.in_flight.values()
+    }
+}

@@ -1,0 +1,188 @@
+//! The view model: plain data describing the cluster at one instant. It is the
+//! only thing the page reads; it holds no references into the simulation.
+
+use crate::kv::ClientId;
+use crate::raft::{Entry, LogIndex, MessageKind, Micros, NodeId, PeerProgress, Role, Term};
+use crate::sim::{Endpoint, Outstanding, Payload, Simulation, TimedTransition};
+
+/// Everything drawn for one instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterView {
+    /// The virtual instant this view shows.
+    pub now: Micros,
+    /// Events processed so far.
+    pub events_processed: u64,
+    /// The servers, in id order.
+    pub nodes: Vec<NodeView>,
+    /// Packets on the wire, oldest first.
+    pub messages: Vec<MessageView>,
+    /// The clients and what they are waiting for.
+    pub clients: Vec<ClientView>,
+}
+
+/// One server as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    /// Its id.
+    pub id: NodeId,
+    /// False while crashed; the persistent fields then show what is on its disk.
+    pub alive: bool,
+    /// Its role (a crashed server is shown as the follower it will restart as).
+    pub role: Role,
+    /// currentTerm.
+    pub term: Term,
+    /// votedFor.
+    pub voted_for: Option<NodeId>,
+    /// The log.
+    pub log: Vec<Entry>,
+    /// commitIndex (0 while crashed: it is volatile).
+    pub commit_index: LogIndex,
+    /// lastApplied.
+    pub last_applied: LogIndex,
+    /// The leader it follows in its current term.
+    pub leader_id: Option<NodeId>,
+    /// When its election timer fires (followers and candidates that are up).
+    pub election_deadline: Option<Micros>,
+    /// The length of the timeout that deadline came from.
+    pub election_timeout_us: Micros,
+    /// Votes received, for a candidate (itself included).
+    pub votes_granted: Vec<NodeId>,
+    /// For a leader: nextIndex and matchIndex per follower.
+    pub progress: Vec<(NodeId, PeerProgress)>,
+    /// The key-value store's contents.
+    pub kv: Vec<(String, String)>,
+    /// Recent role changes, oldest first.
+    pub transitions: Vec<TimedTransition>,
+}
+
+/// One packet in flight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    /// Unique within the run.
+    pub id: u64,
+    /// Its kind.
+    pub kind: MessageKind,
+    /// Sender.
+    pub from: Endpoint,
+    /// Destination.
+    pub to: Endpoint,
+    /// When it left.
+    pub sent_at: Micros,
+    /// When it arrives.
+    pub deliver_at: Micros,
+    /// What it carries; [`Payload::fields`] names every field.
+    pub payload: Payload,
+}
+
+impl MessageView {
+    /// How far along its way the message is at `now`, from 0 to 1 (RaftScope's rule).
+    pub fn progress_at(&self, now: Micros) -> f64 {
+        let span = self.deliver_at.saturating_sub(self.sent_at);
+        if span == 0 {
+            return 1.0;
+        }
+        (now.saturating_sub(self.sent_at) as f64 / span as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// A client.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientView {
+    /// Its id.
+    pub id: ClientId,
+    /// The request it is waiting on.
+    pub outstanding: Option<Outstanding>,
+    /// Requests queued behind it.
+    pub queued: usize,
+}
+
+impl ClusterView {
+    /// The view of `sim` at its current instant.
+    pub fn of(sim: &Simulation) -> ClusterView {
+        let nodes = sim
+            .server_parts()
+            .map(|(id, node, storage, kv, transitions)| {
+                let kv = kv
+                    .entries()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect();
+                let transitions = transitions.iter().copied().collect();
+                match node {
+                    Some(node) => NodeView {
+                        id,
+                        alive: true,
+                        role: node.role(),
+                        term: node.current_term(),
+                        voted_for: node.voted_for(),
+                        log: node.log().entries().to_vec(),
+                        commit_index: node.commit_index(),
+                        last_applied: node.last_applied(),
+                        leader_id: node.leader_id(),
+                        election_deadline: node.election_deadline(),
+                        election_timeout_us: node.election_timeout_us(),
+                        votes_granted: node.votes_granted(),
+                        progress: node.progress(),
+                        kv,
+                        transitions,
+                    },
+                    None => NodeView {
+                        id,
+                        alive: false,
+                        role: Role::Follower,
+                        term: storage.current_term,
+                        voted_for: storage.voted_for,
+                        log: storage.log.entries().to_vec(),
+                        commit_index: LogIndex(0),
+                        last_applied: LogIndex(0),
+                        leader_id: None,
+                        election_deadline: None,
+                        election_timeout_us: 0,
+                        votes_granted: Vec::new(),
+                        progress: Vec::new(),
+                        kv,
+                        transitions,
+                    },
+                }
+            })
+            .collect();
+        let messages = sim
+            .packets_in_flight()
+            .map(|p| MessageView {
+                id: p.id,
+                kind: p.payload.kind(),
+                from: p.from,
+                to: p.to,
+                sent_at: p.sent_at,
+                deliver_at: p.deliver_at,
+                payload: p.payload.clone(),
+            })
+            .collect();
+        let clients = sim
+            .client_states()
+            .map(|(id, outstanding, queued)| ClientView {
+                id,
+                outstanding: outstanding.cloned(),
+                queued,
+            })
+            .collect();
+        ClusterView {
+            now: sim.now(),
+            events_processed: sim.events_processed(),
+            nodes,
+            messages,
+            clients,
+        }
+    }
+
+    /// The view of one server.
+    pub fn node(&self, id: NodeId) -> Option<&NodeView> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+impl Simulation {
+    /// The view model at the current instant.
+    pub fn view(&self) -> ClusterView {
+        ClusterView::of(self)
+    }
+}
