@@ -2,4 +2,4 @@
 
 pub mod safety;
 
-pub use safety::{Property, SafetyChecker, Violation};
+pub use safety::{Observation, ObservedNode, Property, SafetyChecker, Violation};

@@ -137,8 +137,8 @@ impl Simulation {
             trace_hash: FNV_OFFSET,
             config,
         };
-        for &id in &members {
-            let mut server = Server {
+        for (index, &id) in members.iter().enumerate() {
+            sim.servers.push(Server {
                 id,
                 node: None,
                 storage: PersistentState::default(),
@@ -146,11 +146,9 @@ impl Simulation {
                 wake_at: None,
                 timeouts: Stream::new(seed, TIMEOUT_STREAM, u64::from(id.0), 0),
                 transitions: VecDeque::new(),
-            };
-            let ctx = sim.context_for(&mut server);
-            let node = Node::new(sim.node_config(id), ctx);
-            server.node = Some(node);
-            sim.servers.push(server);
+            });
+            let ctx = sim.context_for_index(index);
+            sim.servers[index].node = Some(Node::new(sim.node_config(id), ctx));
             sim.schedule_wake(id);
         }
         Ok(sim)
@@ -249,8 +247,8 @@ impl Simulation {
                 }
                 let config = self.node_config(id);
                 let index = self.index_of(id);
-                let mut server = self.servers[index].clone();
-                let ctx = self.context_for(&mut server);
+                let ctx = self.context_for_index(index);
+                let server = &mut self.servers[index];
                 server.node = Some(Node::restart(config, &server.storage, ctx));
                 let starts_up = Transition {
                     from: Role::Follower,
@@ -258,7 +256,6 @@ impl Simulation {
                     term: server.storage.current_term,
                     cause: TransitionCause::StartsUp,
                 };
-                self.servers[index] = server;
                 self.remember_transitions(id, &[starts_up], &mut record);
                 self.schedule_wake(id);
             }
@@ -472,7 +469,7 @@ impl Simulation {
         record: &mut StepRecord,
     ) -> Option<ProposalOutcome> {
         let index = self.index_of(id);
-        let mut server = std::mem::replace(&mut self.servers[index].node, None)?;
+        let mut server = self.servers[index].node.take()?;
         let ctx = self.context_for_index(index);
         let ready = server.step(ctx, input);
         let role = server.role();
@@ -590,17 +587,6 @@ impl Simulation {
         StepContext {
             now: self.now,
             election_timeout_us: self.servers[index].timeouts.uniform(min, max),
-        }
-    }
-
-    fn context_for(&self, server: &mut Server) -> StepContext {
-        let (min, max) = (
-            self.config.election_timeout_us_min,
-            self.config.election_timeout_us_max,
-        );
-        StepContext {
-            now: self.now,
-            election_timeout_us: server.timeouts.uniform(min, max),
         }
     }
 

@@ -3,6 +3,62 @@
 
 use crate::raft::{Entry, LogIndex, Micros, NodeId, Role, Term};
 use crate::sim::{Simulation, StepRecord};
+
+/// One server as the checker sees it after a step.
+#[derive(Clone, Debug)]
+pub struct ObservedNode<'a> {
+    /// The server.
+    pub id: NodeId,
+    /// `None` while crashed; otherwise its role, term and commitIndex.
+    pub running: Option<(Role, Term, LogIndex)>,
+    /// Its log (for a crashed server, the log on its disk).
+    pub log: &'a [Entry],
+}
+
+/// The cluster as the checker sees it after one step: plain data, so tests can
+/// hand the checker states no correct run would reach.
+#[derive(Clone, Debug)]
+pub struct Observation<'a> {
+    /// The instant of the step.
+    pub at: Micros,
+    /// Every server, in id order.
+    pub nodes: Vec<ObservedNode<'a>>,
+    /// Entries applied during the step.
+    pub applied: &'a [(NodeId, Entry)],
+}
+
+impl<'a> Observation<'a> {
+    /// What the simulation looks like after `record`.
+    pub fn of(sim: &'a Simulation, record: &'a StepRecord) -> Observation<'a> {
+        let nodes = (1..=sim.config().node_count as u32)
+            .map(NodeId)
+            .map(|id| match sim.node(id) {
+                Some(node) => ObservedNode {
+                    id,
+                    running: Some((node.role(), node.current_term(), node.commit_index())),
+                    log: node.log().entries(),
+                },
+                None => ObservedNode {
+                    id,
+                    running: None,
+                    log: sim.storage(id).map_or(&[], |s| s.log.entries()),
+                },
+            })
+            .collect();
+        Observation {
+            at: record.at,
+            nodes,
+            applied: &record.applied,
+        }
+    }
+
+    fn leaders(&self) -> impl Iterator<Item = (NodeId, Term, &'a [Entry])> + '_ {
+        self.nodes.iter().filter_map(|n| match n.running {
+            Some((Role::Leader, term, _)) => Some((n.id, term, n.log)),
+            _ => None,
+        })
+    }
+}
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -101,42 +157,40 @@ impl SafetyChecker {
 
     /// Checks the simulation's state after `record` and returns what broke.
     pub fn observe(&mut self, sim: &Simulation, record: &StepRecord) -> Vec<Violation> {
+        self.check(&Observation::of(sim, record))
+    }
+
+    /// Checks one observation (the state after a step) and returns what broke.
+    pub fn check(&mut self, seen: &Observation<'_>) -> Vec<Violation> {
         let mut found = Vec::new();
-        let at = record.at;
-        self.check_election_safety(sim, at, &mut found);
-        self.check_leader_append_only(sim, at, &mut found);
-        self.check_log_matching(sim, at, &mut found);
-        self.check_leader_completeness(sim, at, &mut found);
-        self.check_state_machine_safety(record, &mut found);
+        self.check_election_safety(seen, &mut found);
+        self.check_leader_append_only(seen, &mut found);
+        check_log_matching(seen, &mut found);
+        self.check_leader_completeness(seen, &mut found);
+        self.check_state_machine_safety(seen, &mut found);
         found
     }
 
-    fn check_election_safety(&mut self, sim: &Simulation, at: Micros, found: &mut Vec<Violation>) {
-        for node in sim.running_nodes().filter(|n| n.role() == Role::Leader) {
-            let term = node.current_term();
-            let first = *self.leader_of_term.entry(term).or_insert(node.id());
-            if first != node.id() {
+    fn check_election_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
+        for (id, term, _) in seen.leaders() {
+            let first = *self.leader_of_term.entry(term).or_insert(id);
+            if first != id {
                 found.push(Violation {
                     property: Property::ElectionSafety,
-                    at,
-                    nodes: vec![first, node.id()],
+                    at: seen.at,
+                    nodes: vec![first, id],
                     index: None,
                     term: Some(term),
-                    detail: format!("{first} and {} were both leader in term {term}", node.id()),
+                    detail: format!("{first} and {id} were both leader in term {term}"),
                 });
             }
         }
     }
 
-    fn check_leader_append_only(
-        &mut self,
-        sim: &Simulation,
-        at: Micros,
-        found: &mut Vec<Violation>,
-    ) {
+    fn check_leader_append_only(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
+        let at = seen.at;
         let mut still_leading = Vec::new();
-        for node in sim.running_nodes().filter(|n| n.role() == Role::Leader) {
-            let (id, term, entries) = (node.id(), node.current_term(), node.log().entries());
+        for (id, term, entries) in seen.leaders() {
             still_leading.push(id);
             match self.leader_logs.get_mut(&id) {
                 Some((seen_term, seen)) if *seen_term == term => {
@@ -171,77 +225,39 @@ impl SafetyChecker {
         self.leader_logs.retain(|id, _| still_leading.contains(id));
     }
 
-    fn check_log_matching(&self, sim: &Simulation, at: Micros, found: &mut Vec<Violation>) {
-        let logs: Vec<(NodeId, &[Entry])> = (1..=sim.config().node_count as u32)
-            .map(NodeId)
-            .filter_map(|id| sim.storage(id).map(|s| (id, s.log.entries())))
-            .collect();
-        for (i, (a, log_a)) in logs.iter().enumerate() {
-            for (b, log_b) in &logs[i + 1..] {
-                // The highest index where both logs hold an entry of the same term...
-                let shared = log_a.len().min(log_b.len());
-                let Some(top) = (0..shared).rev().find(|&k| log_a[k].term == log_b[k].term) else {
-                    continue;
-                };
-                // ...must sit on identical prefixes.
-                if let Some(k) = (0..=top).find(|&k| log_a[k] != log_b[k]) {
-                    found.push(Violation {
-                        property: Property::LogMatching,
-                        at,
-                        nodes: vec![*a, *b],
-                        index: Some(LogIndex(k as u64 + 1)),
-                        term: Some(log_a[top].term),
-                        detail: format!(
-                            "{a} and {b} agree on index {} term {} but differ at index {}",
-                            top + 1,
-                            log_a[top].term,
-                            k + 1
-                        ),
-                    });
-                }
-            }
-        }
-    }
-
-    fn check_leader_completeness(
-        &mut self,
-        sim: &Simulation,
-        at: Micros,
-        found: &mut Vec<Violation>,
-    ) {
-        for node in sim.running_nodes() {
-            let first_new = self
+    fn check_leader_completeness(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
+        for node in &seen.nodes {
+            let Some((_, term, commit_index)) = node.running else {
+                continue;
+            };
+            let mut index = self
                 .committed
                 .last_key_value()
                 .map_or(LogIndex(1), |(index, _)| index.next());
-            let mut index = first_new;
-            while index <= node.commit_index() {
-                let Some(entry) = node.log().get(index) else {
+            while index <= commit_index {
+                let Some(entry) = entry_at(node.log, index) else {
                     break;
                 };
-                self.committed.insert(
-                    index,
-                    CommittedEntry {
-                        entry: entry.clone(),
-                        in_term: node.current_term(),
-                    },
-                );
+                let committed = CommittedEntry {
+                    entry: entry.clone(),
+                    in_term: term,
+                };
+                self.committed.insert(index, committed);
                 index = index.next();
             }
         }
-        for leader in sim.running_nodes().filter(|n| n.role() == Role::Leader) {
-            let term = leader.current_term();
-            for (index, committed) in self.committed.iter().filter(|(_, c)| c.in_term < term) {
-                if leader.log().get(*index) != Some(&committed.entry) {
+        for (id, term, log) in seen.leaders() {
+            let earlier_terms = self.committed.iter().filter(|(_, c)| c.in_term < term);
+            for (index, committed) in earlier_terms {
+                if entry_at(log, *index) != Some(&committed.entry) {
                     found.push(Violation {
                         property: Property::LeaderCompleteness,
-                        at,
-                        nodes: vec![leader.id()],
+                        at: seen.at,
+                        nodes: vec![id],
                         index: Some(*index),
                         term: Some(term),
                         detail: format!(
-                            "leader {} of term {term} lacks the entry committed at index {index} in term {}",
-                            leader.id(),
+                            "leader {id} of term {term} lacks the entry committed at index {index} in term {}",
                             committed.in_term
                         ),
                     });
@@ -251,12 +267,12 @@ impl SafetyChecker {
         }
     }
 
-    fn check_state_machine_safety(&mut self, record: &StepRecord, found: &mut Vec<Violation>) {
-        for (id, entry) in &record.applied {
+    fn check_state_machine_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
+        for (id, entry) in seen.applied {
             match self.applied.get(&entry.index) {
                 Some((first, earlier)) if earlier != entry => found.push(Violation {
                     property: Property::StateMachineSafety,
-                    at: record.at,
+                    at: seen.at,
                     nodes: vec![*first, *id],
                     index: Some(entry.index),
                     term: Some(entry.term),
@@ -271,5 +287,173 @@ impl SafetyChecker {
                 }
             }
         }
+    }
+}
+
+/// Log Matching compares every pair of logs, running or on disk.
+fn check_log_matching(seen: &Observation<'_>, found: &mut Vec<Violation>) {
+    let at = seen.at;
+    for (i, node_a) in seen.nodes.iter().enumerate() {
+        for node_b in &seen.nodes[i + 1..] {
+            let (a, log_a, b, log_b) = (node_a.id, node_a.log, node_b.id, node_b.log);
+            // The highest index where both logs hold an entry of the same term...
+            let shared = log_a.len().min(log_b.len());
+            let Some(top) = (0..shared).rev().find(|&k| log_a[k].term == log_b[k].term) else {
+                continue;
+            };
+            // ...must sit on identical prefixes.
+            if let Some(k) = (0..=top).find(|&k| log_a[k] != log_b[k]) {
+                found.push(Violation {
+                    property: Property::LogMatching,
+                    at,
+                    nodes: vec![a, b],
+                    index: Some(LogIndex(k as u64 + 1)),
+                    term: Some(log_a[top].term),
+                    detail: format!(
+                        "{a} and {b} agree on index {} term {} but differ at index {}",
+                        top + 1,
+                        log_a[top].term,
+                        k + 1
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// The entry at `index` of a log given as a slice numbered from 1.
+fn entry_at(log: &[Entry], index: LogIndex) -> Option<&Entry> {
+    log.get(usize::try_from(index.0).ok()?.checked_sub(1)?)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each property is shown able to fail on a hand-made state no correct run reaches.
+
+    use super::*;
+    use crate::kv::{ClientId, ClientRequest, Operation};
+
+    fn entry(index: u64, term: u64, value: &str) -> Entry {
+        Entry {
+            index: LogIndex(index),
+            term: Term(term),
+            request: ClientRequest {
+                client: ClientId(1),
+                seq: index,
+                op: Operation::Put {
+                    key: "x".into(),
+                    value: value.into(),
+                },
+            },
+        }
+    }
+
+    fn node(id: u32, role: Role, term: u64, commit: u64, log: &[Entry]) -> ObservedNode<'_> {
+        ObservedNode {
+            id: NodeId(id),
+            running: Some((role, Term(term), LogIndex(commit))),
+            log,
+        }
+    }
+
+    fn observe<'a>(
+        nodes: Vec<ObservedNode<'a>>,
+        applied: &'a [(NodeId, Entry)],
+    ) -> Observation<'a> {
+        Observation {
+            at: 7,
+            nodes,
+            applied,
+        }
+    }
+
+    fn properties(found: &[Violation]) -> Vec<Property> {
+        found.iter().map(|v| v.property).collect()
+    }
+
+    #[test]
+    fn two_leaders_in_one_term_break_election_safety() {
+        let mut checker = SafetyChecker::new();
+        let seen = observe(
+            vec![
+                node(1, Role::Leader, 2, 0, &[]),
+                node(2, Role::Leader, 2, 0, &[]),
+            ],
+            &[],
+        );
+        let found = checker.check(&seen);
+        assert_eq!(properties(&found), [Property::ElectionSafety]);
+        assert_eq!(found[0].nodes, [NodeId(1), NodeId(2)]);
+        assert_eq!(found[0].at, 7);
+    }
+
+    #[test]
+    fn leaders_of_different_terms_are_fine() {
+        let mut checker = SafetyChecker::new();
+        let seen = observe(
+            vec![
+                node(1, Role::Leader, 2, 0, &[]),
+                node(2, Role::Leader, 3, 0, &[]),
+            ],
+            &[],
+        );
+        assert!(checker.check(&seen).is_empty());
+    }
+
+    #[test]
+    fn a_leader_dropping_an_entry_breaks_leader_append_only() {
+        let mut checker = SafetyChecker::new();
+        let before = [entry(1, 1, "a"), entry(2, 1, "b")];
+        assert!(checker
+            .check(&observe(vec![node(1, Role::Leader, 1, 0, &before)], &[]))
+            .is_empty());
+        let after = [entry(1, 1, "a")];
+        let found = checker.check(&observe(vec![node(1, Role::Leader, 1, 0, &after)], &[]));
+        assert_eq!(properties(&found), [Property::LeaderAppendOnly]);
+        assert_eq!(found[0].index, Some(LogIndex(2)));
+    }
+
+    #[test]
+    fn same_index_and_term_with_different_prefixes_breaks_log_matching() {
+        let mut checker = SafetyChecker::new();
+        let a = [entry(1, 1, "a"), entry(2, 2, "b")];
+        let b = [entry(1, 1, "DIFFERENT"), entry(2, 2, "b")];
+        let seen = observe(
+            vec![
+                node(1, Role::Follower, 2, 0, &a),
+                node(2, Role::Follower, 2, 0, &b),
+            ],
+            &[],
+        );
+        let found = checker.check(&seen);
+        assert_eq!(properties(&found), [Property::LogMatching]);
+        assert_eq!(found[0].index, Some(LogIndex(1)));
+    }
+
+    #[test]
+    fn a_later_leader_missing_a_committed_entry_breaks_leader_completeness() {
+        let mut checker = SafetyChecker::new();
+        let committed = [entry(1, 1, "a")];
+        checker.check(&observe(vec![node(1, Role::Leader, 1, 1, &committed)], &[]));
+        let found = checker.check(&observe(
+            vec![
+                node(1, Role::Follower, 2, 1, &committed),
+                node(2, Role::Leader, 2, 0, &[]),
+            ],
+            &[],
+        ));
+        assert_eq!(properties(&found), [Property::LeaderCompleteness]);
+        assert_eq!(found[0].nodes, [NodeId(2)]);
+    }
+
+    #[test]
+    fn applying_different_entries_at_one_index_breaks_state_machine_safety() {
+        let mut checker = SafetyChecker::new();
+        let first = [(NodeId(1), entry(1, 1, "a"))];
+        assert!(checker.check(&observe(vec![], &first)).is_empty());
+        let second = [(NodeId(2), entry(1, 1, "b"))];
+        let found = checker.check(&observe(vec![], &second));
+        assert_eq!(properties(&found), [Property::StateMachineSafety]);
+        assert!(found[0].to_string().contains("State Machine Safety"));
     }
 }

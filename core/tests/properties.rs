@@ -1,0 +1,75 @@
+//! Property tests: for any seed and any schedule of crashes, restarts, forced
+//! timeouts and client writes, the five safety properties hold after every
+//! event, and once faults stop with a majority up, a leader is elected and
+//! every write completes. proptest prints the failing seed and schedule.
+
+mod support;
+
+use proptest::prelude::*;
+use raftlab_core::raft::NodeId;
+use raftlab_core::sim::{Command, Config};
+use support::{put, Checked, MS};
+
+#[derive(Clone, Debug)]
+enum Fault {
+    Crash(u32),
+    Restart(u32),
+    Timeout(u32),
+    Write,
+}
+
+fn fault(node_count: u32) -> impl Strategy<Value = Fault> {
+    let node = 1..=node_count;
+    prop_oneof![
+        node.clone().prop_map(Fault::Crash),
+        node.clone().prop_map(Fault::Restart),
+        node.prop_map(Fault::Timeout),
+        Just(Fault::Write),
+    ]
+}
+
+fn schedule() -> impl Strategy<Value = (u64, u32, Vec<(u64, Fault)>)> {
+    (any::<u64>(), 1u32..=7).prop_flat_map(|(seed, nodes)| {
+        let steps = prop::collection::vec((1u64..400, fault(nodes)), 0..30);
+        (Just(seed), Just(nodes), steps)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn safety_holds_and_the_cluster_recovers((seed, nodes, steps) in schedule()) {
+        let config = Config { node_count: nodes as usize, ..Config::default() };
+        let mut c = Checked::new(seed, config);
+        let mut t = 0;
+        for (delay_ms, fault) in steps {
+            t += delay_ms * MS;
+            if let Err(v) = c.run_to(t) {
+                prop_assert!(false, "seed {seed}: {v}");
+            }
+            let command = match fault {
+                Fault::Crash(id) => Command::Crash { node: NodeId(id) },
+                Fault::Restart(id) => Command::Restart { node: NodeId(id) },
+                Fault::Timeout(id) => Command::Timeout { node: NodeId(id) },
+                Fault::Write => put("k", &t.to_string()),
+            };
+            if let Ok(record) = c.sim.apply(command) {
+                let found = c.checker.observe(&c.sim, &record);
+                prop_assert!(found.is_empty(), "seed {seed}: {}", found[0]);
+            }
+        }
+        // Heal: everyone restarts; a leader must emerge and all writes finish.
+        for id in 1..=nodes {
+            let _ = c.sim.apply(Command::Restart { node: NodeId(id) });
+        }
+        c.apply(put("final", "write"));
+        if let Err(v) = c.run_to(t + 10_000 * MS) {
+            prop_assert!(false, "seed {seed}: {v}");
+        }
+        prop_assert!(c.sim.leader().is_some(), "seed {seed}: no leader after healing");
+        let last = c.sim.completed_requests().last().map(|op| op.request.op.clone());
+        prop_assert_eq!(last, Some(raftlab_core::kv::Operation::Put { key: "final".into(), value: "write".into() }),
+            "seed {}: the final write did not complete", seed);
+    }
+}

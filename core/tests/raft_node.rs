@@ -1,0 +1,399 @@
+//! The Raft paper's rules (Figure 2, §5), one test each, on bare `Node`s with a
+//! hand-run message queue: no simulator, no time except what the test hands in.
+
+use raftlab_core::kv::{ClientId, ClientRequest, Operation};
+use raftlab_core::raft::{
+    Entry, Input, Log, LogIndex, Message, Node, NodeConfig, NodeId, PersistentState,
+    ProposalOutcome, Ready, Role, StepContext, Term, TransitionCause,
+};
+use std::collections::{BTreeMap, VecDeque};
+
+const TIMEOUT: u64 = 150_000;
+
+fn ctx(now: u64) -> StepContext {
+    StepContext {
+        now,
+        election_timeout_us: TIMEOUT,
+    }
+}
+
+fn config(id: u32, n: u32) -> NodeConfig {
+    NodeConfig {
+        id: NodeId(id),
+        members: (1..=n).map(NodeId).collect(),
+        heartbeat_interval_us: 50_000,
+        max_entries_per_append: 4,
+    }
+}
+
+fn request(seq: u64) -> ClientRequest {
+    ClientRequest {
+        client: ClientId(1),
+        seq,
+        op: Operation::Put {
+            key: "x".into(),
+            value: seq.to_string(),
+        },
+    }
+}
+
+fn entry(index: u64, term: u64) -> Entry {
+    Entry {
+        index: LogIndex(index),
+        term: Term(term),
+        request: request(index),
+    }
+}
+
+fn stored(term: u64, terms: &[u64]) -> PersistentState {
+    PersistentState {
+        current_term: Term(term),
+        voted_for: None,
+        log: Log::from_entries(
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| entry(i as u64 + 1, *t))
+                .collect(),
+        ),
+    }
+}
+
+/// Nodes plus a FIFO of messages that tests deliver by hand.
+struct Cluster {
+    nodes: BTreeMap<NodeId, Node>,
+    storage: BTreeMap<NodeId, PersistentState>,
+    queue: VecDeque<(NodeId, NodeId, Message)>,
+    now: u64,
+}
+
+impl Cluster {
+    fn new(logs: &[PersistentState]) -> Cluster {
+        let n = logs.len() as u32;
+        let mut nodes = BTreeMap::new();
+        let mut storage = BTreeMap::new();
+        for (i, s) in logs.iter().enumerate() {
+            let id = NodeId(i as u32 + 1);
+            nodes.insert(id, Node::restart(config(id.0, n), s, ctx(0)));
+            storage.insert(id, s.clone());
+        }
+        Cluster {
+            nodes,
+            storage,
+            queue: VecDeque::new(),
+            now: 0,
+        }
+    }
+
+    fn fresh(n: usize) -> Cluster {
+        Cluster::new(&vec![PersistentState::default(); n])
+    }
+
+    fn input(&mut self, id: u32, input: Input) -> Ready {
+        let id = NodeId(id);
+        let ready = self.nodes.get_mut(&id).unwrap().step(ctx(self.now), input);
+        if let Some(change) = &ready.persist {
+            self.storage.get_mut(&id).unwrap().apply(change);
+        }
+        for (to, m) in &ready.messages {
+            self.queue.push_back((id, *to, m.clone()));
+        }
+        ready
+    }
+
+    /// Delivers every queued message, and those they cause, until quiet.
+    fn deliver_all(&mut self) {
+        while let Some((from, to, message)) = self.queue.pop_front() {
+            if self.nodes.contains_key(&to) {
+                self.input(to.0, Input::Message { from, message });
+            }
+        }
+    }
+
+    fn node(&self, id: u32) -> &Node {
+        &self.nodes[&NodeId(id)]
+    }
+
+    fn elect(&mut self, id: u32) {
+        self.input(id, Input::ForceTimeout);
+        self.deliver_all();
+        assert_eq!(self.node(id).role(), Role::Leader);
+    }
+}
+
+#[test]
+fn follower_times_out_and_becomes_candidate_in_next_term() {
+    let mut c = Cluster::fresh(3);
+    let ready = c.input(1, Input::Tick);
+    assert!(
+        ready.messages.is_empty(),
+        "not yet: the deadline has not passed"
+    );
+    c.now = TIMEOUT;
+    let ready = c.input(1, Input::Tick);
+    assert_eq!(c.node(1).role(), Role::Candidate);
+    assert_eq!(c.node(1).current_term(), Term(1));
+    assert_eq!(c.node(1).voted_for(), Some(NodeId(1)), "votes for itself");
+    assert_eq!(ready.messages.len(), 2, "asks both peers");
+    assert_eq!(ready.transitions[0].cause, TransitionCause::TimesOut);
+    let persisted = ready.persist.expect("term and vote are persisted");
+    assert_eq!(
+        (persisted.current_term, persisted.voted_for),
+        (Term(1), Some(NodeId(1)))
+    );
+}
+
+#[test]
+fn candidate_with_majority_becomes_leader_and_sends_heartbeats() {
+    let mut c = Cluster::fresh(5);
+    c.input(3, Input::ForceTimeout);
+    c.deliver_all();
+    assert_eq!(c.node(3).role(), Role::Leader);
+    for id in [1, 2, 4, 5] {
+        assert_eq!(c.node(id).leader_id(), Some(NodeId(3)));
+        assert_eq!(c.node(id).current_term(), Term(1));
+    }
+}
+
+#[test]
+fn each_server_votes_for_at_most_one_candidate_per_term() {
+    let mut c = Cluster::fresh(3);
+    c.input(1, Input::ForceTimeout);
+    c.input(2, Input::ForceTimeout);
+    // S3 sees S1's request first and votes for it; S2's request in the same term is refused.
+    c.queue.retain(|(_, to, _)| *to == NodeId(3));
+    c.deliver_all();
+    assert_eq!(c.node(3).voted_for(), Some(NodeId(1)));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    // S2 never gathers a majority, and S1's first heartbeat sends it back to following.
+    assert_eq!(c.node(2).role(), Role::Follower);
+    assert_eq!(c.node(2).leader_id(), Some(NodeId(1)));
+}
+
+#[test]
+fn vote_refused_to_a_candidate_whose_log_is_less_up_to_date() {
+    // §5.4.1: S1's last entry has term 1, S2's term 2: S2 refuses S1.
+    let mut c = Cluster::new(&[stored(2, &[1]), stored(2, &[1, 2]), stored(2, &[1, 2])]);
+    c.input(1, Input::ForceTimeout);
+    c.deliver_all();
+    assert_ne!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(2).voted_for(), None);
+    assert_eq!(c.node(3).voted_for(), None);
+    // The up-to-date server can win.
+    c.elect(2);
+}
+
+#[test]
+fn a_higher_term_makes_a_leader_step_down() {
+    let mut c = Cluster::fresh(3);
+    c.elect(1);
+    c.input(2, Input::ForceTimeout); // term 2
+    c.deliver_all();
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert_eq!(c.node(1).current_term(), Term(2));
+    let last = c.node(1).current_term();
+    assert!(last > Term(1));
+}
+
+#[test]
+fn stale_append_entries_is_refused_with_the_current_term() {
+    let mut c = Cluster::fresh(3);
+    c.elect(1);
+    c.input(2, Input::ForceTimeout);
+    c.queue.clear();
+    // S1 still believes it leads term 1; its heartbeat reaches S2 (term 2).
+    c.now = 50_000;
+    c.input(1, Input::Tick);
+    let (_, _, heartbeat) = c
+        .queue
+        .iter()
+        .find(|(_, to, _)| *to == NodeId(2))
+        .cloned()
+        .unwrap();
+    c.queue.clear();
+    c.input(
+        2,
+        Input::Message {
+            from: NodeId(1),
+            message: heartbeat,
+        },
+    );
+    let (_, _, reply) = c.queue.pop_front().unwrap();
+    assert!(matches!(
+        reply,
+        Message::AppendEntriesReply {
+            term: Term(2),
+            success: false,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn proposals_on_a_follower_are_redirected_to_the_leader() {
+    let mut c = Cluster::fresh(3);
+    c.elect(2);
+    let ready = c.input(1, Input::Propose(request(1)));
+    assert_eq!(
+        ready.proposal,
+        Some(ProposalOutcome::NotLeader {
+            leader_hint: Some(NodeId(2))
+        })
+    );
+}
+
+#[test]
+fn an_entry_commits_once_a_majority_stores_it_and_followers_learn_it() {
+    let mut c = Cluster::fresh(5);
+    c.elect(1);
+    let ready = c.input(1, Input::Propose(request(1)));
+    assert!(matches!(
+        ready.proposal,
+        Some(ProposalOutcome::Accepted {
+            index: LogIndex(1),
+            ..
+        })
+    ));
+    assert_eq!(c.node(1).commit_index(), LogIndex(0));
+    // Only S2 and S3 receive it: with the leader, that is 3 of 5.
+    c.queue
+        .retain(|(_, to, _)| [NodeId(2), NodeId(3)].contains(to));
+    c.deliver_all();
+    assert_eq!(c.node(1).commit_index(), LogIndex(1));
+    assert_eq!(c.node(4).log().last_index(), LogIndex(0));
+    // The next heartbeat carries leaderCommit (and the entry to S4, S5).
+    c.now = 50_000;
+    c.input(1, Input::Tick);
+    c.deliver_all();
+    for id in 2..=5 {
+        assert_eq!(c.node(id).commit_index(), LogIndex(1), "S{id}");
+    }
+}
+
+#[test]
+fn leader_sends_several_entries_in_one_append_entries() {
+    let mut c = Cluster::fresh(3);
+    c.elect(1);
+    for seq in 1..=3 {
+        c.input(1, Input::Propose(request(seq)));
+    }
+    let largest = c
+        .queue
+        .iter()
+        .filter_map(|(_, _, m)| match m {
+            Message::AppendEntries { entries, .. } => Some(entries.len()),
+            _ => None,
+        })
+        .max();
+    assert_eq!(largest, Some(3));
+    c.deliver_all();
+    assert_eq!(c.node(3).log().last_index(), LogIndex(3));
+}
+
+#[test]
+fn follower_rejects_on_prev_log_mismatch_and_leader_backs_off_until_logs_match() {
+    // S1 (term 3 leader to be) has [1,1,3]; S2 has [1,2,2,2] from a deposed leader.
+    let mut c = Cluster::new(&[
+        stored(3, &[1, 1, 3]),
+        stored(2, &[1, 2, 2, 2]),
+        stored(3, &[1, 1, 3]),
+    ]);
+    c.elect(1);
+    c.input(1, Input::Propose(request(9)));
+    c.deliver_all();
+    let terms: Vec<u64> = c.node(2).log().entries().iter().map(|e| e.term.0).collect();
+    assert_eq!(
+        terms,
+        vec![1, 1, 3, 4],
+        "conflicting entries replaced by the leader's"
+    );
+    let progress = c.node(1).progress();
+    assert_eq!(progress[0].1.match_index, LogIndex(4));
+    assert_eq!(progress[0].1.next_index, LogIndex(5));
+}
+
+#[test]
+fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
+    // Figure 8: S1 leads term 4 holding an entry of term 2 that every server stores.
+    let mut c = Cluster::new(&[stored(3, &[1, 2]), stored(3, &[1, 2]), stored(3, &[1, 2])]);
+    c.elect(1);
+    c.now = 50_000;
+    c.input(1, Input::Tick);
+    c.deliver_all();
+    assert!(c
+        .node(1)
+        .progress()
+        .iter()
+        .all(|(_, p)| p.match_index == LogIndex(2)));
+    assert_eq!(
+        c.node(1).commit_index(),
+        LogIndex(0),
+        "index 2 is on all, yet not committed"
+    );
+    // An entry of the leader's own term commits it, and everything before it.
+    c.input(1, Input::Propose(request(3)));
+    c.deliver_all();
+    assert_eq!(c.node(1).commit_index(), LogIndex(3));
+}
+
+#[test]
+fn duplicate_and_late_append_entries_change_nothing() {
+    let mut c = Cluster::fresh(3);
+    c.elect(1);
+    c.input(1, Input::Propose(request(1)));
+    let copies: Vec<_> = c.queue.iter().cloned().collect();
+    c.deliver_all();
+    c.input(1, Input::Propose(request(2)));
+    c.deliver_all();
+    // The first AppendEntries arrives again, late.
+    for (from, to, m) in copies {
+        c.input(to.0, Input::Message { from, message: m });
+    }
+    c.deliver_all();
+    for id in 1..=3 {
+        assert_eq!(
+            c.node(id).log().last_index(),
+            LogIndex(2),
+            "S{id} keeps both entries"
+        );
+    }
+}
+
+#[test]
+fn persistent_state_survives_a_restart_and_volatile_state_does_not() {
+    let mut c = Cluster::fresh(3);
+    c.elect(1);
+    c.input(1, Input::Propose(request(1)));
+    c.deliver_all();
+    c.now = 50_000;
+    c.input(1, Input::Tick);
+    c.deliver_all();
+    assert_eq!(c.node(2).commit_index(), LogIndex(1));
+    let disk = c.storage[&NodeId(2)].clone();
+    assert_eq!(disk.current_term, Term(1));
+    assert_eq!(disk.voted_for, Some(NodeId(1)));
+    assert_eq!(disk.log.last_index(), LogIndex(1));
+    let restarted = Node::restart(config(2, 3), &disk, ctx(60_000));
+    assert_eq!(restarted.current_term(), Term(1));
+    assert_eq!(restarted.voted_for(), Some(NodeId(1)));
+    assert_eq!(restarted.log(), c.node(2).log());
+    assert_eq!(
+        restarted.commit_index(),
+        LogIndex(0),
+        "commitIndex is volatile"
+    );
+    assert_eq!(restarted.role(), Role::Follower);
+}
+
+#[test]
+fn single_server_cluster_elects_itself_and_commits_alone() {
+    let mut c = Cluster::fresh(1);
+    c.elect(1);
+    let ready = c.input(1, Input::Propose(request(1)));
+    assert_eq!(c.node(1).commit_index(), LogIndex(1));
+    assert_eq!(
+        ready.committed.len(),
+        1,
+        "handed to the state machine at once"
+    );
+}
