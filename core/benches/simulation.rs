@@ -1,0 +1,47 @@
+//! How fast the simulator runs a cluster, natively: the budget the page's
+//! animation frames and later time travel draw on.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use raftlab_core::kv::Operation;
+use raftlab_core::sim::{Command, Config, Simulation};
+use std::hint::black_box;
+
+const SECOND_US: u64 = 1_000_000;
+
+/// Ten virtual seconds of a five-server cluster with a client write every 50 ms.
+fn ten_seconds_with_writes() -> Simulation {
+    let mut sim = Simulation::new(1, Config::default()).expect("default config is valid");
+    let mut t = 0;
+    while t < 10 * SECOND_US {
+        t += 50_000;
+        sim.advance_to(t);
+        let op = Operation::Put {
+            key: format!("k{}", t % 7),
+            value: t.to_string(),
+        };
+        sim.apply(Command::ClientRequest { target: None, op })
+            .expect("client requests are always accepted");
+    }
+    sim
+}
+
+fn bench(c: &mut Criterion) {
+    let events = ten_seconds_with_writes().events_processed();
+    let mut group = c.benchmark_group("simulate");
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("5 nodes, 10 s virtual, write every 50 ms", |b| {
+        b.iter(|| black_box(ten_seconds_with_writes()))
+    });
+    group.finish();
+
+    let sim = ten_seconds_with_writes();
+    c.bench_function("view of 5 nodes after 10 s (one animation frame)", |b| {
+        b.iter(|| black_box(sim.view()))
+    });
+    c.bench_function("clone the simulation (a checkpoint)", |b| {
+        b.iter_batched(|| &sim, |s| black_box(s.clone()), BatchSize::SmallInput)
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
