@@ -1,0 +1,386 @@
+//! Linearizability of a key-value history, checked per key with the
+//! Wing–Gong search as refined by Lowe: try to linearize the earliest pending
+//! call, backtrack when an operation returns before it could be placed, and
+//! remember every (set of placed operations, state) pair already explored so
+//! no state is searched twice. This is the algorithm behind Knossos and
+//! Porcupine, written here from the papers.
+//!
+//! Operations whose outcome is unknown (the client gave up) may take effect at
+//! any point after their invocation, or never: they are treated as returning
+//! at the end of time with any output. Operations known to have failed did not
+//! take effect and are left out.
+
+use crate::kv::{ClientId, Operation};
+use crate::raft::Micros;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// What a client learned about one operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpResult {
+    /// It took effect; `previous` is what the store returned (the value read,
+    /// or the value a put or delete replaced).
+    Ok {
+        /// The store's answer.
+        previous: Option<String>,
+    },
+    /// It certainly did not take effect.
+    Failed,
+    /// The client never heard back: it may or may not have taken effect.
+    Unknown,
+}
+
+/// One operation in a client history: invoked at one instant, answered at a later one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryOp {
+    /// Who issued it.
+    pub client: ClientId,
+    /// What was asked.
+    pub op: Operation,
+    /// When it was invoked.
+    pub invoked_at: Micros,
+    /// When the answer arrived (ignored for [`OpResult::Unknown`]).
+    pub completed_at: Micros,
+    /// The answer.
+    pub result: OpResult,
+}
+
+/// A history that no sequential key-value store could have produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotLinearizable {
+    /// The key whose operations cannot be ordered.
+    pub key: String,
+    /// Positions (in the checked history) of that key's operations.
+    pub ops: Vec<usize>,
+}
+
+impl fmt::Display for NotLinearizable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} operations on key {:?} cannot be put in any order that respects real time and a single copy of the data",
+            self.ops.len(),
+            self.key
+        )
+    }
+}
+
+/// Checks a whole history, key by key (a key-value store is linearizable iff
+/// each key's sub-history is). Returns the first key that fails.
+pub fn check_history(history: &[HistoryOp]) -> Result<(), NotLinearizable> {
+    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (position, op) in history.iter().enumerate() {
+        if op.result != OpResult::Failed {
+            by_key.entry(key_of(&op.op)).or_default().push(position);
+        }
+    }
+    for (key, positions) in by_key {
+        let ops: Vec<&HistoryOp> = positions.iter().map(|&p| &history[p]).collect();
+        if !linearizable_register(&ops) {
+            return Err(NotLinearizable {
+                key: key.to_owned(),
+                ops: positions,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn key_of(op: &Operation) -> &str {
+    match op {
+        Operation::Put { key, .. } | Operation::Get { key } | Operation::Delete { key } => key,
+    }
+}
+
+/// The register model: apply `op` to `state` if its recorded output is what a
+/// sequential store would have answered. `None` means "impossible here".
+fn step(state: &Option<String>, op: &HistoryOp) -> Option<Option<String>> {
+    if let OpResult::Ok { previous } = &op.result {
+        if previous != state {
+            return None;
+        }
+    }
+    Some(match &op.op {
+        Operation::Put { value, .. } => Some(value.clone()),
+        Operation::Get { .. } => state.clone(),
+        Operation::Delete { .. } => None,
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Call,
+    Return,
+}
+
+/// One call or return event in a doubly linked list that the search unlinks
+/// and relinks in LIFO order (dancing links).
+#[derive(Clone, Debug)]
+struct Node {
+    kind: Kind,
+    op: usize,
+    /// For a call, the position of its return in `nodes`.
+    partner: usize,
+    prev: usize,
+    next: usize,
+}
+
+const HEAD: usize = 0;
+
+fn linearizable_register(ops: &[&HistoryOp]) -> bool {
+    // Reads that were never answered constrain nothing.
+    let ops: Vec<&HistoryOp> = ops
+        .iter()
+        .copied()
+        .filter(|o| !(o.result == OpResult::Unknown && matches!(o.op, Operation::Get { .. })))
+        .collect();
+    let mut events: Vec<(Micros, Kind, usize)> = Vec::with_capacity(ops.len() * 2);
+    for (i, op) in ops.iter().enumerate() {
+        let returns_at = match op.result {
+            OpResult::Unknown => Micros::MAX,
+            _ => op.completed_at.max(op.invoked_at),
+        };
+        events.push((op.invoked_at, Kind::Call, i));
+        events.push((returns_at, Kind::Return, i));
+    }
+    // At equal instants calls come first: operations that touch are treated as
+    // concurrent, which never reports a false violation.
+    events.sort_by_key(|&(t, kind, i)| (t, kind == Kind::Return, i));
+
+    // nodes[0] is the list head sentinel; events follow from 1.
+    let mut nodes = vec![Node {
+        kind: Kind::Call,
+        op: usize::MAX,
+        partner: 0,
+        prev: 0,
+        next: 1,
+    }];
+    let mut return_slot = vec![0; ops.len()];
+    for (position, &(_, kind, op)) in events.iter().enumerate() {
+        let index = position + 1;
+        if kind == Kind::Return {
+            return_slot[op] = index;
+        }
+        nodes.push(Node {
+            kind,
+            op,
+            partner: 0,
+            prev: index - 1,
+            next: if index == events.len() {
+                usize::MAX
+            } else {
+                index + 1
+            },
+        });
+    }
+    if events.is_empty() {
+        return true;
+    }
+    for node in nodes.iter_mut().skip(1) {
+        if node.kind == Kind::Call {
+            node.partner = return_slot[node.op];
+        }
+    }
+
+    let words = ops.len().div_ceil(64);
+    let mut linearized = vec![0u64; words];
+    let mut state: Option<String> = None;
+    let mut seen: BTreeSet<(Vec<u64>, Option<String>)> = BTreeSet::new();
+    let mut stack: Vec<(usize, Option<String>)> = Vec::new();
+    let mut cursor = nodes[HEAD].next;
+    while nodes[HEAD].next != usize::MAX {
+        if cursor == usize::MAX {
+            // Every pending call was tried here; only a return can end the scan.
+            unreachable!("the list always ends in a return");
+        }
+        let node = nodes[cursor].clone();
+        match node.kind {
+            Kind::Call => {
+                if let Some(next_state) = step(&state, ops[node.op]) {
+                    let mut placed = linearized.clone();
+                    placed[node.op / 64] |= 1 << (node.op % 64);
+                    if seen.insert((placed.clone(), next_state.clone())) {
+                        stack.push((cursor, state));
+                        state = next_state;
+                        linearized = placed;
+                        unlink(&mut nodes, cursor);
+                        unlink(&mut nodes, node.partner);
+                        cursor = nodes[HEAD].next;
+                        continue;
+                    }
+                }
+                cursor = node.next;
+            }
+            Kind::Return => {
+                // This operation returned before we could place it: undo the
+                // latest placement and try the next candidate after it.
+                let Some((call, previous_state)) = stack.pop() else {
+                    return false;
+                };
+                let op = nodes[call].op;
+                linearized[op / 64] &= !(1 << (op % 64));
+                state = previous_state;
+                let partner = nodes[call].partner;
+                relink(&mut nodes, partner);
+                relink(&mut nodes, call);
+                cursor = nodes[call].next;
+            }
+        }
+    }
+    true
+}
+
+fn unlink(nodes: &mut [Node], index: usize) {
+    let (prev, next) = (nodes[index].prev, nodes[index].next);
+    nodes[prev].next = next;
+    if next != usize::MAX {
+        nodes[next].prev = prev;
+    }
+}
+
+fn relink(nodes: &mut [Node], index: usize) {
+    let (prev, next) = (nodes[index].prev, nodes[index].next);
+    nodes[prev].next = index;
+    if next != usize::MAX {
+        nodes[next].prev = index;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(
+        client: u32,
+        op: Operation,
+        invoked_at: u64,
+        completed_at: u64,
+        result: OpResult,
+    ) -> HistoryOp {
+        HistoryOp {
+            client: ClientId(client),
+            op,
+            invoked_at,
+            completed_at,
+            result,
+        }
+    }
+
+    fn put(key: &str, value: &str) -> Operation {
+        Operation::Put {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    fn get(key: &str) -> Operation {
+        Operation::Get { key: key.into() }
+    }
+
+    fn ok(previous: Option<&str>) -> OpResult {
+        OpResult::Ok {
+            previous: previous.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn sequential_history_is_linearizable() {
+        let h = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(1, get("x"), 20, 30, ok(Some("1"))),
+            op(2, put("x", "2"), 40, 50, ok(Some("1"))),
+            op(2, get("x"), 60, 70, ok(Some("2"))),
+        ];
+        assert_eq!(check_history(&h), Ok(()));
+    }
+
+    #[test]
+    fn concurrent_ops_may_take_effect_in_either_order() {
+        // The read overlaps both writes and sees the second one's value, while
+        // the second write replaced the first.
+        let h = [
+            op(1, put("x", "1"), 0, 100, ok(None)),
+            op(2, put("x", "2"), 10, 90, ok(Some("1"))),
+            op(3, get("x"), 20, 80, ok(Some("2"))),
+        ];
+        assert_eq!(check_history(&h), Ok(()));
+    }
+
+    #[test]
+    fn a_stale_read_is_not_linearizable() {
+        // x=2 completed before the read began, yet the read returned 1.
+        let h = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(1, put("x", "2"), 20, 30, ok(Some("1"))),
+            op(2, get("x"), 40, 50, ok(Some("1"))),
+        ];
+        let err = check_history(&h).unwrap_err();
+        assert_eq!(err.key, "x");
+        assert_eq!(err.ops, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_retried_write_applied_twice_is_caught() {
+        // Client 1's put x=1 timed out and was retried, and both copies ran: the
+        // first before client 2's put x=2 (which replaced "1"), the retry after
+        // it (replacing "2"). One operation cannot take effect twice.
+        let h = [
+            op(1, put("x", "1"), 0, 100, ok(Some("2"))),
+            op(2, put("x", "2"), 10, 20, ok(Some("1"))),
+            op(3, get("x"), 30, 40, ok(Some("2"))),
+            op(3, get("x"), 110, 120, ok(Some("1"))),
+        ];
+        assert!(check_history(&h).is_err());
+    }
+
+    #[test]
+    fn an_unknown_write_may_or_may_not_have_happened() {
+        let happened = [
+            op(1, put("x", "1"), 0, 0, OpResult::Unknown),
+            op(2, get("x"), 50, 60, ok(Some("1"))),
+        ];
+        assert_eq!(check_history(&happened), Ok(()));
+        let did_not = [
+            op(1, put("x", "1"), 0, 0, OpResult::Unknown),
+            op(2, get("x"), 50, 60, ok(None)),
+        ];
+        assert_eq!(check_history(&did_not), Ok(()));
+        let before_invocation = [
+            op(2, get("x"), 0, 10, ok(Some("1"))),
+            op(1, put("x", "1"), 20, 0, OpResult::Unknown),
+        ];
+        assert!(
+            check_history(&before_invocation).is_err(),
+            "no effect before it was sent"
+        );
+    }
+
+    #[test]
+    fn failed_ops_are_left_out_and_keys_are_independent() {
+        let h = [
+            op(1, put("x", "1"), 0, 10, OpResult::Failed),
+            op(1, get("x"), 20, 30, ok(None)),
+            op(2, put("y", "1"), 0, 10, ok(None)),
+            op(2, get("y"), 20, 30, ok(Some("1"))),
+        ];
+        assert_eq!(check_history(&h), Ok(()));
+    }
+
+    #[test]
+    fn many_concurrent_writers_are_searched_quickly() {
+        // 60 overlapping puts and a read of the last: memoization keeps this small.
+        let mut h: Vec<HistoryOp> = (0..60)
+            .map(|i| {
+                op(
+                    i,
+                    put("x", &i.to_string()),
+                    i as u64,
+                    1_000,
+                    OpResult::Unknown,
+                )
+            })
+            .collect();
+        h.push(op(99, get("x"), 2_000, 2_010, ok(Some("59"))));
+        assert_eq!(check_history(&h), Ok(()));
+    }
+}
