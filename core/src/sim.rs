@@ -12,7 +12,7 @@ mod rng;
 pub use client::{CompletedOp, Outstanding};
 pub use config::{Config, ConfigError, NODE_COUNT_MAX};
 pub use input::{Command, CommandError, TimedCommand};
-pub use network::{ClientResult, Endpoint, Packet, Payload};
+pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{
@@ -51,6 +51,10 @@ pub enum EventKind {
     Delivered(Packet),
     /// A packet reached a crashed server and was lost.
     Lost(Packet),
+    /// The network lost a packet (a drop, or a cut link).
+    Dropped(Packet),
+    /// A packet reached a paused server and waits there.
+    Held(Packet),
     /// A server's timer fired.
     NodeTimer(NodeId),
     /// A client's wait for an answer ran out.
@@ -100,6 +104,9 @@ struct Server {
     wake_at: Option<Micros>,
     timeouts: Stream,
     transitions: VecDeque<TimedTransition>,
+    /// A paused server processes nothing; what arrives waits in `held`.
+    paused: bool,
+    held: Vec<Packet>,
 }
 
 /// A whole simulated cluster.
@@ -146,6 +153,8 @@ impl Simulation {
                 wake_at: None,
                 timeouts: Stream::new(seed, TIMEOUT_STREAM, u64::from(id.0), 0),
                 transitions: VecDeque::new(),
+                paused: false,
+                held: Vec::new(),
             });
             let ctx = sim.context_for_index(index);
             sim.servers[index].node = Some(Node::new(sim.node_config(id), ctx));
@@ -239,6 +248,8 @@ impl Simulation {
                 }
                 server.kv = KvStore::default();
                 server.wake_at = None;
+                server.paused = false;
+                server.held.clear();
             }
             Command::Restart { node } => {
                 let id = *node;
@@ -260,10 +271,52 @@ impl Simulation {
                 self.schedule_wake(id);
             }
             Command::Timeout { node } => {
-                if self.server_mut(*node)?.node.is_none() {
+                let server = self.server_mut(*node)?;
+                if server.node.is_none() {
                     return Err(CommandError::Crashed(*node));
                 }
+                if server.paused {
+                    return Err(CommandError::Paused(*node));
+                }
                 self.step_node(*node, Input::ForceTimeout, &mut record);
+            }
+            Command::Pause { node } => {
+                let server = self.server_mut(*node)?;
+                if server.node.is_none() {
+                    return Err(CommandError::Crashed(*node));
+                }
+                if server.paused {
+                    return Err(CommandError::Paused(*node));
+                }
+                server.paused = true;
+            }
+            Command::Resume { node } => self.resume(*node)?,
+            Command::Partition { groups } => {
+                let cut = self.partition_cuts(groups)?;
+                self.network.cut = cut;
+            }
+            Command::CutLink { from, to } => {
+                self.check_link(*from, *to)?;
+                self.network.cut.insert((*from, *to));
+            }
+            Command::Heal => self.network.cut.clear(),
+            Command::SetNetworkFaults { faults } => {
+                if !faults.is_valid() {
+                    return Err(CommandError::InvalidFaults);
+                }
+                self.network.global_faults = *faults;
+            }
+            Command::SetLinkFaults { from, to, faults } => {
+                self.check_link(*from, *to)?;
+                match faults {
+                    Some(f) if !f.is_valid() => return Err(CommandError::InvalidFaults),
+                    Some(f) => {
+                        self.network.link_faults.insert((*from, *to), *f);
+                    }
+                    None => {
+                        self.network.link_faults.remove(&(*from, *to));
+                    }
+                }
             }
             Command::ClientRequest { target, op } => {
                 if let Some(target) = target {
@@ -352,6 +405,33 @@ impl Simulation {
         self.network.in_flight()
     }
 
+    /// Will this packet in flight be lost (dropped, or its link cut now)?
+    pub fn will_lose(&self, packet: &Packet) -> bool {
+        packet.doomed || self.network.is_cut(packet.from, packet.to)
+    }
+
+    /// Directed server-to-server links that are cut now, in order.
+    pub fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        self.network.cut.iter().copied()
+    }
+
+    /// The faults on every server-to-server link without its own.
+    pub fn network_faults(&self) -> LinkFaults {
+        self.network.global_faults
+    }
+
+    /// Links with faults of their own.
+    pub fn link_faults(&self) -> impl Iterator<Item = ((NodeId, NodeId), LinkFaults)> + '_ {
+        self.network.link_faults.iter().map(|(k, v)| (*k, *v))
+    }
+
+    /// Is the server paused?
+    pub fn is_paused(&self, id: NodeId) -> bool {
+        self.servers
+            .get(self.index_of(id))
+            .is_some_and(|s| s.paused)
+    }
+
     pub(crate) fn client_states(
         &self,
     ) -> impl Iterator<Item = (ClientId, Option<&Outstanding>, usize)> {
@@ -383,19 +463,25 @@ impl Simulation {
             Event::Deliver(id) => {
                 let packet = self.network.take(id)?;
                 self.now = next.at;
-                let alive = match packet.to {
-                    Endpoint::Node(node) => self.node(node).is_some(),
-                    Endpoint::Client(_) => true,
-                };
-                if alive {
-                    EventKind::Delivered(packet)
-                } else {
-                    return Some(self.record(EventKind::Lost(packet)));
+                if self.will_lose(&packet) {
+                    return Some(self.record(EventKind::Dropped(packet)));
                 }
+                if let Endpoint::Node(node) = packet.to {
+                    let server = &mut self.servers[(node.0 as usize) - 1];
+                    if server.node.is_none() {
+                        return Some(self.record(EventKind::Lost(packet)));
+                    }
+                    if server.paused {
+                        server.held.push(packet.clone());
+                        return Some(self.record(EventKind::Held(packet)));
+                    }
+                }
+                EventKind::Delivered(packet)
             }
             Event::WakeNode(id) => {
                 let server = &mut self.servers[(id.0 as usize) - 1];
-                if server.node.is_none() || server.wake_at != Some(next.at) {
+                // A paused server's timer waits: `resume` wakes it again.
+                if server.node.is_none() || server.paused || server.wake_at != Some(next.at) {
                     return None;
                 }
                 server.wake_at = None;
@@ -541,9 +627,69 @@ impl Simulation {
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
-        let packet = self.network.send(self.now, from, to, payload);
-        let (id, at) = (packet.id, packet.deliver_at);
-        self.push(at, Event::Deliver(id));
+        for (id, at) in self.network.send(self.now, from, to, payload) {
+            self.push(at, Event::Deliver(id));
+        }
+    }
+
+    fn resume(&mut self, id: NodeId) -> Result<(), CommandError> {
+        let server = self.server_mut(id)?;
+        if server.node.is_none() {
+            return Err(CommandError::Crashed(id));
+        }
+        if !server.paused {
+            return Err(CommandError::NotPaused(id));
+        }
+        server.paused = false;
+        let held = std::mem::take(&mut server.held);
+        // Everything that waited arrives now, in the order it came.
+        for packet in held {
+            let packet_id = self.network.requeue(packet, self.now);
+            self.push(self.now, Event::Deliver(packet_id));
+        }
+        self.schedule_wake(id);
+        Ok(())
+    }
+
+    fn check_link(&self, from: NodeId, to: NodeId) -> Result<(), CommandError> {
+        for id in [from, to] {
+            if self.servers.get(self.index_of(id)).is_none() {
+                return Err(CommandError::NoSuchNode(id));
+            }
+        }
+        if from == to {
+            return Err(CommandError::SelfLink(from));
+        }
+        Ok(())
+    }
+
+    /// The directed links a partition into `groups` cuts.
+    fn partition_cuts(
+        &self,
+        groups: &[Vec<NodeId>],
+    ) -> Result<std::collections::BTreeSet<(NodeId, NodeId)>, CommandError> {
+        let mut group_of = vec![groups.len(); self.servers.len()];
+        for (g, group) in groups.iter().enumerate() {
+            for &id in group {
+                let slot = group_of
+                    .get_mut(self.index_of(id))
+                    .ok_or(CommandError::NoSuchNode(id))?;
+                if *slot != groups.len() {
+                    return Err(CommandError::InTwoGroups(id));
+                }
+                *slot = g;
+            }
+        }
+        let ids: Vec<NodeId> = self.servers.iter().map(|s| s.id).collect();
+        let mut cut = std::collections::BTreeSet::new();
+        for (i, &a) in ids.iter().enumerate() {
+            for (j, &b) in ids.iter().enumerate() {
+                if group_of[i] != group_of[j] {
+                    cut.insert((a, b));
+                }
+            }
+        }
+        Ok(cut)
     }
 
     fn run_client_actions(&mut self, client: ClientId, actions: Vec<ClientAction>) {

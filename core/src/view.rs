@@ -3,7 +3,7 @@
 
 use crate::kv::ClientId;
 use crate::raft::{Entry, LogIndex, MessageKind, Micros, NodeId, PeerProgress, Role, Term};
-use crate::sim::{Endpoint, Outstanding, Payload, Simulation, TimedTransition};
+use crate::sim::{Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition};
 
 /// Everything drawn for one instant.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +18,12 @@ pub struct ClusterView {
     pub messages: Vec<MessageView>,
     /// The clients and what they are waiting for.
     pub clients: Vec<ClientView>,
+    /// Directed server-to-server links that are cut, in order.
+    pub cut_links: Vec<(NodeId, NodeId)>,
+    /// Faults on every server-to-server link without its own.
+    pub network_faults: LinkFaults,
+    /// Links with faults of their own.
+    pub link_faults: Vec<((NodeId, NodeId), LinkFaults)>,
 }
 
 /// One server as the page shows it.
@@ -27,6 +33,8 @@ pub struct NodeView {
     pub id: NodeId,
     /// False while crashed; the persistent fields then show what is on its disk.
     pub alive: bool,
+    /// True while paused: it keeps its state but processes nothing.
+    pub paused: bool,
     /// Its role (a crashed server is shown as the follower it will restart as).
     pub role: Role,
     /// currentTerm.
@@ -72,6 +80,10 @@ pub struct MessageView {
     pub deliver_at: Micros,
     /// What it carries; [`Payload::fields`] names every field.
     pub payload: Payload,
+    /// The network will lose it (a drop, or a link cut).
+    pub doomed: bool,
+    /// A copy the network made.
+    pub duplicate: bool,
 }
 
 impl MessageView {
@@ -111,6 +123,7 @@ impl ClusterView {
                     Some(node) => NodeView {
                         id,
                         alive: true,
+                        paused: sim.is_paused(id),
                         role: node.role(),
                         term: node.current_term(),
                         voted_for: node.voted_for(),
@@ -128,6 +141,7 @@ impl ClusterView {
                     None => NodeView {
                         id,
                         alive: false,
+                        paused: false,
                         role: Role::Follower,
                         term: storage.current_term,
                         voted_for: storage.voted_for,
@@ -155,6 +169,8 @@ impl ClusterView {
                 sent_at: p.sent_at,
                 deliver_at: p.deliver_at,
                 payload: p.payload.clone(),
+                doomed: sim.will_lose(p),
+                duplicate: p.duplicate,
             })
             .collect();
         let clients = sim
@@ -171,6 +187,9 @@ impl ClusterView {
             nodes,
             messages,
             clients,
+            cut_links: sim.cut_links().collect(),
+            network_faults: sim.network_faults(),
+            link_faults: sim.link_faults().collect(),
         }
     }
 

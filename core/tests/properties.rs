@@ -1,13 +1,14 @@
-//! Property tests: for any seed and any schedule of crashes, restarts, forced
-//! timeouts and client writes, the five safety properties hold after every
-//! event, and once faults stop with a majority up, a leader is elected and
-//! every write completes. proptest prints the failing seed and schedule.
+//! Property tests: for any seed and any schedule of crashes, restarts, pauses,
+//! partitions, cut links, lossy and duplicating networks, forced timeouts and
+//! client writes, the five safety properties hold after every event; once
+//! every fault is healed, a leader is elected and every write completes.
+//! proptest prints the failing seed and schedule.
 
 mod support;
 
 use proptest::prelude::*;
 use raftlab_core::raft::NodeId;
-use raftlab_core::sim::{Command, Config};
+use raftlab_core::sim::{Command, Config, LinkFaults};
 use support::{put, Checked, MS};
 
 #[derive(Clone, Debug)]
@@ -16,6 +17,12 @@ enum Fault {
     Restart(u32),
     Timeout(u32),
     Write,
+    Pause(u32),
+    Resume(u32),
+    Partition(Vec<u32>),
+    Cut(u32, u32),
+    Heal,
+    Lossy(u16, u16),
 }
 
 fn fault(node_count: u32) -> impl Strategy<Value = Fault> {
@@ -23,8 +30,14 @@ fn fault(node_count: u32) -> impl Strategy<Value = Fault> {
     prop_oneof![
         node.clone().prop_map(Fault::Crash),
         node.clone().prop_map(Fault::Restart),
-        node.prop_map(Fault::Timeout),
+        node.clone().prop_map(Fault::Timeout),
         Just(Fault::Write),
+        node.clone().prop_map(Fault::Pause),
+        node.clone().prop_map(Fault::Resume),
+        prop::collection::vec(node.clone(), 1..4).prop_map(Fault::Partition),
+        (node.clone(), node).prop_map(|(a, b)| Fault::Cut(a, b)),
+        Just(Fault::Heal),
+        (0u16..400, 0u16..400).prop_map(|(d, u)| Fault::Lossy(d, u)),
     ]
 }
 
@@ -53,15 +66,32 @@ proptest! {
                 Fault::Restart(id) => Command::Restart { node: NodeId(id) },
                 Fault::Timeout(id) => Command::Timeout { node: NodeId(id) },
                 Fault::Write => put("k", &t.to_string()),
+                Fault::Pause(id) => Command::Pause { node: NodeId(id) },
+                Fault::Resume(id) => Command::Resume { node: NodeId(id) },
+                Fault::Partition(group) => Command::Partition {
+                    groups: vec![group.into_iter().map(NodeId).collect()],
+                },
+                Fault::Cut(a, b) => Command::CutLink { from: NodeId(a), to: NodeId(b) },
+                Fault::Heal => Command::Heal,
+                Fault::Lossy(drop, duplicate) => Command::SetNetworkFaults {
+                    faults: LinkFaults {
+                        drop_per_mille: drop,
+                        duplicate_per_mille: duplicate,
+                        ..LinkFaults::default()
+                    },
+                },
             };
             if let Ok(record) = c.sim.apply(command) {
                 let found = c.checker.observe(&c.sim, &record);
                 prop_assert!(found.is_empty(), "seed {seed}: {}", found[0]);
             }
         }
-        // Heal: everyone restarts; a leader must emerge and all writes finish.
+        // Heal: a clean network, everyone running; a leader must emerge and all writes finish.
+        c.apply(Command::Heal);
+        c.apply(Command::SetNetworkFaults { faults: LinkFaults::default() });
         for id in 1..=nodes {
             let _ = c.sim.apply(Command::Restart { node: NodeId(id) });
+            let _ = c.sim.apply(Command::Resume { node: NodeId(id) });
         }
         c.apply(put("final", "write"));
         if let Err(v) = c.run_to(t + 10_000 * MS) {

@@ -1,5 +1,6 @@
 //! User actions as timed commands: the input log that, with the seed, replays a run.
 
+use super::network::LinkFaults;
 use crate::kv::Operation;
 use crate::raft::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,46 @@ pub enum Command {
         /// What to ask.
         op: Operation,
     },
+    /// Freeze a server: it keeps its state but processes nothing (messages and
+    /// timers wait) until resumed, then sees them all in a burst.
+    Pause {
+        /// The server.
+        node: NodeId,
+    },
+    /// Let a paused server run again.
+    Resume {
+        /// The server.
+        node: NodeId,
+    },
+    /// Split the servers into groups that cannot reach each other. Servers not
+    /// named form one more group. Replaces any earlier cuts.
+    Partition {
+        /// The groups.
+        groups: Vec<Vec<NodeId>>,
+    },
+    /// Stop the link from `from` to `to` (one way) carrying anything.
+    CutLink {
+        /// Sender side.
+        from: NodeId,
+        /// Receiver side.
+        to: NodeId,
+    },
+    /// Restore every cut link.
+    Heal,
+    /// Faults on every server-to-server link that has none of its own.
+    SetNetworkFaults {
+        /// The faults.
+        faults: LinkFaults,
+    },
+    /// Faults on one directed link, or `None` to follow the network's again.
+    SetLinkFaults {
+        /// Sender side.
+        from: NodeId,
+        /// Receiver side.
+        to: NodeId,
+        /// The faults.
+        faults: Option<LinkFaults>,
+    },
 }
 
 impl fmt::Display for Command {
@@ -45,6 +86,39 @@ impl fmt::Display for Command {
             Command::ClientRequest { target: None, op } => {
                 write!(f, "client sends {op} to the leader")
             }
+            Command::Pause { node } => write!(f, "pause {node}"),
+            Command::Resume { node } => write!(f, "resume {node}"),
+            Command::Partition { groups } => {
+                let groups: Vec<String> = groups
+                    .iter()
+                    .map(|g| {
+                        let names: Vec<String> = g.iter().map(NodeId::to_string).collect();
+                        format!("{{{}}}", names.join(","))
+                    })
+                    .collect();
+                write!(f, "partition {}", groups.join(" | "))
+            }
+            Command::CutLink { from, to } => write!(f, "cut the link {from} → {to}"),
+            Command::Heal => f.write_str("heal every link"),
+            Command::SetNetworkFaults { faults } => write!(
+                f,
+                "network: drop {}‰, duplicate {}‰, extra delay {} µs",
+                faults.drop_per_mille, faults.duplicate_per_mille, faults.extra_delay_us
+            ),
+            Command::SetLinkFaults {
+                from,
+                to,
+                faults: Some(faults),
+            } => write!(
+                f,
+                "link {from} → {to}: drop {}‰, duplicate {}‰, extra delay {} µs",
+                faults.drop_per_mille, faults.duplicate_per_mille, faults.extra_delay_us
+            ),
+            Command::SetLinkFaults {
+                from,
+                to,
+                faults: None,
+            } => write!(f, "link {from} → {to} follows the network again"),
         }
     }
 }
@@ -71,8 +145,18 @@ pub enum CommandError {
     AlreadyCrashed(NodeId),
     /// The server is running; only a crashed server restarts.
     NotCrashed(NodeId),
-    /// A crashed server cannot time out.
+    /// A crashed server cannot do that.
     Crashed(NodeId),
+    /// A paused server cannot do that.
+    Paused(NodeId),
+    /// Only a paused server resumes.
+    NotPaused(NodeId),
+    /// A server appears in two partition groups.
+    InTwoGroups(NodeId),
+    /// A link from a server to itself.
+    SelfLink(NodeId),
+    /// A probability above 1000 ‰ or a latency range with min > max.
+    InvalidFaults,
     /// A replayed command names a point the run cannot reach.
     Unreachable {
         /// The command's instant.
@@ -91,6 +175,13 @@ impl fmt::Display for CommandError {
                 write!(f, "{id} is running; only a crashed server restarts")
             }
             CommandError::Crashed(id) => write!(f, "{id} is crashed"),
+            CommandError::Paused(id) => write!(f, "{id} is paused"),
+            CommandError::NotPaused(id) => write!(f, "{id} is not paused"),
+            CommandError::InTwoGroups(id) => write!(f, "{id} is in two partition groups"),
+            CommandError::SelfLink(id) => write!(f, "{id} has no link to itself"),
+            CommandError::InvalidFaults => f.write_str(
+                "probabilities are 0 to 1000 per mille, and a latency range needs min ≤ max",
+            ),
             CommandError::Unreachable { at, after_event } => write!(
                 f,
                 "the input log names event {after_event} at {at} µs, which this run never reaches"

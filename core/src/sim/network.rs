@@ -4,7 +4,7 @@ use super::rng::Stream;
 use crate::kv::{ClientId, ClientRequest, Outcome};
 use crate::raft::{Message, MessageKind, Micros, NodeId};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// One end of a link: a server or a client.
@@ -150,6 +150,29 @@ impl Payload {
     }
 }
 
+/// How a link between two servers misbehaves. Probabilities are in parts per
+/// thousand so that faults stay exact integers in input logs and URLs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LinkFaults {
+    /// Chance that a packet is lost, in ‰.
+    pub drop_per_mille: u16,
+    /// Chance that a packet is delivered twice (each copy with its own delay), in ‰.
+    pub duplicate_per_mille: u16,
+    /// Delay added to every packet on top of the latency draw.
+    pub extra_delay_us: Micros,
+    /// A latency range replacing the configured one (jitter reorders packets).
+    pub latency_us: Option<(Micros, Micros)>,
+}
+
+impl LinkFaults {
+    /// True when the values are in range: probabilities at most 1000 ‰, a latency range min ≤ max.
+    pub fn is_valid(&self) -> bool {
+        self.drop_per_mille <= 1000
+            && self.duplicate_per_mille <= 1000
+            && self.latency_us.is_none_or(|(min, max)| min <= max)
+    }
+}
+
 /// A packet on the wire.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Packet {
@@ -165,9 +188,13 @@ pub struct Packet {
     pub deliver_at: Micros,
     /// What it carries.
     pub payload: Payload,
+    /// The network will lose it: it flies, but never arrives.
+    pub doomed: bool,
+    /// A second copy made by the network.
+    pub duplicate: bool,
 }
 
-/// Packets in flight and the per-link delay streams.
+/// Packets in flight, the per-link random streams, and the faults in force.
 #[derive(Clone, Debug)]
 pub(super) struct Network {
     seed: u64,
@@ -176,6 +203,12 @@ pub(super) struct Network {
     links: BTreeMap<(Endpoint, Endpoint), Stream>,
     in_flight: BTreeMap<u64, Packet>,
     next_id: u64,
+    /// Faults on every server-to-server link without its own.
+    pub(super) global_faults: LinkFaults,
+    /// Faults of single directed links.
+    pub(super) link_faults: BTreeMap<(NodeId, NodeId), LinkFaults>,
+    /// Directed links that carry nothing.
+    pub(super) cut: BTreeSet<(NodeId, NodeId)>,
 }
 
 /// The stream tag for link delays (see [`Stream::new`]).
@@ -190,23 +223,78 @@ impl Network {
             links: BTreeMap::new(),
             in_flight: BTreeMap::new(),
             next_id: 0,
+            global_faults: LinkFaults::default(),
+            link_faults: BTreeMap::new(),
+            cut: BTreeSet::new(),
         }
     }
 
-    /// Puts a packet on the wire and returns it; the caller schedules its delivery.
+    /// The faults on a link. Links to and from clients are reliable: faults
+    /// model the network between servers.
+    fn faults(&self, from: Endpoint, to: Endpoint) -> LinkFaults {
+        match (from, to) {
+            (Endpoint::Node(a), Endpoint::Node(b)) => self
+                .link_faults
+                .get(&(a, b))
+                .copied()
+                .unwrap_or(self.global_faults),
+            _ => LinkFaults::default(),
+        }
+    }
+
+    /// Is the directed link between two endpoints cut now?
+    pub(super) fn is_cut(&self, from: Endpoint, to: Endpoint) -> bool {
+        match (from, to) {
+            (Endpoint::Node(a), Endpoint::Node(b)) => self.cut.contains(&(a, b)),
+            _ => false,
+        }
+    }
+
+    /// Puts a packet (and, by chance, a duplicate) on the wire and returns
+    /// their ids and delivery instants; the caller schedules the deliveries.
     pub(super) fn send(
         &mut self,
         now: Micros,
         from: Endpoint,
         to: Endpoint,
         payload: Payload,
-    ) -> &Packet {
+    ) -> Vec<(u64, Micros)> {
+        let faults = self.faults(from, to);
+        let (latency_min, latency_max) = faults
+            .latency_us
+            .unwrap_or((self.latency_us_min, self.latency_us_max));
         let seed = self.seed;
         let stream = self
             .links
             .entry((from, to))
             .or_insert_with(|| Stream::new(seed, LINK_STREAM, from.code(), to.code()));
-        let delay = stream.uniform(self.latency_us_min, self.latency_us_max);
+        // Every draw is made whatever the faults, so changing a probability
+        // never shifts the delays that follow on this link.
+        let delay = stream.uniform(latency_min, latency_max) + faults.extra_delay_us;
+        let dropped = stream.uniform(0, 999) < u64::from(faults.drop_per_mille);
+        let duplicated = stream.uniform(0, 999) < u64::from(faults.duplicate_per_mille);
+        let copy_delay = stream.uniform(latency_min, latency_max) + faults.extra_delay_us;
+        let copy_dropped = stream.uniform(0, 999) < u64::from(faults.drop_per_mille);
+        let doomed = dropped || self.is_cut(from, to);
+        let mut sent = vec![self.put_on_wire(now, from, to, payload.clone(), delay, doomed, false)];
+        if duplicated {
+            let doomed = copy_dropped || self.is_cut(from, to);
+            sent.push(self.put_on_wire(now, from, to, payload, copy_delay, doomed, true));
+        }
+        sent
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn put_on_wire(
+        &mut self,
+        now: Micros,
+        from: Endpoint,
+        to: Endpoint,
+        payload: Payload,
+        delay: Micros,
+        doomed: bool,
+        duplicate: bool,
+    ) -> (u64, Micros) {
         let id = self.next_id;
         self.next_id += 1;
         let packet = Packet {
@@ -216,8 +304,19 @@ impl Network {
             sent_at: now,
             deliver_at: now + delay,
             payload,
+            doomed,
+            duplicate,
         };
-        self.in_flight.entry(id).or_insert(packet)
+        self.in_flight.insert(id, packet);
+        (id, now + delay)
+    }
+
+    /// Puts a packet that was held back (at a paused server) on the wire again, arriving at `at`.
+    pub(super) fn requeue(&mut self, mut packet: Packet, at: Micros) -> u64 {
+        packet.deliver_at = at;
+        let id = packet.id;
+        self.in_flight.insert(id, packet);
+        id
     }
 
     /// Takes a packet off the wire at its delivery.
