@@ -10,7 +10,7 @@ mod network;
 mod rng;
 
 pub use client::{CompletedOp, Outstanding};
-pub use config::{Config, ConfigError, NODE_COUNT_MAX};
+pub use config::{BugSwitches, Config, ConfigError, NODE_COUNT_MAX};
 pub use input::{Command, CommandError, TimedCommand};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 
@@ -578,7 +578,8 @@ impl Simulation {
             self.servers[index].storage.apply(change);
         }
         for entry in ready.committed {
-            let outcome = self.servers[index].kv.apply(&entry.request.op);
+            let deduplicate = !self.config.bugs.no_request_dedup;
+            let outcome = self.servers[index].kv.apply(&entry.request, deduplicate);
             if role == Role::Leader && entry.term == term {
                 let reply = Payload::Reply {
                     seq: entry.request.seq,

@@ -71,7 +71,7 @@ pub fn check_history(history: &[HistoryOp]) -> Result<(), NotLinearizable> {
     let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (position, op) in history.iter().enumerate() {
         if op.result != OpResult::Failed {
-            by_key.entry(key_of(&op.op)).or_default().push(position);
+            by_key.entry(op.op.key()).or_default().push(position);
         }
     }
     for (key, positions) in by_key {
@@ -86,12 +86,6 @@ pub fn check_history(history: &[HistoryOp]) -> Result<(), NotLinearizable> {
     Ok(())
 }
 
-fn key_of(op: &Operation) -> &str {
-    match op {
-        Operation::Put { key, .. } | Operation::Get { key } | Operation::Delete { key } => key,
-    }
-}
-
 /// The register model: apply `op` to `state` if its recorded output is what a
 /// sequential store would have answered. `None` means "impossible here".
 fn step(state: &Option<String>, op: &HistoryOp) -> Option<Option<String>> {
@@ -100,11 +94,7 @@ fn step(state: &Option<String>, op: &HistoryOp) -> Option<Option<String>> {
             return None;
         }
     }
-    Some(match &op.op {
-        Operation::Put { value, .. } => Some(value.clone()),
-        Operation::Get { .. } => state.clone(),
-        Operation::Delete { .. } => None,
-    })
+    Some(op.op.next_value(state.as_deref()))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,7 +122,7 @@ fn linearizable_register(ops: &[&HistoryOp]) -> bool {
     let ops: Vec<&HistoryOp> = ops
         .iter()
         .copied()
-        .filter(|o| !(o.result == OpResult::Unknown && matches!(o.op, Operation::Get { .. })))
+        .filter(|o| !(o.result == OpResult::Unknown && o.op.is_read()))
         .collect();
     let mut events: Vec<(Micros, Kind, usize)> = Vec::with_capacity(ops.len() * 2);
     for (i, op) in ops.iter().enumerate() {
@@ -364,6 +354,28 @@ mod tests {
             op(2, get("y"), 20, 30, ok(Some("1"))),
         ];
         assert_eq!(check_history(&h), Ok(()));
+    }
+
+    #[test]
+    fn compare_and_set_succeeds_only_on_the_value_it_expected() {
+        let cas = |expected: &str, new: &str| Operation::CompareAndSet {
+            key: "x".into(),
+            expected: Some(expected.into()),
+            new: new.into(),
+        };
+        let fine = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(1, cas("1", "2"), 20, 30, ok(Some("1"))),
+            op(2, get("x"), 40, 50, ok(Some("2"))),
+        ];
+        assert_eq!(check_history(&fine), Ok(()));
+        // Both CASes claim to have seen "1": only one of them can have.
+        let double = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(1, cas("1", "2"), 20, 30, ok(Some("1"))),
+            op(2, cas("1", "3"), 40, 50, ok(Some("1"))),
+        ];
+        assert!(check_history(&double).is_err());
     }
 
     #[test]

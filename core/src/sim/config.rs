@@ -26,6 +26,27 @@ pub struct Config {
     pub max_entries_per_append: usize,
     /// How long a client waits for an answer before trying another server.
     pub client_timeout_us: Micros,
+    /// Rules deliberately broken, so a learner can watch Raft fail and the
+    /// checkers are shown able to catch it. All off by default.
+    #[serde(default)]
+    pub bugs: BugSwitches,
+}
+
+/// Switches that each break one rule of Raft. Every one is caught by a checker
+/// (see the tests named after them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BugSwitches {
+    /// The state machine runs a retried request again instead of answering it
+    /// from the client's session (§8).
+    #[serde(default)]
+    pub no_request_dedup: bool,
+}
+
+impl BugSwitches {
+    /// True when any rule is broken.
+    pub fn any(&self) -> bool {
+        *self != BugSwitches::default()
+    }
 }
 
 impl Default for Config {
@@ -39,6 +60,7 @@ impl Default for Config {
             latency_us_max: 15_000,
             max_entries_per_append: 8,
             client_timeout_us: 600_000,
+            bugs: BugSwitches::default(),
         }
     }
 }
