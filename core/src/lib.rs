@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod explore;
 pub mod kv;
 pub mod raft;
 pub mod sim;

@@ -8,12 +8,17 @@ mod config;
 mod input;
 mod network;
 mod rng;
+mod swarm;
+mod workload;
 
 pub use client::{CompletedOp, Outstanding};
 pub use config::{BugSwitches, Config, ConfigError, NODE_COUNT_MAX};
 pub use input::{Command, CommandError, TimedCommand};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
+pub use swarm::SwarmPlan;
+pub use workload::WorkloadSpec;
 
+use crate::check::{HistoryOp, OpResult};
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{
     Entry, Input, Micros, Node, NodeConfig, NodeId, PersistentState, ProposalOutcome, Ready, Role,
@@ -25,6 +30,7 @@ use rng::Stream;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::hash::{Hash, Hasher};
+use workload::Workload;
 
 /// The client that the page's "Request" button and node menus speak for.
 pub const UI_CLIENT: ClientId = ClientId(1);
@@ -59,6 +65,8 @@ pub enum EventKind {
     NodeTimer(NodeId),
     /// A client's wait for an answer ran out.
     ClientTimer(ClientId),
+    /// The workload started an operation on one of its clients (if idle).
+    WorkloadTick,
     /// A user or scenario command.
     Input(Command),
 }
@@ -81,6 +89,7 @@ enum Event {
     Deliver(u64),
     WakeNode(NodeId),
     WakeClient { client: ClientId, attempt: u32 },
+    WorkloadTick { generation: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -123,6 +132,8 @@ pub struct Simulation {
     clients: Vec<Client>,
     inputs: Vec<TimedCommand>,
     trace_hash: u64,
+    workload: Option<Workload>,
+    workload_generation: u32,
 }
 
 impl Simulation {
@@ -142,6 +153,8 @@ impl Simulation {
             clients: vec![Client::new(UI_CLIENT)],
             inputs: Vec::new(),
             trace_hash: FNV_OFFSET,
+            workload: None,
+            workload_generation: 0,
             config,
         };
         for (index, &id) in members.iter().enumerate() {
@@ -306,6 +319,7 @@ impl Simulation {
                 }
                 self.network.global_faults = *faults;
             }
+            Command::SetWorkload { workload } => self.set_workload(*workload)?,
             Command::SetLinkFaults { from, to, faults } => {
                 self.check_link(*from, *to)?;
                 match faults {
@@ -396,9 +410,39 @@ impl Simulation {
         self.servers.get(self.index_of(id)).map(|s| &s.storage)
     }
 
-    /// Requests the UI client has had answered, oldest first.
+    /// Requests the clients have had answered, client by client, oldest first.
     pub fn completed_requests(&self) -> impl Iterator<Item = &CompletedOp> {
         self.clients.iter().flat_map(|c| c.completed.iter())
+    }
+
+    /// Every client operation so far for the linearizability checker: answered
+    /// ones with their answers, outstanding ones as unknown (they may yet take
+    /// effect), queued ones left out (never sent).
+    pub fn history(&self) -> Vec<HistoryOp> {
+        let mut history = Vec::new();
+        for client in &self.clients {
+            for done in &client.completed {
+                history.push(HistoryOp {
+                    client: client.id,
+                    op: done.request.op.clone(),
+                    invoked_at: done.invoked_at,
+                    completed_at: done.completed_at,
+                    result: OpResult::Ok {
+                        previous: done.outcome.previous.clone(),
+                    },
+                });
+            }
+            if let Some(pending) = &client.outstanding {
+                history.push(HistoryOp {
+                    client: client.id,
+                    op: pending.request.op.clone(),
+                    invoked_at: pending.invoked_at,
+                    completed_at: self.now,
+                    result: OpResult::Unknown,
+                });
+            }
+        }
+        history
     }
 
     pub(crate) fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
@@ -487,6 +531,14 @@ impl Simulation {
                 server.wake_at = None;
                 self.now = next.at;
                 EventKind::NodeTimer(id)
+            }
+            Event::WorkloadTick { generation } => {
+                if self.workload.as_ref().map(|w| w.generation) != Some(generation) {
+                    return None;
+                }
+                self.now = next.at;
+                self.workload_tick(generation);
+                return Some(self.record(EventKind::WorkloadTick));
             }
             Event::WakeClient { client, attempt } => {
                 let index = self.client_index(client);
@@ -633,6 +685,49 @@ impl Simulation {
         }
     }
 
+    fn set_workload(&mut self, spec: Option<WorkloadSpec>) -> Result<(), CommandError> {
+        let Some(spec) = spec else {
+            self.workload = None;
+            return Ok(());
+        };
+        if !spec.is_valid() {
+            return Err(CommandError::InvalidWorkload);
+        }
+        self.workload_generation += 1;
+        let mut workload = Workload::new(self.seed, spec, self.workload_generation);
+        for i in 0..spec.clients {
+            let id = workload_client(i);
+            if !self.clients.iter().any(|c| c.id == id) {
+                self.clients.push(Client::new(id));
+            }
+        }
+        let first = self.now + workload.next_gap();
+        self.workload = Some(workload);
+        self.push(
+            first,
+            Event::WorkloadTick {
+                generation: self.workload_generation,
+            },
+        );
+        Ok(())
+    }
+
+    fn workload_tick(&mut self, generation: u32) {
+        let Some(workload) = self.workload.as_mut() else {
+            return;
+        };
+        let client = workload_client(workload.next_client());
+        let op = workload.next_op();
+        let next = self.now + workload.next_gap();
+        let index = self.client_index(client);
+        if self.clients[index].is_idle() {
+            let timing = self.client_timing();
+            let actions = self.clients[index].submit(self.now, op, None, timing);
+            self.run_client_actions(client, actions);
+        }
+        self.push(next, Event::WorkloadTick { generation });
+    }
+
     fn resume(&mut self, id: NodeId) -> Result<(), CommandError> {
         let server = self.server_mut(id)?;
         if server.node.is_none() {
@@ -777,6 +872,11 @@ impl Simulation {
         record.hash(&mut hasher);
         self.trace_hash = hasher.finish();
     }
+}
+
+/// The id of the workload's `i`-th client (the UI's client is C1).
+fn workload_client(i: u32) -> ClientId {
+    ClientId(UI_CLIENT.0 + 1 + i)
 }
 
 /// Why a run could not be rebuilt from its description.

@@ -47,9 +47,6 @@ pub(super) enum ClientAction {
     WakeAt { at: Micros, attempt: u32 },
 }
 
-/// The most answered requests a client remembers for the view.
-const HISTORY_MAX: usize = 256;
-
 /// One client.
 #[derive(Clone, Debug)]
 pub(super) struct Client {
@@ -58,7 +55,8 @@ pub(super) struct Client {
     pub(super) queue: VecDeque<(Operation, Option<NodeId>)>,
     pub(super) outstanding: Option<Outstanding>,
     leader_guess: Option<NodeId>,
-    pub(super) completed: VecDeque<CompletedOp>,
+    /// Every answered request, oldest first: the client's side of the history.
+    pub(super) completed: Vec<CompletedOp>,
 }
 
 /// Timing the client needs from the cluster's configuration.
@@ -77,7 +75,7 @@ impl Client {
             queue: VecDeque::new(),
             outstanding: None,
             leader_guess: None,
-            completed: VecDeque::new(),
+            completed: Vec::new(),
         }
     }
 
@@ -119,10 +117,7 @@ impl Client {
                     outcome,
                     attempts: outstanding.attempts,
                 };
-                if self.completed.len() == HISTORY_MAX {
-                    self.completed.pop_front();
-                }
-                self.completed.push_back(done);
+                self.completed.push(done);
                 self.outstanding = None;
                 self.start_next(now, timing)
             }
@@ -159,6 +154,11 @@ impl Client {
         }
         let next = next_server(outstanding.target, timing.node_count);
         self.resend(now, next, timing)
+    }
+
+    /// True when the client has nothing sent and nothing queued.
+    pub(super) fn is_idle(&self) -> bool {
+        self.outstanding.is_none() && self.queue.is_empty()
     }
 
     fn start_next(&mut self, now: Micros, timing: ClientTiming) -> Vec<ClientAction> {

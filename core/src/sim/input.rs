@@ -1,6 +1,7 @@
 //! User actions as timed commands: the input log that, with the seed, replays a run.
 
 use super::network::LinkFaults;
+use super::workload::WorkloadSpec;
 use crate::kv::Operation;
 use crate::raft::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,11 @@ pub enum Command {
         /// The faults.
         faults: Option<LinkFaults>,
     },
+    /// Start (or change) simulated clients issuing random operations, or stop them with `None`.
+    SetWorkload {
+        /// The workload.
+        workload: Option<WorkloadSpec>,
+    },
 }
 
 impl fmt::Display for Command {
@@ -119,6 +125,12 @@ impl fmt::Display for Command {
                 to,
                 faults: None,
             } => write!(f, "link {from} → {to} follows the network again"),
+            Command::SetWorkload { workload: Some(w) } => write!(
+                f,
+                "workload: {} clients, {} ops/s, {}‰ reads, {}‰ CAS, {} keys",
+                w.clients, w.ops_per_second, w.read_per_mille, w.cas_per_mille, w.keys
+            ),
+            Command::SetWorkload { workload: None } => f.write_str("stop the workload"),
         }
     }
 }
@@ -157,6 +169,8 @@ pub enum CommandError {
     SelfLink(NodeId),
     /// A probability above 1000 ‰ or a latency range with min > max.
     InvalidFaults,
+    /// A workload outside the documented ranges.
+    InvalidWorkload,
     /// A replayed command names a point the run cannot reach.
     Unreachable {
         /// The command's instant.
@@ -179,6 +193,9 @@ impl fmt::Display for CommandError {
             CommandError::NotPaused(id) => write!(f, "{id} is not paused"),
             CommandError::InTwoGroups(id) => write!(f, "{id} is in two partition groups"),
             CommandError::SelfLink(id) => write!(f, "{id} has no link to itself"),
+            CommandError::InvalidWorkload => f.write_str(
+                "a workload has 1–16 clients, 1–10000 ops/s, 1–100 keys, and reads plus CAS at most 1000 per mille",
+            ),
             CommandError::InvalidFaults => f.write_str(
                 "probabilities are 0 to 1000 per mille, and a latency range needs min ≤ max",
             ),

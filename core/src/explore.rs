@@ -1,0 +1,165 @@
+//! Runs one seed as a fault-lab experiment: a swarm plan of faults and a
+//! workload, every safety property after every event, then a heal phase in
+//! which the cluster must elect a leader, finish every request, and answer
+//! reads of every key — and the whole client history must be linearizable.
+//! The explorer CLI and the randomized tests are both built on [`run_seed`].
+
+use crate::check::{check_history, NotLinearizable, SafetyChecker, Violation};
+use crate::kv::Operation;
+use crate::raft::Micros;
+use crate::sim::{Command, Config, Simulation, SwarmPlan};
+use std::fmt;
+
+/// The knobs of one experiment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Experiment {
+    /// The cluster's configuration (bug switches included).
+    pub config: Config,
+    /// How long faults are injected.
+    pub fault_us: Micros,
+    /// How long after the heal the cluster has to elect a leader and finish
+    /// every request (a bound from the timeouts: many election rounds).
+    pub settle_us: Micros,
+}
+
+impl Default for Experiment {
+    fn default() -> Experiment {
+        Experiment {
+            config: Config::default(),
+            fault_us: 10_000_000,
+            settle_us: 20_000_000,
+        }
+    }
+}
+
+/// What went wrong in a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A Figure 3 property broke; the first violation, with the events processed before it.
+    Safety {
+        /// The violation.
+        violation: Violation,
+        /// Events processed when it was seen.
+        event: u64,
+    },
+    /// The client history is not linearizable.
+    Linearizability(NotLinearizable),
+    /// No leader by the end of the settle phase.
+    NoLeader,
+    /// Requests still unanswered at the end of the settle phase.
+    Unanswered(usize),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Safety { violation, event } => write!(f, "{violation} (event {event})"),
+            Failure::Linearizability(e) => write!(f, "Linearizability violated: {e}"),
+            Failure::NoLeader => f.write_str("Liveness: no leader after the heal"),
+            Failure::Unanswered(n) => write!(f, "Liveness: {n} requests unanswered after the heal"),
+        }
+    }
+}
+
+/// The outcome of one seed.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The seed.
+    pub seed: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Client operations in the history.
+    pub operations: usize,
+    /// The first failure, if any.
+    pub failure: Option<Failure>,
+    /// The simulation as it ended (for traces and replays).
+    pub sim: Simulation,
+}
+
+/// Runs one seed. Invalid configurations are reported as an error.
+pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim::ConfigError> {
+    let mut sim = Simulation::new(seed, experiment.config.clone())?;
+    let plan = SwarmPlan::from_seed(seed, experiment.config.node_count, experiment.fault_us);
+    let mut checker = SafetyChecker::new();
+    let mut failure = None;
+    let mut run = |sim: &mut Simulation, until: Micros| -> Option<Failure> {
+        while sim.peek_time().is_some_and(|t| t <= until) {
+            if let Some(record) = sim.step() {
+                if let Some(v) = checker.observe(sim, &record).into_iter().next() {
+                    let event = sim.events_processed();
+                    return Some(Failure::Safety {
+                        violation: v,
+                        event,
+                    });
+                }
+            }
+        }
+        sim.advance_to(until);
+        None
+    };
+    for (at, command) in &plan.commands {
+        if let Some(f) = run(&mut sim, *at) {
+            failure = Some(f);
+            break;
+        }
+        // Commands that do not apply (restart a running server...) are skipped.
+        let _ = sim.apply(command.clone());
+    }
+    if failure.is_none() {
+        failure = settle(&mut sim, &plan, experiment, &mut run);
+    }
+    if failure.is_none() {
+        if let Err(e) = check_history(&sim.history()) {
+            failure = Some(Failure::Linearizability(e));
+        }
+    }
+    Ok(Report {
+        seed,
+        events: sim.events_processed(),
+        operations: sim.history().len(),
+        failure,
+        sim,
+    })
+}
+
+/// The heal phase: stop the workload, let the cluster recover, then read every key.
+fn settle(
+    sim: &mut Simulation,
+    plan: &SwarmPlan,
+    experiment: &Experiment,
+    run: &mut impl FnMut(&mut Simulation, Micros) -> Option<Failure>,
+) -> Option<Failure> {
+    let _ = sim.apply(Command::SetWorkload { workload: None });
+    let keys = plan
+        .commands
+        .iter()
+        .find_map(|(_, c)| match c {
+            Command::SetWorkload { workload: Some(w) } => Some(w.keys),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let half = plan.heal_at + experiment.settle_us / 2;
+    if let Some(f) = run(sim, half) {
+        return Some(f);
+    }
+    if sim.leader().is_none() {
+        return Some(Failure::NoLeader);
+    }
+    // Every acknowledged write must be readable: a read of each key after
+    // the writes end must see the last one (the linearizability check says so).
+    for k in 0..keys {
+        let op = Operation::Get {
+            key: format!("k{k}"),
+        };
+        let _ = sim.apply(Command::ClientRequest { target: None, op });
+    }
+    if let Some(f) = run(sim, plan.heal_at + experiment.settle_us) {
+        return Some(f);
+    }
+    let unanswered = sim
+        .history()
+        .iter()
+        .filter(|op| op.result == crate::check::OpResult::Unknown)
+        .count();
+    (unanswered > 0).then_some(Failure::Unanswered(unanswered))
+}
