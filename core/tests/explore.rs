@@ -16,11 +16,16 @@ fn swarm_runs_stay_safe_linearizable_and_live() {
     for seed in 0..SEEDS {
         let report = run_seed(seed, &experiment).expect("valid config");
         if let Some(failure) = &report.failure {
-            panic!("seed {seed}: {failure}\nreplay: cargo run -p raftlab-cli -- replay --seed {seed}");
+            panic!(
+                "seed {seed}: {failure}\nreplay: cargo run -p raftlab-cli -- replay --seed {seed}"
+            );
         }
         operations += report.operations;
     }
-    assert!(operations > 20 * SEEDS as usize, "the workload ran: {operations} operations");
+    assert!(
+        operations > 20 * SEEDS as usize,
+        "the workload ran: {operations} operations"
+    );
 }
 
 /// Runs seeds until one fails; returns the seed and the failure.
@@ -46,7 +51,6 @@ fn first_failure(bugs: BugSwitches, max_seeds: u64) -> (u64, Failure) {
 fn without_request_dedup_a_retried_write_runs_twice_and_linearizability_fails() {
     let bugs = BugSwitches {
         no_request_dedup: true,
-        ..BugSwitches::default()
     };
     let (_, failure) = first_failure(bugs, 50);
     assert!(matches!(failure, Failure::Linearizability(_)), "{failure}");
