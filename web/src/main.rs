@@ -1,1 +1,5 @@
-fn main() {}
+//! The playground's entry point, built by Trunk.
+
+fn main() {
+    raftlab_web::start();
+}

@@ -1,0 +1,53 @@
+//! The selected server's actions: crash, restart, force a timeout, send it a put.
+
+use crate::app::{Action, SharedView};
+use raftlab_core::raft::NodeId;
+use raftlab_core::sim::Command;
+use yew::prelude::*;
+
+/// Props of [`NodeMenu`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct NodeMenuProps {
+    /// The cluster now.
+    pub view: SharedView,
+    /// The selected server.
+    pub selected: NodeId,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// Buttons acting on the selected server; those that do not apply are disabled.
+#[function_component(NodeMenu)]
+pub fn node_menu(props: &NodeMenuProps) -> Html {
+    let Some(node) = props.view.0.node(props.selected) else {
+        return html! {};
+    };
+    let id = node.id;
+    let send = |action: Action| {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
+    };
+    let status = if !node.alive {
+        "crashed".to_owned()
+    } else {
+        format!(
+            "{} · term {} · commit {}",
+            node.role, node.term, node.commit_index
+        )
+    };
+    html! {
+        <div class="node-menu" aria-label={format!("Actions for {id}")}>
+            <h2>{ format!("{id}") }<small>{ status }</small></h2>
+            <div class="buttons">
+                <button type="button" disabled={!node.alive} aria-label="Crash"
+                    onclick={send(Action::Run(Command::Crash { node: id }))}>{ "Crash" }</button>
+                <button type="button" disabled={node.alive} aria-label="Restart"
+                    onclick={send(Action::Run(Command::Restart { node: id }))}>{ "Restart" }</button>
+                <button type="button" disabled={!node.alive} aria-label="Timeout"
+                    onclick={send(Action::Run(Command::Timeout { node: id }))}>{ "Timeout" }</button>
+                <button type="button" aria-label="Put" title="A client sends a put to this server"
+                    onclick={send(Action::PutTo(id))}>{ "Put" }</button>
+            </div>
+        </div>
+    }
+}
