@@ -1,0 +1,63 @@
+# Raftlab: `make serve` and `make test` are all a fresh machine needs.
+# Every tool is installed from the package registries only, and only when missing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+E2E_PORT ?= 8765
+
+.PHONY: serve dist test tools e2e bench clean
+
+# Serve the playground at http://127.0.0.1:8080, rebuilding on change.
+serve: tools
+	trunk serve
+
+# Build the release site into dist/ (relative URLs: any sub-path, offline).
+dist: tools
+	trunk build --release
+
+# Every test: formatting, lints, native, browser components, end to end.
+test: tools
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test --workspace
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
+	$(MAKE) --no-print-directory dist
+	$(MAKE) --no-print-directory e2e
+
+# End-to-end tests: playwright-core drives Debian's Chromium against dist/.
+e2e:
+	cd e2e && E2E_PORT=$(E2E_PORT) node --test
+
+# Native benchmarks (criterion); figures go to docs/PERFORMANCE.md.
+bench:
+	cargo bench -p raftlab-core
+
+# Install what is missing: wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages.
+tools: node_modules/.stamp e2e/node_modules/.stamp
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" \
+		|| cargo install trunk --version $(TRUNK_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; \
+	fi
+
+node_modules/.stamp: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+e2e/node_modules/.stamp: e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	cargo clean
+	rm -rf dist node_modules e2e/node_modules

@@ -1,0 +1,100 @@
+// The built playground (dist/) as a user meets it: it loads, elects a leader,
+// replaces a crashed leader, commits requests, survives bad URLs, and pauses.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startServer, launch, openPage, screenshots } from './support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const realTime = () => `${server.url}?seed=1&speed=1`;
+const options = { timeout: 30_000 };
+
+test('the page loads with five servers, no errors and no foreign requests', options, async () => {
+  const { page, problems } = await openPage(browser, realTime());
+  assert.equal(await page.locator('[data-node-id]').count(), 5);
+  await page.waitForTimeout(500);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a leader is elected', options, async () => {
+  const { page } = await openPage(browser, realTime());
+  await page.waitForSelector('[data-role="leader"]', { timeout: 5_000 });
+  assert.equal(await page.locator('[data-role="leader"]').count(), 1);
+  await page.close();
+});
+
+test('crashing the leader through the page elects a new leader in a higher term', options, async () => {
+  const { page, problems } = await openPage(browser, realTime());
+  const leader = page.locator('[data-role="leader"]');
+  await leader.waitFor({ timeout: 5_000 });
+  const oldId = await leader.getAttribute('data-node-id');
+  const oldTerm = Number(await leader.getAttribute('data-term'));
+  await leader.click();
+  await page.getByRole('button', { name: 'Crash', exact: true }).click();
+  await page.waitForFunction(
+    ([id, term]) => [...document.querySelectorAll('[data-role="leader"][data-alive="true"]')]
+      .some((n) => n.dataset.nodeId !== id && Number(n.dataset.term) > term),
+    [oldId, oldTerm],
+    { timeout: 10_000 },
+  );
+  assert.equal(await page.locator(`[data-node-id="${oldId}"]`).getAttribute('data-alive'), 'false');
+  await page.screenshot({ path: path.join(screenshots, 'after-crash.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('client requests are committed', options, async () => {
+  const { page } = await openPage(browser, realTime());
+  await page.waitForSelector('[data-role="leader"]', { timeout: 5_000 });
+  const request = page.getByRole('button', { name: 'Request', exact: true });
+  for (let i = 0; i < 3; i++) await request.click();
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-role="leader"]')].some((n) => Number(n.dataset.commitIndex) >= 3),
+    null,
+    { timeout: 8_000 },
+  );
+  // Every live server learns the commit from the leader's next heartbeat.
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-node-id]')].every((n) => Number(n.dataset.commitIndex) >= 3),
+    null,
+    { timeout: 5_000 },
+  );
+  await page.screenshot({ path: path.join(screenshots, 'committed.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(screenshots, 'committed-phone.png'), fullPage: true });
+  await page.close();
+});
+
+test('an invalid URL shows a message and falls back to the default cluster', options, async () => {
+  const { page } = await openPage(browser, `${server.url}?nodes=42&seed=abc&speed=-1`);
+  assert.ok(await page.locator('[role="alert"]').first().isVisible());
+  assert.match(await page.locator('[role="alert"]').first().innerText(), /nodes|seed|speed/);
+  assert.equal(await page.locator('[data-node-id]').count(), 5);
+  await page.close();
+});
+
+test('pause stops virtual time and step processes one event', options, async () => {
+  const { page } = await openPage(browser, `${realTime()}&nodes=3`);
+  assert.equal(await page.locator('[data-node-id]').count(), 3);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const events = () => page.locator('#raftlab').getAttribute('data-events-processed');
+  const before = await events();
+  await page.waitForTimeout(400);
+  assert.equal(await events(), before);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.waitForFunction((b) => document.querySelector('#raftlab').dataset.eventsProcessed !== b, before);
+  assert.equal(Number(await events()), Number(before) + 1);
+  assert.equal(await page.getByRole('button', { name: 'Play', exact: true }).count(), 1);
+  await page.close();
+});

@@ -1,0 +1,57 @@
+// Shared by the end-to-end tests: a static server for dist/ on loopback and
+// Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const dist = path.resolve(here, '..', 'dist');
+export const screenshots = path.resolve(here, 'screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+export async function startServer() {
+  const port = Number(process.env.E2E_PORT || 8765);
+  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', dist], {
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return { url, stop: () => server.kill() };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server.kill();
+  throw new Error(`the static server on ${url} never answered`);
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+// A page that records console errors and any request leaving 127.0.0.1.
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const host = new URL(r.url()).hostname;
+    if (host !== '127.0.0.1') problems.push(`request to another host: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
+  await page.goto(url);
+  await page.waitForSelector('#raftlab');
+  return { page, problems };
+}
