@@ -40,14 +40,22 @@ test('crashing the leader through the page elects a new leader in a higher term'
   await leader.waitFor({ timeout: 5_000 });
   const oldId = await leader.getAttribute('data-node-id');
   const oldTerm = Number(await leader.getAttribute('data-term'));
-  await leader.click();
-  await page.getByRole('button', { name: 'Crash', exact: true }).click();
+  // The ring redraws every frame; a user's click lands whatever the animation
+  // is doing, so skip Playwright's wait-until-stable check.
+  await page.locator(`[data-node-id="${oldId}"]`).click({ force: true });
+  // The menu follows the selection once the page has re-rendered.
+  const menu = page.locator(`[aria-label="Actions for S${oldId}"]`);
+  await menu.getByRole('button', { name: 'Crash', exact: true }).click({ force: true });
   await page.waitForFunction(
     ([id, term]) => [...document.querySelectorAll('[data-role="leader"][data-alive="true"]')]
       .some((n) => n.dataset.nodeId !== id && Number(n.dataset.term) > term),
     [oldId, oldTerm],
     { timeout: 10_000 },
-  );
+  ).catch(async (e) => {
+    const states = await page.evaluate(() => [...document.querySelectorAll('[data-node-id]')]
+      .map((n) => `${n.dataset.nodeId}:${n.dataset.role}:${n.dataset.term}:${n.dataset.alive}`).join(' '));
+    throw new Error(`${e.message}; crashed ${oldId} (term ${oldTerm}); servers now ${states}`);
+  });
   assert.equal(await page.locator(`[data-node-id="${oldId}"]`).getAttribute('data-alive'), 'false');
   await page.screenshot({ path: path.join(screenshots, 'after-crash.png') });
   assert.deepEqual(problems, []);

@@ -43,6 +43,8 @@ export function launch() {
 // A page that records console errors and any request leaving 127.0.0.1.
 export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
+  // No action may hang until the test's own timeout: fail with a clear step.
+  page.setDefaultTimeout(10_000);
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
