@@ -40,9 +40,9 @@ test('crashing the leader through the page elects a new leader in a higher term'
   await leader.waitFor({ timeout: 5_000 });
   const oldId = await leader.getAttribute('data-node-id');
   const oldTerm = Number(await leader.getAttribute('data-term'));
-  // The ring redraws every frame; a user's click lands whatever the animation
-  // is doing, so skip Playwright's wait-until-stable check.
-  await page.locator(`[data-node-id="${oldId}"]`).click({ force: true });
+  // The ring redraws every frame, so the click is dispatched on the server's
+  // element itself rather than at screen coordinates that may be mid-redraw.
+  await page.locator(`[data-node-id="${oldId}"]`).dispatchEvent('click');
   // The menu follows the selection once the page has re-rendered.
   const menu = page.locator(`[aria-label="Actions for S${oldId}"]`);
   await menu.getByRole('button', { name: 'Crash', exact: true }).click({ force: true });
