@@ -33,6 +33,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
     };
     let arrow_timer = TIMER_RADIUS * std::f64::consts::TAU;
     html! {
+        <>
         <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img"
             aria-label="Servers on a ring with messages in flight">
             <g class="client">
@@ -45,6 +46,50 @@ pub fn cluster(props: &ClusterProps) -> Html {
             }) }
             { for view.messages.iter().map(|m| render_message(m, view.now, position(m.from), position(m.to))) }
         </svg>
+        <Legend />
+        </>
+    }
+}
+
+/// What each message shape and server colour means.
+#[function_component(Legend)]
+fn legend() -> Html {
+    let kinds = [
+        (MessageKind::RequestVote, "RequestVote"),
+        (MessageKind::RequestVoteReply, "vote reply"),
+        (MessageKind::AppendEntries, "AppendEntries with entries"),
+        (MessageKind::Heartbeat, "heartbeat"),
+        (MessageKind::AppendEntriesReply, "AppendEntries reply"),
+        (MessageKind::ClientRequest, "client request"),
+        (MessageKind::ClientReply, "client reply"),
+    ];
+    html! {
+        <ul class="legend" aria-label="Legend">
+            <li><span class="swatch follower"></span>{ "follower" }</li>
+            <li><span class="swatch candidate"></span>{ "candidate" }</li>
+            <li><span class="swatch leader"></span>{ "leader" }</li>
+            { for kinds.iter().map(|(kind, name)| html! {
+                <li>
+                    <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
+                        <g class={format!("msg {}", kind.as_str())}>{ message_shape(*kind) }</g>
+                    </svg>
+                    { *name }
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// Requests are filled, replies hollow; AppendEntries carrying entries are
+/// bigger than heartbeats; client traffic is square.
+fn message_shape(kind: MessageKind) -> Html {
+    match kind {
+        MessageKind::AppendEntries => html! { <circle r="8" /> },
+        MessageKind::Heartbeat => html! { <circle r="4.5" /> },
+        MessageKind::ClientRequest | MessageKind::ClientReply => {
+            html! { <rect x="-5" y="-5" width="10" height="10" /> }
+        }
+        _ => html! { <circle r="6" /> },
     }
 }
 
@@ -143,16 +188,7 @@ fn render_message(m: &MessageView, now: u64, from: Point, to: Point) -> Html {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join("\n");
-    let shape = match m.kind {
-        // Requests are filled circles, replies hollow; entries-carrying
-        // AppendEntries are bigger than heartbeats.
-        MessageKind::AppendEntries => html! { <circle r="8" /> },
-        MessageKind::Heartbeat => html! { <circle r="4.5" /> },
-        MessageKind::ClientRequest | MessageKind::ClientReply => {
-            html! { <rect x="-5" y="-5" width="10" height="10" /> }
-        }
-        _ => html! { <circle r="6" /> },
-    };
+    let shape = message_shape(m.kind);
     html! {
         <g class={class} data-msg-kind={kind} transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <title>{ format!("{} {} → {}\n{title}", kind, m.from, m.to) }</title>
