@@ -14,7 +14,7 @@ mod types;
 pub use log::{Entry, Log};
 pub use message::{Message, MessageKind};
 pub use node::{
-    Input, Node, NodeConfig, PeerProgress, PersistChange, PersistentState, ProposalOutcome, Ready,
-    StepContext, Transition, TransitionCause,
+    BugSwitches, Input, Node, NodeConfig, PeerProgress, PersistChange, PersistentState,
+    ProposalOutcome, Ready, StepContext, Transition, TransitionCause,
 };
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

@@ -11,8 +11,9 @@ mod rng;
 mod swarm;
 mod workload;
 
+pub use crate::raft::BugSwitches;
 pub use client::{CompletedOp, Outstanding};
-pub use config::{BugSwitches, Config, ConfigError, NODE_COUNT_MAX};
+pub use config::{Config, ConfigError, NODE_COUNT_MAX};
 pub use input::{Command, CommandError, TimedCommand};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
@@ -838,6 +839,7 @@ impl Simulation {
             members: (1..=self.config.node_count as u32).map(NodeId).collect(),
             heartbeat_interval_us: self.config.heartbeat_interval_us,
             max_entries_per_append: self.config.max_entries_per_append,
+            bugs: self.config.bugs,
         }
     }
 

@@ -51,7 +51,56 @@ fn first_failure(bugs: BugSwitches, max_seeds: u64) -> (u64, Failure) {
 fn without_request_dedup_a_retried_write_runs_twice_and_linearizability_fails() {
     let bugs = BugSwitches {
         no_request_dedup: true,
+        ..BugSwitches::default()
     };
     let (_, failure) = first_failure(bugs, 50);
     assert!(matches!(failure, Failure::Linearizability(_)), "{failure}");
+}
+
+#[test]
+fn skipping_the_prev_log_check_is_caught() {
+    let bugs = BugSwitches {
+        skip_prev_log_check: true,
+        ..BugSwitches::default()
+    };
+    let (_, failure) = first_failure(bugs, 30);
+    assert!(
+        matches!(
+            failure,
+            Failure::Safety { .. } | Failure::Linearizability(_)
+        ),
+        "{failure}"
+    );
+}
+
+#[test]
+fn applying_before_commit_is_caught() {
+    let bugs = BugSwitches {
+        apply_before_commit: true,
+        ..BugSwitches::default()
+    };
+    let (_, failure) = first_failure(bugs, 30);
+    assert!(
+        matches!(
+            failure,
+            Failure::Safety { .. } | Failure::Linearizability(_)
+        ),
+        "{failure}"
+    );
+}
+
+#[test]
+fn voting_without_the_log_check_is_caught() {
+    let bugs = BugSwitches {
+        vote_without_log_check: true,
+        ..BugSwitches::default()
+    };
+    let (_, failure) = first_failure(bugs, 30);
+    assert!(
+        matches!(
+            failure,
+            Failure::Safety { .. } | Failure::Linearizability(_)
+        ),
+        "{failure}"
+    );
 }

@@ -23,6 +23,7 @@ fn config(id: u32, n: u32) -> NodeConfig {
         members: (1..=n).map(NodeId).collect(),
         heartbeat_interval_us: 50_000,
         max_entries_per_append: 4,
+        bugs: Default::default(),
     }
 }
 

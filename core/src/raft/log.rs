@@ -17,8 +17,8 @@ pub struct Entry {
     pub request: ClientRequest,
 }
 
-/// A server's log. Invariant: `entries[i].index == i + 1`, and terms never
-/// decrease along the log.
+/// A server's log. Invariant: `entries[i].index == i + 1`; in a correct
+/// cluster, terms never decrease along the log.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Log {
     entries: Vec<Entry>,

@@ -7,6 +7,32 @@ use crate::kv::ClientRequest;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Switches that each break one rule of Raft. Every one is caught by a checker
+/// (see the tests named after them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BugSwitches {
+    /// The state machine runs a retried request again instead of answering it
+    /// from the client's session (§8).
+    #[serde(default)]
+    pub no_request_dedup: bool,
+    /// A follower accepts AppendEntries without checking prevLogIndex/prevLogTerm (§5.3).
+    #[serde(default)]
+    pub skip_prev_log_check: bool,
+    /// Servers apply entries as soon as they are in the log, before they commit.
+    #[serde(default)]
+    pub apply_before_commit: bool,
+    /// A server grants votes without the up-to-date log check (§5.4.1).
+    #[serde(default)]
+    pub vote_without_log_check: bool,
+}
+
+impl BugSwitches {
+    /// True when any rule is broken.
+    pub fn any(&self) -> bool {
+        *self != BugSwitches::default()
+    }
+}
+
 /// The fixed parameters of one server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeConfig {
@@ -18,6 +44,8 @@ pub struct NodeConfig {
     pub heartbeat_interval_us: Micros,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
+    /// Rules this server breaks on purpose (all off in a correct cluster).
+    pub bugs: BugSwitches,
 }
 
 /// What a server is handed with every input: the current virtual instant and a
@@ -464,7 +492,8 @@ impl Node {
         // Stale candidates are told the current term and refused.
         let vote_granted = term == self.current_term
             && self.voted_for.is_none_or(|voted| voted == candidate)
-            && self.log.is_up_to_date(last_log_term, last_log_index);
+            && (self.config.bugs.vote_without_log_check
+                || self.log.is_up_to_date(last_log_term, last_log_index));
         if vote_granted {
             debug_assert!(!matches!(self.role, RoleState::Leader { .. }));
             self.voted_for = Some(candidate);
@@ -631,7 +660,9 @@ impl Node {
         self.leader_id = Some(leader);
         self.reset_election_timer(ctx);
 
-        if self.log.term_at(prev_log_index) != Some(prev_log_term) {
+        let bug_skip =
+            self.config.bugs.skip_prev_log_check && self.log.last_index() >= prev_log_index;
+        if !bug_skip && self.log.term_at(prev_log_index) != Some(prev_log_term) {
             self.send(
                 leader,
                 Message::AppendEntriesReply {
@@ -648,8 +679,8 @@ impl Node {
                 Some(existing) if existing == entry.term => {}
                 Some(_) => {
                     // §5.3: a conflicting entry and all that follow it go.
-                    assert!(
-                        entry.index > self.commit_index,
+                    debug_assert!(
+                        self.config.bugs.any() || entry.index > self.commit_index,
                         "a committed entry is never overwritten"
                     );
                     self.log.truncate_from(entry.index);
@@ -787,17 +818,25 @@ impl Node {
                 entries: self.log.slice_from(entries_from, usize::MAX).to_vec(),
             });
         }
-        if self.commit_index > self.last_applied {
+        // The bug hands uncommitted entries to the state machine.
+        let apply_up_to = if self.config.bugs.apply_before_commit {
+            self.log.last_index()
+        } else {
+            self.commit_index
+        };
+        if apply_up_to > self.last_applied {
             self.ready.committed = self
                 .log
                 .slice_from(self.last_applied.next(), usize::MAX)
                 .iter()
-                .take_while(|e| e.index <= self.commit_index)
+                .take_while(|e| e.index <= apply_up_to)
                 .cloned()
                 .collect();
-            self.last_applied = self.commit_index;
+            self.last_applied = apply_up_to;
         }
-        debug_assert!(self.last_applied <= self.commit_index);
+        debug_assert!(
+            self.config.bugs.apply_before_commit || self.last_applied <= self.commit_index
+        );
         debug_assert!(self.commit_index <= self.log.last_index());
         self.hard_state_dirty = false;
         self.unstable_from = None;

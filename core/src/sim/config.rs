@@ -1,6 +1,6 @@
 //! The parameters of a simulated cluster, with the defaults learners meet first.
 
-use crate::raft::Micros;
+use crate::raft::{BugSwitches, Micros};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -30,23 +30,6 @@ pub struct Config {
     /// checkers are shown able to catch it. All off by default.
     #[serde(default)]
     pub bugs: BugSwitches,
-}
-
-/// Switches that each break one rule of Raft. Every one is caught by a checker
-/// (see the tests named after them).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct BugSwitches {
-    /// The state machine runs a retried request again instead of answering it
-    /// from the client's session (§8).
-    #[serde(default)]
-    pub no_request_dedup: bool,
-}
-
-impl BugSwitches {
-    /// True when any rule is broken.
-    pub fn any(&self) -> bool {
-        *self != BugSwitches::default()
-    }
 }
 
 impl Default for Config {
