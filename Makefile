@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_PORT ?= 8765
 
-.PHONY: serve dist test tools e2e bench clean
+.PHONY: serve dist test tools e2e bench clean explore
 
 # Serve the playground at http://127.0.0.1:8080, rebuilding on change.
 serve: tools
@@ -26,9 +26,15 @@ test: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
+	$(MAKE) --no-print-directory explore SEEDS=500
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory e2e
+
+# Fault-lab explorer: swarm runs with every checker (SEEDS=10000 for a long run).
+SEEDS ?= 1000
+explore:
+	cargo run --profile explore -q -p raftlab-cli -- explore --seeds $(SEEDS)
 
 # End-to-end tests: playwright-core drives Debian's Chromium against dist/.
 e2e:
