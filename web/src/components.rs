@@ -1,13 +1,15 @@
-//! The page's components, one per file.
+//! The page's components, one per file, and the small helpers they share.
 
 mod cluster;
 mod controls;
+mod legend;
 mod log_table;
 mod node_menu;
 mod state_diagram;
 
 pub use cluster::Cluster;
 pub use controls::Controls;
+pub use legend::Legend;
 pub use log_table::LogTable;
 pub use node_menu::NodeMenu;
 pub use state_diagram::StateDiagram;
@@ -16,11 +18,39 @@ pub use state_diagram::StateDiagram;
 pub const FLASH_WALL_SECONDS: f64 = 1.5;
 
 /// Is a moment `at` recent enough at `now` to be highlighted, at `speed`?
+/// The window is [`FLASH_WALL_SECONDS`] of wall time while playing, i.e. that
+/// many seconds times the speed in virtual time, so it looks the same at every
+/// speed; paused, it stays lit until time moves on.
 pub fn is_recent(now: u64, at: u64, speed: f64) -> bool {
-    (now.saturating_sub(at) as f64) < FLASH_WALL_SECONDS * 1_000_000.0 * speed
+    now >= at && ((now - at) as f64) < FLASH_WALL_SECONDS * 1_000_000.0 * speed
 }
 
 /// Seconds of virtual time, three decimals: "1.234 s".
 pub fn format_time(us: u64) -> String {
     format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_seconds_with_milliseconds() {
+        assert_eq!(format_time(0), "0.000 s");
+        assert_eq!(format_time(1_234_567), "1.234 s");
+        assert_eq!(format_time(61_000_000), "61.000 s");
+    }
+
+    #[test]
+    fn a_change_stays_recent_for_the_same_wall_time_at_every_speed() {
+        // 1.5 s of wall time is 1.5 s virtual at 1x, 1.5 ms at 1/1000x.
+        assert!(is_recent(1_400_000, 0, 1.0));
+        assert!(!is_recent(1_600_000, 0, 1.0));
+        assert!(is_recent(1_400, 0, 0.001));
+        assert!(!is_recent(1_600, 0, 0.001));
+        assert!(
+            !is_recent(0, 10, 1.0),
+            "a moment in the future is not recent"
+        );
+    }
 }

@@ -41,6 +41,38 @@ pub fn lerp(a: Point, b: Point, t: f64) -> Point {
     }
 }
 
+/// Where a message travels from `a` to `b`: it leaves the sender's edge
+/// (`trim_from` from `a`'s centre) and reaches the receiver's edge (`trim_to`
+/// before `b`), shifted `lane` to the right of its direction of travel so that a
+/// request and its reply on the same link pass each other instead of overlapping.
+pub fn message_track(
+    a: Point,
+    b: Point,
+    trim_from: f64,
+    trim_to: f64,
+    lane: f64,
+) -> (Point, Point) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length = (dx * dx + dy * dy).sqrt();
+    if length <= trim_from + trim_to {
+        // Too close to trim (or the same point): travel centre to centre.
+        return (a, b);
+    }
+    let (ux, uy) = (dx / length, dy / length);
+    // Right of travel in SVG coordinates (y grows downwards).
+    let (nx, ny) = (-uy * lane, ux * lane);
+    (
+        Point {
+            x: a.x + ux * trim_from + nx,
+            y: a.y + uy * trim_from + ny,
+        },
+        Point {
+            x: b.x - ux * trim_to + nx,
+            y: b.y - uy * trim_to + ny,
+        },
+    )
+}
+
 /// The share of an election timeout still to run at `now`: 1 just after a
 /// reset, 0 at the deadline.
 pub fn timer_remaining(now: u64, deadline: u64, timeout: u64) -> f64 {
@@ -77,6 +109,21 @@ mod tests {
         assert!(close(lerp(a, b, 0.5), Point { x: 5.0, y: 10.0 }));
         assert!(close(lerp(a, b, 2.0), b));
         assert!(close(lerp(a, b, -1.0), a));
+    }
+
+    #[test]
+    fn message_tracks_run_edge_to_edge_in_opposite_lanes() {
+        let (a, b) = (Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 });
+        let (start, end) = message_track(a, b, 30.0, 20.0, 0.0);
+        assert!(close(start, Point { x: 30.0, y: 0.0 }));
+        assert!(close(end, Point { x: 80.0, y: 0.0 }));
+        // Going right, the lane is below (y down); coming back, above.
+        let (there, _) = message_track(a, b, 0.0, 0.0, 4.0);
+        let (back, _) = message_track(b, a, 0.0, 0.0, 4.0);
+        assert!(close(there, Point { x: 0.0, y: 4.0 }));
+        assert!(close(back, Point { x: 100.0, y: -4.0 }));
+        // Ends closer than the trims: no trimming, no NaN.
+        assert_eq!(message_track(a, a, 30.0, 30.0, 4.0), (a, a));
     }
 
     #[test]

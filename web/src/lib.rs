@@ -12,11 +12,25 @@ pub mod params;
 
 pub use app::{App, AppProps};
 
-/// Mounts the playground on the page's `<body>`, configured from the URL's query string.
+/// Mounts the playground on the page's `<body>`, configured from the URL's
+/// query string. A run without a valid seed gets a fresh one, written back into
+/// the address bar so that a reload replays the same run.
 pub fn start() {
     panic::install_hook();
-    let query = web_sys::window()
+    let window = web_sys::window();
+    let query = window
+        .as_ref()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    yew::Renderer::<App>::with_props(AppProps { query }).render();
+    let fresh_seed = params::parse(&query).0.seed.is_none().then(app::fresh_seed);
+    if let (Some(window), Some(seed)) = (&window, fresh_seed) {
+        if let Ok(history) = window.history() {
+            // Only the query changes; a failure just leaves the address as it was.
+            let url = params::with_seed(&query, seed);
+            history
+                .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+                .ok();
+        }
+    }
+    yew::Renderer::<App>::with_props(AppProps { query, fresh_seed }).render();
 }

@@ -7,9 +7,12 @@ use raftlab_core::sim::NODE_COUNT_MAX;
 pub const SPEED_MIN: f64 = 0.001;
 /// The fastest playback speed: real time.
 pub const SPEED_MAX: f64 = 1.0;
-/// The default speed: a 10–15 ms message takes about a quarter of a second on
-/// screen, and a first election (150–300 ms of virtual time) a few seconds.
-pub const SPEED_DEFAULT: f64 = 0.05;
+/// The default speed, 1/30×. Why: a 10–15 ms message then takes 0.3–0.45 s on
+/// screen, slow enough to follow with the eye, and a heartbeat round (50 ms)
+/// 1.5 s; the first election timeout (150–300 ms) fires after 4.5–9 s of
+/// draining timer arcs, which is as long as a newcomer should wait. Slower
+/// (1/40× gives the half-second message) makes that first wait too long.
+pub const SPEED_DEFAULT: f64 = 1.0 / 30.0;
 /// The default cluster size.
 pub const NODES_DEFAULT: usize = 5;
 
@@ -56,13 +59,39 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
             "speed" => match value.parse::<f64>() {
                 Ok(s) if s.is_finite() && s > 0.0 => settings.speed = s.clamp(SPEED_MIN, SPEED_MAX),
                 _ => problems.push(format!(
-                    "speed={value:?} must be a number above 0 (0.001 to 1); using {SPEED_DEFAULT}"
+                    "speed={value:?} must be a number above 0 (0.001 to 1); using {}",
+                    format_speed(SPEED_DEFAULT)
                 )),
             },
             _ => {}
         }
     }
     (settings, problems)
+}
+
+/// The query string with `seed` set to `seed`: an existing (perhaps invalid)
+/// `seed` pair is replaced in place, otherwise the pair goes first. Used to put
+/// a freshly drawn seed into the address bar so that a reload reproduces the run.
+pub fn with_seed(query: &str, seed: u64) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    let mut replaced = false;
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        if name != "seed" {
+            pairs.push(pair.to_owned());
+        } else if !replaced {
+            pairs.push(format!("seed={seed}"));
+            replaced = true;
+        }
+    }
+    if !replaced {
+        pairs.insert(0, format!("seed={seed}"));
+    }
+    format!("?{}", pairs.join("&"))
 }
 
 /// The speed for a slider position from 0 (1/1000×) to 3000 (1×): a log scale.
@@ -127,6 +156,40 @@ mod tests {
         assert!((speed_from_slider(3000) - 1.0).abs() < 1e-12);
         assert_eq!(slider_from_speed(0.01), 1000);
         assert_eq!(format_speed(0.05), "1/20×");
+        assert_eq!(format_speed(SPEED_DEFAULT), "1/30×");
         assert_eq!(format_speed(1.0), "1×");
+        assert_eq!(format_speed(SPEED_MIN), "1/1000×");
+        for position in [0, 1, 1301, 2999, 3000] {
+            assert_eq!(slider_from_speed(speed_from_slider(position)), position);
+        }
+    }
+
+    #[test]
+    fn a_fresh_seed_goes_into_the_query_once() {
+        assert_eq!(with_seed("", 7), "?seed=7");
+        assert_eq!(with_seed("?nodes=3&speed=1", 7), "?seed=7&nodes=3&speed=1");
+        assert_eq!(with_seed("?nodes=3&seed=abc&seed=x", 7), "?nodes=3&seed=7");
+        assert_eq!(parse(&with_seed("?speed=0.5", 9)).0.seed, Some(9));
+    }
+
+    #[test]
+    fn odd_queries_never_panic() {
+        for query in [
+            "?",
+            "&&",
+            "seed",
+            "=",
+            "?=5",
+            "nodes=0",
+            "nodes=-1",
+            "speed=inf",
+            "seed=18446744073709551616",
+        ] {
+            let (settings, _) = parse(query);
+            assert!((1..=NODE_COUNT_MAX).contains(&settings.nodes));
+            assert!((SPEED_MIN..=SPEED_MAX).contains(&settings.speed));
+        }
+        assert_eq!(parse("nodes=0").1.len(), 1);
+        assert_eq!(parse("speed=inf").1.len(), 1);
     }
 }

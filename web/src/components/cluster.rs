@@ -2,12 +2,23 @@
 //! every message in flight at its exact position for the current instant.
 
 use crate::app::{Action, SharedView};
-use crate::components::is_recent;
-use crate::geometry::{lerp, ring_position, timer_remaining, Point, CENTER, NODE_RADIUS, SIZE};
+use crate::components::{is_recent, Legend};
+use crate::geometry::{
+    lerp, message_track, ring_position, timer_remaining, Point, CENTER, NODE_RADIUS, SIZE,
+};
 use raftlab_core::raft::{MessageKind, NodeId, Role};
 use raftlab_core::sim::Endpoint;
 use raftlab_core::view::{MessageView, NodeView};
 use yew::prelude::*;
+
+/// Radius of the election-timer arc around a server.
+const TIMER_RADIUS: f64 = NODE_RADIUS + 6.0;
+/// Half the client box's width and height.
+const CLIENT_HALF_WIDTH: f64 = 24.0;
+const CLIENT_HALF_HEIGHT: f64 = 12.0;
+/// How far a message's lane sits to the right of the line between its ends,
+/// so that a request and its reply pass each other.
+const LANE: f64 = 5.0;
 
 /// Props of [`Cluster`].
 #[derive(Properties, Clone, PartialEq)]
@@ -22,88 +33,57 @@ pub struct ClusterProps {
     pub on_action: Callback<Action>,
 }
 
-/// The ring.
+/// The ring, the client in its middle, the messages in flight, and a legend.
 #[function_component(Cluster)]
 pub fn cluster(props: &ClusterProps) -> Html {
     let view = &props.view.0;
     let n = view.nodes.len();
-    let position = |endpoint: Endpoint| match endpoint {
-        Endpoint::Node(id) => ring_position(id.0 as usize - 1, n),
-        Endpoint::Client(_) => CENTER,
-    };
-    let arrow_timer = TIMER_RADIUS * std::f64::consts::TAU;
     html! {
         <>
-        <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="img"
+        <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group"
             aria-label="Servers on a ring with messages in flight">
-            <g class="client">
-                <rect x={(CENTER.x - 22.0).to_string()} y={(CENTER.y - 12.0).to_string()} width="44" height="24" rx="4" />
+            <g class="client" aria-label="client">
+                <rect x={(CENTER.x - CLIENT_HALF_WIDTH).to_string()} y={(CENTER.y - CLIENT_HALF_HEIGHT).to_string()}
+                    width={(2.0 * CLIENT_HALF_WIDTH).to_string()} height={(2.0 * CLIENT_HALF_HEIGHT).to_string()} rx="5" />
                 <text x={CENTER.x.to_string()} y={(CENTER.y + 4.0).to_string()}>{ "client" }</text>
             </g>
-            { for view.nodes.iter().map(|node| {
-                let p = ring_position(node.id.0 as usize - 1, n);
-                render_node(node, p, n, props, arrow_timer)
-            }) }
-            { for view.messages.iter().map(|m| render_message(m, view.now, position(m.from), position(m.to))) }
+            { for view.nodes.iter().map(|node| render_node(node, n, props)) }
+            { for view.messages.iter().map(|m| render_message(m, view.now, n)) }
         </svg>
         <Legend />
         </>
     }
 }
 
-/// What each message shape and server colour means.
-#[function_component(Legend)]
-fn legend() -> Html {
-    let kinds = [
-        (MessageKind::RequestVote, "RequestVote"),
-        (MessageKind::RequestVoteReply, "vote reply"),
-        (MessageKind::AppendEntries, "AppendEntries with entries"),
-        (MessageKind::Heartbeat, "heartbeat"),
-        (MessageKind::AppendEntriesReply, "AppendEntries reply"),
-        (MessageKind::ClientRequest, "client request"),
-        (MessageKind::ClientReply, "client reply"),
-    ];
-    html! {
-        <ul class="legend" aria-label="Legend">
-            <li><span class="swatch follower"></span>{ "follower" }</li>
-            <li><span class="swatch candidate"></span>{ "candidate" }</li>
-            <li><span class="swatch leader"></span>{ "leader" }</li>
-            { for kinds.iter().map(|(kind, name)| html! {
-                <li>
-                    <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
-                        <g class={format!("msg {}", kind.as_str())}>{ message_shape(*kind) }</g>
-                    </svg>
-                    { *name }
-                </li>
-            }) }
-        </ul>
-    }
-}
-
-/// Requests are filled, replies hollow; AppendEntries carrying entries are
-/// bigger than heartbeats; client traffic is square.
-fn message_shape(kind: MessageKind) -> Html {
+/// A message's shape, drawn around the origin. Requests are filled, replies
+/// hollow; votes are diamonds, AppendEntries circles (with entries: bigger, with
+/// a dark ring; heartbeats: small dots); client traffic is square.
+pub fn message_shape(kind: MessageKind) -> Html {
     match kind {
         MessageKind::AppendEntries => html! { <circle r="8" /> },
-        MessageKind::Heartbeat => html! { <circle r="4.5" /> },
+        MessageKind::Heartbeat => html! { <circle r="4" /> },
+        MessageKind::AppendEntriesReply => html! { <circle r="6" /> },
+        MessageKind::RequestVote | MessageKind::RequestVoteReply => {
+            html! { <rect x="-5" y="-5" width="10" height="10" transform="rotate(45)" /> }
+        }
         MessageKind::ClientRequest | MessageKind::ClientReply => {
             html! { <rect x="-5" y="-5" width="10" height="10" /> }
         }
-        _ => html! { <circle r="6" /> },
     }
 }
 
-const TIMER_RADIUS: f64 = NODE_RADIUS + 6.0;
+/// Where an endpoint is drawn, and how far from that point its edge is.
+fn anchor(endpoint: Endpoint, n: usize) -> (Point, f64) {
+    match endpoint {
+        Endpoint::Node(id) => (ring_position(id.0 as usize - 1, n), NODE_RADIUS),
+        Endpoint::Client(_) => (CENTER, CLIENT_HALF_HEIGHT + 2.0),
+    }
+}
 
-fn render_node(
-    node: &NodeView,
-    p: Point,
-    n: usize,
-    props: &ClusterProps,
-    circumference: f64,
-) -> Html {
+fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
     let view = &props.view.0;
     let id = node.id;
+    let p = ring_position(id.0 as usize - 1, n);
     let onclick = {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(Action::Select(id)))
@@ -112,6 +92,7 @@ fn render_node(
         let cb = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
                 cb.emit(Action::Select(id));
             }
         })
@@ -127,52 +108,62 @@ fn render_node(
     if id == props.selected {
         class.push_str(" selected");
     }
-    if node
-        .transitions
-        .last()
-        .is_some_and(|t| is_recent(view.now, t.at, props.speed))
+    if node.alive
+        && node
+            .transitions
+            .last()
+            .is_some_and(|t| is_recent(view.now, t.at, props.speed))
     {
         class.push_str(" changed");
     }
     let remaining = match node.election_deadline {
-        Some(deadline) if node.alive => {
+        Some(deadline) if node.alive && node.role != Role::Leader => {
             timer_remaining(view.now, deadline, node.election_timeout_us)
         }
         _ => 0.0,
     };
-    let label = if node.alive {
-        format!("{id} {role} term {}", node.term)
-    } else {
-        format!("{id} crashed, term {}", node.term)
-    };
+    let mut label = format!("{id} {role} term {}", node.term);
+    if !node.alive {
+        label.push_str(", crashed");
+    }
     let badge = match node.role {
-        Role::Leader if node.alive => "♛".to_owned(),
-        Role::Candidate if node.alive => format!("votes {}/{}", node.votes_granted.len(), n),
-        _ if !node.alive => "crashed".to_owned(),
-        _ => String::new(),
+        _ if !node.alive => "✕ crashed".to_owned(),
+        Role::Leader => "♛ leader".to_owned(),
+        Role::Candidate => format!("votes {}/{}", node.votes_granted.len(), n),
+        Role::Follower => String::new(),
     };
+    let circumference = TIMER_RADIUS * std::f64::consts::TAU;
     html! {
         <g class={class} data-node-id={id.0.to_string()} data-role={role} data-term={node.term.0.to_string()}
             data-commit-index={node.commit_index.0.to_string()} data-alive={node.alive.to_string()}
-            role="button" tabindex="0" aria-label={label} onclick={onclick} onkeydown={onkeydown}
+            role="button" tabindex="0" aria-label={label} aria-pressed={(id == props.selected).to_string()}
+            onclick={onclick} onkeydown={onkeydown}
             transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <circle class="timer-track" r={TIMER_RADIUS.to_string()} />
             if remaining > 0.0 {
-                <circle class="timer" r={TIMER_RADIUS.to_string()} transform="rotate(-90)"
+                // Full, it is a ring; as time passes a clock hand sweeps clockwise
+                // from twelve o'clock and the swept part empties.
+                <circle class="timer" r={TIMER_RADIUS.to_string()} transform="rotate(-90) scale(1 -1)"
                     stroke-dasharray={format!("{:.2} {:.2}", circumference * remaining, circumference)} />
             }
             <circle class="body" r={NODE_RADIUS.to_string()} />
-            <text class="name" y="-4">{ id.to_string() }</text>
-            <text class="term" y="12">{ format!("term {}", node.term) }</text>
+            if !node.alive {
+                <path class="strike" d={format!("M{0:.1} {0:.1} L{1:.1} {1:.1}", -NODE_RADIUS * 0.7, NODE_RADIUS * 0.7)} />
+            }
+            <text class="name" y="-3">{ id.to_string() }</text>
+            <text class="term" y="13">{ format!("term {}", node.term) }</text>
             if !badge.is_empty() {
-                <text class="badge" y={(-NODE_RADIUS - 12.0).to_string()}>{ badge }</text>
+                <text class="badge" y={(-TIMER_RADIUS - 6.0).to_string()}>{ badge }</text>
             }
         </g>
     }
 }
 
-fn render_message(m: &MessageView, now: u64, from: Point, to: Point) -> Html {
-    let p = lerp(from, to, m.progress_at(now));
+fn render_message(m: &MessageView, now: u64, n: usize) -> Html {
+    let (from, trim_from) = anchor(m.from, n);
+    let (to, trim_to) = anchor(m.to, n);
+    let (start, end) = message_track(from, to, trim_from, trim_to, LANE);
+    let p = lerp(start, end, m.progress_at(now));
     let kind = m.kind.as_str();
     let mut class = format!("msg {kind}");
     if m.doomed {
@@ -181,18 +172,17 @@ fn render_message(m: &MessageView, now: u64, from: Point, to: Point) -> Html {
     if m.duplicate {
         class.push_str(" duplicate");
     }
-    let title = m
+    let fields = m
         .payload
         .fields()
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join("\n");
-    let shape = message_shape(m.kind);
     html! {
         <g class={class} data-msg-kind={kind} transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
-            <title>{ format!("{} {} → {}\n{title}", kind, m.from, m.to) }</title>
-            { shape }
+            <title>{ format!("{kind} {} → {}\n{fields}", m.from, m.to) }</title>
+            { message_shape(m.kind) }
         </g>
     }
 }

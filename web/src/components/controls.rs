@@ -44,10 +44,12 @@ pub fn controls(props: &ControlsProps) -> Html {
                 aria-label={if props.playing { "Pause" } else { "Play" }}>
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
-            <button type="button" onclick={send(Action::Step)} aria-label="Step">{ "Step ›" }</button>
+            <button type="button" onclick={send(Action::Step)} aria-label="Step"
+                title="Pause and process exactly one event">{ "Step ›" }</button>
             <label class="speed">
                 <span>{ "Speed" }</span>
                 <input type="range" min="0" max="3000" step="1" aria-label="Speed"
+                    aria-valuetext={format_speed(props.speed)}
                     value={slider_from_speed(props.speed).to_string()} oninput={on_speed} />
                 <output>{ format_speed(props.speed) }</output>
             </label>

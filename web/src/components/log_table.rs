@@ -1,13 +1,18 @@
 //! Every server's log side by side, aligned by index: terms as colours,
-//! committed entries solid, the commitIndex marked, and the leader's
-//! nextIndex / matchIndex for each follower.
+//! committed entries solid (uncommitted dashed and hatched), each server's
+//! commitIndex marked, and the leader's nextIndex / matchIndex for each follower.
 
 use crate::app::{Action, SharedView};
 use raftlab_core::raft::{LogIndex, NodeId, Role};
+use raftlab_core::view::NodeView;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-/// How many of the latest indexes the table shows.
-const COLUMNS: u64 = 16;
+/// How many of the latest indexes the table shows; older ones scroll out.
+const COLUMNS: u64 = 20;
+/// How many term colours the palette has (style.css `.t0` … `.t5`).
+const TERM_COLOURS: u64 = 6;
 
 /// Props of [`LogTable`].
 #[derive(Properties, Clone, PartialEq)]
@@ -20,9 +25,11 @@ pub struct LogTableProps {
     pub on_action: Callback<Action>,
 }
 
-/// A colour class per term, cycling through a small palette.
-fn term_class(term: u64) -> String {
-    format!("t{}", term % 6)
+/// The first and last index shown: the latest [`COLUMNS`] indexes, ending one
+/// past the longest log so that a nextIndex there stays visible.
+fn window(longest: u64) -> (u64, u64) {
+    let last = (longest + 1).max(COLUMNS);
+    (last + 1 - COLUMNS, last)
 }
 
 /// The logs.
@@ -32,74 +39,145 @@ pub fn log_table(props: &LogTableProps) -> Html {
     let longest = view
         .nodes
         .iter()
-        .map(|n| n.log.len() as u64)
+        .filter_map(|n| n.log.last().map(|e| e.index.0))
         .max()
         .unwrap_or(0);
-    let first = longest.saturating_sub(COLUMNS - 1).max(1);
-    let last = (first + COLUMNS - 1).max(longest);
+    let (first, last) = window(longest);
+    // On a narrow screen the table scrolls sideways; whenever the logs grow,
+    // bring the newest entry (and the slot after it) into sight.
+    let scroller = use_node_ref();
+    {
+        let scroller = scroller.clone();
+        use_effect_with(longest, move |longest| {
+            let Some(container) = scroller.cast::<Element>() else {
+                return;
+            };
+            let selector = format!("th[data-index=\"{}\"]", longest + 1);
+            if let Some(column) = container
+                .query_selector(&selector)
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<HtmlElement>().ok())
+            {
+                let right = column.offset_left() + column.offset_width();
+                container.set_scroll_left((right - container.client_width()).max(0));
+            }
+        });
+    }
     let leader = view
         .nodes
         .iter()
         .filter(|n| n.alive && n.role == Role::Leader)
         .max_by_key(|n| n.term);
     html! {
+        <>
+        <h2>{ "Logs" }<small>{ format!("indexes {first}–{last}") }</small></h2>
+        <p class="hint">
+            { "Each cell: term and command. " }
+            <span class="key committed">{ "solid" }</span>{ " committed · " }
+            <span class="key uncommitted">{ "dashed" }</span>{ " not yet · " }
+            <span class="key commit-mark">{ "▌" }</span>{ " commitIndex · " }
+            <b class="mark">{ "n" }</b>{ " / " }<b class="mark">{ "m" }</b>
+            { leader.map_or(" the leader's nextIndex / matchIndex".to_owned(),
+                |l| format!(" {}'s nextIndex / matchIndex", l.id)) }
+        </p>
+        <div class="log-scroll" ref={scroller}>
         <table class="logs">
-            <caption>{ "Logs — each cell: term and command; solid = committed on that server; ▏ commitIndex; n / m = the leader's nextIndex / matchIndex" }</caption>
             <thead>
                 <tr>
-                    <th scope="col">{ "server" }</th>
-                    { for (first..=last).map(|i| html! { <th scope="col">{ i }</th> }) }
+                    <th scope="col" class="server">{ "server" }</th>
+                    { for (first..=last).map(|i| html! { <th scope="col" data-index={i.to_string()}>{ i }</th> }) }
                 </tr>
             </thead>
             <tbody>
-            { for view.nodes.iter().map(|node| {
-                let progress = leader
-                    .and_then(|l| l.progress.iter().find(|(id, _)| *id == node.id))
-                    .map(|(_, p)| *p);
-                let select = {
-                    let cb = props.on_action.clone();
-                    let id = node.id;
-                    Callback::from(move |_: MouseEvent| cb.emit(Action::Select(id)))
-                };
-                let mut row_class = String::new();
-                if !node.alive { row_class.push_str("crashed "); }
-                if node.id == props.selected { row_class.push_str("selected"); }
-                html! {
-                    <tr class={row_class} data-log-node={node.id.0.to_string()}>
-                        <th scope="row" onclick={select}>
-                            { node.id.to_string() }
-                            <small>{ if node.alive { node.role.as_str() } else { "crashed" } }</small>
-                        </th>
-                        { for (first..=last).map(|i| {
-                            let index = LogIndex(i);
-                            let entry = node.log.get(i as usize - 1);
-                            let mut class = String::from("cell");
-                            if let Some(e) = entry {
-                                class.push(' ');
-                                class.push_str(&term_class(e.term.0));
-                                class.push_str(if index <= node.commit_index { " committed" } else { " uncommitted" });
-                            }
-                            if index == node.commit_index { class.push_str(" commit-mark"); }
-                            let marks = progress.map(|p| {
-                                let mut m = String::new();
-                                if p.next_index == index { m.push('n'); }
-                                if p.match_index == index { m.push('m'); }
-                                m
-                            }).unwrap_or_default();
-                            html! {
-                                <td class={class} title={entry.map(|e| format!("index {} term {} {}", e.index, e.term, e.request.op)).unwrap_or_default()}>
-                                    if let Some(e) = entry {
-                                        <span class="term">{ format!("t{}", e.term) }</span>
-                                        <span class="op">{ e.request.op.to_string() }</span>
-                                    }
-                                    if !marks.is_empty() { <span class="marks">{ marks }</span> }
-                                </td>
-                            }
-                        }) }
-                    </tr>
-                }
-            }) }
+            { for view.nodes.iter().map(|node| render_row(node, leader, first, last, props)) }
             </tbody>
         </table>
+        </div>
+        </>
+    }
+}
+
+fn render_row(
+    node: &NodeView,
+    leader: Option<&NodeView>,
+    first: u64,
+    last: u64,
+    props: &LogTableProps,
+) -> Html {
+    let progress = leader
+        .and_then(|l| l.progress.iter().find(|(id, _)| *id == node.id))
+        .map(|(_, p)| *p);
+    let select = {
+        let cb = props.on_action.clone();
+        let id = node.id;
+        Callback::from(move |_: MouseEvent| cb.emit(Action::Select(id)))
+    };
+    let mut row_class = classes!();
+    if !node.alive {
+        row_class.push("crashed");
+    }
+    if node.id == props.selected {
+        row_class.push("selected");
+    }
+    let base = node.log.first().map_or(1, |e| e.index.0);
+    let status = if node.alive {
+        node.role.as_str()
+    } else {
+        "crashed"
+    };
+    html! {
+        <tr class={row_class} data-log-node={node.id.0.to_string()}>
+            <th scope="row" class="server">
+                <button type="button" class="link" onclick={select}
+                    aria-label={format!("Select {}", node.id)}>{ node.id.to_string() }</button>
+                <small>{ format!("{status} · c{}", node.commit_index) }</small>
+            </th>
+            { for (first..=last).map(|i| {
+                let index = LogIndex(i);
+                // Entries are contiguous from the first one kept.
+                let entry = i
+                    .checked_sub(base)
+                    .and_then(|offset| node.log.get(offset as usize))
+                    .filter(|e| e.index == index);
+                let mut class = classes!("cell");
+                if let Some(e) = entry {
+                    class.push(format!("t{}", e.term.0 % TERM_COLOURS));
+                    class.push(if index <= node.commit_index { "committed" } else { "uncommitted" });
+                }
+                if index == node.commit_index {
+                    class.push("commit-mark");
+                }
+                let next = progress.is_some_and(|p| p.next_index == index);
+                let matched = progress.is_some_and(|p| p.match_index == index);
+                let title = entry.map(|e| {
+                    let state = if index <= node.commit_index { "committed" } else { "not committed" };
+                    format!("index {} term {}: {} ({state})", e.index, e.term, e.request.op)
+                });
+                html! {
+                    <td class={class} title={title}>
+                        if let Some(e) = entry {
+                            <span class="term">{ format!("t{}", e.term) }</span>
+                            <span class="op">{ e.request.op.to_string() }</span>
+                        }
+                        if next { <b class="mark next" title="nextIndex">{ "n" }</b> }
+                        if matched { <b class="mark match" title="matchIndex">{ "m" }</b> }
+                    </td>
+                }
+            }) }
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_shows_the_newest_indexes_and_one_more() {
+        assert_eq!(window(0), (1, COLUMNS));
+        assert_eq!(window(COLUMNS - 1), (1, COLUMNS));
+        assert_eq!(window(COLUMNS), (2, COLUMNS + 1));
+        assert_eq!(window(100), (101 + 1 - COLUMNS, 101));
     }
 }

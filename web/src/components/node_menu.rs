@@ -27,16 +27,18 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
     };
-    let status = if !node.alive {
-        "crashed".to_owned()
-    } else {
-        format!(
-            "{} · term {} · commit {}",
-            node.role, node.term, node.commit_index
-        )
-    };
+    let status = format!(
+        "{} · term {} · commit {}",
+        if node.alive {
+            node.role.as_str()
+        } else {
+            "crashed"
+        },
+        node.term,
+        node.commit_index
+    );
     html! {
-        <div class="node-menu" aria-label={format!("Actions for {id}")}>
+        <div class="node-menu" role="group" aria-label={format!("Actions for {id}")}>
             <h2>{ format!("{id}") }<small>{ status }</small></h2>
             <div class="buttons">
                 <button type="button" disabled={!node.alive} aria-label="Crash"
@@ -48,6 +50,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
                 <button type="button" aria-label="Put" title="A client sends a put to this server"
                     onclick={send(Action::PutTo(id))}>{ "Put" }</button>
             </div>
+            <p class="hint">{ "Click a server on the ring (or in the logs) to act on it." }</p>
         </div>
     }
 }

@@ -1,10 +1,14 @@
 //! The Raft paper's Figure 4 for the selected server: its current role lit,
-//! the arrow of its latest transition flashing, labelled with the cause.
+//! the arrow of its latest transition flashing, labelled with the cause, and
+//! its last few transitions listed below.
 
 use crate::app::SharedView;
 use crate::components::{format_time, is_recent};
-use raftlab_core::raft::{NodeId, Role, TransitionCause};
+use raftlab_core::raft::{NodeId, Role, Transition, TransitionCause};
 use yew::prelude::*;
+
+/// How many past transitions are listed under the diagram.
+const HISTORY: usize = 5;
 
 /// Props of [`StateDiagram`].
 #[derive(Properties, Clone, PartialEq)]
@@ -17,17 +21,36 @@ pub struct StateDiagramProps {
     pub speed: f64,
 }
 
-/// Which arrow of Figure 4 a transition follows.
-fn arrow(from: Role, to: Role, cause: TransitionCause) -> &'static str {
-    match (from, to, cause) {
-        (_, _, TransitionCause::StartsUp) => "start",
-        (Role::Follower, Role::Candidate, _) => "f-c",
-        (Role::Candidate, Role::Candidate, _) => "c-c",
-        (Role::Candidate, Role::Leader, _) => "c-l",
-        (Role::Candidate, Role::Follower, _) => "c-f",
-        (Role::Leader, Role::Follower, _) => "l-f",
-        (Role::Leader, Role::Candidate, _) => "l-c",
-        _ => "",
+/// The arrows of Figure 4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arrow {
+    StartsUp,
+    FollowerToCandidate,
+    CandidateToCandidate,
+    CandidateToLeader,
+    CandidateToFollower,
+    LeaderToFollower,
+}
+
+/// Which arrow of Figure 4 a transition follows (`None`: not in the figure).
+fn arrow(t: &Transition) -> Option<Arrow> {
+    Some(match (t.from, t.to, t.cause) {
+        (_, _, TransitionCause::StartsUp) => Arrow::StartsUp,
+        (Role::Follower, Role::Candidate, _) => Arrow::FollowerToCandidate,
+        (Role::Candidate, Role::Candidate, _) => Arrow::CandidateToCandidate,
+        (Role::Candidate, Role::Leader, _) => Arrow::CandidateToLeader,
+        (Role::Candidate, Role::Follower, _) => Arrow::CandidateToFollower,
+        (Role::Leader, Role::Follower, _) => Arrow::LeaderToFollower,
+        _ => return None,
+    })
+}
+
+/// The figure's words for a transition: a candidate that times out again
+/// starts a *new* election.
+fn words(t: &Transition) -> &'static str {
+    match arrow(t) {
+        Some(Arrow::CandidateToCandidate) => "times out, new election",
+        _ => t.cause.label(),
     }
 }
 
@@ -39,52 +62,86 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
         return html! {};
     };
     let last = node.transitions.last();
+    // A crashed server's last change is history, not news: nothing flashes.
     let flashing = last
-        .filter(|t| is_recent(view.now, t.at, props.speed))
-        .map(|t| arrow(t.transition.from, t.transition.to, t.transition.cause))
-        .unwrap_or("");
+        .filter(|t| node.alive && is_recent(view.now, t.at, props.speed))
+        .and_then(|t| arrow(&t.transition));
     let state = |role: Role| {
-        let mut class = format!("state {}", role.as_str());
+        let mut class = classes!("state", role.as_str());
         if node.alive && node.role == role {
-            class.push_str(" current");
+            class.push("current");
         }
         class
     };
-    let edge = |key: &str| {
-        if key == flashing {
-            "edge flash".to_owned()
+    let edge = |which: Arrow| {
+        if flashing == Some(which) {
+            classes!("edge", "flash")
         } else {
-            "edge".to_owned()
+            classes!("edge")
         }
+    };
+    let now = if node.alive {
+        node.role.as_str()
+    } else {
+        "crashed"
     };
     html! {
         <div class="diagram">
-            <h2>{ format!("{} states", node.id) }</h2>
-            <svg viewBox="0 0 320 190" role="img" aria-label={format!("State diagram of {}, now {}", node.id, if node.alive { node.role.as_str() } else { "crashed" })}>
+            <h2>{ format!("{} states", node.id) }<small>{ format!("now {now}") }</small></h2>
+            <svg viewBox="0 0 340 200" role="img"
+                aria-label={format!("Figure 4 state diagram of {}, now {now}", node.id)}>
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0 0 L10 5 L0 10 z" />
                     </marker>
+                    <marker id="arrowhead-flash" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+                        <path d="M0 0 L10 5 L0 10 z" />
+                    </marker>
                 </defs>
-                <g class={edge("start")}><path d="M8 150 L38 150" /><text x="4" y="140">{ "starts up" }</text></g>
-                <g class={edge("f-c")}><path d="M80 132 C90 70 110 60 128 60" /><text x="22" y="84">{ "times out," }</text><text x="22" y="96">{ "starts election" }</text></g>
-                <g class={edge("c-c")}><path d="M150 40 C130 0 190 0 172 40" /><text x="196" y="14">{ "times out, new election" }</text></g>
-                <g class={edge("c-l")}><path d="M196 60 C220 60 240 80 252 130" /><text x="218" y="62">{ "receives votes from" }</text><text x="218" y="74">{ "majority of servers" }</text></g>
-                <g class={edge("c-f")}><path d="M150 80 L104 138" /><text x="124" y="118">{ "discovers current" }</text><text x="124" y="130">{ "leader or new term" }</text></g>
-                <g class={edge("l-f")}><path d="M228 160 L112 160" /><text x="118" y="184">{ "discovers server with higher term" }</text></g>
-                <g class={state(Role::Follower)}><rect x="40" y="134" width="70" height="34" rx="17" /><text x="75" y="155">{ "Follower" }</text></g>
-                <g class={state(Role::Candidate)}><rect x="126" y="42" width="72" height="34" rx="17" /><text x="162" y="63">{ "Candidate" }</text></g>
-                <g class={state(Role::Leader)}><rect x="230" y="134" width="70" height="34" rx="17" /><text x="265" y="155">{ "Leader" }</text></g>
+                <g class={edge(Arrow::StartsUp)}>
+                    <path d="M4 157 L48 157" />
+                    <text x="4" y="176">{ "starts up" }</text>
+                </g>
+                <g class={edge(Arrow::FollowerToCandidate)}>
+                    <path d="M80 139 C80 90 110 57 143 57" />
+                    <text x="4" y="90">{ "times out," }</text>
+                    <text x="4" y="101">{ "starts election" }</text>
+                </g>
+                <g class={edge(Arrow::CandidateToCandidate)}>
+                    <path d="M172 39 C158 6 212 6 198 39" />
+                    <text x="156" y="14" text-anchor="end">{ "times out," }</text>
+                    <text x="156" y="25" text-anchor="end">{ "new election" }</text>
+                </g>
+                <g class={edge(Arrow::CandidateToLeader)}>
+                    <path d="M227 57 C262 57 290 90 290 138" />
+                    <text x="232" y="31">{ "receives votes from" }</text>
+                    <text x="232" y="42">{ "majority of servers" }</text>
+                </g>
+                <g class={edge(Arrow::CandidateToFollower)}>
+                    <path d="M170 76 L124 139" />
+                    <text x="160" y="108">{ "discovers current" }</text>
+                    <text x="160" y="119">{ "leader or new term" }</text>
+                </g>
+                <g class={edge(Arrow::LeaderToFollower)}>
+                    <path d="M248 160 L132 160" />
+                    <text x="190" y="190" text-anchor="middle">{ "discovers server with higher term" }</text>
+                </g>
+                <g class={state(Role::Follower)}><rect x="50" y="140" width="80" height="34" rx="17" /><text x="90" y="161">{ "Follower" }</text></g>
+                <g class={state(Role::Candidate)}><rect x="145" y="40" width="80" height="34" rx="17" /><text x="185" y="61">{ "Candidate" }</text></g>
+                <g class={state(Role::Leader)}><rect x="250" y="140" width="80" height="34" rx="17" /><text x="290" y="161">{ "Leader" }</text></g>
             </svg>
-            <p class="caption" aria-live="polite">
+            <p class={classes!("caption", flashing.is_some().then_some("flash"))} aria-live="polite">
                 { match last {
-                    Some(t) => format!("{} at {}: {} (term {})", node.id, format_time(t.at), t.transition.cause.label(), t.transition.term),
-                    None => format!("{} has not changed role yet", node.id),
+                    Some(t) => format!("{} at {}: {} (term {})", node.id, format_time(t.at), words(&t.transition), t.transition.term),
+                    None => format!("{} has been a follower since it started", node.id),
                 } }
             </p>
-            <ol class="history" reversed=true>
-                { for node.transitions.iter().rev().take(5).map(|t| html! {
-                    <li>{ format!("{} {} → {}: {}", format_time(t.at), t.transition.from, t.transition.to, t.transition.cause.label()) }</li>
+            <ol class="history" aria-label={format!("Latest transitions of {}", node.id)}>
+                { for node.transitions.iter().rev().take(HISTORY).map(|t| html! {
+                    <li>
+                        <span class="at">{ format_time(t.at) }</span>
+                        { format!(" {} → {}, term {}: {}", t.transition.from, t.transition.to, t.transition.term, words(&t.transition)) }
+                    </li>
                 }) }
             </ol>
         </div>
