@@ -16,6 +16,8 @@ const TIMER_RADIUS: f64 = NODE_RADIUS + 6.0;
 /// Half the client box's width and height.
 const CLIENT_HALF_WIDTH: f64 = 24.0;
 const CLIENT_HALF_HEIGHT: f64 = 12.0;
+/// Extra room above the ring for the top server's badge ("votes 3/5").
+const BADGE_ROOM: f64 = 14.0;
 /// How far a message's lane sits to the right of the line between its ends,
 /// so that a request and its reply pass each other.
 const LANE: f64 = 5.0;
@@ -40,7 +42,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
     let n = view.nodes.len();
     html! {
         <>
-        <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group"
+        <svg class="cluster" viewBox={format!("0 {} {SIZE} {}", -BADGE_ROOM, SIZE + BADGE_ROOM)} role="group"
             aria-label="Servers on a ring with messages in flight">
             <g class="client" aria-label="client">
                 <rect x={(CENTER.x - CLIENT_HALF_WIDTH).to_string()} y={(CENTER.y - CLIENT_HALF_HEIGHT).to_string()}

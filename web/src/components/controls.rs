@@ -56,7 +56,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <button type="button" onclick={send(Action::Request)} aria-label="Request"
                 title="A client sends a put to the leader">{ "Request" }</button>
             <span class="clock" title="virtual time">{ format_time(props.now_us) }</span>
-            <span class="meta">{ format!("seed {} · {} events", props.seed, props.events) }</span>
+            <span class="meta">{ format!("seed {} · {} event{}", props.seed, props.events, if props.events == 1 { "" } else { "s" }) }</span>
         </div>
     }
 }
