@@ -3,7 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use raftlab_core::kv::Operation;
-use raftlab_core::sim::{Command, Config, Simulation};
+use raftlab_core::sim::{Command, Config, Simulation, WorkloadSpec};
+use raftlab_core::timeline::Timeline;
 use std::hint::black_box;
 
 const SECOND_US: u64 = 1_000_000;
@@ -43,5 +44,38 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// An hour of virtual time of a five-server cluster under the default
+/// workload (20 operations a second), recorded on a timeline.
+fn one_hour_with_workload() -> Timeline {
+    let mut sim = Simulation::new(1, Config::default()).expect("default config is valid");
+    sim.apply(Command::SetWorkload {
+        workload: Some(WorkloadSpec::default()),
+    })
+    .expect("the default workload is valid");
+    let mut timeline = Timeline::new(sim);
+    timeline
+        .advance_to(3_600 * SECOND_US)
+        .expect("a recorded run replays");
+    timeline
+}
+
+fn bench_time_travel(c: &mut Criterion) {
+    let mut timeline = one_hour_with_workload();
+    let end = timeline.now();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    c.bench_function(
+        "seek to a random instant of a 1-hour 5-node run with workload",
+        |b| {
+            b.iter(|| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                timeline.seek(state % end).expect("a recorded run replays");
+                black_box(timeline.position())
+            })
+        },
+    );
+}
+
+criterion_group!(benches, bench, bench_time_travel);
 criterion_main!(benches);

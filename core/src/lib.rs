@@ -8,10 +8,12 @@
 #![deny(missing_docs)]
 
 pub mod check;
+mod chunked;
 pub mod explore;
 pub mod kv;
 pub mod raft;
 pub mod sim;
+pub mod timeline;
 pub mod view;
 
 pub use raft::{LogIndex, NodeId, Role, Term};

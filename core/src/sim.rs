@@ -89,8 +89,14 @@ pub struct StepRecord {
 enum Event {
     Deliver(u64),
     WakeNode(NodeId),
-    WakeClient { client: ClientId, attempt: u32 },
-    WorkloadTick { generation: u32 },
+    WakeClient {
+        client: ClientId,
+        seq: u64,
+        attempt: u32,
+    },
+    WorkloadTick {
+        generation: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -110,8 +116,9 @@ struct Server {
     storage: PersistentState,
     /// Rebuilt from the log after a restart.
     kv: KvStore,
-    /// The instant of the one wake-up that counts; older queued ones are stale.
-    wake_at: Option<Micros>,
+    /// The instant and queue sequence number of the one wake-up that counts;
+    /// every other queued wake-up of this server is superseded, for good.
+    wake: Option<(Micros, u64)>,
     timeouts: Stream,
     transitions: VecDeque<TimedTransition>,
     /// A paused server processes nothing; what arrives waits in `held`.
@@ -164,7 +171,7 @@ impl Simulation {
                 node: None,
                 storage: PersistentState::default(),
                 kv: KvStore::default(),
-                wake_at: None,
+                wake: None,
                 timeouts: Stream::new(seed, TIMEOUT_STREAM, u64::from(id.0), 0),
                 transitions: VecDeque::new(),
                 paused: false,
@@ -184,28 +191,14 @@ impl Simulation {
         inputs: &[TimedCommand],
     ) -> Result<Simulation, ReplayError> {
         let mut sim = Simulation::new(seed, config).map_err(ReplayError::Config)?;
-        for input in inputs {
-            while sim.events_processed < input.after_event {
-                let unreachable = CommandError::Unreachable {
-                    at: input.at,
-                    after_event: input.after_event,
-                };
-                match sim.peek_time() {
-                    Some(t) if t <= input.at => {
-                        sim.step();
-                    }
-                    _ => return Err(ReplayError::Command(unreachable)),
-                }
+        while let Some(next) = inputs.get(sim.inputs.len()) {
+            if sim
+                .step_along(inputs, Micros::MAX)
+                .map_err(ReplayError::Command)?
+                .is_none()
+            {
+                return Err(ReplayError::Command(next.unreachable()));
             }
-            if input.at < sim.now || sim.events_processed != input.after_event {
-                return Err(ReplayError::Command(CommandError::Unreachable {
-                    at: input.at,
-                    after_event: input.after_event,
-                }));
-            }
-            sim.now = input.at;
-            sim.apply(input.command.clone())
-                .map_err(ReplayError::Command)?;
         }
         Ok(sim)
     }
@@ -215,7 +208,71 @@ impl Simulation {
     /// Processes exactly one event (skipping superseded timers) and returns its
     /// record, or `None` when nothing is scheduled.
     pub fn step(&mut self) -> Option<StepRecord> {
-        while let Some(Reverse(next)) = self.queue.pop() {
+        self.step_no_later_than(Micros::MAX)
+    }
+
+    /// Processes every event up to and including instant `t`, then sets the
+    /// clock to `t` (never backwards). Returns the records in order.
+    pub fn advance_to(&mut self, t: Micros) -> Vec<StepRecord> {
+        let mut records = Vec::new();
+        while let Some(record) = self.step_no_later_than(t) {
+            records.push(record);
+        }
+        self.now = self.now.max(t);
+        records
+    }
+
+    /// Takes the next step of a run whose input log is `recorded`, of which
+    /// this simulation's own inputs are a prefix: the recorded input due at
+    /// this point if there is one, else the next event. Nothing later than
+    /// `limit` happens; `Ok(None)` means nothing is left up to `limit`. An
+    /// input log that does not fit the run (an input placed before events
+    /// that already happened, or after the run has gone quiet) is an error.
+    pub fn step_along(
+        &mut self,
+        recorded: &[TimedCommand],
+        limit: Micros,
+    ) -> Result<Option<StepRecord>, CommandError> {
+        let Some(input) = recorded.get(self.inputs.len()) else {
+            return Ok(self.step_no_later_than(limit));
+        };
+        if input.after_event < self.events_processed {
+            return Err(input.unreachable());
+        }
+        if input.after_event > self.events_processed {
+            let record = self.step_no_later_than(limit.min(input.at));
+            if record.is_none() && limit >= input.at {
+                return Err(input.unreachable());
+            }
+            return Ok(record);
+        }
+        if input.at > limit {
+            return Ok(None);
+        }
+        if input.at < self.now {
+            return Err(input.unreachable());
+        }
+        // When the input was given, every event before its instant had been
+        // processed, so what is queued before it must be superseded timers
+        // (which the recording skipped); anything else means the log was not
+        // recorded from this run.
+        while let Some(Reverse(next)) = self.queue.peek() {
+            if next.at >= input.at {
+                break;
+            }
+            if !self.is_superseded(&next.event, next.at, next.seq) {
+                return Err(input.unreachable());
+            }
+            self.queue.pop();
+        }
+        self.now = input.at;
+        self.apply(input.command.clone()).map(Some)
+    }
+
+    /// Processes the next event if it happens no later than `limit`.
+    pub fn step_no_later_than(&mut self, limit: Micros) -> Option<StepRecord> {
+        while self.peek_time().is_some_and(|at| at <= limit) {
+            let Reverse(next) = self.queue.pop()?;
             debug_assert!(next.at >= self.now, "time never goes backwards");
             if let Some(record) = self.process(next) {
                 self.events_processed += 1;
@@ -224,19 +281,6 @@ impl Simulation {
             }
         }
         None
-    }
-
-    /// Processes every event up to and including instant `t`, then sets the
-    /// clock to `t` (never backwards). Returns the records in order.
-    pub fn advance_to(&mut self, t: Micros) -> Vec<StepRecord> {
-        let mut records = Vec::new();
-        while self.peek_time().is_some_and(|at| at <= t) {
-            if let Some(record) = self.step() {
-                records.push(record);
-            }
-        }
-        self.now = self.now.max(t);
-        records
     }
 
     /// The instant of the next queued event, if any (it may turn out superseded).
@@ -261,7 +305,7 @@ impl Simulation {
                     return Err(CommandError::AlreadyCrashed(*node));
                 }
                 server.kv = KvStore::default();
-                server.wake_at = None;
+                server.wake = None;
                 server.paused = false;
                 server.held.clear();
             }
@@ -373,6 +417,12 @@ impl Simulation {
         self.events_processed
     }
 
+    /// How far into the run this is, counting events and user commands alike:
+    /// the position time travel steps through.
+    pub fn position(&self) -> u64 {
+        self.events_processed + self.inputs.len() as u64
+    }
+
     /// Every user command so far, in order: with the seed and config, the whole run.
     pub fn inputs(&self) -> &[TimedCommand] {
         &self.inputs
@@ -422,7 +472,7 @@ impl Simulation {
     pub fn history(&self) -> Vec<HistoryOp> {
         let mut history = Vec::new();
         for client in &self.clients {
-            for done in &client.completed {
+            for done in client.completed.iter() {
                 history.push(HistoryOp {
                     client: client.id,
                     op: done.request.op.clone(),
@@ -503,7 +553,30 @@ impl Simulation {
 
     // ---- Internals ----
 
+    /// True for a queued event that will do nothing when its time comes: a
+    /// packet already taken, a timer that was reset, a client that moved on.
+    fn is_superseded(&self, event: &Event, at: Micros, seq: u64) -> bool {
+        match *event {
+            Event::Deliver(id) => !self.network.is_in_flight(id),
+            Event::WakeNode(id) => {
+                let server = &self.servers[self.index_of(id)];
+                server.node.is_none() || server.paused || server.wake != Some((at, seq))
+            }
+            Event::WorkloadTick { generation } => {
+                self.workload.as_ref().map(|w| w.generation) != Some(generation)
+            }
+            Event::WakeClient {
+                client,
+                seq,
+                attempt,
+            } => !self.clients[self.client_index(client)].is_waiting_on(seq, attempt),
+        }
+    }
+
     fn process(&mut self, next: Scheduled) -> Option<StepRecord> {
+        if self.is_superseded(&next.event, next.at, next.seq) {
+            return None;
+        }
         let event = match next.event {
             Event::Deliver(id) => {
                 let packet = self.network.take(id)?;
@@ -524,31 +597,25 @@ impl Simulation {
                 EventKind::Delivered(packet)
             }
             Event::WakeNode(id) => {
-                let server = &mut self.servers[(id.0 as usize) - 1];
-                // A paused server's timer waits: `resume` wakes it again.
-                if server.node.is_none() || server.paused || server.wake_at != Some(next.at) {
-                    return None;
-                }
-                server.wake_at = None;
+                // (A paused server's timer is superseded: `resume` wakes it again.)
+                self.servers[(id.0 as usize) - 1].wake = None;
                 self.now = next.at;
                 EventKind::NodeTimer(id)
             }
             Event::WorkloadTick { generation } => {
-                if self.workload.as_ref().map(|w| w.generation) != Some(generation) {
-                    return None;
-                }
                 self.now = next.at;
                 self.workload_tick(generation);
                 return Some(self.record(EventKind::WorkloadTick));
             }
-            Event::WakeClient { client, attempt } => {
+            Event::WakeClient {
+                client,
+                seq,
+                attempt,
+            } => {
                 let index = self.client_index(client);
-                if self.clients[index].outstanding.as_ref().map(|o| o.attempts) != Some(attempt) {
-                    return None;
-                }
                 self.now = next.at;
                 let timing = self.client_timing();
-                let actions = self.clients[index].on_wake(self.now, attempt, timing);
+                let actions = self.clients[index].on_wake(self.now, seq, attempt, timing);
                 self.run_client_actions(client, actions);
                 return Some(self.record(EventKind::ClientTimer(client)));
             }
@@ -654,7 +721,7 @@ impl Simulation {
             );
         }
         self.remember_transitions(id, &ready.transitions, record);
-        if self.servers[index].wake_at != Some(ready.next_deadline) {
+        if self.servers[index].wake.map(|(at, _)| at) != Some(ready.next_deadline) {
             self.schedule_wake(id);
         }
         ready.proposal
@@ -799,8 +866,15 @@ impl Simulation {
                         Payload::Request(request),
                     );
                 }
-                ClientAction::WakeAt { at, attempt } => {
-                    self.push(at, Event::WakeClient { client, attempt });
+                ClientAction::WakeAt { at, seq, attempt } => {
+                    self.push(
+                        at,
+                        Event::WakeClient {
+                            client,
+                            seq,
+                            attempt,
+                        },
+                    );
                 }
             }
         }
@@ -812,7 +886,7 @@ impl Simulation {
             return;
         };
         let at = node.next_deadline().max(self.now);
-        self.servers[index].wake_at = Some(at);
+        self.servers[index].wake = Some((at, self.next_seq));
         self.push(at, Event::WakeNode(id));
     }
 

@@ -42,7 +42,7 @@ fn entry(index: u64, term: u64) -> Entry {
     Entry {
         index: LogIndex(index),
         term: Term(term),
-        request: request(index),
+        request: request(index).into(),
     }
 }
 
@@ -302,7 +302,7 @@ fn follower_rejects_on_prev_log_mismatch_and_leader_backs_off_until_logs_match()
     c.elect(1);
     c.input(1, Input::Propose(request(9)));
     c.deliver_all();
-    let terms: Vec<u64> = c.node(2).log().entries().iter().map(|e| e.term.0).collect();
+    let terms: Vec<u64> = c.node(2).log().entries().map(|e| e.term.0).collect();
     assert_eq!(
         terms,
         vec![1, 1, 3, 4],

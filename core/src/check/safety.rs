@@ -1,7 +1,7 @@
 //! The five safety properties of the Raft paper's Figure 3, checked after every
 //! step. A violation is data: which property, where, when, and who.
 
-use crate::raft::{Entry, LogIndex, Micros, NodeId, Role, Term};
+use crate::raft::{Entry, Log, LogIndex, Micros, NodeId, Role, Term};
 use crate::sim::{Simulation, StepRecord};
 
 /// One server as the checker sees it after a step.
@@ -12,7 +12,7 @@ pub struct ObservedNode<'a> {
     /// `None` while crashed; otherwise its role, term and commitIndex.
     pub running: Option<(Role, Term, LogIndex)>,
     /// Its log (for a crashed server, the log on its disk).
-    pub log: &'a [Entry],
+    pub log: &'a Log,
 }
 
 /// The cluster as the checker sees it after one step: plain data, so tests can
@@ -36,12 +36,12 @@ impl<'a> Observation<'a> {
                 Some(node) => ObservedNode {
                     id,
                     running: Some((node.role(), node.current_term(), node.commit_index())),
-                    log: node.log().entries(),
+                    log: node.log(),
                 },
                 None => ObservedNode {
                     id,
                     running: None,
-                    log: sim.storage(id).map_or(&[], |s| s.log.entries()),
+                    log: sim.storage(id).map_or(&EMPTY_LOG, |s| &s.log),
                 },
             })
             .collect();
@@ -52,7 +52,7 @@ impl<'a> Observation<'a> {
         }
     }
 
-    fn leaders(&self) -> impl Iterator<Item = (NodeId, Term, &'a [Entry])> + '_ {
+    fn leaders(&self) -> impl Iterator<Item = (NodeId, Term, &'a Log)> + '_ {
         self.nodes.iter().filter_map(|n| match n.running {
             Some((Role::Leader, term, _)) => Some((n.id, term, n.log)),
             _ => None,
@@ -144,7 +144,7 @@ struct CommittedEntry {
 pub struct SafetyChecker {
     leader_of_term: BTreeMap<Term, NodeId>,
     /// Per server that is leader: its term and its log as last seen in that term.
-    leader_logs: BTreeMap<NodeId, (Term, Vec<Entry>)>,
+    leader_logs: BTreeMap<NodeId, (Term, Log)>,
     committed: BTreeMap<LogIndex, CommittedEntry>,
     applied: BTreeMap<LogIndex, (NodeId, Entry)>,
 }
@@ -194,31 +194,30 @@ impl SafetyChecker {
             still_leading.push(id);
             match self.leader_logs.get_mut(&id) {
                 Some((seen_term, seen)) if *seen_term == term => {
-                    let kept = seen.len() <= entries.len() && entries[..seen.len()] == seen[..];
-                    if !kept {
-                        let index = seen
-                            .iter()
-                            .zip(entries)
-                            .position(|(a, b)| a != b)
-                            .unwrap_or(entries.len());
+                    let changed = seen
+                        .entries()
+                        .zip(entries.entries())
+                        .find(|(a, b)| a != b)
+                        .map(|(a, _)| a.index)
+                        .or_else(|| {
+                            (seen.len() > entries.len()).then(|| entries.last_index().next())
+                        });
+                    if let Some(index) = changed {
                         found.push(Violation {
                             property: Property::LeaderAppendOnly,
                             at,
                             nodes: vec![id],
-                            index: Some(LogIndex(index as u64 + 1)),
+                            index: Some(index),
                             term: Some(term),
                             detail: format!(
-                                "leader {id} of term {term} lost or changed its entry at index {}",
-                                index + 1
+                                "leader {id} of term {term} lost or changed its entry at index {index}"
                             ),
                         });
-                        *seen = entries.to_vec();
-                    } else if seen.len() < entries.len() {
-                        seen.extend_from_slice(&entries[seen.len()..]);
                     }
+                    *seen = entries.clone();
                 }
                 _ => {
-                    self.leader_logs.insert(id, (term, entries.to_vec()));
+                    self.leader_logs.insert(id, (term, entries.clone()));
                 }
             }
         }
@@ -235,7 +234,7 @@ impl SafetyChecker {
                 .last_key_value()
                 .map_or(LogIndex(1), |(index, _)| index.next());
             while index <= commit_index {
-                let Some(entry) = entry_at(node.log, index) else {
+                let Some(entry) = node.log.get(index) else {
                     break;
                 };
                 let committed = CommittedEntry {
@@ -249,7 +248,7 @@ impl SafetyChecker {
         for (id, term, log) in seen.leaders() {
             let earlier_terms = self.committed.iter().filter(|(_, c)| c.in_term < term);
             for (index, committed) in earlier_terms {
-                if entry_at(log, *index) != Some(&committed.entry) {
+                if log.get(*index) != Some(&committed.entry) {
                     found.push(Violation {
                         property: Property::LeaderCompleteness,
                         at: seen.at,
@@ -297,23 +296,31 @@ fn check_log_matching(seen: &Observation<'_>, found: &mut Vec<Violation>) {
         for node_b in &seen.nodes[i + 1..] {
             let (a, log_a, b, log_b) = (node_a.id, node_a.log, node_b.id, node_b.log);
             // The highest index where both logs hold an entry of the same term...
-            let shared = log_a.len().min(log_b.len());
-            let Some(top) = (0..shared).rev().find(|&k| log_a[k].term == log_b[k].term) else {
+            let shared = log_a.last_index().min(log_b.last_index()).0;
+            let Some(top) = (1..=shared)
+                .rev()
+                .map(LogIndex)
+                .find(|&k| log_a.term_at(k) == log_b.term_at(k))
+            else {
                 continue;
             };
             // ...must sit on identical prefixes.
-            if let Some(k) = (0..=top).find(|&k| log_a[k] != log_b[k]) {
+            let mismatch = log_a
+                .entries()
+                .zip(log_b.entries())
+                .take_while(|(x, _)| x.index <= top)
+                .find(|(x, y)| x != y);
+            if let Some((x, _)) = mismatch {
                 found.push(Violation {
                     property: Property::LogMatching,
                     at,
                     nodes: vec![a, b],
-                    index: Some(LogIndex(k as u64 + 1)),
-                    term: Some(log_a[top].term),
+                    index: Some(x.index),
+                    term: log_a.term_at(top),
                     detail: format!(
-                        "{a} and {b} agree on index {} term {} but differ at index {}",
-                        top + 1,
-                        log_a[top].term,
-                        k + 1
+                        "{a} and {b} agree on index {top} term {} but differ at index {}",
+                        log_a.term_at(top).unwrap_or(Term(0)),
+                        x.index
                     ),
                 });
             }
@@ -321,10 +328,8 @@ fn check_log_matching(seen: &Observation<'_>, found: &mut Vec<Violation>) {
     }
 }
 
-/// The entry at `index` of a log given as a slice numbered from 1.
-fn entry_at(log: &[Entry], index: LogIndex) -> Option<&Entry> {
-    log.get(usize::try_from(index.0).ok()?.checked_sub(1)?)
-}
+/// The log of a server that has never written to its disk.
+static EMPTY_LOG: Log = Log::new();
 
 #[cfg(test)]
 mod tests {
@@ -344,11 +349,12 @@ mod tests {
                     key: "x".into(),
                     value: value.into(),
                 },
-            },
+            }
+            .into(),
         }
     }
 
-    fn node(id: u32, role: Role, term: u64, commit: u64, log: &[Entry]) -> ObservedNode<'_> {
+    fn node(id: u32, role: Role, term: u64, commit: u64, log: &Log) -> ObservedNode<'_> {
         ObservedNode {
             id: NodeId(id),
             running: Some((role, Term(term), LogIndex(commit))),
@@ -376,8 +382,8 @@ mod tests {
         let mut checker = SafetyChecker::new();
         let seen = observe(
             vec![
-                node(1, Role::Leader, 2, 0, &[]),
-                node(2, Role::Leader, 2, 0, &[]),
+                node(1, Role::Leader, 2, 0, &EMPTY_LOG),
+                node(2, Role::Leader, 2, 0, &EMPTY_LOG),
             ],
             &[],
         );
@@ -392,8 +398,8 @@ mod tests {
         let mut checker = SafetyChecker::new();
         let seen = observe(
             vec![
-                node(1, Role::Leader, 2, 0, &[]),
-                node(2, Role::Leader, 3, 0, &[]),
+                node(1, Role::Leader, 2, 0, &EMPTY_LOG),
+                node(2, Role::Leader, 3, 0, &EMPTY_LOG),
             ],
             &[],
         );
@@ -403,11 +409,11 @@ mod tests {
     #[test]
     fn a_leader_dropping_an_entry_breaks_leader_append_only() {
         let mut checker = SafetyChecker::new();
-        let before = [entry(1, 1, "a"), entry(2, 1, "b")];
+        let before = Log::from_entries(vec![entry(1, 1, "a"), entry(2, 1, "b")]);
         assert!(checker
             .check(&observe(vec![node(1, Role::Leader, 1, 0, &before)], &[]))
             .is_empty());
-        let after = [entry(1, 1, "a")];
+        let after = Log::from_entries(vec![entry(1, 1, "a")]);
         let found = checker.check(&observe(vec![node(1, Role::Leader, 1, 0, &after)], &[]));
         assert_eq!(properties(&found), [Property::LeaderAppendOnly]);
         assert_eq!(found[0].index, Some(LogIndex(2)));
@@ -416,8 +422,8 @@ mod tests {
     #[test]
     fn same_index_and_term_with_different_prefixes_breaks_log_matching() {
         let mut checker = SafetyChecker::new();
-        let a = [entry(1, 1, "a"), entry(2, 2, "b")];
-        let b = [entry(1, 1, "DIFFERENT"), entry(2, 2, "b")];
+        let a = Log::from_entries(vec![entry(1, 1, "a"), entry(2, 2, "b")]);
+        let b = Log::from_entries(vec![entry(1, 1, "DIFFERENT"), entry(2, 2, "b")]);
         let seen = observe(
             vec![
                 node(1, Role::Follower, 2, 0, &a),
@@ -433,12 +439,12 @@ mod tests {
     #[test]
     fn a_later_leader_missing_a_committed_entry_breaks_leader_completeness() {
         let mut checker = SafetyChecker::new();
-        let committed = [entry(1, 1, "a")];
+        let committed = Log::from_entries(vec![entry(1, 1, "a")]);
         checker.check(&observe(vec![node(1, Role::Leader, 1, 1, &committed)], &[]));
         let found = checker.check(&observe(
             vec![
                 node(1, Role::Follower, 2, 1, &committed),
-                node(2, Role::Leader, 2, 0, &[]),
+                node(2, Role::Leader, 2, 0, &EMPTY_LOG),
             ],
             &[],
         ));

@@ -2,8 +2,10 @@
 //! Raft performs on it (§5.3).
 
 use super::types::{LogIndex, Term};
+use crate::chunked::ChunkedVec;
 use crate::kv::ClientRequest;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// One log entry: the client request, the term in which a leader received it,
 /// and its position.
@@ -13,21 +15,32 @@ pub struct Entry {
     pub index: LogIndex,
     /// The leader's term when the entry was created.
     pub term: Term,
-    /// What the state machine will do when the entry is applied.
-    pub request: ClientRequest,
+    /// What the state machine will do when the entry is applied. Shared, not
+    /// copied, between the logs, the messages and the checkpoints holding it.
+    pub request: Arc<ClientRequest>,
 }
 
 /// A server's log. Invariant: `entries[i].index == i + 1`; in a correct
-/// cluster, terms never decrease along the log.
+/// cluster, terms never decrease along the log. Clones share storage (see
+/// `ChunkedVec`), so checkpoints of a long run stay small.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Log {
-    entries: Vec<Entry>,
+    entries: ChunkedVec<Entry>,
 }
 
 impl Log {
+    /// An empty log.
+    pub const fn new() -> Log {
+        Log {
+            entries: ChunkedVec::new(),
+        }
+    }
+
     /// A log holding `entries`, which must be numbered from 1 with non-decreasing terms.
     pub fn from_entries(entries: Vec<Entry>) -> Log {
-        let log = Log { entries };
+        let log = Log {
+            entries: entries.into_iter().collect(),
+        };
         log.assert_invariants();
         log
     }
@@ -58,18 +71,24 @@ impl Log {
     }
 
     /// All entries, in index order.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry> + '_ {
+        self.entries.iter()
     }
 
-    /// Up to `max` entries starting at `from` (inclusive).
-    pub fn slice_from(&self, from: LogIndex, max: usize) -> &[Entry] {
-        let start = (from.0.max(1) - 1) as usize;
-        if start >= self.entries.len() {
-            return &[];
-        }
-        let end = start.saturating_add(max).min(self.entries.len());
-        &self.entries[start..end]
+    /// The entries from index `from` (inclusive) to the end, in order.
+    pub fn entries_from(&self, from: LogIndex) -> impl Iterator<Item = &Entry> + '_ {
+        let start = usize::try_from(from.0.max(1) - 1).unwrap_or(usize::MAX);
+        self.entries.iter_from(start)
+    }
+
+    /// How many entries the log holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True for an empty log.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// §5.4.1: is a log ending in (`last_term`, `last_index`) at least as
@@ -107,7 +126,10 @@ impl Log {
             );
         }
         assert!(
-            self.entries.windows(2).all(|w| w[0].term <= w[1].term),
+            self.entries
+                .iter()
+                .zip(self.entries.iter().skip(1))
+                .all(|(a, b)| a.term <= b.term),
             "terms never decrease along the log"
         );
     }
@@ -122,11 +144,11 @@ mod tests {
         Entry {
             index: LogIndex(index),
             term: Term(term),
-            request: ClientRequest {
+            request: Arc::new(ClientRequest {
                 client: ClientId(1),
                 seq: index,
                 op: Operation::Get { key: "k".into() },
-            },
+            }),
         }
     }
 
@@ -151,9 +173,9 @@ mod tests {
     #[test]
     fn slice_and_truncate() {
         let mut log = Log::from_entries(vec![entry(1, 1), entry(2, 1), entry(3, 2)]);
-        assert_eq!(log.slice_from(LogIndex(2), 10).len(), 2);
-        assert_eq!(log.slice_from(LogIndex(2), 1).len(), 1);
-        assert!(log.slice_from(LogIndex(4), 10).is_empty());
+        assert_eq!(log.entries_from(LogIndex(2)).count(), 2);
+        assert_eq!(log.entries_from(LogIndex(0)).count(), 3);
+        assert_eq!(log.entries_from(LogIndex(4)).count(), 0);
         log.truncate_from(LogIndex(2));
         assert_eq!(log.last_index(), LogIndex(1));
         log.append(entry(2, 5));

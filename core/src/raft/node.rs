@@ -439,7 +439,7 @@ impl Node {
         self.append_to_own_log(Entry {
             index,
             term: self.current_term,
-            request,
+            request: std::sync::Arc::new(request),
         });
         self.ready.proposal = Some(ProposalOutcome::Accepted {
             index,
@@ -617,8 +617,10 @@ impl Node {
             .expect("a leader's nextIndex never passes its log's end + 1");
         let entries = self
             .log
-            .slice_from(peer_progress.next_index, self.config.max_entries_per_append)
-            .to_vec();
+            .entries_from(peer_progress.next_index)
+            .take(self.config.max_entries_per_append)
+            .cloned()
+            .collect();
         let message = Message::AppendEntries {
             term: self.current_term,
             leader: self.config.id,
@@ -815,7 +817,7 @@ impl Node {
                 current_term: self.current_term,
                 voted_for: self.voted_for,
                 entries_from,
-                entries: self.log.slice_from(entries_from, usize::MAX).to_vec(),
+                entries: self.log.entries_from(entries_from).cloned().collect(),
             });
         }
         // The bug hands uncommitted entries to the state machine.
@@ -827,8 +829,7 @@ impl Node {
         if apply_up_to > self.last_applied {
             self.ready.committed = self
                 .log
-                .slice_from(self.last_applied.next(), usize::MAX)
-                .iter()
+                .entries_from(self.last_applied.next())
                 .take_while(|e| e.index <= apply_up_to)
                 .cloned()
                 .collect();

@@ -1,6 +1,7 @@
 //! A simulated client: sends one request at a time, follows redirects to the
 //! leader, and retries elsewhere when a server stays silent.
 
+use crate::chunked::ChunkedVec;
 use crate::kv::{ClientId, ClientRequest, Operation, Outcome};
 use crate::raft::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
@@ -43,8 +44,10 @@ pub struct CompletedOp {
 pub(super) enum ClientAction {
     /// Send `request` to `to`.
     Send { to: NodeId, request: ClientRequest },
-    /// Wake the client at `at` unless attempt `attempt` has been answered.
-    WakeAt { at: Micros, attempt: u32 },
+    /// Wake the client at `at` unless attempt `attempt` of request `seq`
+    /// has been answered. The pair never repeats, so a wake-up that lost its
+    /// purpose never regains it.
+    WakeAt { at: Micros, seq: u64, attempt: u32 },
 }
 
 /// One client.
@@ -56,7 +59,8 @@ pub(super) struct Client {
     pub(super) outstanding: Option<Outstanding>,
     leader_guess: Option<NodeId>,
     /// Every answered request, oldest first: the client's side of the history.
-    pub(super) completed: Vec<CompletedOp>,
+    /// (Small chunks: a record is large, and checkpoints copy the open chunk.)
+    pub(super) completed: ChunkedVec<CompletedOp, 16>,
 }
 
 /// Timing the client needs from the cluster's configuration.
@@ -75,7 +79,7 @@ impl Client {
             queue: VecDeque::new(),
             outstanding: None,
             leader_guess: None,
-            completed: Vec::new(),
+            completed: ChunkedVec::new(),
         }
     }
 
@@ -130,26 +134,34 @@ impl Client {
             ClientResult::NotLeader { .. } => {
                 // No leader known yet (an election may be running): wait, then try the next server.
                 self.leader_guess = None;
-                let attempt = outstanding.attempts;
                 vec![ClientAction::WakeAt {
                     at: now + timing.retry_delay_us,
-                    attempt,
+                    seq: outstanding.request.seq,
+                    attempt: outstanding.attempts,
                 }]
             }
         }
     }
 
-    /// Handles a wake-up: the attempt numbered `attempt` went unanswered.
+    /// True while attempt `attempt` of request `seq` is the one awaited.
+    pub(super) fn is_waiting_on(&self, seq: u64, attempt: u32) -> bool {
+        self.outstanding
+            .as_ref()
+            .is_some_and(|o| o.request.seq == seq && o.attempts == attempt)
+    }
+
+    /// Handles a wake-up: attempt `attempt` of request `seq` went unanswered.
     pub(super) fn on_wake(
         &mut self,
         now: Micros,
+        seq: u64,
         attempt: u32,
         timing: ClientTiming,
     ) -> Vec<ClientAction> {
         let Some(outstanding) = &self.outstanding else {
             return Vec::new();
         };
-        if outstanding.attempts != attempt {
+        if !self.is_waiting_on(seq, attempt) {
             return Vec::new();
         }
         let next = next_server(outstanding.target, timing.node_count);
@@ -197,6 +209,7 @@ impl Client {
             },
             ClientAction::WakeAt {
                 at: now + timing.timeout_us,
+                seq: outstanding.request.seq,
                 attempt: outstanding.attempts,
             },
         ]
@@ -245,7 +258,7 @@ mod tests {
         let done = ClientResult::Done(Outcome { previous: None });
         let actions = client.on_reply(20, NodeId(3), 1, done, TIMING);
         assert_eq!(client.completed.len(), 1);
-        assert_eq!(client.completed[0].attempts, 2);
+        assert_eq!(client.completed.get(0).map(|c| c.attempts), Some(2));
         match &actions[0] {
             ClientAction::Send { to, request } => {
                 assert_eq!(*to, NodeId(3), "the next request goes to the known leader");
@@ -259,8 +272,12 @@ mod tests {
     fn silence_moves_on_to_the_next_server_and_stale_wakes_are_ignored() {
         let mut client = Client::new(ClientId(1));
         client.submit(0, put(), Some(NodeId(3)), TIMING);
-        assert!(client.on_wake(500, 0, TIMING).is_empty());
-        let actions = client.on_wake(1000, 1, TIMING);
+        assert!(client.on_wake(500, 1, 0, TIMING).is_empty());
+        assert!(
+            client.on_wake(500, 2, 1, TIMING).is_empty(),
+            "another request's wake-up"
+        );
+        let actions = client.on_wake(1000, 1, 1, TIMING);
         assert!(matches!(
             actions[0],
             ClientAction::Send { to: NodeId(1), .. }

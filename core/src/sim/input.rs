@@ -148,6 +148,16 @@ pub struct TimedCommand {
     pub command: Command,
 }
 
+impl TimedCommand {
+    /// The error for a replay that cannot reach this command's point.
+    pub fn unreachable(&self) -> CommandError {
+        CommandError::Unreachable {
+            at: self.at,
+            after_event: self.after_event,
+        }
+    }
+}
+
 /// Why a command cannot be carried out; shown to the user as is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommandError {

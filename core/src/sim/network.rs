@@ -324,6 +324,11 @@ impl Network {
         self.in_flight.remove(&id)
     }
 
+    /// True while the packet `id` is still on its way.
+    pub(super) fn is_in_flight(&self, id: u64) -> bool {
+        self.in_flight.contains_key(&id)
+    }
+
     /// Everything in flight, oldest first.
     pub(super) fn in_flight(&self) -> impl Iterator<Item = &Packet> {
         self.in_flight.values()

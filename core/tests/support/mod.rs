@@ -31,11 +31,9 @@ impl Checked {
 
     /// Runs to `t`, checking after every event; the first violation is returned.
     pub fn run_to(&mut self, t: u64) -> Result<(), Violation> {
-        while self.sim.peek_time().is_some_and(|at| at <= t) {
-            if let Some(record) = self.sim.step() {
-                if let Some(v) = self.checker.observe(&self.sim, &record).into_iter().next() {
-                    return Err(v);
-                }
+        while let Some(record) = self.sim.step_no_later_than(t) {
+            if let Some(v) = self.checker.observe(&self.sim, &record).into_iter().next() {
+                return Err(v);
             }
         }
         self.sim.advance_to(t);
