@@ -12,6 +12,7 @@ mod chunked;
 pub mod explore;
 pub mod kv;
 pub mod raft;
+pub mod run;
 pub mod sim;
 pub mod timeline;
 pub mod view;

@@ -1,0 +1,207 @@
+//! A run as a small value: its seed, its configuration and its input log.
+//! That is everything needed to rebuild it bit for bit, so it is what gets
+//! shared, exported and imported. Two encodings:
+//!
+//! - JSON, for files people export, keep and edit: an object with
+//!   `"format": "raftlab-run"` and a `"version"`, the seed as a decimal string
+//!   (JavaScript numbers cannot hold every 64-bit seed), the configuration and
+//!   the inputs.
+//! - A compact URL-safe token for share links: the format version, a dot, then
+//!   the run in postcard's binary encoding, base64url without padding.
+//!
+//! The binary encoding follows the field and variant order of [`Config`] and
+//! [`Command`]; any change to those types must bump [`RUN_FORMAT_VERSION`]
+//! and keep a decoder for the old version (a test pins a version-1 token).
+
+use crate::sim::{Config, ConfigError, ReplayError, Simulation, TimedCommand};
+use crate::timeline::Timeline;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::{DecodeError, Engine};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The version this build writes, and the newest it reads.
+pub const RUN_FORMAT_VERSION: u32 = 1;
+
+/// The `format` field of a run file.
+const JSON_FORMAT_NAME: &str = "raftlab-run";
+
+/// Everything that determines a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunDescription {
+    /// The seed every random draw derives from.
+    pub seed: u64,
+    /// The cluster's configuration.
+    pub config: Config,
+    /// Every user action, with the instant and event count it came at.
+    pub inputs: Vec<TimedCommand>,
+}
+
+/// The JSON file layout (see the module documentation).
+#[derive(Serialize, Deserialize)]
+struct RunFile {
+    format: String,
+    version: u32,
+    seed: String,
+    config: Config,
+    inputs: Vec<TimedCommand>,
+}
+
+/// Why a run could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunDecodeError {
+    /// Nothing to read.
+    Empty,
+    /// Not a Raftlab run at all.
+    NotARun,
+    /// Written by a newer Raftlab, in a format this one does not know.
+    FutureVersion(u32),
+    /// The link or file ends before the run does.
+    Truncated,
+    /// A Raftlab run, but damaged: the detail says where.
+    Malformed(String),
+    /// Well formed, but the configuration cannot run.
+    Config(ConfigError),
+}
+
+impl fmt::Display for RunDecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunDecodeError::Empty => f.write_str("the run is empty"),
+            RunDecodeError::NotARun => f.write_str("this is not a Raftlab run"),
+            RunDecodeError::FutureVersion(v) => write!(
+                f,
+                "this run was saved by a newer Raftlab (format {v}); this page reads format {RUN_FORMAT_VERSION} and older"
+            ),
+            RunDecodeError::Truncated => f.write_str("the run is cut short (was the link copied whole?)"),
+            RunDecodeError::Malformed(detail) => write!(f, "the run is damaged: {detail}"),
+            RunDecodeError::Config(e) => write!(f, "the run's configuration is invalid: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunDecodeError {}
+
+impl RunDescription {
+    /// The description of `sim`'s run so far.
+    pub fn of(sim: &Simulation) -> RunDescription {
+        RunDescription {
+            seed: sim.seed(),
+            config: sim.config().clone(),
+            inputs: sim.inputs().to_vec(),
+        }
+    }
+
+    /// The description of a timeline's whole recorded run, including inputs
+    /// after its playback position.
+    pub fn of_timeline(timeline: &Timeline) -> RunDescription {
+        RunDescription {
+            seed: timeline.sim().seed(),
+            config: timeline.sim().config().clone(),
+            inputs: timeline.recorded_inputs().to_vec(),
+        }
+    }
+
+    /// Rebuilds the run on a timeline positioned at its last input; an input
+    /// log that does not fit the run is an error, never a panic.
+    pub fn to_timeline(&self) -> Result<Timeline, ReplayError> {
+        Timeline::replay(self.seed, self.config.clone(), self.inputs.clone())
+    }
+
+    /// The run as a JSON document (pretty-printed, for files).
+    pub fn to_json(&self) -> String {
+        let file = RunFile {
+            format: JSON_FORMAT_NAME.to_owned(),
+            version: RUN_FORMAT_VERSION,
+            seed: self.seed.to_string(),
+            config: self.config.clone(),
+            inputs: self.inputs.clone(),
+        };
+        serde_json::to_string_pretty(&file).expect("a run always serializes")
+    }
+
+    /// Reads a run from JSON written by [`RunDescription::to_json`].
+    pub fn from_json(text: &str) -> Result<RunDescription, RunDecodeError> {
+        if text.trim().is_empty() {
+            return Err(RunDecodeError::Empty);
+        }
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            if e.is_eof() {
+                RunDecodeError::Truncated
+            } else {
+                RunDecodeError::NotARun
+            }
+        })?;
+        if value.get("format").and_then(|f| f.as_str()) != Some(JSON_FORMAT_NAME) {
+            return Err(RunDecodeError::NotARun);
+        }
+        let version = value
+            .get("version")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| RunDecodeError::Malformed("no format version".into()))?;
+        check_version(version)?;
+        let file: RunFile =
+            serde_json::from_value(value).map_err(|e| RunDecodeError::Malformed(e.to_string()))?;
+        let seed = file.seed.parse().map_err(|_| {
+            RunDecodeError::Malformed(format!("seed {:?} is not a whole number", file.seed))
+        })?;
+        let run = RunDescription {
+            seed,
+            config: file.config,
+            inputs: file.inputs,
+        };
+        run.validated()
+    }
+
+    /// The run as a compact URL-safe token: `1.` then base64url.
+    pub fn to_url_token(&self) -> String {
+        let bytes = postcard::to_allocvec(self).expect("a run always serializes");
+        format!("{RUN_FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Reads a token written by [`RunDescription::to_url_token`].
+    pub fn from_url_token(token: &str) -> Result<RunDescription, RunDecodeError> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(RunDecodeError::Empty);
+        }
+        let (version, payload) = token.split_once('.').ok_or(RunDecodeError::NotARun)?;
+        let version: u64 = version.parse().map_err(|_| RunDecodeError::NotARun)?;
+        check_version(version)?;
+        let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|e| match e {
+            // What a link cut at an arbitrary character looks like.
+            DecodeError::InvalidLength(_) | DecodeError::InvalidLastSymbol { .. } => {
+                RunDecodeError::Truncated
+            }
+            other => RunDecodeError::Malformed(format!("not base64url ({other})")),
+        })?;
+        let (run, rest): (RunDescription, &[u8]) =
+            postcard::take_from_bytes(&bytes).map_err(|e| match e {
+                postcard::Error::DeserializeUnexpectedEnd => RunDecodeError::Truncated,
+                other => RunDecodeError::Malformed(other.to_string()),
+            })?;
+        if !rest.is_empty() {
+            return Err(RunDecodeError::Malformed(format!(
+                "{} bytes after the end of the run",
+                rest.len()
+            )));
+        }
+        run.validated()
+    }
+
+    fn validated(self) -> Result<RunDescription, RunDecodeError> {
+        self.config.validate().map_err(RunDecodeError::Config)?;
+        Ok(self)
+    }
+}
+
+fn check_version(version: u64) -> Result<(), RunDecodeError> {
+    match u32::try_from(version) {
+        Ok(v) if v > RUN_FORMAT_VERSION => Err(RunDecodeError::FutureVersion(v)),
+        Ok(v) if v >= 1 => Ok(()),
+        Ok(_) => Err(RunDecodeError::Malformed(
+            "format version 0 does not exist".into(),
+        )),
+        Err(_) => Err(RunDecodeError::FutureVersion(u32::MAX)),
+    }
+}

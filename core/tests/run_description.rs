@@ -1,0 +1,211 @@
+//! A run is its seed, configuration and input log; it round-trips through
+//! JSON and through a compact URL-safe token, rebuilds bit for bit, and
+//! anything malformed, cut short or from a future version is a clear error.
+
+mod support;
+
+use raftlab_core::kv::Operation;
+use raftlab_core::raft::NodeId;
+use raftlab_core::run::{RunDecodeError, RunDescription, RUN_FORMAT_VERSION};
+use raftlab_core::sim::{Command, Config, LinkFaults, ReplayError, Simulation, WorkloadSpec};
+use support::MS;
+
+/// A run that uses every kind of command, with 40 user inputs.
+fn busy_run() -> Simulation {
+    let mut sim = Simulation::new(u64::MAX - 6, Config::default()).expect("valid");
+    let n = NodeId;
+    let mut t = 0;
+    let mut at = |sim: &mut Simulation, command: Command| {
+        t += 137 * MS;
+        sim.advance_to(t);
+        sim.apply(command).expect("valid command");
+    };
+    at(
+        &mut sim,
+        Command::SetWorkload {
+            workload: Some(WorkloadSpec::default()),
+        },
+    );
+    at(
+        &mut sim,
+        Command::Partition {
+            groups: vec![vec![n(1), n(2)], vec![n(3), n(4), n(5)]],
+        },
+    );
+    at(&mut sim, Command::Heal);
+    at(
+        &mut sim,
+        Command::CutLink {
+            from: n(1),
+            to: n(3),
+        },
+    );
+    at(
+        &mut sim,
+        Command::SetLinkFaults {
+            from: n(2),
+            to: n(4),
+            faults: Some(LinkFaults {
+                drop_per_mille: 200,
+                duplicate_per_mille: 50,
+                ..LinkFaults::default()
+            }),
+        },
+    );
+    at(
+        &mut sim,
+        Command::SetNetworkFaults {
+            faults: LinkFaults {
+                drop_per_mille: 10,
+                ..LinkFaults::default()
+            },
+        },
+    );
+    at(&mut sim, Command::Pause { node: n(5) });
+    at(&mut sim, Command::Resume { node: n(5) });
+    at(&mut sim, Command::Crash { node: n(4) });
+    at(&mut sim, Command::Restart { node: n(4) });
+    at(&mut sim, Command::SetWorkload { workload: None });
+    for i in 0..29 {
+        let op = match i % 4 {
+            0 => Operation::Put {
+                key: format!("clé{i}"),
+                value: "värde ✓".into(),
+            },
+            1 => Operation::Get { key: "x".into() },
+            2 => Operation::Delete {
+                key: format!("clé{}", i - 2),
+            },
+            _ => Operation::CompareAndSet {
+                key: "x".into(),
+                expected: None,
+                new: i.to_string(),
+            },
+        };
+        at(
+            &mut sim,
+            Command::ClientRequest {
+                target: Some(n(i % 5 + 1)),
+                op,
+            },
+        );
+    }
+    sim.advance_to(t + 2_000 * MS);
+    sim
+}
+
+#[test]
+fn json_round_trip_rebuilds_the_run_bit_for_bit() {
+    let sim = busy_run();
+    let run = RunDescription::of(&sim);
+    assert_eq!(run.inputs.len(), 40);
+    let json = run.to_json();
+    assert!(json.contains("\"format\": \"raftlab-run\""));
+    assert!(
+        json.contains(&format!("\"seed\": \"{}\"", u64::MAX - 6)),
+        "the seed is a string"
+    );
+    let back = RunDescription::from_json(&json).expect("our own JSON reads back");
+    assert_eq!(back, run);
+    let mut timeline = back.to_timeline().expect("the inputs fit");
+    timeline.advance_to(sim.now()).expect("fits");
+    assert_eq!(timeline.sim().trace_hash(), sim.trace_hash());
+}
+
+#[test]
+fn url_token_round_trips_and_stays_short() {
+    let sim = busy_run();
+    let run = RunDescription::of(&sim);
+    let token = run.to_url_token();
+    println!("40 inputs: {} characters", token.len());
+    assert!(token.starts_with(&format!("{RUN_FORMAT_VERSION}.")));
+    assert!(token.len() < 2_000, "{} characters", token.len());
+    assert!(
+        token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+        "URL-safe"
+    );
+    assert_eq!(
+        RunDescription::from_url_token(&token).expect("reads back"),
+        run
+    );
+}
+
+#[test]
+fn malformed_truncated_and_future_tokens_are_clear_errors() {
+    let token = RunDescription::of(&busy_run()).to_url_token();
+    let decode = RunDescription::from_url_token;
+    assert_eq!(decode(""), Err(RunDecodeError::Empty));
+    assert_eq!(decode("hello"), Err(RunDecodeError::NotARun));
+    assert_eq!(decode("x.AAAA"), Err(RunDecodeError::NotARun));
+    assert_eq!(
+        decode(&format!("2{}", &token[1..])),
+        Err(RunDecodeError::FutureVersion(2))
+    );
+    assert_eq!(
+        decode("99999999999.AA"),
+        Err(RunDecodeError::FutureVersion(u32::MAX))
+    );
+    assert!(matches!(decode("0.AA"), Err(RunDecodeError::Malformed(_))));
+    assert!(matches!(
+        decode("1.@@@@"),
+        Err(RunDecodeError::Malformed(_))
+    ));
+    // Cut anywhere: never a panic, always an error.
+    for cut in (3..token.len()).step_by(7) {
+        let result = decode(&token[..cut]);
+        assert!(result.is_err(), "a token cut at {cut} decoded");
+    }
+    assert_eq!(
+        decode(&token[..token.len() / 2]),
+        Err(RunDecodeError::Truncated)
+    );
+    // Extra bytes after the run.
+    let mut longer = token.clone();
+    longer.push_str("AAAA");
+    assert!(matches!(decode(&longer), Err(RunDecodeError::Malformed(_))));
+    let message = decode(&format!("7{}", &token[1..]))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("newer Raftlab"), "{message}");
+}
+
+#[test]
+fn malformed_and_future_json_are_clear_errors() {
+    let json = RunDescription::of(&busy_run()).to_json();
+    let decode = RunDescription::from_json;
+    assert_eq!(decode("  "), Err(RunDecodeError::Empty));
+    assert_eq!(decode("not json"), Err(RunDecodeError::NotARun));
+    assert_eq!(decode("{\"hello\": 1}"), Err(RunDecodeError::NotARun));
+    assert_eq!(
+        decode(&json[..json.len() / 2]),
+        Err(RunDecodeError::Truncated)
+    );
+    let future = json.replacen("\"version\": 1", "\"version\": 3", 1);
+    assert_eq!(decode(&future), Err(RunDecodeError::FutureVersion(3)));
+    let bad_seed = json.replacen(&format!("\"{}\"", u64::MAX - 6), "\"-1\"", 1);
+    assert!(matches!(
+        decode(&bad_seed),
+        Err(RunDecodeError::Malformed(_))
+    ));
+    let bad_config = json.replacen("\"node_count\": 5", "\"node_count\": 0", 1);
+    assert!(matches!(
+        decode(&bad_config),
+        Err(RunDecodeError::Config(_))
+    ));
+    let bad_command = json.replacen("\"Heal\"", "\"Explode\"", 1);
+    assert!(matches!(
+        decode(&bad_command),
+        Err(RunDecodeError::Malformed(_))
+    ));
+}
+
+#[test]
+fn a_well_formed_run_whose_inputs_do_not_fit_fails_to_rebuild() {
+    let mut run = RunDescription::of(&busy_run());
+    run.inputs[3].after_event += 1_000_000;
+    let json = run.to_json();
+    let read = RunDescription::from_json(&json).expect("well formed");
+    assert!(matches!(read.to_timeline(), Err(ReplayError::Command(_))));
+}
