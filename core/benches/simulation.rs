@@ -20,8 +20,12 @@ fn ten_seconds_with_writes() -> Simulation {
             key: format!("k{}", t % 7),
             value: t.to_string(),
         };
-        sim.apply(Command::ClientRequest { target: None, op })
-            .expect("client requests are always accepted");
+        sim.apply(Command::ClientRequest {
+            client: None,
+            target: None,
+            op,
+        })
+        .expect("client requests are always accepted");
     }
     sim
 }

@@ -151,7 +151,11 @@ fn settle(
         let op = Operation::Get {
             key: format!("k{k}"),
         };
-        let _ = sim.apply(Command::ClientRequest { target: None, op });
+        let _ = sim.apply(Command::ClientRequest {
+            client: None,
+            target: None,
+            op,
+        });
     }
     if let Some(f) = run(sim, plan.heal_at + experiment.settle_us) {
         return Some(f);

@@ -14,7 +14,7 @@ mod workload;
 pub use crate::raft::BugSwitches;
 pub use client::{CompletedOp, Outstanding};
 pub use config::{Config, ConfigError, NODE_COUNT_MAX};
-pub use input::{Command, CommandError, TimedCommand};
+pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
 pub use workload::WorkloadSpec;
@@ -377,13 +377,24 @@ impl Simulation {
                     }
                 }
             }
-            Command::ClientRequest { target, op } => {
+            Command::ClientRequest { client, target, op } => {
                 if let Some(target) = target {
                     self.server_mut(*target)?;
                 }
+                let id = client.unwrap_or(UI_CLIENT);
+                if !(1..=CLIENT_ID_MAX).contains(&id.0) {
+                    return Err(CommandError::NoSuchClient(id));
+                }
+                let index = match self.clients.iter().position(|c| c.id == id) {
+                    Some(index) => index,
+                    None => {
+                        self.clients.push(Client::new(id));
+                        self.clients.len() - 1
+                    }
+                };
                 let timing = self.client_timing();
-                let actions = self.clients[0].submit(self.now, op.clone(), *target, timing);
-                self.run_client_actions(UI_CLIENT, actions);
+                let actions = self.clients[index].submit(self.now, op.clone(), *target, timing);
+                self.run_client_actions(id, actions);
             }
         }
         self.inputs.push(TimedCommand {
@@ -647,12 +658,19 @@ impl Simulation {
             }
             (Endpoint::Client(client), Endpoint::Node(to), Payload::Request(request)) => {
                 let seq = request.seq;
-                let ready = self.step_node(to, Input::Propose(request), record);
-                if let Some(ProposalOutcome::NotLeader { leader_hint }) = ready {
-                    let reply = Payload::Reply {
-                        seq,
-                        result: ClientResult::NotLeader { leader_hint },
-                    };
+                let read = request.op.is_read().then(|| request.op.clone());
+                let result = match self.step_node(to, Input::Propose(request), record) {
+                    Some(ProposalOutcome::NotLeader { leader_hint }) => {
+                        Some(ClientResult::NotLeader { leader_hint })
+                    }
+                    Some(ProposalOutcome::ServeLocally) => read.map(|op| {
+                        let index = self.index_of(to);
+                        ClientResult::Done(self.servers[index].kv.execute(&op))
+                    }),
+                    _ => None,
+                };
+                if let Some(result) = result {
+                    let reply = Payload::Reply { seq, result };
                     self.send(Endpoint::Node(to), Endpoint::Client(client), reply);
                 }
             }

@@ -1,6 +1,8 @@
 //! Swarm runs of the fault lab with every checker on: all safety properties,
 //! linearizability of the client history, and liveness after the heal; and
 //! each bug switch caught by a checker within a bounded number of seeds.
+//! (`forget_vote_on_restart` and `commit_old_terms_by_counting` need a precise
+//! sequence of crashes and elections; `bug_switches.rs` scripts them.)
 
 use raftlab_core::explore::{run_seed, Experiment, Failure};
 use raftlab_core::sim::{BugSwitches, Config};
@@ -103,4 +105,14 @@ fn voting_without_the_log_check_is_caught() {
         ),
         "{failure}"
     );
+}
+
+#[test]
+fn stale_leader_reads_are_caught_by_linearizability() {
+    let bugs = BugSwitches {
+        stale_leader_reads: true,
+        ..BugSwitches::default()
+    };
+    let (_, failure) = first_failure(bugs, 50);
+    assert!(matches!(failure, Failure::Linearizability(_)), "{failure}");
 }

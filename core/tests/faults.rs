@@ -31,6 +31,7 @@ fn a_partitioned_old_leader_cannot_commit_and_steps_down_after_healing() {
     });
     // A write sent to the old leader is appended there but can never commit.
     c.apply(Command::ClientRequest {
+        client: None,
         target: Some(old),
         op: raftlab_core::kv::Operation::Put {
             key: "k".into(),

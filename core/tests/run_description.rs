@@ -85,6 +85,7 @@ fn busy_run() -> Simulation {
         at(
             &mut sim,
             Command::ClientRequest {
+                client: None,
                 target: Some(n(i % 5 + 1)),
                 op,
             },

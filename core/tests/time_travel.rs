@@ -227,7 +227,7 @@ proptest! {
                 0 => Command::Crash { node },
                 1 => Command::Restart { node },
                 2 => Command::Timeout { node },
-                _ => Command::ClientRequest { target: Some(node), op: Operation::Put { key: "k".into(), value: at.to_string() } },
+                _ => Command::ClientRequest { client: None, target: Some(node), op: Operation::Put { key: "k".into(), value: at.to_string() } },
             };
             let _ = sim.apply(command);
         }

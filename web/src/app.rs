@@ -173,11 +173,16 @@ impl Ui {
             Action::Run(command) => self.run(command),
             Action::Request => {
                 let op = self.next_put();
-                self.run(Command::ClientRequest { target: None, op });
+                self.run(Command::ClientRequest {
+                    client: None,
+                    target: None,
+                    op,
+                });
             }
             Action::PutTo(node) => {
                 let op = self.next_put();
                 self.run(Command::ClientRequest {
+                    client: None,
                     target: Some(node),
                     op,
                 });

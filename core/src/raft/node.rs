@@ -24,6 +24,19 @@ pub struct BugSwitches {
     /// A server grants votes without the up-to-date log check (§5.4.1).
     #[serde(default)]
     pub vote_without_log_check: bool,
+    /// A restarted server forgets whom it voted for in its current term, so
+    /// it can vote twice in one term (votedFor is persistent state, Figure 2).
+    #[serde(default)]
+    pub forget_vote_on_restart: bool,
+    /// A leader commits an entry of an earlier term once a majority stores it,
+    /// which §5.4.2 and the paper's Figure 8 show can lose committed entries.
+    #[serde(default)]
+    pub commit_old_terms_by_counting: bool,
+    /// A server that believes it is leader answers reads from its own state
+    /// machine at once, without the log or confirming it still leads (§8):
+    /// a deposed leader serves stale values.
+    #[serde(default)]
+    pub stale_leader_reads: bool,
 }
 
 impl BugSwitches {
@@ -142,6 +155,9 @@ pub enum ProposalOutcome {
         /// The leader this server last heard from in its current term, if any.
         leader_hint: Option<NodeId>,
     },
+    /// A read answered from this server's state machine as it is now, without
+    /// the log (only with the `stale_leader_reads` bug switch).
+    ServeLocally,
 }
 
 /// The state that must survive a crash (Figure 2, "persistent state on all servers").
@@ -246,10 +262,15 @@ impl Node {
             "a server is a member of its cluster"
         );
         assert!(config.heartbeat_interval_us > 0 && config.max_entries_per_append > 0);
+        let voted_for = if config.bugs.forget_vote_on_restart {
+            None
+        } else {
+            stored.voted_for
+        };
         Node {
             config,
             current_term: stored.current_term,
-            voted_for: stored.voted_for,
+            voted_for,
             log: stored.log.clone(),
             commit_index: LogIndex(0),
             last_applied: LogIndex(0),
@@ -433,6 +454,10 @@ impl Node {
             self.ready.proposal = Some(ProposalOutcome::NotLeader {
                 leader_hint: self.leader_id,
             });
+            return;
+        }
+        if self.config.bugs.stale_leader_reads && request.op.is_read() {
+            self.ready.proposal = Some(ProposalOutcome::ServeLocally);
             return;
         }
         let index = self.log.last_index().next();
@@ -755,7 +780,9 @@ impl Node {
         let own_last = self.log.last_index();
         let mut candidate = own_last;
         while candidate > self.commit_index {
-            if self.log.term_at(candidate) != Some(self.current_term) {
+            if self.log.term_at(candidate) != Some(self.current_term)
+                && !self.config.bugs.commit_old_terms_by_counting
+            {
                 // Entries of earlier terms are never committed by counting replicas.
                 break;
             }

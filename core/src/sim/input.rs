@@ -2,7 +2,7 @@
 
 use super::network::LinkFaults;
 use super::workload::WorkloadSpec;
-use crate::kv::Operation;
+use crate::kv::{ClientId, Operation};
 use crate::raft::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -27,6 +27,11 @@ pub enum Command {
     },
     /// A client sends `op` to `target`, or to the leader it believes in when `None`.
     ClientRequest {
+        /// Which client: the page's own (C1) when `None`, else any of C1 to
+        /// [`CLIENT_ID_MAX`] (created on first use). Each client has at most
+        /// one request outstanding and queues the rest.
+        #[serde(default)]
+        client: Option<ClientId>,
         /// Where to send it first.
         target: Option<NodeId>,
         /// What to ask.
@@ -85,12 +90,15 @@ impl fmt::Display for Command {
             Command::Crash { node } => write!(f, "crash {node}"),
             Command::Restart { node } => write!(f, "restart {node}"),
             Command::Timeout { node } => write!(f, "force a timeout on {node}"),
-            Command::ClientRequest {
-                target: Some(node),
-                op,
-            } => write!(f, "client sends {op} to {node}"),
-            Command::ClientRequest { target: None, op } => {
-                write!(f, "client sends {op} to the leader")
+            Command::ClientRequest { client, target, op } => {
+                match client {
+                    Some(client) => write!(f, "client {client} sends {op}")?,
+                    None => write!(f, "client sends {op}")?,
+                }
+                match target {
+                    Some(node) => write!(f, " to {node}"),
+                    None => f.write_str(" to the leader"),
+                }
             }
             Command::Pause { node } => write!(f, "pause {node}"),
             Command::Resume { node } => write!(f, "resume {node}"),
@@ -135,6 +143,9 @@ impl fmt::Display for Command {
     }
 }
 
+/// The highest client id a command may name.
+pub const CLIENT_ID_MAX: u32 = 64;
+
 /// A command with the exact point of the run where it happened: the virtual
 /// instant and how many events had been processed, so replay puts it between
 /// the same two events even when several share an instant.
@@ -163,6 +174,8 @@ impl TimedCommand {
 pub enum CommandError {
     /// The cluster has no such server.
     NoSuchNode(NodeId),
+    /// Client ids run from 1 to [`CLIENT_ID_MAX`].
+    NoSuchClient(ClientId),
     /// The server is already down.
     AlreadyCrashed(NodeId),
     /// The server is running; only a crashed server restarts.
@@ -194,6 +207,9 @@ impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CommandError::NoSuchNode(id) => write!(f, "there is no server {id}"),
+            CommandError::NoSuchClient(id) => {
+                write!(f, "client ids run from C1 to C{CLIENT_ID_MAX}, not {id}")
+            }
             CommandError::AlreadyCrashed(id) => write!(f, "{id} is already crashed"),
             CommandError::NotCrashed(id) => {
                 write!(f, "{id} is running; only a crashed server restarts")

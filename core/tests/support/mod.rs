@@ -70,6 +70,7 @@ impl Checked {
 
 pub fn put(key: &str, value: &str) -> Command {
     Command::ClientRequest {
+        client: None,
         target: None,
         op: Operation::Put {
             key: key.into(),
@@ -80,6 +81,7 @@ pub fn put(key: &str, value: &str) -> Command {
 
 pub fn get(key: &str) -> Command {
     Command::ClientRequest {
+        client: None,
         target: None,
         op: Operation::Get { key: key.into() },
     }
