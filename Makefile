@@ -26,7 +26,7 @@ test: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
-	$(MAKE) --no-print-directory explore SEEDS=500
+	$(MAKE) --no-print-directory explore SEEDS=5000
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory e2e

@@ -1,94 +1,255 @@
-//! The explorer: runs many seeded swarm experiments with every checker on and
-//! prints, for a failure, its seed, the property and the command that replays it.
+//! The explorer: runs many seeded swarm experiments with every checker on, on
+//! every core, and prints, for a failure, its seed, the property and the
+//! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S]
-//! raftlab-cli replay --seed S
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME]
+//! raftlab-cli replay --seed S [--bug NAME] [--json FILE]
+//! raftlab-cli check --file FILE
 //! ```
 
-use raftlab_core::explore::{run_seed, Experiment};
+use raftlab_core::check::{check_history, SafetyChecker};
+use raftlab_core::explore::{run_seed, Experiment, Failure};
+use raftlab_core::raft::Micros;
+use raftlab_core::run::RunDescription;
+use raftlab_core::sim::{BugSwitches, Config, Simulation};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread;
+
+const USAGE: &str = "usage:
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME]
+  raftlab-cli replay --seed S [--bug NAME] [--json FILE]
+  raftlab-cli check --file FILE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}\n\nusage:\n  raftlab-cli explore [--seeds N] [--start S]\n  raftlab-cli replay --seed S");
+            eprintln!("error: {message}\n\n{USAGE}");
             ExitCode::from(2)
         }
     }
 }
 
+/// The command line after the command name.
+struct Flags<'a>(&'a [String]);
+
+impl Flags<'_> {
+    fn text(&self, name: &str) -> Result<Option<&str>, String> {
+        match self.0.iter().position(|a| a == name) {
+            None => Ok(None),
+            Some(i) => self
+                .0
+                .get(i + 1)
+                .map(|v| Some(v.as_str()))
+                .ok_or(format!("{name} needs a value")),
+        }
+    }
+
+    fn number(&self, name: &str) -> Result<Option<u64>, String> {
+        self.text(name)?
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| format!("{name} needs a whole number, not {v:?}"))
+            })
+            .transpose()
+    }
+
+    fn experiment(&self) -> Result<Experiment, String> {
+        let mut bugs = BugSwitches::default();
+        if let Some(name) = self.text("--bug")? {
+            *bugs.switch_mut(name).ok_or(format!(
+                "no bug switch {name:?}; there are: {}",
+                BugSwitches::NAMES.join(", ")
+            ))? = true;
+        }
+        Ok(Experiment {
+            config: Config {
+                bugs,
+                ..Config::default()
+            },
+            ..Experiment::default()
+        })
+    }
+
+    /// The same flags as a command-line suffix, for printed replay commands.
+    fn bug_suffix(&self) -> Result<String, String> {
+        Ok(self
+            .text("--bug")?
+            .map(|name| format!(" --bug {name}"))
+            .unwrap_or_default())
+    }
+}
+
 fn run(args: &[String]) -> Result<ExitCode, String> {
     let command = args.first().ok_or("no command given")?;
-    let flag = |name: &str, default: u64| -> Result<u64, String> {
-        match args.iter().position(|a| a == name) {
-            None => Ok(default),
-            Some(i) => args
-                .get(i + 1)
-                .and_then(|v| v.parse().ok())
-                .ok_or(format!("{name} needs a whole number")),
-        }
-    };
-    let experiment = Experiment::default();
+    let flags = Flags(&args[1..]);
     match command.as_str() {
-        "explore" => {
-            let seeds = flag("--seeds", 1000)?;
-            let start = flag("--start", 0)?;
-            let (mut events, mut operations, mut failures) = (0u64, 0usize, 0u64);
-            for seed in start..start + seeds {
-                let report = run_seed(seed, &experiment).map_err(|e| e.to_string())?;
-                events += report.events;
-                operations += report.operations;
-                if let Some(failure) = report.failure {
-                    failures += 1;
-                    println!("FAIL seed {seed}: {failure}");
-                    println!(
-                        "  replay: cargo run --release -p raftlab-cli -- replay --seed {seed}"
-                    );
+        "explore" => explore(&flags),
+        "replay" => replay(&flags),
+        "check" => check(&flags),
+        other => Err(format!("unknown command {other:?}")),
+    }
+}
+
+/// What one seed came to, as the workers report it.
+struct Outcome {
+    seed: u64,
+    events: u64,
+    operations: usize,
+    failure: Option<Failure>,
+}
+
+fn explore(flags: &Flags) -> Result<ExitCode, String> {
+    let seeds = flags.number("--seeds")?.unwrap_or(1000);
+    let start = flags.number("--start")?.unwrap_or(0);
+    let available = thread::available_parallelism().map_or(1, |n| n.get() as u64);
+    let jobs = flags.number("--jobs")?.unwrap_or(available).clamp(1, 256);
+    let experiment = flags.experiment()?;
+    let suffix = flags.bug_suffix()?;
+    experiment.config.validate().map_err(|e| e.to_string())?;
+
+    let next_seed = AtomicU64::new(start);
+    let end = start.saturating_add(seeds);
+    let (results, received) = mpsc::channel::<Outcome>();
+    let (mut events, mut operations, mut failures) = (0u64, 0usize, 0u64);
+    thread::scope(|scope| {
+        for _ in 0..jobs {
+            let results = results.clone();
+            let (next_seed, experiment) = (&next_seed, &experiment);
+            scope.spawn(move || loop {
+                let seed = next_seed.fetch_add(1, Ordering::Relaxed);
+                if seed >= end {
+                    break;
                 }
-                let done = seed - start + 1;
-                if done % 100 == 0 || done == seeds {
+                let report = run_seed(seed, experiment).expect("the config was validated");
+                let outcome = Outcome {
+                    seed,
+                    events: report.events,
+                    operations: report.operations,
+                    failure: report.failure,
+                };
+                if results.send(outcome).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(results);
+        // Print in seed order, whichever worker finishes first.
+        let mut waiting = BTreeMap::new();
+        let mut next = start;
+        for outcome in received {
+            waiting.insert(outcome.seed, outcome);
+            while let Some(outcome) = waiting.remove(&next) {
+                events += outcome.events;
+                operations += outcome.operations;
+                if let Some(failure) = outcome.failure {
+                    failures += 1;
+                    let seed = outcome.seed;
+                    println!("FAIL seed {seed}: {failure}");
+                    println!("  replay: cargo run --profile explore -p raftlab-cli -- replay --seed {seed}{suffix}");
+                    println!("  export: cargo run --profile explore -p raftlab-cli -- replay --seed {seed}{suffix} --json seed-{seed}.json");
+                }
+                next += 1;
+                let done = next - start;
+                if done % 500 == 0 || done == seeds {
                     println!("{done}/{seeds} seeds, {events} events, {operations} client operations, {failures} failing");
                 }
             }
-            println!("{} passed, {failures} failed", seeds - failures);
-            Ok(if failures == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
         }
-        "replay" => {
-            let seed = flag("--seed", u64::MAX)?;
-            if seed == u64::MAX {
-                return Err("replay needs --seed".into());
-            }
-            let report = run_seed(seed, &experiment).map_err(|e| e.to_string())?;
-            for input in report.sim.inputs() {
-                println!(
-                    "{:>12} µs  after event {:>6}  {}",
-                    input.at, input.after_event, input.command
-                );
-            }
-            println!(
-                "{} events, {} client operations, trace hash {:016x}",
-                report.events,
-                report.operations,
-                report.sim.trace_hash()
-            );
-            match report.failure {
-                Some(failure) => {
-                    println!("FAIL: {failure}");
-                    Ok(ExitCode::FAILURE)
-                }
-                None => {
-                    println!("all checks passed");
-                    Ok(ExitCode::SUCCESS)
+    });
+    println!("{} passed, {failures} failed", seeds - failures);
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn replay(flags: &Flags) -> Result<ExitCode, String> {
+    let seed = flags.number("--seed")?.ok_or("replay needs --seed")?;
+    let experiment = flags.experiment()?;
+    let report = run_seed(seed, &experiment).map_err(|e| e.to_string())?;
+    print_inputs(&report.sim);
+    println!(
+        "{} events, {} client operations, trace hash {:016x}",
+        report.events,
+        report.operations,
+        report.sim.trace_hash()
+    );
+    if let Some(path) = flags.text("--json")? {
+        let json = RunDescription::of(&report.sim).to_json();
+        std::fs::write(path, json).map_err(|e| format!("cannot write {path}: {e}"))?;
+        println!("run written to {path} (check it with: raftlab-cli check --file {path})");
+    }
+    Ok(verdict(report.failure))
+}
+
+/// Rebuilds a run file with the safety checker watching every step, then
+/// checks the client history for linearizability.
+fn check(flags: &Flags) -> Result<ExitCode, String> {
+    let path = flags.text("--file")?.ok_or("check needs --file")?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let run = RunDescription::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let mut sim = Simulation::new(run.seed, run.config.clone()).map_err(|e| e.to_string())?;
+    let mut checker = SafetyChecker::new();
+    let mut failure = None;
+    // Play to the last input, then a while longer so requests can finish.
+    let end = run.inputs.last().map_or(0, |i| i.at) + 5_000_000;
+    while failure.is_none() {
+        match sim
+            .step_along(&run.inputs, end as Micros)
+            .map_err(|e| format!("{path}: {e}"))?
+        {
+            None => break,
+            Some(record) => {
+                if let Some(violation) = checker.observe(&sim, &record).into_iter().next() {
+                    let event = sim.events_processed();
+                    failure = Some(Failure::Safety { violation, event });
                 }
             }
         }
-        other => Err(format!("unknown command {other:?}")),
+    }
+    if sim.inputs().len() < run.inputs.len() {
+        return Err(format!("{path}: the run stops before its last input"));
+    }
+    if failure.is_none() {
+        failure = check_history(&sim.history())
+            .err()
+            .map(Failure::Linearizability);
+    }
+    print_inputs(&sim);
+    println!(
+        "seed {}, {} events, trace hash {:016x}",
+        run.seed,
+        sim.events_processed(),
+        sim.trace_hash()
+    );
+    Ok(verdict(failure))
+}
+
+fn print_inputs(sim: &Simulation) {
+    for input in sim.inputs() {
+        println!(
+            "{:>12} µs  after event {:>6}  {}",
+            input.at, input.after_event, input.command
+        );
+    }
+}
+
+fn verdict(failure: Option<Failure>) -> ExitCode {
+    match failure {
+        Some(failure) => {
+            println!("FAIL: {failure}");
+            ExitCode::FAILURE
+        }
+        None => {
+            println!("all checks passed");
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -17,9 +17,6 @@ pub struct Experiment {
     pub config: Config,
     /// How long faults are injected.
     pub fault_us: Micros,
-    /// How long after the heal the cluster has to elect a leader and finish
-    /// every request (a bound from the timeouts: many election rounds).
-    pub settle_us: Micros,
 }
 
 impl Default for Experiment {
@@ -27,8 +24,29 @@ impl Default for Experiment {
         Experiment {
             config: Config::default(),
             fault_us: 10_000_000,
-            settle_us: 20_000_000,
         }
+    }
+}
+
+/// Election rounds the cluster gets after the heal. Each round a split vote
+/// needs two servers' randomized timeouts to land within one message delay
+/// of each other; twenty in a row is far beyond anything a correct cluster
+/// shows over millions of seeds.
+pub const ELECTION_ROUNDS: u64 = 20;
+
+impl Experiment {
+    /// How long after the heal a leader must be in place: [`ELECTION_ROUNDS`]
+    /// rounds, each the longest election timeout plus a request and a reply.
+    pub fn election_bound_us(&self) -> Micros {
+        let round = self.config.election_timeout_us_max + 2 * self.config.latency_us_max;
+        ELECTION_ROUNDS * round
+    }
+
+    /// How long, once a leader is in place, every request has to be
+    /// answered: a client that knows no leader tries each server in turn,
+    /// waiting one client timeout at each, and then once more.
+    pub fn answer_bound_us(&self) -> Micros {
+        (self.config.node_count as u64 + 1) * self.config.client_timeout_us
     }
 }
 
@@ -83,15 +101,13 @@ pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim
     let mut checker = SafetyChecker::new();
     let mut failure = None;
     let mut run = |sim: &mut Simulation, until: Micros| -> Option<Failure> {
-        while sim.peek_time().is_some_and(|t| t <= until) {
-            if let Some(record) = sim.step() {
-                if let Some(v) = checker.observe(sim, &record).into_iter().next() {
-                    let event = sim.events_processed();
-                    return Some(Failure::Safety {
-                        violation: v,
-                        event,
-                    });
-                }
+        while let Some(record) = sim.step_no_later_than(until) {
+            if let Some(v) = checker.observe(sim, &record).into_iter().next() {
+                let event = sim.events_processed();
+                return Some(Failure::Safety {
+                    violation: v,
+                    event,
+                });
             }
         }
         sim.advance_to(until);
@@ -138,8 +154,8 @@ fn settle(
             _ => None,
         })
         .unwrap_or(0);
-    let half = plan.heal_at + experiment.settle_us / 2;
-    if let Some(f) = run(sim, half) {
+    let elected_by = plan.heal_at + experiment.election_bound_us();
+    if let Some(f) = run(sim, elected_by) {
         return Some(f);
     }
     if sim.leader().is_none() {
@@ -157,7 +173,7 @@ fn settle(
             op,
         });
     }
-    if let Some(f) = run(sim, plan.heal_at + experiment.settle_us) {
+    if let Some(f) = run(sim, elected_by + experiment.answer_bound_us()) {
         return Some(f);
     }
     let unanswered = sim

@@ -10,6 +10,7 @@
 pub mod check;
 mod chunked;
 pub mod explore;
+mod fnv;
 pub mod kv;
 pub mod raft;
 pub mod run;

@@ -20,6 +20,7 @@ pub use swarm::SwarmPlan;
 pub use workload::WorkloadSpec;
 
 use crate::check::{HistoryOp, OpResult};
+use crate::fnv::{Fnv64, FNV_OFFSET};
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{
     Entry, Input, Micros, Node, NodeConfig, NodeId, PersistentState, ProposalOutcome, Ready, Role,
@@ -992,21 +993,3 @@ impl std::fmt::Display for ReplayError {
 }
 
 impl std::error::Error for ReplayError {}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a: a hasher whose output never depends on the Rust version or the process.
-struct Fnv64(u64);
-
-impl Hasher for Fnv64 {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}

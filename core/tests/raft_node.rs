@@ -398,3 +398,39 @@ fn single_server_cluster_elects_itself_and_commits_alone() {
         "handed to the state machine at once"
     );
 }
+
+#[test]
+fn a_duplicated_success_reply_does_not_send_the_next_batch_twice() {
+    let mut c = Cluster::fresh(3);
+    c.elect(1);
+    for seq in 1..=20 {
+        c.input(1, Input::Propose(request(seq)));
+    }
+    c.queue.clear();
+    let term = c.node(1).current_term();
+    let reply = Message::AppendEntriesReply {
+        term,
+        success: true,
+        index: LogIndex(2),
+    };
+    let first = c.input(
+        1,
+        Input::Message {
+            from: NodeId(2),
+            message: reply.clone(),
+        },
+    );
+    assert_eq!(first.messages.len(), 1, "the reply asks for the next batch");
+    let duplicate = c.input(
+        1,
+        Input::Message {
+            from: NodeId(2),
+            message: reply,
+        },
+    );
+    assert!(
+        duplicate.messages.is_empty(),
+        "a copy of the same reply sends nothing: {:?}",
+        duplicate.messages
+    );
+}

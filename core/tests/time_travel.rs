@@ -13,7 +13,7 @@ use raftlab_core::sim::{
 use raftlab_core::timeline::Timeline;
 
 /// Checkpoint spacing for these short runs, so seeks cross several.
-const EVERY: u64 = 300;
+const EVERY: u64 = 100;
 use support::{put, MS};
 
 /// A straight run with a workload, a crash and a restart, sampled every

@@ -45,17 +45,34 @@ pub struct HistoryOp {
     pub result: OpResult,
 }
 
-/// A history that no sequential key-value store could have produced.
+/// The most distinct search states (operations placed, value) the checker
+/// visits for one key before it gives up. Correct runs need a tiny fraction;
+/// the search is exponential in the worst case, and a badly broken cluster
+/// (a bug switch on) can produce histories that would take it hours.
+pub const SEARCH_STATES_MAX: usize = 200_000;
+
+/// A history that no sequential key-value store could have produced, or one
+/// the search could not decide within [`SEARCH_STATES_MAX`] states.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotLinearizable {
     /// The key whose operations cannot be ordered.
     pub key: String,
     /// Positions (in the checked history) of that key's operations.
     pub ops: Vec<usize>,
+    /// True when the search gave up rather than proved the history wrong.
+    pub undecided: bool,
 }
 
 impl fmt::Display for NotLinearizable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.undecided {
+            return write!(
+                f,
+                "the {} operations on key {:?} could not be ordered or ruled out within {SEARCH_STATES_MAX} search states",
+                self.ops.len(),
+                self.key
+            );
+        }
         write!(
             f,
             "the {} operations on key {:?} cannot be put in any order that respects real time and a single copy of the data",
@@ -76,10 +93,12 @@ pub fn check_history(history: &[HistoryOp]) -> Result<(), NotLinearizable> {
     }
     for (key, positions) in by_key {
         let ops: Vec<&HistoryOp> = positions.iter().map(|&p| &history[p]).collect();
-        if !linearizable_register(&ops) {
+        let verdict = linearizable_register(&ops);
+        if verdict != Some(true) {
             return Err(NotLinearizable {
                 key: key.to_owned(),
                 ops: positions,
+                undecided: verdict.is_none(),
             });
         }
     }
@@ -117,7 +136,9 @@ struct Node {
 
 const HEAD: usize = 0;
 
-fn linearizable_register(ops: &[&HistoryOp]) -> bool {
+/// `Some(true)` if the register history is linearizable, `Some(false)` if
+/// not, `None` if the search ran out of its state budget.
+fn linearizable_register(ops: &[&HistoryOp]) -> Option<bool> {
     // Reads that were never answered constrain nothing.
     let ops: Vec<&HistoryOp> = ops
         .iter()
@@ -164,7 +185,7 @@ fn linearizable_register(ops: &[&HistoryOp]) -> bool {
         });
     }
     if events.is_empty() {
-        return true;
+        return Some(true);
     }
     for node in nodes.iter_mut().skip(1) {
         if node.kind == Kind::Call {
@@ -189,6 +210,9 @@ fn linearizable_register(ops: &[&HistoryOp]) -> bool {
                 if let Some(next_state) = step(&state, ops[node.op]) {
                     let mut placed = linearized.clone();
                     placed[node.op / 64] |= 1 << (node.op % 64);
+                    if seen.len() >= SEARCH_STATES_MAX {
+                        return None;
+                    }
                     if seen.insert((placed.clone(), next_state.clone())) {
                         stack.push((cursor, state));
                         state = next_state;
@@ -205,7 +229,7 @@ fn linearizable_register(ops: &[&HistoryOp]) -> bool {
                 // This operation returned before we could place it: undo the
                 // latest placement and try the next candidate after it.
                 let Some((call, previous_state)) = stack.pop() else {
-                    return false;
+                    return Some(false);
                 };
                 let op = nodes[call].op;
                 linearized[op / 64] &= !(1 << (op % 64));
@@ -217,7 +241,7 @@ fn linearizable_register(ops: &[&HistoryOp]) -> bool {
             }
         }
     }
-    true
+    Some(true)
 }
 
 fn unlink(nodes: &mut [Node], index: usize) {

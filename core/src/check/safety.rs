@@ -146,6 +146,9 @@ pub struct SafetyChecker {
     /// Per server that is leader: its term and its log as last seen in that term.
     leader_logs: BTreeMap<NodeId, (Term, Log)>,
     committed: BTreeMap<LogIndex, CommittedEntry>,
+    /// Per leader: its term and the committed index up to which its log has
+    /// been found complete.
+    completeness_checked: BTreeMap<NodeId, (Term, LogIndex)>,
     applied: BTreeMap<LogIndex, (NodeId, Entry)>,
 }
 
@@ -194,14 +197,9 @@ impl SafetyChecker {
             still_leading.push(id);
             match self.leader_logs.get_mut(&id) {
                 Some((seen_term, seen)) if *seen_term == term => {
-                    let changed = seen
-                        .entries()
-                        .zip(entries.entries())
-                        .find(|(a, b)| a != b)
-                        .map(|(a, _)| a.index)
-                        .or_else(|| {
-                            (seen.len() > entries.len()).then(|| entries.last_index().next())
-                        });
+                    let last = seen.last_index();
+                    let kept = entries.prefix_fingerprint(last) == seen.prefix_fingerprint(last);
+                    let changed = (!kept).then(|| first_difference(seen, entries));
                     if let Some(index) = changed {
                         found.push(Violation {
                             property: Property::LeaderAppendOnly,
@@ -246,7 +244,21 @@ impl SafetyChecker {
             }
         }
         for (id, term, log) in seen.leaders() {
-            let earlier_terms = self.committed.iter().filter(|(_, c)| c.in_term < term);
+            // A leader's log only grows (Leader Append-Only checks that), so
+            // what was verified for it in this term stays verified.
+            let from = match self.completeness_checked.get(&id) {
+                Some(&(checked_term, upto)) if checked_term == term => upto.next(),
+                _ => LogIndex(1),
+            };
+            let last = self
+                .committed
+                .last_key_value()
+                .map_or(LogIndex(0), |(index, _)| *index);
+            self.completeness_checked.insert(id, (term, last));
+            let earlier_terms = self
+                .committed
+                .range(from..)
+                .filter(|(_, c)| c.in_term < term);
             for (index, committed) in earlier_terms {
                 if log.get(*index) != Some(&committed.entry) {
                     found.push(Violation {
@@ -305,27 +317,34 @@ fn check_log_matching(seen: &Observation<'_>, found: &mut Vec<Violation>) {
                 continue;
             };
             // ...must sit on identical prefixes.
-            let mismatch = log_a
-                .entries()
-                .zip(log_b.entries())
-                .take_while(|(x, _)| x.index <= top)
-                .find(|(x, y)| x != y);
-            if let Some((x, _)) = mismatch {
+            if log_a.prefix_fingerprint(top) != log_b.prefix_fingerprint(top) {
+                let index = first_difference(log_a, log_b);
                 found.push(Violation {
                     property: Property::LogMatching,
                     at,
                     nodes: vec![a, b],
-                    index: Some(x.index),
+                    index: Some(index),
                     term: log_a.term_at(top),
                     detail: format!(
-                        "{a} and {b} agree on index {top} term {} but differ at index {}",
+                        "{a} and {b} agree on index {top} term {} but differ at index {index}",
                         log_a.term_at(top).unwrap_or(Term(0)),
-                        x.index
                     ),
                 });
             }
         }
     }
+}
+
+/// The first index where two logs differ (one past the shorter one's end
+/// if one is a prefix of the other).
+fn first_difference(a: &Log, b: &Log) -> LogIndex {
+    a.entries()
+        .zip(b.entries())
+        .find(|(x, y)| x != y)
+        .map_or_else(
+            || a.last_index().min(b.last_index()).next(),
+            |(x, _)| x.index,
+        )
 }
 
 /// The log of a server that has never written to its disk.

@@ -40,9 +40,34 @@ pub struct BugSwitches {
 }
 
 impl BugSwitches {
+    /// Every switch's name, as written in configs, run files and the CLI.
+    pub const NAMES: [&'static str; 7] = [
+        "no_request_dedup",
+        "skip_prev_log_check",
+        "apply_before_commit",
+        "vote_without_log_check",
+        "forget_vote_on_restart",
+        "commit_old_terms_by_counting",
+        "stale_leader_reads",
+    ];
+
     /// True when any rule is broken.
     pub fn any(&self) -> bool {
         *self != BugSwitches::default()
+    }
+
+    /// The switch called `name`, for setting or reading; `None` for an unknown name.
+    pub fn switch_mut(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "no_request_dedup" => &mut self.no_request_dedup,
+            "skip_prev_log_check" => &mut self.skip_prev_log_check,
+            "apply_before_commit" => &mut self.apply_before_commit,
+            "vote_without_log_check" => &mut self.vote_without_log_check,
+            "forget_vote_on_restart" => &mut self.forget_vote_on_restart,
+            "commit_old_terms_by_counting" => &mut self.commit_old_terms_by_counting,
+            "stale_leader_reads" => &mut self.stale_leader_reads,
+            _ => return None,
+        })
     }
 }
 
@@ -751,9 +776,13 @@ impl Node {
             return;
         };
         let send_more = if success {
+            // Only a reply that moves matchIndex forward asks for the next
+            // batch: a duplicated or late one would otherwise send the same
+            // batch again, and with a duplicating network the copies multiply.
+            let advanced = index > peer.match_index;
             peer.match_index = peer.match_index.max(index);
             peer.next_index = peer.next_index.max(index.next());
-            peer.next_index <= last_index
+            advanced && peer.next_index <= last_index
         } else if index.next() == peer.next_index && peer.next_index > peer.match_index.next() {
             // The follower's log does not hold our entry at nextIndex - 1:
             // back off one entry and try again (§5.3). Late or duplicate
@@ -871,5 +900,28 @@ impl Node {
         let mut ready = std::mem::take(&mut self.ready);
         ready.next_deadline = self.next_deadline();
         ready
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BugSwitches;
+
+    #[test]
+    fn every_bug_name_sets_exactly_one_distinct_switch() {
+        let mut seen = Vec::new();
+        for name in BugSwitches::NAMES {
+            let mut bugs = BugSwitches::default();
+            *bugs
+                .switch_mut(name)
+                .expect("every listed name is a switch") = true;
+            assert!(bugs.any());
+            assert!(
+                !seen.contains(&bugs),
+                "{name} sets the same switch as another"
+            );
+            seen.push(bugs);
+        }
+        assert!(BugSwitches::default().switch_mut("no_such_bug").is_none());
     }
 }
