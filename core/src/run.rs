@@ -7,11 +7,15 @@
 //!   (JavaScript numbers cannot hold every 64-bit seed), the configuration and
 //!   the inputs.
 //! - A compact URL-safe token for share links: the format version, a dot, then
-//!   the run in postcard's binary encoding, base64url without padding.
+//!   base64url (no padding) of the postcard encoding of the seed, the
+//!   configuration as JSON holding only the fields that differ from the
+//!   defaults, and the input log.
 //!
-//! The binary encoding follows the field and variant order of [`Config`] and
-//! [`Command`]; any change to those types must bump [`RUN_FORMAT_VERSION`]
-//! and keep a decoder for the old version (a test pins a version-1 token).
+//! Both read configurations written before a field existed (the field takes
+//! its default). The token's input log follows the field and variant order of
+//! [`Command`](crate::sim::Command): new commands may be added at the end,
+//! but changing an existing one must bump [`RUN_FORMAT_VERSION`] and keep a
+//! decoder for the old version (a test pins a version-1 token).
 
 use crate::sim::{Config, ConfigError, ReplayError, Simulation, TimedCommand};
 use crate::timeline::Timeline;
@@ -35,6 +39,14 @@ pub struct RunDescription {
     pub config: Config,
     /// Every user action, with the instant and event count it came at.
     pub inputs: Vec<TimedCommand>,
+}
+
+/// The token's layout (see the module documentation).
+#[derive(Serialize, Deserialize)]
+struct TokenRun {
+    seed: u64,
+    config: String,
+    inputs: Vec<TimedCommand>,
 }
 
 /// The JSON file layout (see the module documentation).
@@ -155,7 +167,12 @@ impl RunDescription {
 
     /// The run as a compact URL-safe token: `1.` then base64url.
     pub fn to_url_token(&self) -> String {
-        let bytes = postcard::to_allocvec(self).expect("a run always serializes");
+        let token = TokenRun {
+            seed: self.seed,
+            config: config_changes(&self.config),
+            inputs: self.inputs.clone(),
+        };
+        let bytes = postcard::to_allocvec(&token).expect("a run always serializes");
         format!("{RUN_FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
     }
 
@@ -175,7 +192,7 @@ impl RunDescription {
             }
             other => RunDecodeError::Malformed(format!("not base64url ({other})")),
         })?;
-        let (run, rest): (RunDescription, &[u8]) =
+        let (token, rest): (TokenRun, &[u8]) =
             postcard::take_from_bytes(&bytes).map_err(|e| match e {
                 postcard::Error::DeserializeUnexpectedEnd => RunDecodeError::Truncated,
                 other => RunDecodeError::Malformed(other.to_string()),
@@ -186,12 +203,64 @@ impl RunDescription {
                 rest.len()
             )));
         }
+        let run = RunDescription {
+            seed: token.seed,
+            config: config_with_changes(&token.config)?,
+            inputs: token.inputs,
+        };
         run.validated()
     }
 
     fn validated(self) -> Result<RunDescription, RunDecodeError> {
         self.config.validate().map_err(RunDecodeError::Config)?;
         Ok(self)
+    }
+}
+
+/// The configuration as JSON with only the fields that differ from the
+/// defaults (`{}` for the default configuration).
+fn config_changes(config: &Config) -> String {
+    let defaults = serde_json::to_value(Config::default()).expect("a config always serializes");
+    let mut changes = serde_json::to_value(config).expect("a config always serializes");
+    strip_equal(&mut changes, &defaults);
+    changes.to_string()
+}
+
+/// Removes from `value` every object field equal to the one in `defaults`.
+fn strip_equal(value: &mut serde_json::Value, defaults: &serde_json::Value) {
+    if let (Some(fields), Some(default_fields)) = (value.as_object_mut(), defaults.as_object()) {
+        fields.retain(|key, field| default_fields.get(key) != Some(field));
+        for (key, field) in fields.iter_mut() {
+            if let Some(default) = default_fields.get(key) {
+                strip_equal(field, default);
+            }
+        }
+    }
+}
+
+/// The default configuration with `changes` (from [`config_changes`]) laid over it.
+fn config_with_changes(changes: &str) -> Result<Config, RunDecodeError> {
+    let changes: serde_json::Value = serde_json::from_str(changes)
+        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))?;
+    let mut config = serde_json::to_value(Config::default()).expect("a config always serializes");
+    overlay(&mut config, changes);
+    serde_json::from_value(config)
+        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))
+}
+
+fn overlay(base: &mut serde_json::Value, changes: serde_json::Value) {
+    match (base.as_object_mut(), changes) {
+        (Some(fields), serde_json::Value::Object(changed)) => {
+            for (key, value) in changed {
+                match fields.get_mut(&key) {
+                    Some(field) => overlay(field, value),
+                    None => {
+                        fields.insert(key, value);
+                    }
+                }
+            }
+        }
+        (_, changes) => *base = changes,
     }
 }
 

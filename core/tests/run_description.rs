@@ -210,3 +210,125 @@ fn a_well_formed_run_whose_inputs_do_not_fit_fails_to_rebuild() {
     let read = RunDescription::from_json(&json).expect("well formed");
     assert!(matches!(read.to_timeline(), Err(ReplayError::Command(_))));
 }
+
+/// A small run touching every command, for the pinned-format test.
+fn pinned_run() -> RunDescription {
+    let n = NodeId;
+    let at = |at: u64, after_event: u64, command: Command| raftlab_core::sim::TimedCommand {
+        at,
+        after_event,
+        command,
+    };
+    RunDescription {
+        seed: 42,
+        config: Config::default(),
+        inputs: vec![
+            at(
+                0,
+                0,
+                Command::SetWorkload {
+                    workload: Some(WorkloadSpec::default()),
+                },
+            ),
+            at(1, 2, Command::Crash { node: n(1) }),
+            at(2, 3, Command::Restart { node: n(1) }),
+            at(3, 4, Command::Timeout { node: n(2) }),
+            at(
+                4,
+                5,
+                Command::ClientRequest {
+                    client: Some(raftlab_core::kv::ClientId(3)),
+                    target: Some(n(2)),
+                    op: Operation::Put {
+                        key: "k".into(),
+                        value: "v".into(),
+                    },
+                },
+            ),
+            at(5, 6, Command::Pause { node: n(3) }),
+            at(6, 7, Command::Resume { node: n(3) }),
+            at(
+                7,
+                8,
+                Command::Partition {
+                    groups: vec![vec![n(1)], vec![n(2), n(3)]],
+                },
+            ),
+            at(
+                8,
+                9,
+                Command::CutLink {
+                    from: n(4),
+                    to: n(5),
+                },
+            ),
+            at(9, 10, Command::Heal),
+            at(
+                10,
+                11,
+                Command::SetNetworkFaults {
+                    faults: LinkFaults {
+                        drop_per_mille: 5,
+                        ..LinkFaults::default()
+                    },
+                },
+            ),
+            at(
+                11,
+                12,
+                Command::SetLinkFaults {
+                    from: n(1),
+                    to: n(2),
+                    faults: None,
+                },
+            ),
+        ],
+    }
+}
+
+/// The version-1 token of `pinned_run()`. If this test fails, the binary
+/// layout of `Config` or `Command` changed: bump `RUN_FORMAT_VERSION` and
+/// keep a decoder for version 1, so links already shared still open.
+const PINNED_V1_TOKEN: &str = "1.KgJ7fQwAAAsBAxSQA2QDAQIAAQIDAQEDBAICBAUDAQMBAgABawF2BQYEAwYHBQMHCAYCAQECAgMICQcEBQkKCAoLCQUAAAALDAoBAgA";
+
+#[test]
+fn links_made_by_format_version_1_still_open() {
+    let run = pinned_run();
+    assert_eq!(
+        run.to_url_token(),
+        PINNED_V1_TOKEN,
+        "the version-1 layout changed"
+    );
+    assert_eq!(RunDescription::from_url_token(PINNED_V1_TOKEN), Ok(run));
+}
+
+#[test]
+fn a_changed_config_travels_in_the_token_and_missing_fields_take_defaults() {
+    let bugs = raftlab_core::sim::BugSwitches {
+        stale_leader_reads: true,
+        ..Default::default()
+    };
+    let run = RunDescription {
+        seed: 9,
+        config: Config {
+            node_count: 7,
+            heartbeat_interval_us: 40_000,
+            bugs,
+            ..Config::default()
+        },
+        inputs: Vec::new(),
+    };
+    let token = run.to_url_token();
+    assert!(token.len() < 120, "only the changes are sent: {token}");
+    assert_eq!(RunDescription::from_url_token(&token), Ok(run));
+    // A file written before most fields existed.
+    let old = r#"{"format": "raftlab-run", "version": 1, "seed": "3", "config": {"node_count": 3}, "inputs": []}"#;
+    let read = RunDescription::from_json(old).expect("old files load");
+    assert_eq!(
+        read.config,
+        Config {
+            node_count: 3,
+            ..Config::default()
+        }
+    );
+}

@@ -7,8 +7,11 @@ use std::fmt;
 /// The most servers a cluster may have; the ring view is drawn for up to nine.
 pub const NODE_COUNT_MAX: usize = 9;
 
-/// Everything that shapes a run besides its seed and its inputs.
+/// Everything that shapes a run besides its seed and its inputs. A field
+/// missing from a saved run takes its default, so runs saved before a field
+/// existed still load.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Config {
     /// Servers in the cluster, 1 to [`NODE_COUNT_MAX`].
     pub node_count: usize,
@@ -28,7 +31,6 @@ pub struct Config {
     pub client_timeout_us: Micros,
     /// Rules deliberately broken, so a learner can watch Raft fail and the
     /// checkers are shown able to catch it. All off by default.
-    #[serde(default)]
     pub bugs: BugSwitches,
 }
 
