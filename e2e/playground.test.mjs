@@ -67,14 +67,15 @@ test('client requests are committed', options, async () => {
   await page.waitForSelector('[data-role="leader"]', { timeout: 5_000 });
   const request = page.getByRole('button', { name: 'Request', exact: true });
   for (let i = 0; i < 3; i++) await request.click();
+  // The leader's no-op entry, then the three requests.
   await page.waitForFunction(
-    () => [...document.querySelectorAll('[data-role="leader"]')].some((n) => Number(n.dataset.commitIndex) >= 3),
+    () => [...document.querySelectorAll('[data-role="leader"]')].some((n) => Number(n.dataset.commitIndex) >= 4),
     null,
     { timeout: 8_000 },
   );
   // Every live server learns the commit from the leader's next heartbeat.
   await page.waitForFunction(
-    () => [...document.querySelectorAll('[data-node-id]')].every((n) => Number(n.dataset.commitIndex) >= 3),
+    () => [...document.querySelectorAll('[data-node-id]')].every((n) => Number(n.dataset.commitIndex) >= 4),
     null,
     { timeout: 5_000 },
   );

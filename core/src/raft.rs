@@ -11,10 +11,10 @@ mod message;
 mod node;
 mod types;
 
-pub use log::{Entry, Log};
+pub use log::{Entry, Log, LogCommand};
 pub use message::{Message, MessageKind};
 pub use node::{
     BugSwitches, Input, Node, NodeConfig, PeerProgress, PersistChange, PersistentState,
-    ProposalOutcome, Ready, StepContext, Transition, TransitionCause,
+    ProposalOutcome, RaftOptions, Ready, StepContext, Transition, TransitionCause,
 };
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

@@ -718,17 +718,16 @@ impl Simulation {
         }
         for entry in ready.committed {
             let deduplicate = !self.config.bugs.no_request_dedup;
-            let outcome = self.servers[index].kv.apply(&entry.request, deduplicate);
-            if role == Role::Leader && entry.term == term {
-                let reply = Payload::Reply {
-                    seq: entry.request.seq,
-                    result: ClientResult::Done(outcome),
-                };
-                self.send(
-                    Endpoint::Node(id),
-                    Endpoint::Client(entry.request.client),
-                    reply,
-                );
+            if let Some(request) = entry.command.request() {
+                let outcome = self.servers[index].kv.apply(request, deduplicate);
+                if role == Role::Leader && entry.term == term {
+                    let reply = Payload::Reply {
+                        seq: request.seq,
+                        result: ClientResult::Done(outcome),
+                    };
+                    let client = Endpoint::Client(request.client);
+                    self.send(Endpoint::Node(id), client, reply);
+                }
             }
             record.applied.push((id, entry));
         }
@@ -932,6 +931,7 @@ impl Simulation {
             members: (1..=self.config.node_count as u32).map(NodeId).collect(),
             heartbeat_interval_us: self.config.heartbeat_interval_us,
             max_entries_per_append: self.config.max_entries_per_append,
+            options: self.config.raft,
             bugs: self.config.bugs,
         }
     }

@@ -3,8 +3,8 @@
 
 use raftlab_core::kv::{ClientId, ClientRequest, Operation};
 use raftlab_core::raft::{
-    Entry, Input, Log, LogIndex, Message, Node, NodeConfig, NodeId, PersistentState,
-    ProposalOutcome, Ready, Role, StepContext, Term, TransitionCause,
+    Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId, PersistentState,
+    ProposalOutcome, RaftOptions, Ready, Role, StepContext, Term, TransitionCause,
 };
 use std::collections::{BTreeMap, VecDeque};
 
@@ -18,11 +18,17 @@ fn ctx(now: u64) -> StepContext {
 }
 
 fn config(id: u32, n: u32) -> NodeConfig {
+    config_with(id, n, false)
+}
+
+fn config_with(id: u32, n: u32, noop_on_election: bool) -> NodeConfig {
     NodeConfig {
         id: NodeId(id),
         members: (1..=n).map(NodeId).collect(),
         heartbeat_interval_us: 50_000,
         max_entries_per_append: 4,
+        // The paper's basic algorithm: no no-op entry on election.
+        options: RaftOptions { noop_on_election },
         bugs: Default::default(),
     }
 }
@@ -42,7 +48,7 @@ fn entry(index: u64, term: u64) -> Entry {
     Entry {
         index: LogIndex(index),
         term: Term(term),
-        request: request(index).into(),
+        command: LogCommand::Client(request(index).into()),
     }
 }
 
@@ -433,4 +439,35 @@ fn a_duplicated_success_reply_does_not_send_the_next_batch_twice() {
         "a copy of the same reply sends nothing: {:?}",
         duplicate.messages
     );
+}
+
+#[test]
+fn a_new_leaders_no_op_commits_the_entries_of_earlier_terms_at_once() {
+    // Thesis §6.4: the same Figure 8 state, with the no-op switched on.
+    let logs = [stored(3, &[1, 2]), stored(3, &[1, 2]), stored(3, &[1, 2])];
+    let mut c = Cluster::new(&logs);
+    for (i, log) in logs.iter().enumerate() {
+        let id = i as u32 + 1;
+        c.nodes.insert(
+            NodeId(id),
+            Node::restart(config_with(id, 3, true), log, ctx(0)),
+        );
+    }
+    c.elect(1);
+    let leader = c.node(1);
+    let noop = leader
+        .log()
+        .get(LogIndex(3))
+        .expect("the no-op is appended");
+    assert_eq!(noop.term, leader.current_term());
+    assert_eq!(noop.command, LogCommand::Noop);
+    assert_eq!(
+        leader.commit_index(),
+        LogIndex(3),
+        "the no-op committed, and with it index 2 of term 2"
+    );
+    c.now = 50_000;
+    c.input(1, Input::Tick);
+    c.deliver_all();
+    assert_eq!(c.node(3).commit_index(), LogIndex(3), "followers learn it");
 }

@@ -47,11 +47,17 @@ fn client_writes_commit_on_a_majority_and_every_server_applies_them_in_order() {
         Some("3"),
         "the read sees the last write"
     );
+    let last = c.sim.node(leader).unwrap().log().last_index();
+    assert_eq!(
+        last,
+        LogIndex(5),
+        "the leader's no-op, then the four requests"
+    );
     for id in 1..=5 {
         let node = c.sim.node(NodeId(id)).unwrap();
         assert_eq!(
             node.commit_index(),
-            LogIndex(4),
+            last,
             "S{id} learned the commit from leaderCommit"
         );
         let kv = c.sim.kv(NodeId(id)).unwrap();
@@ -165,7 +171,11 @@ fn a_crashed_follower_catches_up_as_the_leader_walks_next_index_back() {
         &leader_log,
         "then it caught up"
     );
-    assert_eq!(c.sim.node(follower).unwrap().commit_index(), LogIndex(5));
+    assert_eq!(
+        c.sim.node(follower).unwrap().commit_index(),
+        leader_log.last_index(),
+        "the new leader's no-op committed everything before it"
+    );
     assert!(
         rejections >= 5,
         "one refusal per entry walked back, got {rejections}"

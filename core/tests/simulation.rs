@@ -169,7 +169,7 @@ fn crashed_server_shows_its_disk_and_loses_its_volatile_state() {
     let view = c.sim.view();
     let crashed = view.node(follower).unwrap();
     assert!(!crashed.alive);
-    assert_eq!(crashed.log.len(), 1, "the log is on disk");
+    assert_eq!(crashed.log.len(), 2, "the log (no-op, put) is on disk");
     assert_eq!(crashed.commit_index.0, 0, "commitIndex is volatile");
     assert!(
         crashed.kv.is_empty(),

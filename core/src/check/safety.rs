@@ -289,7 +289,7 @@ impl SafetyChecker {
                     term: Some(entry.term),
                     detail: format!(
                         "{first} applied {} (term {}) at index {} but {id} applied {} (term {})",
-                        earlier.request.op, earlier.term, entry.index, entry.request.op, entry.term
+                        earlier.command, earlier.term, entry.index, entry.command, entry.term
                     ),
                 }),
                 Some(_) => {}
@@ -356,20 +356,23 @@ mod tests {
 
     use super::*;
     use crate::kv::{ClientId, ClientRequest, Operation};
+    use crate::raft::LogCommand;
 
     fn entry(index: u64, term: u64, value: &str) -> Entry {
         Entry {
             index: LogIndex(index),
             term: Term(term),
-            request: ClientRequest {
-                client: ClientId(1),
-                seq: index,
-                op: Operation::Put {
-                    key: "x".into(),
-                    value: value.into(),
-                },
-            }
-            .into(),
+            command: LogCommand::Client(
+                ClientRequest {
+                    client: ClientId(1),
+                    seq: index,
+                    op: Operation::Put {
+                        key: "x".into(),
+                        value: value.into(),
+                    },
+                }
+                .into(),
+            ),
         }
     }
 

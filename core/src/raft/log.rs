@@ -6,38 +6,74 @@ use crate::chunked::ChunkedVec;
 use crate::fnv::{Fnv64, FNV_OFFSET};
 use crate::kv::ClientRequest;
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// One log entry: the client request, the term in which a leader received it,
-/// and its position.
+/// What an entry asks of the servers once it is committed.
 #[derive(Clone, Debug, Eq, Serialize, Deserialize)]
+pub enum LogCommand {
+    /// Nothing: the entry a new leader appends so that it can commit the
+    /// entries of earlier terms (Raft thesis §6.4).
+    Noop,
+    /// A client's request for the state machine. Shared, not copied, between
+    /// the logs, the messages and the checkpoints holding it.
+    Client(Arc<ClientRequest>),
+}
+
+impl LogCommand {
+    /// The client request, unless this is a no-op.
+    pub fn request(&self) -> Option<&ClientRequest> {
+        match self {
+            LogCommand::Noop => None,
+            LogCommand::Client(request) => Some(request),
+        }
+    }
+}
+
+impl Hash for LogCommand {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            LogCommand::Noop => state.write_u8(0),
+            LogCommand::Client(request) => {
+                state.write_u8(1);
+                request.hash(state);
+            }
+        }
+    }
+}
+
+impl PartialEq for LogCommand {
+    fn eq(&self, other: &LogCommand) -> bool {
+        match (self, other) {
+            (LogCommand::Noop, LogCommand::Noop) => true,
+            // Replicated entries share their request, so the pointer test
+            // settles almost every comparison the checkers make.
+            (LogCommand::Client(a), LogCommand::Client(b)) => Arc::ptr_eq(a, b) || a == b,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for LogCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogCommand::Noop => f.write_str("no-op"),
+            LogCommand::Client(request) => write!(f, "{}", request.op),
+        }
+    }
+}
+
+/// One log entry: what it asks for, the term in which a leader created it,
+/// and its position.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     /// Position in the log, from 1.
     pub index: LogIndex,
     /// The leader's term when the entry was created.
     pub term: Term,
-    /// What the state machine will do when the entry is applied. Shared, not
-    /// copied, between the logs, the messages and the checkpoints holding it.
-    pub request: Arc<ClientRequest>,
-}
-
-impl Hash for Entry {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.index.hash(state);
-        self.term.hash(state);
-        self.request.hash(state);
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Entry) -> bool {
-        // Replicated entries share their request, so the pointer test settles
-        // almost every comparison the checkers make.
-        self.index == other.index
-            && self.term == other.term
-            && (Arc::ptr_eq(&self.request, &other.request) || self.request == other.request)
-    }
+    /// What happens when the entry is applied.
+    pub command: LogCommand,
 }
 
 /// A server's log. Invariant: `entries[i].index == i + 1`; in a correct
@@ -191,11 +227,11 @@ mod tests {
         Entry {
             index: LogIndex(index),
             term: Term(term),
-            request: Arc::new(ClientRequest {
+            command: LogCommand::Client(Arc::new(ClientRequest {
                 client: ClientId(1),
                 seq: index,
                 op: Operation::Get { key: "k".into() },
-            }),
+            })),
         }
     }
 

@@ -1,6 +1,6 @@
 //! One Raft server as a value: state in, [`Ready`] out (the Raft paper's Figure 2).
 
-use super::log::{Entry, Log};
+use super::log::{Entry, Log, LogCommand};
 use super::message::Message;
 use super::types::{LogIndex, Micros, NodeId, Role, Term};
 use crate::kv::ClientRequest;
@@ -71,6 +71,24 @@ impl BugSwitches {
     }
 }
 
+/// The optional mechanisms of the Raft paper and thesis, each a switch so a
+/// learner can compare a cluster with and without it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RaftOptions {
+    /// A new leader appends a no-op entry of its own term at once, so the
+    /// entries of earlier terms commit without waiting for a client (thesis §6.4).
+    pub noop_on_election: bool,
+}
+
+impl Default for RaftOptions {
+    fn default() -> RaftOptions {
+        RaftOptions {
+            noop_on_election: true,
+        }
+    }
+}
+
 /// The fixed parameters of one server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeConfig {
@@ -82,6 +100,8 @@ pub struct NodeConfig {
     pub heartbeat_interval_us: Micros,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
+    /// Optional mechanisms, on or off.
+    pub options: RaftOptions,
     /// Rules this server breaks on purpose (all off in a correct cluster).
     pub bugs: BugSwitches,
 }
@@ -489,7 +509,7 @@ impl Node {
         self.append_to_own_log(Entry {
             index,
             term: self.current_term,
-            request: std::sync::Arc::new(request),
+            command: LogCommand::Client(std::sync::Arc::new(request)),
         });
         self.ready.proposal = Some(ProposalOutcome::Accepted {
             index,
@@ -612,6 +632,14 @@ impl Node {
         };
         self.leader_id = Some(self.config.id);
         self.record_transition(Role::Candidate, TransitionCause::ReceivesMajority);
+        if self.config.options.noop_on_election {
+            let index = self.log.last_index().next();
+            self.append_to_own_log(Entry {
+                index,
+                term: self.current_term,
+                command: LogCommand::Noop,
+            });
+        }
         // Assert leadership at once (§5.2: "sends heartbeat messages to all of the other servers").
         self.broadcast_append_entries(ctx);
         self.maybe_advance_commit();

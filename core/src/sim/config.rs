@@ -1,6 +1,6 @@
 //! The parameters of a simulated cluster, with the defaults learners meet first.
 
-use crate::raft::{BugSwitches, Micros};
+use crate::raft::{BugSwitches, Micros, RaftOptions};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -29,6 +29,8 @@ pub struct Config {
     pub max_entries_per_append: usize,
     /// How long a client waits for an answer before trying another server.
     pub client_timeout_us: Micros,
+    /// Optional mechanisms of the paper and thesis, on or off.
+    pub raft: RaftOptions,
     /// Rules deliberately broken, so a learner can watch Raft fail and the
     /// checkers are shown able to catch it. All off by default.
     pub bugs: BugSwitches,
@@ -45,6 +47,7 @@ impl Default for Config {
             latency_us_max: 15_000,
             max_entries_per_append: 8,
             client_timeout_us: 600_000,
+            raft: RaftOptions::default(),
             bugs: BugSwitches::default(),
         }
     }

@@ -107,7 +107,7 @@ impl Payload {
                     "entries",
                     entries
                         .iter()
-                        .map(|e| format!("{}:t{} {}", e.index, e.term, e.request.op))
+                        .map(|e| format!("{}:t{} {}", e.index, e.term, e.command))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),

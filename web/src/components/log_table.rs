@@ -152,13 +152,13 @@ fn render_row(
                 let matched = progress.is_some_and(|p| p.match_index == index);
                 let title = entry.map(|e| {
                     let state = if index <= node.commit_index { "committed" } else { "not committed" };
-                    format!("index {} term {}: {} ({state})", e.index, e.term, e.request.op)
+                    format!("index {} term {}: {} ({state})", e.index, e.term, e.command)
                 });
                 html! {
                     <td class={class} title={title}>
                         if let Some(e) = entry {
                             <span class="term">{ format!("t{}", e.term) }</span>
-                            <span class="op">{ e.request.op.to_string() }</span>
+                            <span class="op">{ e.command.to_string() }</span>
                         }
                         if next { <b class="mark next" title="nextIndex">{ "n" }</b> }
                         if matched { <b class="mark match" title="matchIndex">{ "m" }</b> }
