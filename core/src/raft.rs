@@ -12,7 +12,7 @@ mod node;
 mod types;
 
 pub use log::{Entry, Log, LogCommand};
-pub use message::{Message, MessageKind};
+pub use message::{ConflictHint, Message, MessageKind};
 pub use node::{
     BugSwitches, Input, Node, NodeConfig, PeerProgress, PersistChange, PersistentState,
     ProposalOutcome, RaftOptions, Ready, StepContext, Transition, TransitionCause,

@@ -19,6 +19,7 @@ fn scripted(seed: u64, nodes: usize, bugs: BugSwitches) -> Script {
     let config = Config {
         raft: RaftOptions {
             noop_on_election: false,
+            ..RaftOptions::default()
         },
         node_count: nodes,
         election_timeout_us_min: 60_000 * MS,

@@ -22,13 +22,24 @@ fn config(id: u32, n: u32) -> NodeConfig {
 }
 
 fn config_with(id: u32, n: u32, noop_on_election: bool) -> NodeConfig {
+    options_config(
+        id,
+        n,
+        RaftOptions {
+            noop_on_election,
+            fast_backtracking: false,
+        },
+    )
+}
+
+fn options_config(id: u32, n: u32, options: RaftOptions) -> NodeConfig {
     NodeConfig {
         id: NodeId(id),
         members: (1..=n).map(NodeId).collect(),
         heartbeat_interval_us: 50_000,
         max_entries_per_append: 4,
         // The paper's basic algorithm: no no-op entry on election.
-        options: RaftOptions { noop_on_election },
+        options,
         bugs: Default::default(),
     }
 }
@@ -418,6 +429,7 @@ fn a_duplicated_success_reply_does_not_send_the_next_batch_twice() {
         term,
         success: true,
         index: LogIndex(2),
+        conflict: None,
     };
     let first = c.input(
         1,
@@ -470,4 +482,46 @@ fn a_new_leaders_no_op_commits_the_entries_of_earlier_terms_at_once() {
     c.input(1, Input::Tick);
     c.deliver_all();
     assert_eq!(c.node(3).commit_index(), LogIndex(3), "followers learn it");
+}
+
+/// Rejections the leader S1 receives while repairing S2's log, with or
+/// without conflict hints. S1 leads term 8 with the log of the paper's
+/// Figure 7; S2 holds three matching entries, then five of a term S1 never had.
+fn rejections_while_repairing(fast_backtracking: bool) -> usize {
+    let leader_log = stored(7, &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6]);
+    let follower_log = stored(7, &[1, 1, 1, 2, 2, 2, 2, 2]);
+    let options = RaftOptions {
+        noop_on_election: false,
+        fast_backtracking,
+    };
+    let mut c = Cluster::new(&[leader_log.clone(), follower_log.clone(), leader_log.clone()]);
+    for (id, log) in [(1, &leader_log), (2, &follower_log), (3, &leader_log)] {
+        c.nodes.insert(
+            NodeId(id),
+            Node::restart(options_config(id, 3, options), log, ctx(0)),
+        );
+    }
+    c.input(1, Input::ForceTimeout);
+    let mut rejections = 0;
+    while let Some((from, to, message)) = c.queue.pop_front() {
+        if matches!(message, Message::AppendEntriesReply { success: false, .. }) {
+            rejections += 1;
+        }
+        c.input(to.0, Input::Message { from, message });
+    }
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(2).log(), c.node(1).log(), "S2's log is repaired");
+    rejections
+}
+
+#[test]
+fn without_hints_the_leader_backs_off_one_entry_per_rejection() {
+    // nextIndex walks from 11 down to 4: seven rejections.
+    assert_eq!(rejections_while_repairing(false), 7);
+}
+
+#[test]
+fn with_conflict_hints_the_leader_skips_a_whole_term_per_rejection() {
+    // "Too short: my log ends at 8", then "term 2 starts at 4": two rejections.
+    assert_eq!(rejections_while_repairing(true), 2);
 }

@@ -4,8 +4,8 @@
 
 mod support;
 
-use raftlab_core::raft::{LogIndex, Message, NodeId, Role, Term};
-use raftlab_core::sim::{Command, EventKind, Payload};
+use raftlab_core::raft::{LogIndex, Message, NodeId, RaftOptions, Role, Term};
+use raftlab_core::sim::{Command, Config, EventKind, Payload};
 use support::{crash, get, put, restart, Checked, MS};
 
 #[test]
@@ -132,9 +132,17 @@ fn three_of_five_crashed_stalls_without_a_wrong_answer() {
     assert_eq!(c.sim.completed_requests().count(), 2);
 }
 
-#[test]
-fn a_crashed_follower_catches_up_as_the_leader_walks_next_index_back() {
-    let mut c = Checked::five(6);
+/// A follower misses five writes while crashed; a new leader then finds
+/// where its log ends. Returns the follower's rejections on the way.
+fn crashed_follower_catches_up(fast_backtracking: bool) -> usize {
+    let config = Config {
+        raft: RaftOptions {
+            fast_backtracking,
+            ..RaftOptions::default()
+        },
+        ..Config::default()
+    };
+    let mut c = Checked::new(6, config);
     let first = c.run_until_leader(2_000 * MS);
     let follower = (1..=5).map(NodeId).find(|id| *id != first).unwrap();
     c.apply(Command::Crash { node: follower });
@@ -176,9 +184,24 @@ fn a_crashed_follower_catches_up_as_the_leader_walks_next_index_back() {
         leader_log.last_index(),
         "the new leader's no-op committed everything before it"
     );
+    rejections
+}
+
+#[test]
+fn a_crashed_follower_catches_up_as_the_leader_walks_next_index_back() {
+    let rejections = crashed_follower_catches_up(false);
     assert!(
         rejections >= 5,
         "one refusal per entry walked back, got {rejections}"
+    );
+}
+
+#[test]
+fn with_fast_backtracking_the_leader_jumps_to_the_end_of_a_short_log() {
+    let rejections = crashed_follower_catches_up(true);
+    assert!(
+        rejections <= 2,
+        "the first refusal says where the log ends, got {rejections}"
     );
 }
 

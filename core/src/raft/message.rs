@@ -51,7 +51,23 @@ pub enum Message {
         /// `prev_log_index` that did not match. Replies may arrive late or
         /// twice, so the leader reasons from this rather than from what it sent last.
         index: LogIndex,
+        /// On rejection with fast backtracking on, where the leader should
+        /// look next, so it skips a whole term per round trip.
+        conflict: Option<ConflictHint>,
     },
+}
+
+/// Why a follower's log did not match `prev_log_index`, so the leader can
+/// skip all of a conflicting term at once (the optimization sketched at the
+/// end of §5.3 of the Raft paper).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ConflictHint {
+    /// The term of the follower's entry at `prev_log_index`, or `None` when
+    /// its log is shorter than that.
+    pub term: Option<Term>,
+    /// The first index the follower holds of that term, or, for a short log,
+    /// one past its last entry.
+    pub first_index: LogIndex,
 }
 
 /// What kind of message this is, with heartbeats told apart from AppendEntries

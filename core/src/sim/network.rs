@@ -117,18 +117,29 @@ impl Payload {
                 term,
                 success,
                 index,
-            }) => vec![
-                ("term", term.to_string()),
-                ("success", success.to_string()),
-                (
-                    if *success {
-                        "matchIndex"
-                    } else {
-                        "rejectedPrevLogIndex"
-                    },
-                    index.to_string(),
-                ),
-            ],
+                conflict,
+            }) => {
+                let mut fields = vec![
+                    ("term", term.to_string()),
+                    ("success", success.to_string()),
+                    (
+                        if *success {
+                            "matchIndex"
+                        } else {
+                            "rejectedPrevLogIndex"
+                        },
+                        index.to_string(),
+                    ),
+                ];
+                if let Some(hint) = conflict {
+                    let term = hint
+                        .term
+                        .map_or("none (log too short)".to_owned(), |t| t.to_string());
+                    fields.push(("conflictTerm", term));
+                    fields.push(("conflictIndex", hint.first_index.to_string()));
+                }
+                fields
+            }
             Payload::Request(request) => vec![
                 ("client", request.client.to_string()),
                 ("seq", request.seq.to_string()),
