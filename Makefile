@@ -27,14 +27,17 @@ test: tools
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 	$(MAKE) --no-print-directory explore SEEDS=5000
+	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all"
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory e2e
 
-# Fault-lab explorer: swarm runs with every checker (SEEDS=10000 for a long run).
+# Fault-lab explorer: swarm runs with every checker (SEEDS=100000 for a long
+# run; EXPLORE_FLAGS="--on all" with every optional Raft mechanism on).
 SEEDS ?= 1000
+EXPLORE_FLAGS ?=
 explore:
-	cargo run --profile explore -q -p raftlab-cli -- explore --seeds $(SEEDS)
+	cargo run --profile explore -q -p raftlab-cli -- explore --seeds $(SEEDS) $(EXPLORE_FLAGS)
 
 # End-to-end tests: playwright-core drives Debian's Chromium against dist/.
 e2e:

@@ -3,14 +3,14 @@
 //! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME]
-//! raftlab-cli replay --seed S [--bug NAME] [--json FILE]
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS]
+//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--json FILE]
 //! raftlab-cli check --file FILE
 //! ```
 
 use raftlab_core::check::{check_history, SafetyChecker};
 use raftlab_core::explore::{run_seed, Experiment, Failure};
-use raftlab_core::raft::Micros;
+use raftlab_core::raft::{Micros, RaftOptions};
 use raftlab_core::run::RunDescription;
 use raftlab_core::sim::{BugSwitches, Config, Simulation};
 use std::collections::BTreeMap;
@@ -20,9 +20,12 @@ use std::sync::mpsc;
 use std::thread;
 
 const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME]
-  raftlab-cli replay --seed S [--bug NAME] [--json FILE]
-  raftlab-cli check --file FILE";
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS]
+  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--json FILE]
+  raftlab-cli check --file FILE
+
+OPTIONS: a comma-separated list of Raft options (or `all`):
+  noop_on_election, fast_backtracking, pre_vote, check_quorum";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,8 +70,26 @@ impl Flags<'_> {
                 BugSwitches::NAMES.join(", ")
             ))? = true;
         }
+        let mut raft = RaftOptions::default();
+        for (flag, on) in [("--on", true), ("--off", false)] {
+            let Some(list) = self.text(flag)? else {
+                continue;
+            };
+            let names: Vec<&str> = if list == "all" {
+                RaftOptions::NAMES.to_vec()
+            } else {
+                list.split(',').collect()
+            };
+            for name in names {
+                *raft.switch_mut(name).ok_or(format!(
+                    "no Raft option {name:?}; there are: {}",
+                    RaftOptions::NAMES.join(", ")
+                ))? = on;
+            }
+        }
         Ok(Experiment {
             config: Config {
+                raft,
                 bugs,
                 ..Config::default()
             },
@@ -76,12 +97,16 @@ impl Flags<'_> {
         })
     }
 
-    /// The same flags as a command-line suffix, for printed replay commands.
-    fn bug_suffix(&self) -> Result<String, String> {
-        Ok(self
-            .text("--bug")?
-            .map(|name| format!(" --bug {name}"))
-            .unwrap_or_default())
+    /// The flags that shape the experiment, as a command-line suffix for
+    /// printed replay commands.
+    fn experiment_suffix(&self) -> Result<String, String> {
+        let mut suffix = String::new();
+        for flag in ["--bug", "--on", "--off"] {
+            if let Some(value) = self.text(flag)? {
+                suffix.push_str(&format!(" {flag} {value}"));
+            }
+        }
+        Ok(suffix)
     }
 }
 
@@ -110,7 +135,7 @@ fn explore(flags: &Flags) -> Result<ExitCode, String> {
     let available = thread::available_parallelism().map_or(1, |n| n.get() as u64);
     let jobs = flags.number("--jobs")?.unwrap_or(available).clamp(1, 256);
     let experiment = flags.experiment()?;
-    let suffix = flags.bug_suffix()?;
+    let suffix = flags.experiment_suffix()?;
     experiment.config.validate().map_err(|e| e.to_string())?;
 
     let next_seed = AtomicU64::new(start);

@@ -930,6 +930,7 @@ impl Simulation {
             id,
             members: (1..=self.config.node_count as u32).map(NodeId).collect(),
             heartbeat_interval_us: self.config.heartbeat_interval_us,
+            election_timeout_min_us: self.config.election_timeout_us_min,
             max_entries_per_append: self.config.max_entries_per_append,
             options: self.config.raft,
             bugs: self.config.bugs,

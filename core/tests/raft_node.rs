@@ -28,6 +28,8 @@ fn config_with(id: u32, n: u32, noop_on_election: bool) -> NodeConfig {
         RaftOptions {
             noop_on_election,
             fast_backtracking: false,
+            pre_vote: false,
+            check_quorum: false,
         },
     )
 }
@@ -37,6 +39,7 @@ fn options_config(id: u32, n: u32, options: RaftOptions) -> NodeConfig {
         id: NodeId(id),
         members: (1..=n).map(NodeId).collect(),
         heartbeat_interval_us: 50_000,
+        election_timeout_min_us: TIMEOUT,
         max_entries_per_append: 4,
         // The paper's basic algorithm: no no-op entry on election.
         options,
@@ -493,6 +496,7 @@ fn rejections_while_repairing(fast_backtracking: bool) -> usize {
     let options = RaftOptions {
         noop_on_election: false,
         fast_backtracking,
+        ..RaftOptions::default()
     };
     let mut c = Cluster::new(&[leader_log.clone(), follower_log.clone(), leader_log.clone()]);
     for (id, log) in [(1, &leader_log), (2, &follower_log), (3, &leader_log)] {
@@ -524,4 +528,54 @@ fn without_hints_the_leader_backs_off_one_entry_per_rejection() {
 fn with_conflict_hints_the_leader_skips_a_whole_term_per_rejection() {
     // "Too short: my log ends at 8", then "term 2 starts at 4": two rejections.
     assert_eq!(rejections_while_repairing(true), 2);
+}
+
+#[test]
+fn with_check_quorum_a_server_that_just_heard_the_leader_ignores_a_request_vote() {
+    let options = RaftOptions {
+        check_quorum: true,
+        ..RaftOptions::default()
+    };
+    let mut c = Cluster::fresh(3);
+    for id in 1..=3 {
+        c.nodes.insert(
+            NodeId(id),
+            Node::restart(
+                options_config(id, 3, options),
+                &PersistentState::default(),
+                ctx(0),
+            ),
+        );
+    }
+    c.elect(1);
+    let term = c.node(1).current_term();
+    let disruptive = || Input::Message {
+        from: NodeId(3),
+        message: Message::RequestVote {
+            term: Term(term.0 + 5),
+            candidate: NodeId(3),
+            last_log_index: LogIndex(9),
+            last_log_term: Term(term.0 + 4),
+            pre_vote: false,
+        },
+    };
+    // Within the minimum election timeout of the leader's heartbeat.
+    c.now = TIMEOUT / 2;
+    let ignored = c.input(2, disruptive());
+    assert!(ignored.messages.is_empty(), "no answer at all");
+    assert_eq!(c.node(2).current_term(), term, "and no new term");
+    // Once the leader has been silent that long, the request counts.
+    c.now = TIMEOUT + 1;
+    let answered = c.input(2, disruptive());
+    assert_eq!(c.node(2).current_term(), Term(term.0 + 5));
+    assert!(matches!(
+        answered.messages.as_slice(),
+        [(
+            _,
+            Message::RequestVoteReply {
+                vote_granted: true,
+                ..
+            }
+        )]
+    ));
 }

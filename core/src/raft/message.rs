@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 /// A message between two Raft servers. Every message carries its sender's term (§5.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Message {
-    /// A candidate asks for a vote (§5.2).
+    /// A candidate asks for a vote (§5.2), or, with `pre_vote`, a
+    /// pre-candidate asks whether it would get one (thesis §9.6).
     RequestVote {
-        /// The candidate's term.
+        /// The candidate's term; for a pre-vote, the term it would campaign in.
         term: Term,
         /// The candidate asking.
         candidate: NodeId,
@@ -17,13 +18,18 @@ pub enum Message {
         last_log_index: LogIndex,
         /// Term of the candidate's last log entry (§5.4.1).
         last_log_term: Term,
+        /// A pre-vote: nobody changes term or vote because of it.
+        pre_vote: bool,
     },
     /// The answer to a RequestVote.
     RequestVoteReply {
-        /// The voter's current term, for the candidate to update itself.
+        /// The voter's current term, for the candidate to update itself (for
+        /// a granted pre-vote, the term asked about).
         term: Term,
         /// True means the candidate received this vote.
         vote_granted: bool,
+        /// The answer to a pre-vote.
+        pre_vote: bool,
     },
     /// The leader replicates entries, or sends none as a heartbeat (§5.3).
     AppendEntries {
@@ -88,6 +94,10 @@ pub enum MessageKind {
     ClientRequest,
     /// A server's reply to a client (not a Raft message; see the simulator).
     ClientReply,
+    /// [`Message::RequestVote`] as a pre-vote.
+    PreVote,
+    /// [`Message::RequestVoteReply`] to a pre-vote.
+    PreVoteReply,
 }
 
 impl MessageKind {
@@ -101,11 +111,28 @@ impl MessageKind {
             MessageKind::AppendEntriesReply => "append-entries-reply",
             MessageKind::ClientRequest => "client-request",
             MessageKind::ClientReply => "client-reply",
+            MessageKind::PreVote => "pre-vote",
+            MessageKind::PreVoteReply => "pre-vote-reply",
         }
     }
 }
 
 impl Message {
+    /// True for a message whose term must not make its receiver adopt it
+    /// (§5.1 does not apply): a pre-vote request, and a granted pre-vote
+    /// reply, which carries the term asked about.
+    pub fn is_term_neutral(&self) -> bool {
+        matches!(
+            self,
+            Message::RequestVote { pre_vote: true, .. }
+                | Message::RequestVoteReply {
+                    pre_vote: true,
+                    vote_granted: true,
+                    ..
+                }
+        )
+    }
+
     /// The sender's term.
     pub fn term(&self) -> Term {
         match self {
@@ -119,7 +146,9 @@ impl Message {
     /// The message's kind.
     pub fn kind(&self) -> MessageKind {
         match self {
+            Message::RequestVote { pre_vote: true, .. } => MessageKind::PreVote,
             Message::RequestVote { .. } => MessageKind::RequestVote,
+            Message::RequestVoteReply { pre_vote: true, .. } => MessageKind::PreVoteReply,
             Message::RequestVoteReply { .. } => MessageKind::RequestVoteReply,
             Message::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
             Message::AppendEntries { .. } => MessageKind::AppendEntries,

@@ -83,6 +83,46 @@ pub struct RaftOptions {
     /// (or where its log ends), so the leader skips a term per round trip
     /// instead of one entry (§5.3's closing optimization).
     pub fast_backtracking: bool,
+    /// Before raising its term, a server asks whether it could win; servers
+    /// that heard from a leader within the minimum election timeout say no.
+    /// A server cut off from the leader then cannot disrupt it (thesis §9.6).
+    pub pre_vote: bool,
+    /// A leader that hears from no majority within an election timeout steps
+    /// down; servers that heard from a leader that recently ignore
+    /// RequestVotes (leader stickiness, thesis §4.2.3 and §6.2).
+    pub check_quorum: bool,
+}
+
+impl RaftOptions {
+    /// Every option's name, as written in configs, run files and the CLI.
+    pub const NAMES: [&'static str; 4] = [
+        "noop_on_election",
+        "fast_backtracking",
+        "pre_vote",
+        "check_quorum",
+    ];
+
+    /// Every option switched on.
+    pub fn all() -> RaftOptions {
+        let mut options = RaftOptions::default();
+        for name in RaftOptions::NAMES {
+            if let Some(switch) = options.switch_mut(name) {
+                *switch = true;
+            }
+        }
+        options
+    }
+
+    /// The option called `name`; `None` for an unknown name.
+    pub fn switch_mut(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "noop_on_election" => &mut self.noop_on_election,
+            "fast_backtracking" => &mut self.fast_backtracking,
+            "pre_vote" => &mut self.pre_vote,
+            "check_quorum" => &mut self.check_quorum,
+            _ => return None,
+        })
+    }
 }
 
 impl Default for RaftOptions {
@@ -90,6 +130,8 @@ impl Default for RaftOptions {
         RaftOptions {
             noop_on_election: true,
             fast_backtracking: true,
+            pre_vote: false,
+            check_quorum: false,
         }
     }
 }
@@ -103,6 +145,9 @@ pub struct NodeConfig {
     pub members: Vec<NodeId>,
     /// How long a leader waits between AppendEntries rounds when idle.
     pub heartbeat_interval_us: Micros,
+    /// The shortest election timeout: how long a leader's word keeps a
+    /// server from helping an election (PreVote, CheckQuorum).
+    pub election_timeout_min_us: Micros,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
     /// Optional mechanisms, on or off.
@@ -153,6 +198,11 @@ pub enum TransitionCause {
     DiscoversHigherTerm,
     /// It (re)started and begins as a follower.
     StartsUp,
+    /// A pre-candidate heard from a majority that they would vote for it: it
+    /// starts the real election (thesis §9.6).
+    WinsPreVote,
+    /// A leader heard from no majority for an election timeout (CheckQuorum).
+    LosesQuorum,
 }
 
 impl TransitionCause {
@@ -164,6 +214,8 @@ impl TransitionCause {
             TransitionCause::DiscoversCurrentLeader => "discovers current leader",
             TransitionCause::DiscoversHigherTerm => "discovers server with higher term",
             TransitionCause::StartsUp => "starts up",
+            TransitionCause::WinsPreVote => "receives pre-votes from majority, starts election",
+            TransitionCause::LosesQuorum => "hears from no majority for an election timeout",
         }
     }
 }
@@ -268,12 +320,18 @@ pub struct Ready {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum RoleState {
     Follower,
+    PreCandidate {
+        votes_granted: BTreeSet<NodeId>,
+    },
     Candidate {
         votes_granted: BTreeSet<NodeId>,
     },
     Leader {
         progress: BTreeMap<NodeId, PeerProgress>,
         heartbeat_deadline: Micros,
+        /// Peers heard from since the last quorum check (CheckQuorum).
+        recently_active: BTreeSet<NodeId>,
+        quorum_check_deadline: Micros,
     },
 }
 
@@ -290,6 +348,8 @@ pub struct Node {
     last_applied: LogIndex,
     role: RoleState,
     leader_id: Option<NodeId>,
+    /// When this server last heard from a leader of its term.
+    leader_heard_at: Option<Micros>,
     election_deadline: Micros,
     election_timeout_us: Micros,
     // Bookkeeping for the Ready being built.
@@ -326,6 +386,7 @@ impl Node {
             last_applied: LogIndex(0),
             role: RoleState::Follower,
             leader_id: None,
+            leader_heard_at: None,
             election_deadline: ctx.now + ctx.election_timeout_us,
             election_timeout_us: ctx.election_timeout_us,
             ready: Ready::default(),
@@ -339,7 +400,7 @@ impl Node {
         match input {
             Input::Message { from, message } => self.step_message(ctx, from, message),
             Input::Tick => self.tick(ctx),
-            Input::ForceTimeout => self.campaign(ctx),
+            Input::ForceTimeout => self.start_election(ctx),
             Input::Propose(request) => self.propose(ctx, request),
         }
         self.take_ready()
@@ -356,6 +417,7 @@ impl Node {
     pub fn role(&self) -> Role {
         match self.role {
             RoleState::Follower => Role::Follower,
+            RoleState::PreCandidate { .. } => Role::PreCandidate,
             RoleState::Candidate { .. } => Role::Candidate,
             RoleState::Leader { .. } => Role::Leader,
         }
@@ -404,10 +466,13 @@ impl Node {
         self.election_timeout_us
     }
 
-    /// Votes a candidate has received in its current election, itself included.
+    /// Votes a candidate (or pre-votes a pre-candidate) has received in its
+    /// current election, itself included.
     pub fn votes_granted(&self) -> Vec<NodeId> {
         match &self.role {
-            RoleState::Candidate { votes_granted } => votes_granted.iter().copied().collect(),
+            RoleState::Candidate { votes_granted } | RoleState::PreCandidate { votes_granted } => {
+                votes_granted.iter().copied().collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -426,6 +491,11 @@ impl Node {
     pub fn next_deadline(&self) -> Micros {
         match self.role {
             RoleState::Leader {
+                heartbeat_deadline,
+                quorum_check_deadline,
+                ..
+            } if self.config.options.check_quorum => heartbeat_deadline.min(quorum_check_deadline),
+            RoleState::Leader {
                 heartbeat_deadline, ..
             } => heartbeat_deadline,
             _ => self.election_deadline,
@@ -440,8 +510,28 @@ impl Node {
     // ---- Step by input ----
 
     fn step_message(&mut self, ctx: StepContext, from: NodeId, message: Message) {
+        if let RoleState::Leader {
+            recently_active, ..
+        } = &mut self.role
+        {
+            recently_active.insert(from);
+        }
+        // Leader stickiness: while a leader's word is fresh, a RequestVote
+        // is ignored outright, its term included.
+        if self.config.options.check_quorum
+            && matches!(
+                message,
+                Message::RequestVote {
+                    pre_vote: false,
+                    ..
+                }
+            )
+            && self.leader_is_fresh(ctx.now)
+        {
+            return;
+        }
         // §5.1: any higher term seen makes this server a follower in that term.
-        if message.term() > self.current_term {
+        if message.term() > self.current_term && !message.is_term_neutral() {
             let leader = match message {
                 Message::AppendEntries { leader, .. } => Some(leader),
                 _ => None,
@@ -454,10 +544,25 @@ impl Node {
                 candidate,
                 last_log_index,
                 last_log_term,
+                pre_vote: false,
             } => self.handle_request_vote(ctx, term, candidate, last_log_index, last_log_term),
-            Message::RequestVoteReply { term, vote_granted } => {
-                self.handle_request_vote_reply(ctx, from, term, vote_granted)
-            }
+            Message::RequestVote {
+                term,
+                candidate,
+                last_log_index,
+                last_log_term,
+                pre_vote: true,
+            } => self.handle_pre_vote(ctx, term, candidate, last_log_index, last_log_term),
+            Message::RequestVoteReply {
+                term,
+                vote_granted,
+                pre_vote: false,
+            } => self.handle_request_vote_reply(ctx, from, term, vote_granted),
+            Message::RequestVoteReply {
+                term,
+                vote_granted,
+                pre_vote: true,
+            } => self.handle_pre_vote_reply(ctx, from, term, vote_granted),
             Message::AppendEntries {
                 term,
                 leader,
@@ -486,18 +591,58 @@ impl Node {
     fn tick(&mut self, ctx: StepContext) {
         match self.role {
             RoleState::Leader {
-                heartbeat_deadline, ..
+                heartbeat_deadline,
+                quorum_check_deadline,
+                ..
             } => {
+                if self.config.options.check_quorum && ctx.now >= quorum_check_deadline {
+                    self.check_quorum(ctx);
+                    if !matches!(self.role, RoleState::Leader { .. }) {
+                        return;
+                    }
+                }
                 if ctx.now >= heartbeat_deadline {
                     self.broadcast_append_entries(ctx);
                 }
             }
-            RoleState::Follower | RoleState::Candidate { .. } => {
+            RoleState::Follower | RoleState::PreCandidate { .. } | RoleState::Candidate { .. } => {
                 if ctx.now >= self.election_deadline {
-                    self.campaign(ctx);
+                    self.start_election(ctx);
                 }
             }
         }
+    }
+
+    /// CheckQuorum: a leader that heard from no majority since the last
+    /// check steps down; otherwise it starts counting afresh.
+    fn check_quorum(&mut self, ctx: StepContext) {
+        let quorum = self.quorum();
+        let interval = self.config.election_timeout_min_us;
+        let RoleState::Leader {
+            recently_active,
+            quorum_check_deadline,
+            ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        let heard = 1 + recently_active.len();
+        recently_active.clear();
+        *quorum_check_deadline = ctx.now + interval;
+        if heard < quorum {
+            let term = self.current_term;
+            self.become_follower(term, None, TransitionCause::LosesQuorum);
+            self.reset_election_timer(ctx);
+        }
+    }
+
+    /// True while this server has heard from a leader of its term within the
+    /// minimum election timeout (or is that leader).
+    fn leader_is_fresh(&self, now: Micros) -> bool {
+        matches!(self.role, RoleState::Leader { .. })
+            || self
+                .leader_heard_at
+                .is_some_and(|at| now < at + self.config.election_timeout_min_us)
     }
 
     fn propose(&mut self, ctx: StepContext, request: ClientRequest) {
@@ -529,8 +674,94 @@ impl Node {
 
     // ---- Elections (§5.2) ----
 
+    /// The election timer ran out (or a user forced it): a pre-vote round
+    /// with PreVote on, else an election.
+    fn start_election(&mut self, ctx: StepContext) {
+        if self.config.options.pre_vote {
+            self.pre_campaign(ctx);
+        } else {
+            self.campaign(ctx, TransitionCause::TimesOut);
+        }
+    }
+
+    /// Asks everyone whether they would vote for this server in the next
+    /// term, without changing any term or vote (thesis §9.6).
+    fn pre_campaign(&mut self, ctx: StepContext) {
+        let from = self.role();
+        self.leader_id = None;
+        self.role = RoleState::PreCandidate {
+            votes_granted: BTreeSet::from([self.config.id]),
+        };
+        self.record_transition(from, TransitionCause::TimesOut);
+        self.reset_election_timer(ctx);
+        if self.has_majority_of_votes() {
+            self.campaign(ctx, TransitionCause::WinsPreVote);
+            return;
+        }
+        let request = Message::RequestVote {
+            term: self.current_term.next(),
+            candidate: self.config.id,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+            pre_vote: true,
+        };
+        let peers: Vec<NodeId> = self.peers().collect();
+        for peer in peers {
+            self.send(peer, request.clone());
+        }
+    }
+
+    /// A pre-vote is granted to a pre-candidate that could win: its log is
+    /// up to date, the term it would campaign in is ahead of ours, and we have
+    /// not heard from a leader within the minimum election timeout.
+    fn handle_pre_vote(
+        &mut self,
+        ctx: StepContext,
+        term: Term,
+        candidate: NodeId,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    ) {
+        let vote_granted = term > self.current_term
+            && !self.leader_is_fresh(ctx.now)
+            && (self.config.bugs.vote_without_log_check
+                || self.log.is_up_to_date(last_log_term, last_log_index));
+        let term = if vote_granted {
+            term
+        } else {
+            self.current_term
+        };
+        self.send(
+            candidate,
+            Message::RequestVoteReply {
+                term,
+                vote_granted,
+                pre_vote: true,
+            },
+        );
+    }
+
+    fn handle_pre_vote_reply(
+        &mut self,
+        ctx: StepContext,
+        from: NodeId,
+        term: Term,
+        vote_granted: bool,
+    ) {
+        if !vote_granted || term != self.current_term.next() {
+            return;
+        }
+        let RoleState::PreCandidate { votes_granted } = &mut self.role else {
+            return;
+        };
+        votes_granted.insert(from);
+        if self.has_majority_of_votes() {
+            self.campaign(ctx, TransitionCause::WinsPreVote);
+        }
+    }
+
     /// Starts an election: new term, vote for self, ask everyone else.
-    fn campaign(&mut self, ctx: StepContext) {
+    fn campaign(&mut self, ctx: StepContext, cause: TransitionCause) {
         let from = self.role();
         self.current_term = Term(self.current_term.0 + 1);
         self.voted_for = Some(self.config.id);
@@ -539,7 +770,7 @@ impl Node {
         self.role = RoleState::Candidate {
             votes_granted: BTreeSet::from([self.config.id]),
         };
-        self.record_transition(from, TransitionCause::TimesOut);
+        self.record_transition(from, cause);
         self.reset_election_timer(ctx);
         if self.has_majority_of_votes() {
             self.become_leader(ctx);
@@ -550,6 +781,7 @@ impl Node {
             candidate: self.config.id,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
+            pre_vote: false,
         };
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
@@ -581,6 +813,7 @@ impl Node {
             Message::RequestVoteReply {
                 term: self.current_term,
                 vote_granted,
+                pre_vote: false,
             },
         );
     }
@@ -606,7 +839,7 @@ impl Node {
 
     fn has_majority_of_votes(&self) -> bool {
         match &self.role {
-            RoleState::Candidate { votes_granted } => {
+            RoleState::Candidate { votes_granted } | RoleState::PreCandidate { votes_granted } => {
                 let members = &self.config.members;
                 votes_granted
                     .iter()
@@ -635,6 +868,8 @@ impl Node {
         self.role = RoleState::Leader {
             progress,
             heartbeat_deadline: ctx.now,
+            recently_active: BTreeSet::new(),
+            quorum_check_deadline: ctx.now + self.config.election_timeout_min_us,
         };
         self.leader_id = Some(self.config.id);
         self.record_transition(Role::Candidate, TransitionCause::ReceivesMajority);
@@ -745,6 +980,7 @@ impl Node {
             self.become_follower(term, Some(leader), TransitionCause::DiscoversCurrentLeader);
         }
         self.leader_id = Some(leader);
+        self.leader_heard_at = Some(ctx.now);
         self.reset_election_timer(ctx);
 
         let bug_skip =
@@ -1011,5 +1247,17 @@ mod tests {
             seen.push(bugs);
         }
         assert!(BugSwitches::default().switch_mut("no_such_bug").is_none());
+    }
+
+    #[test]
+    fn every_option_name_is_a_distinct_switch() {
+        let all = super::RaftOptions::all();
+        for name in super::RaftOptions::NAMES {
+            let mut options = all;
+            *options
+                .switch_mut(name)
+                .expect("every listed name is an option") = false;
+            assert_ne!(options, all, "{name}");
+        }
     }
 }

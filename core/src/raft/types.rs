@@ -22,6 +22,13 @@ impl fmt::Display for NodeId {
 )]
 pub struct Term(pub u64);
 
+impl Term {
+    /// The term after this one.
+    pub fn next(self) -> Term {
+        Term(self.0 + 1)
+    }
+}
+
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
@@ -61,6 +68,9 @@ pub enum Role {
     Candidate,
     /// Handles client requests and replicates its log.
     Leader,
+    /// With PreVote on: asking whether it could win an election, before it
+    /// raises its term (thesis §9.6).
+    PreCandidate,
 }
 
 impl Role {
@@ -70,6 +80,7 @@ impl Role {
             Role::Follower => "follower",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
+            Role::PreCandidate => "pre-candidate",
         }
     }
 }

@@ -81,15 +81,22 @@ impl Payload {
                 candidate,
                 last_log_index,
                 last_log_term,
+                pre_vote,
             }) => vec![
                 ("term", term.to_string()),
                 ("candidateId", candidate.to_string()),
                 ("lastLogIndex", last_log_index.to_string()),
                 ("lastLogTerm", last_log_term.to_string()),
+                ("preVote", pre_vote.to_string()),
             ],
-            Payload::Raft(Message::RequestVoteReply { term, vote_granted }) => vec![
+            Payload::Raft(Message::RequestVoteReply {
+                term,
+                vote_granted,
+                pre_vote,
+            }) => vec![
                 ("term", term.to_string()),
                 ("voteGranted", vote_granted.to_string()),
+                ("preVote", pre_vote.to_string()),
             ],
             Payload::Raft(Message::AppendEntries {
                 term,

@@ -58,14 +58,17 @@ pub fn cluster(props: &ClusterProps) -> Html {
 }
 
 /// A message's shape, drawn around the origin. Requests are filled, replies
-/// hollow; votes are diamonds, AppendEntries circles (with entries: bigger, with
+/// hollow; votes are diamonds (pre-votes dashed), AppendEntries circles (with entries: bigger, with
 /// a dark ring; heartbeats: small dots); client traffic is square.
 pub fn message_shape(kind: MessageKind) -> Html {
     match kind {
         MessageKind::AppendEntries => html! { <circle r="8" /> },
         MessageKind::Heartbeat => html! { <circle r="4" /> },
         MessageKind::AppendEntriesReply => html! { <circle r="6" /> },
-        MessageKind::RequestVote | MessageKind::RequestVoteReply => {
+        MessageKind::RequestVote
+        | MessageKind::RequestVoteReply
+        | MessageKind::PreVote
+        | MessageKind::PreVoteReply => {
             html! { <rect x="-5" y="-5" width="10" height="10" transform="rotate(45)" /> }
         }
         MessageKind::ClientRequest | MessageKind::ClientReply => {
@@ -132,6 +135,7 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
         _ if !node.alive => "✕ crashed".to_owned(),
         Role::Leader => "♛ leader".to_owned(),
         Role::Candidate => format!("votes {}/{}", node.votes_granted.len(), n),
+        Role::PreCandidate => format!("pre-votes {}/{}", node.votes_granted.len(), n),
         Role::Follower => String::new(),
     };
     let circumference = TIMER_RADIUS * std::f64::consts::TAU;

@@ -5,7 +5,9 @@ use raftlab_core::raft::MessageKind;
 use yew::prelude::*;
 
 /// Every message kind, in the order the legend lists them, with its name there.
-const KINDS: [(MessageKind, &str); 7] = [
+const KINDS: [(MessageKind, &str); 9] = [
+    (MessageKind::PreVote, "pre-vote"),
+    (MessageKind::PreVoteReply, "pre-vote reply"),
     (MessageKind::RequestVote, "RequestVote"),
     (MessageKind::RequestVoteReply, "vote reply"),
     (MessageKind::AppendEntries, "AppendEntries (entries)"),
@@ -21,6 +23,7 @@ pub fn legend() -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
             <li><span class="swatch follower"></span>{ "follower" }</li>
+            <li><span class="swatch pre-candidate"></span>{ "pre-candidate" }</li>
             <li><span class="swatch candidate"></span>{ "candidate" }</li>
             <li><span class="swatch leader"></span>{ "leader" }</li>
             <li><span class="swatch timer"></span>{ "election timer" }</li>
