@@ -698,12 +698,17 @@ impl Node {
             self.campaign(ctx, TransitionCause::WinsPreVote);
             return;
         }
+        self.ask_for_votes(self.current_term.next(), true);
+    }
+
+    /// Sends every peer a RequestVote (or pre-vote) for `term`.
+    fn ask_for_votes(&mut self, term: Term, pre_vote: bool) {
         let request = Message::RequestVote {
-            term: self.current_term.next(),
+            term,
             candidate: self.config.id,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
-            pre_vote: true,
+            pre_vote,
         };
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
@@ -776,17 +781,7 @@ impl Node {
             self.become_leader(ctx);
             return;
         }
-        let request = Message::RequestVote {
-            term: self.current_term,
-            candidate: self.config.id,
-            last_log_index: self.log.last_index(),
-            last_log_term: self.log.last_term(),
-            pre_vote: false,
-        };
-        let peers: Vec<NodeId> = self.peers().collect();
-        for peer in peers {
-            self.send(peer, request.clone());
-        }
+        self.ask_for_votes(self.current_term, false);
     }
 
     fn handle_request_vote(
