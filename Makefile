@@ -27,7 +27,8 @@ test: tools
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 	$(MAKE) --no-print-directory explore SEEDS=5000
-	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all"
+	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads read-index"
+	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads lease"
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory e2e

@@ -3,14 +3,14 @@
 //! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS]
-//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--json FILE]
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE]
+//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--json FILE]
 //! raftlab-cli check --file FILE
 //! ```
 
 use raftlab_core::check::{check_history, SafetyChecker};
 use raftlab_core::explore::{run_seed, Experiment, Failure};
-use raftlab_core::raft::{Micros, RaftOptions};
+use raftlab_core::raft::{Micros, RaftOptions, ReadMode};
 use raftlab_core::run::RunDescription;
 use raftlab_core::sim::{BugSwitches, Config, Simulation};
 use std::collections::BTreeMap;
@@ -20,9 +20,11 @@ use std::sync::mpsc;
 use std::thread;
 
 const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS]
-  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--json FILE]
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE]
+  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--json FILE]
   raftlab-cli check --file FILE
+
+MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
 
 OPTIONS: a comma-separated list of Raft options (or `all`):
   noop_on_election, fast_backtracking, pre_vote, check_quorum";
@@ -87,6 +89,18 @@ impl Flags<'_> {
                 ))? = on;
             }
         }
+        if let Some(mode) = self.text("--reads")? {
+            raft.read_mode = match mode {
+                "log" => ReadMode::Log,
+                "read-index" => ReadMode::ReadIndex,
+                "lease" => ReadMode::Lease,
+                other => {
+                    return Err(format!(
+                        "--reads takes log, read-index or lease, not {other:?}"
+                    ))
+                }
+            };
+        }
         Ok(Experiment {
             config: Config {
                 raft,
@@ -101,7 +115,7 @@ impl Flags<'_> {
     /// printed replay commands.
     fn experiment_suffix(&self) -> Result<String, String> {
         let mut suffix = String::new();
-        for flag in ["--bug", "--on", "--off"] {
+        for flag in ["--bug", "--on", "--off", "--reads"] {
             if let Some(value) = self.text(flag)? {
                 suffix.push_str(&format!(" {flag} {value}"));
             }

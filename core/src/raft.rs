@@ -14,7 +14,8 @@ mod types;
 pub use log::{Entry, Log, LogCommand};
 pub use message::{ConflictHint, Message, MessageKind};
 pub use node::{
-    BugSwitches, Input, Node, NodeConfig, PeerProgress, PersistChange, PersistentState,
-    ProposalOutcome, RaftOptions, Ready, StepContext, Transition, TransitionCause,
+    BugSwitches, Input, Node, NodeConfig, PeerProgress, PendingRead, PersistChange,
+    PersistentState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready, StepContext,
+    Transition, TransitionCause,
 };
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

@@ -731,6 +731,16 @@ impl Simulation {
             }
             record.applied.push((id, entry));
         }
+        for read in ready.reads {
+            // Entries up to the read's index were applied just above.
+            let outcome = self.servers[index].kv.execute(&read.request.op);
+            let reply = Payload::Reply {
+                seq: read.request.seq,
+                result: ClientResult::Done(outcome),
+            };
+            let client = Endpoint::Client(read.request.client);
+            self.send(Endpoint::Node(id), client, reply);
+        }
         for (to, message) in ready.messages {
             self.send(
                 Endpoint::Node(id),

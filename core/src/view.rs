@@ -2,7 +2,9 @@
 //! only thing the page reads; it holds no references into the simulation.
 
 use crate::kv::ClientId;
-use crate::raft::{Entry, LogIndex, MessageKind, Micros, NodeId, PeerProgress, Role, Term};
+use crate::raft::{
+    Entry, LogIndex, MessageKind, Micros, NodeId, PeerProgress, PendingRead, Role, Term,
+};
 use crate::sim::{Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition};
 
 /// Everything drawn for one instant.
@@ -57,6 +59,8 @@ pub struct NodeView {
     pub votes_granted: Vec<NodeId>,
     /// For a leader: nextIndex and matchIndex per follower.
     pub progress: Vec<(NodeId, PeerProgress)>,
+    /// For a leader: reads waiting for ReadIndex confirmation or a lease.
+    pub pending_reads: Vec<PendingRead>,
     /// The key-value store's contents.
     pub kv: Vec<(String, String)>,
     /// Recent role changes, oldest first.
@@ -135,6 +139,7 @@ impl ClusterView {
                         election_timeout_us: node.election_timeout_us(),
                         votes_granted: node.votes_granted(),
                         progress: node.progress(),
+                        pending_reads: node.pending_reads().to_vec(),
                         kv,
                         transitions,
                     },
@@ -153,6 +158,7 @@ impl ClusterView {
                         election_timeout_us: 0,
                         votes_granted: Vec::new(),
                         progress: Vec::new(),
+                        pending_reads: Vec::new(),
                         kv,
                         transitions,
                     },

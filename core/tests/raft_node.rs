@@ -30,6 +30,7 @@ fn config_with(id: u32, n: u32, noop_on_election: bool) -> NodeConfig {
             fast_backtracking: false,
             pre_vote: false,
             check_quorum: false,
+            read_mode: Default::default(),
         },
     )
 }
@@ -433,6 +434,7 @@ fn a_duplicated_success_reply_does_not_send_the_next_batch_twice() {
         success: true,
         index: LogIndex(2),
         conflict: None,
+        round: 1,
     };
     let first = c.input(
         1,

@@ -174,7 +174,8 @@ async fn stepping_through_the_first_election_shows_exactly_one_leader() {
 
 #[wasm_bindgen_test]
 async fn the_node_menu_crashes_and_restarts_the_selected_server() {
-    let root = mount("?seed=4").await;
+    // Nearly frozen while it plays, so a slow machine cannot let time run on.
+    let root = mount("?seed=4&speed=0.001").await;
     step(&root, 1).await;
     let node = find(&root, "[data-node-id=\"2\"]");
     node.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
@@ -205,7 +206,8 @@ async fn the_node_menu_crashes_and_restarts_the_selected_server() {
 
 #[wasm_bindgen_test]
 async fn a_forced_timeout_makes_the_server_a_candidate_and_lights_its_arrow() {
-    let root = mount("?seed=4").await;
+    // Nearly frozen while it plays, so a slow machine cannot let time run on.
+    let root = mount("?seed=4&speed=0.001").await;
     step(&root, 1).await;
     button(&root, "Timeout").click();
     settle().await;

@@ -45,6 +45,9 @@ pub enum Message {
         entries: Vec<Entry>,
         /// The leader's commitIndex.
         leader_commit: LogIndex,
+        /// The leader's heartbeat round, echoed in the reply, so the leader
+        /// knows which of its rounds a majority answered (ReadIndex, leases).
+        round: u64,
     },
     /// The answer to an AppendEntries.
     AppendEntriesReply {
@@ -60,6 +63,8 @@ pub enum Message {
         /// On rejection with fast backtracking on, where the leader should
         /// look next, so it skips a whole term per round trip.
         conflict: Option<ConflictHint>,
+        /// The round of the AppendEntries this answers.
+        round: u64,
     },
 }
 

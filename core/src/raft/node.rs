@@ -5,7 +5,7 @@ use super::message::{ConflictHint, Message};
 use super::types::{LogIndex, Micros, NodeId, Role, Term};
 use crate::kv::ClientRequest;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Switches that each break one rule of Raft. Every one is caught by a checker
 /// (see the tests named after them).
@@ -71,6 +71,23 @@ impl BugSwitches {
     }
 }
 
+/// How a leader answers reads (thesis §6.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReadMode {
+    /// A read is a log entry like a write: linearizable, and as slow as one.
+    #[default]
+    Log,
+    /// ReadIndex: once it has committed an entry of its term, the leader
+    /// notes its commitIndex, confirms it still leads with a heartbeat round
+    /// answered by a majority, and answers once that index is applied.
+    ReadIndex,
+    /// Lease: a majority's answer to a heartbeat round sent at `t` lets the
+    /// leader answer reads at once until `t` + the minimum election timeout,
+    /// assuming clocks drift by less than the gap to the next election. It
+    /// relies on leader stickiness, so it needs CheckQuorum on.
+    Lease,
+}
+
 /// The optional mechanisms of the Raft paper and thesis, each a switch so a
 /// learner can compare a cluster with and without it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -91,6 +108,8 @@ pub struct RaftOptions {
     /// down; servers that heard from a leader that recently ignore
     /// RequestVotes (leader stickiness, thesis §4.2.3 and §6.2).
     pub check_quorum: bool,
+    /// How reads are answered.
+    pub read_mode: ReadMode,
 }
 
 impl RaftOptions {
@@ -132,6 +151,7 @@ impl Default for RaftOptions {
             fast_backtracking: true,
             pre_vote: false,
             check_quorum: false,
+            read_mode: ReadMode::Log,
         }
     }
 }
@@ -260,6 +280,30 @@ pub enum ProposalOutcome {
     /// A read answered from this server's state machine as it is now, without
     /// the log (only with the `stale_leader_reads` bug switch).
     ServeLocally,
+    /// A read the leader will answer through ReadIndex or its lease; it
+    /// comes back in [`Ready::reads`].
+    ReadPending,
+}
+
+/// A read a leader has made safe to answer from its state machine now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadReady {
+    /// The read.
+    pub request: ClientRequest,
+    /// The commitIndex it was ordered after; already applied.
+    pub read_index: LogIndex,
+}
+
+/// A read waiting at the leader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingRead {
+    /// The read.
+    pub request: ClientRequest,
+    /// The commitIndex it must follow, once the leader has committed an
+    /// entry of its own term.
+    pub read_index: Option<LogIndex>,
+    /// The heartbeat round whose answer by a majority confirms leadership.
+    pub round: Option<u64>,
 }
 
 /// The state that must survive a crash (Figure 2, "persistent state on all servers").
@@ -312,6 +356,9 @@ pub struct Ready {
     pub transitions: Vec<Transition>,
     /// The answer to an [`Input::Propose`].
     pub proposal: Option<ProposalOutcome>,
+    /// Reads that may now be answered from the state machine, after this
+    /// Ready's committed entries are applied.
+    pub reads: Vec<ReadReady>,
     /// The instant the server next wants an [`Input::Tick`].
     pub next_deadline: Micros,
 }
@@ -332,6 +379,14 @@ enum RoleState {
         /// Peers heard from since the last quorum check (CheckQuorum).
         recently_active: BTreeSet<NodeId>,
         quorum_check_deadline: Micros,
+        /// The last heartbeat round sent, when it was sent, and the latest
+        /// round each peer answered.
+        round: u64,
+        rounds_sent_at: VecDeque<(u64, Micros)>,
+        acked_round: BTreeMap<NodeId, u64>,
+        /// Reads are answerable without a round until then (Lease).
+        lease_until: Micros,
+        pending_reads: Vec<PendingRead>,
     },
 }
 
@@ -477,6 +532,14 @@ impl Node {
         }
     }
 
+    /// Reads waiting at a leader for ReadIndex or a lease.
+    pub fn pending_reads(&self) -> &[PendingRead] {
+        match &self.role {
+            RoleState::Leader { pending_reads, .. } => pending_reads,
+            _ => &[],
+        }
+    }
+
     /// A leader's progress per follower, in id order.
     pub fn progress(&self) -> Vec<(NodeId, PeerProgress)> {
         match &self.role {
@@ -570,6 +633,7 @@ impl Node {
                 prev_log_term,
                 entries,
                 leader_commit,
+                round,
             } => self.handle_append_entries(
                 ctx,
                 term,
@@ -578,13 +642,18 @@ impl Node {
                 prev_log_term,
                 entries,
                 leader_commit,
+                round,
             ),
             Message::AppendEntriesReply {
                 term,
                 success,
                 index,
                 conflict,
-            } => self.handle_append_entries_reply(from, term, success, index, conflict),
+                round,
+            } => {
+                self.handle_append_entries_reply(from, term, success, index, conflict);
+                self.note_round_answered(ctx, from, term, round);
+            }
         }
     }
 
@@ -654,6 +723,18 @@ impl Node {
         }
         if self.config.bugs.stale_leader_reads && request.op.is_read() {
             self.ready.proposal = Some(ProposalOutcome::ServeLocally);
+            return;
+        }
+        if self.config.options.read_mode != ReadMode::Log && request.op.is_read() {
+            if let RoleState::Leader { pending_reads, .. } = &mut self.role {
+                pending_reads.push(PendingRead {
+                    request,
+                    read_index: None,
+                    round: None,
+                });
+            }
+            self.ready.proposal = Some(ProposalOutcome::ReadPending);
+            self.advance_reads(ctx);
             return;
         }
         let index = self.log.last_index().next();
@@ -865,6 +946,11 @@ impl Node {
             heartbeat_deadline: ctx.now,
             recently_active: BTreeSet::new(),
             quorum_check_deadline: ctx.now + self.config.election_timeout_min_us,
+            round: 0,
+            rounds_sent_at: VecDeque::new(),
+            acked_round: BTreeMap::new(),
+            lease_until: 0,
+            pending_reads: Vec::new(),
         };
         self.leader_id = Some(self.config.id);
         self.record_transition(Role::Candidate, TransitionCause::ReceivesMajority);
@@ -903,24 +989,97 @@ impl Node {
 
     // ---- Log replication (§5.3) ----
 
+    /// Starts a heartbeat round: AppendEntries to every peer.
     fn broadcast_append_entries(&mut self, ctx: StepContext) {
+        if let RoleState::Leader {
+            heartbeat_deadline,
+            round,
+            rounds_sent_at,
+            ..
+        } = &mut self.role
+        {
+            *heartbeat_deadline = ctx.now + self.config.heartbeat_interval_us;
+            *round += 1;
+            rounds_sent_at.push_back((*round, ctx.now));
+            // Rounds older than an election timeout can no longer extend a lease.
+            while rounds_sent_at.len() > 64 {
+                rounds_sent_at.pop_front();
+            }
+        }
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
             self.send_append_entries(peer);
         }
-        if let RoleState::Leader {
-            heartbeat_deadline, ..
+    }
+
+    /// Moves reads along: orders them after the commitIndex once the leader
+    /// has committed in its term, starts a heartbeat round to confirm it
+    /// still leads, and hands over those a majority's answer (or a valid
+    /// lease) has made safe.
+    fn advance_reads(&mut self, ctx: StepContext) {
+        let own_term_committed = self.log.term_at(self.commit_index) == Some(self.current_term);
+        let quorum = self.quorum();
+        let commit_index = self.commit_index;
+        let mode = self.config.options.read_mode;
+        let RoleState::Leader {
+            pending_reads,
+            acked_round,
+            round,
+            lease_until,
+            ..
         } = &mut self.role
-        {
-            *heartbeat_deadline = ctx.now + self.config.heartbeat_interval_us;
+        else {
+            return;
+        };
+        if pending_reads.is_empty() || !own_term_committed {
+            return;
+        }
+        let lease_valid = mode == ReadMode::Lease && ctx.now < *lease_until;
+        let mut need_round = false;
+        for read in pending_reads.iter_mut() {
+            if read.read_index.is_none() {
+                read.read_index = Some(commit_index);
+                if !lease_valid {
+                    need_round = true;
+                }
+            }
+        }
+        let next_round = *round + 1;
+        if need_round {
+            for read in pending_reads.iter_mut().filter(|r| r.round.is_none()) {
+                read.round = Some(next_round);
+            }
+        }
+        let confirmed_round = majority_round(acked_round, quorum);
+        let mut ready = Vec::new();
+        pending_reads.retain(|read| {
+            let safe = match read.round {
+                Some(r) => confirmed_round >= r,
+                None => lease_valid,
+            };
+            if safe {
+                ready.push(ReadReady {
+                    request: read.request.clone(),
+                    read_index: read.read_index.unwrap_or(commit_index),
+                });
+            }
+            !safe
+        });
+        self.ready.reads.extend(ready);
+        if need_round {
+            self.broadcast_append_entries(ctx);
         }
     }
 
     /// Sends `peer` the entries from its nextIndex on (none if it is up to date).
     fn send_append_entries(&mut self, peer: NodeId) {
-        let RoleState::Leader { progress, .. } = &self.role else {
+        let RoleState::Leader {
+            progress, round, ..
+        } = &self.role
+        else {
             return;
         };
+        let round = *round;
         let Some(peer_progress) = progress.get(&peer) else {
             return;
         };
@@ -942,6 +1101,7 @@ impl Node {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            round,
         };
         self.send(peer, message);
     }
@@ -956,6 +1116,7 @@ impl Node {
         prev_log_term: Term,
         entries: Vec<Entry>,
         leader_commit: LogIndex,
+        round: u64,
     ) {
         if term < self.current_term {
             // A stale leader: refuse, and our term will make it step down.
@@ -966,6 +1127,7 @@ impl Node {
                     success: false,
                     index: prev_log_index,
                     conflict: None,
+                    round,
                 },
             );
             return;
@@ -993,6 +1155,7 @@ impl Node {
                     success: false,
                     index: prev_log_index,
                     conflict,
+                    round,
                 },
             );
             return;
@@ -1027,8 +1190,35 @@ impl Node {
                 success: true,
                 index: last_new_index,
                 conflict: None,
+                round,
             },
         );
+    }
+
+    /// A peer answered heartbeat round `round` in our term: it still takes us
+    /// for its leader. Extends the lease and moves waiting reads along.
+    fn note_round_answered(&mut self, ctx: StepContext, from: NodeId, term: Term, round: u64) {
+        if term != self.current_term {
+            return;
+        }
+        let quorum = self.quorum();
+        let lease = self.config.election_timeout_min_us;
+        let RoleState::Leader {
+            acked_round,
+            rounds_sent_at,
+            lease_until,
+            ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        let acked = acked_round.entry(from).or_insert(0);
+        *acked = (*acked).max(round);
+        let confirmed = majority_round(acked_round, quorum);
+        if let Some(&(_, sent_at)) = rounds_sent_at.iter().rev().find(|(r, _)| *r <= confirmed) {
+            *lease_until = (*lease_until).max(sent_at + lease);
+        }
+        self.advance_reads(ctx);
     }
 
     /// Where a leader should look next after this log failed to match at
@@ -1220,6 +1410,17 @@ impl Node {
         ready.next_deadline = self.next_deadline();
         ready
     }
+}
+
+/// The latest heartbeat round a majority has answered, the leader counting
+/// as having answered every round.
+fn majority_round(acked_round: &BTreeMap<NodeId, u64>, quorum: usize) -> u64 {
+    if quorum <= 1 {
+        return u64::MAX;
+    }
+    let mut rounds: Vec<u64> = acked_round.values().copied().collect();
+    rounds.sort_unstable_by(|a, b| b.cmp(a));
+    rounds.get(quorum - 2).copied().unwrap_or(0)
 }
 
 #[cfg(test)]

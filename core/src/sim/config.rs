@@ -1,6 +1,6 @@
 //! The parameters of a simulated cluster, with the defaults learners meet first.
 
-use crate::raft::{BugSwitches, Micros, RaftOptions};
+use crate::raft::{BugSwitches, Micros, RaftOptions, ReadMode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -64,6 +64,8 @@ pub enum ConfigError {
     HeartbeatTooSlow,
     /// `max_entries_per_append` is zero.
     BatchSize,
+    /// Lease reads are only safe with leader stickiness (CheckQuorum).
+    LeaseWithoutCheckQuorum,
 }
 
 impl fmt::Display for ConfigError {
@@ -82,6 +84,9 @@ impl fmt::Display for ConfigError {
             ConfigError::BatchSize => {
                 f.write_str("an AppendEntries must be able to carry at least one entry")
             }
+            ConfigError::LeaseWithoutCheckQuorum => f.write_str(
+                "lease reads are safe only if servers ignore elections while a leader is fresh: switch on CheckQuorum",
+            ),
         }
     }
 }
@@ -115,6 +120,9 @@ impl Config {
         }
         if self.max_entries_per_append == 0 {
             return Err(ConfigError::BatchSize);
+        }
+        if self.raft.read_mode == ReadMode::Lease && !self.raft.check_quorum {
+            return Err(ConfigError::LeaseWithoutCheckQuorum);
         }
         Ok(())
     }

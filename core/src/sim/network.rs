@@ -105,6 +105,7 @@ impl Payload {
                 prev_log_term,
                 entries,
                 leader_commit,
+                round,
             }) => vec![
                 ("term", term.to_string()),
                 ("leaderId", leader.to_string()),
@@ -119,12 +120,14 @@ impl Payload {
                         .join(", "),
                 ),
                 ("leaderCommit", leader_commit.to_string()),
+                ("round", round.to_string()),
             ],
             Payload::Raft(Message::AppendEntriesReply {
                 term,
                 success,
                 index,
                 conflict,
+                round,
             }) => {
                 let mut fields = vec![
                     ("term", term.to_string()),
@@ -145,6 +148,7 @@ impl Payload {
                     fields.push(("conflictTerm", term));
                     fields.push(("conflictIndex", hint.first_index.to_string()));
                 }
+                fields.push(("round", round.to_string()));
                 fields
             }
             Payload::Request(request) => vec![
