@@ -350,6 +350,14 @@ impl Simulation {
                 server.paused = true;
             }
             Command::Resume { node } => self.resume(*node)?,
+            Command::TransferLeadership { to } => {
+                self.server_mut(*to)?;
+                let leader = self.leader().ok_or(CommandError::NoLeader)?;
+                if self.servers[self.index_of(leader)].paused {
+                    return Err(CommandError::Paused(leader));
+                }
+                self.step_node(leader, Input::TransferLeadership(*to), &mut record);
+            }
             Command::Partition { groups } => {
                 let cut = self.partition_cuts(groups)?;
                 self.network.cut = cut;
@@ -664,6 +672,9 @@ impl Simulation {
                     Some(ProposalOutcome::NotLeader { leader_hint }) => {
                         Some(ClientResult::NotLeader { leader_hint })
                     }
+                    Some(ProposalOutcome::Transferring { to }) => Some(ClientResult::NotLeader {
+                        leader_hint: Some(to),
+                    }),
                     Some(ProposalOutcome::ServeLocally) => read.map(|op| {
                         let index = self.index_of(to);
                         ClientResult::Done(self.servers[index].kv.execute(&op))

@@ -167,3 +167,58 @@ fn with_check_quorum_a_leader_cut_off_from_the_majority_steps_down() {
         }
     }
 }
+
+fn leader_and_other(c: &mut Checked) -> (NodeId, NodeId) {
+    let leader = c.run_until_leader(3_000 * MS);
+    c.run_ok(c.sim.now() + 300 * MS);
+    let other = (1..=5)
+        .map(NodeId)
+        .find(|id| *id != leader)
+        .expect("five servers");
+    (leader, other)
+}
+
+#[test]
+fn leadership_transfer_hands_over_in_the_next_term() {
+    for (pre_vote, check_quorum) in [(false, false), (true, true)] {
+        let mut c = Checked::new(5, options(pre_vote, check_quorum));
+        let (leader, target) = leader_and_other(&mut c);
+        let term = term_of(&c, leader);
+        c.apply(Command::TransferLeadership { to: target });
+        c.run_ok(c.sim.now() + 500 * MS);
+        assert_eq!(c.sim.leader(), Some(target), "stickiness={check_quorum}");
+        assert_eq!(term_of(&c, target), term.next(), "one election, no split");
+        let view = c.sim.view();
+        let took_over = view
+            .node(target)
+            .expect("in view")
+            .transitions
+            .iter()
+            .any(|t| t.transition.cause == TransitionCause::ReceivesTimeoutNow);
+        assert!(took_over, "it started the election on TimeoutNow");
+    }
+}
+
+#[test]
+fn a_transfer_that_cannot_finish_is_abandoned_and_requests_resume() {
+    let mut c = Checked::five(6);
+    let (leader, target) = leader_and_other(&mut c);
+    c.apply(Command::Partition {
+        groups: vec![vec![target]],
+    });
+    c.apply(Command::TransferLeadership { to: target });
+    c.apply(support::put("k", "during the transfer"));
+    c.run_ok(c.sim.now() + 3_000 * MS);
+    assert_eq!(c.sim.leader(), Some(leader), "the target never took over");
+    let done: Vec<_> = c.sim.completed_requests().collect();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].served_by, leader);
+    assert!(done[0].attempts > 1, "refused while the transfer was on");
+}
+
+#[test]
+fn a_transfer_needs_a_leader() {
+    let mut c = Checked::five(7);
+    let err = c.sim.apply(Command::TransferLeadership { to: NodeId(2) });
+    assert_eq!(err.unwrap_err(), raftlab_core::sim::CommandError::NoLeader);
+}

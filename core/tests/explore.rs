@@ -113,6 +113,6 @@ fn stale_leader_reads_are_caught_by_linearizability() {
         stale_leader_reads: true,
         ..BugSwitches::default()
     };
-    let (_, failure) = first_failure(bugs, 50);
+    let (_, failure) = first_failure(bugs, 100);
     assert!(matches!(failure, Failure::Linearizability(_)), "{failure}");
 }

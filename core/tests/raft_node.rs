@@ -559,6 +559,7 @@ fn with_check_quorum_a_server_that_just_heard_the_leader_ignores_a_request_vote(
             last_log_index: LogIndex(9),
             last_log_term: Term(term.0 + 4),
             pre_vote: false,
+            transfer: false,
         },
     };
     // Within the minimum election timeout of the leader's heartbeat.

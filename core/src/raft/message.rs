@@ -20,6 +20,9 @@ pub enum Message {
         last_log_term: Term,
         /// A pre-vote: nobody changes term or vote because of it.
         pre_vote: bool,
+        /// The election a leader asked for by TimeoutNow: voters honour it
+        /// even while they hear from that leader (no stickiness).
+        transfer: bool,
     },
     /// The answer to a RequestVote.
     RequestVoteReply {
@@ -66,6 +69,12 @@ pub enum Message {
         /// The round of the AppendEntries this answers.
         round: u64,
     },
+    /// A leader handing over: the receiver starts an election at once
+    /// (thesis §3.10).
+    TimeoutNow {
+        /// The leader's term.
+        term: Term,
+    },
 }
 
 /// Why a follower's log did not match `prev_log_index`, so the leader can
@@ -103,6 +112,8 @@ pub enum MessageKind {
     PreVote,
     /// [`Message::RequestVoteReply`] to a pre-vote.
     PreVoteReply,
+    /// [`Message::TimeoutNow`].
+    TimeoutNow,
 }
 
 impl MessageKind {
@@ -118,6 +129,7 @@ impl MessageKind {
             MessageKind::ClientReply => "client-reply",
             MessageKind::PreVote => "pre-vote",
             MessageKind::PreVoteReply => "pre-vote-reply",
+            MessageKind::TimeoutNow => "timeout-now",
         }
     }
 }
@@ -144,7 +156,8 @@ impl Message {
             Message::RequestVote { term, .. }
             | Message::RequestVoteReply { term, .. }
             | Message::AppendEntries { term, .. }
-            | Message::AppendEntriesReply { term, .. } => *term,
+            | Message::AppendEntriesReply { term, .. }
+            | Message::TimeoutNow { term } => *term,
         }
     }
 
@@ -158,6 +171,7 @@ impl Message {
             Message::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
             Message::AppendEntries { .. } => MessageKind::AppendEntries,
             Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
+            Message::TimeoutNow { .. } => MessageKind::TimeoutNow,
         }
     }
 }

@@ -203,6 +203,8 @@ pub enum Input {
     ForceTimeout,
     /// A client asks the server to run a request.
     Propose(ClientRequest),
+    /// A user asks this server, if it leads, to hand leadership to another.
+    TransferLeadership(NodeId),
 }
 
 /// Why a server changed role: the labels of the arrows in the Raft paper's Figure 4.
@@ -223,6 +225,8 @@ pub enum TransitionCause {
     WinsPreVote,
     /// A leader heard from no majority for an election timeout (CheckQuorum).
     LosesQuorum,
+    /// The leader asked it to take over (TimeoutNow): it starts an election.
+    ReceivesTimeoutNow,
 }
 
 impl TransitionCause {
@@ -236,6 +240,9 @@ impl TransitionCause {
             TransitionCause::StartsUp => "starts up",
             TransitionCause::WinsPreVote => "receives pre-votes from majority, starts election",
             TransitionCause::LosesQuorum => "hears from no majority for an election timeout",
+            TransitionCause::ReceivesTimeoutNow => {
+                "told by the leader to take over, starts election"
+            }
         }
     }
 }
@@ -283,6 +290,12 @@ pub enum ProposalOutcome {
     /// A read the leader will answer through ReadIndex or its lease; it
     /// comes back in [`Ready::reads`].
     ReadPending,
+    /// The leader is handing over and takes no new requests; the client
+    /// should try the new leader.
+    Transferring {
+        /// The server taking over.
+        to: NodeId,
+    },
 }
 
 /// A read a leader has made safe to answer from its state machine now.
@@ -387,6 +400,8 @@ enum RoleState {
         /// Reads are answerable without a round until then (Lease).
         lease_until: Micros,
         pending_reads: Vec<PendingRead>,
+        /// A leadership transfer under way: to whom, and when it is abandoned.
+        transfer: Option<(NodeId, Micros)>,
     },
 }
 
@@ -457,6 +472,7 @@ impl Node {
             Input::Tick => self.tick(ctx),
             Input::ForceTimeout => self.start_election(ctx),
             Input::Propose(request) => self.propose(ctx, request),
+            Input::TransferLeadership(to) => self.transfer_leadership(ctx, to),
         }
         self.take_ready()
     }
@@ -556,11 +572,18 @@ impl Node {
             RoleState::Leader {
                 heartbeat_deadline,
                 quorum_check_deadline,
+                transfer,
                 ..
-            } if self.config.options.check_quorum => heartbeat_deadline.min(quorum_check_deadline),
-            RoleState::Leader {
-                heartbeat_deadline, ..
-            } => heartbeat_deadline,
+            } => {
+                let mut deadline = heartbeat_deadline;
+                if self.config.options.check_quorum {
+                    deadline = deadline.min(quorum_check_deadline);
+                }
+                if let Some((_, until)) = transfer {
+                    deadline = deadline.min(until);
+                }
+                deadline
+            }
             _ => self.election_deadline,
         }
     }
@@ -580,12 +603,14 @@ impl Node {
             recently_active.insert(from);
         }
         // Leader stickiness: while a leader's word is fresh, a RequestVote
-        // is ignored outright, its term included.
+        // is ignored outright, its term included, unless that leader asked
+        // for the election (a leadership transfer).
         if self.config.options.check_quorum
             && matches!(
                 message,
                 Message::RequestVote {
                     pre_vote: false,
+                    transfer: false,
                     ..
                 }
             )
@@ -599,7 +624,12 @@ impl Node {
                 Message::AppendEntries { leader, .. } => Some(leader),
                 _ => None,
             };
-            self.become_follower(message.term(), leader, TransitionCause::DiscoversHigherTerm);
+            self.become_follower(
+                ctx,
+                message.term(),
+                leader,
+                TransitionCause::DiscoversHigherTerm,
+            );
         }
         match message {
             Message::RequestVote {
@@ -608,6 +638,7 @@ impl Node {
                 last_log_index,
                 last_log_term,
                 pre_vote: false,
+                ..
             } => self.handle_request_vote(ctx, term, candidate, last_log_index, last_log_term),
             Message::RequestVote {
                 term,
@@ -615,7 +646,13 @@ impl Node {
                 last_log_index,
                 last_log_term,
                 pre_vote: true,
+                ..
             } => self.handle_pre_vote(ctx, term, candidate, last_log_index, last_log_term),
+            Message::TimeoutNow { term } => {
+                if term == self.current_term && !matches!(self.role, RoleState::Leader { .. }) {
+                    self.campaign(ctx, TransitionCause::ReceivesTimeoutNow);
+                }
+            }
             Message::RequestVoteReply {
                 term,
                 vote_granted,
@@ -653,6 +690,13 @@ impl Node {
             } => {
                 self.handle_append_entries_reply(from, term, success, index, conflict);
                 self.note_round_answered(ctx, from, term, round);
+                let transferring_to_sender = matches!(
+                    self.role,
+                    RoleState::Leader { transfer: Some((to, _)), .. } if to == from
+                );
+                if success && transferring_to_sender {
+                    self.continue_transfer();
+                }
             }
         }
     }
@@ -664,6 +708,12 @@ impl Node {
                 quorum_check_deadline,
                 ..
             } => {
+                if let RoleState::Leader { transfer, .. } = &mut self.role {
+                    if transfer.is_some_and(|(_, until)| ctx.now >= until) {
+                        // The target never took over: take requests again.
+                        *transfer = None;
+                    }
+                }
                 if self.config.options.check_quorum && ctx.now >= quorum_check_deadline {
                     self.check_quorum(ctx);
                     if !matches!(self.role, RoleState::Leader { .. }) {
@@ -679,6 +729,45 @@ impl Node {
                     self.start_election(ctx);
                 }
             }
+        }
+    }
+
+    /// Starts handing leadership to `to`: no new requests from now on; once
+    /// `to`'s log matches ours it is told to time out at once. Abandoned
+    /// after an election timeout (thesis §3.10).
+    fn transfer_leadership(&mut self, ctx: StepContext, to: NodeId) {
+        if to == self.config.id || !self.config.members.contains(&to) {
+            return;
+        }
+        let until = ctx.now + self.config.election_timeout_min_us;
+        let RoleState::Leader { transfer, .. } = &mut self.role else {
+            return;
+        };
+        *transfer = Some((to, until));
+        self.continue_transfer();
+    }
+
+    /// Sends TimeoutNow if a transfer is under way and its target is caught
+    /// up; otherwise makes sure it is being caught up.
+    fn continue_transfer(&mut self) {
+        let last_index = self.log.last_index();
+        let RoleState::Leader {
+            transfer: Some((to, _)),
+            progress,
+            ..
+        } = &self.role
+        else {
+            return;
+        };
+        let to = *to;
+        let caught_up = progress
+            .get(&to)
+            .is_some_and(|p| p.match_index == last_index);
+        if caught_up {
+            let term = self.current_term;
+            self.send(to, Message::TimeoutNow { term });
+        } else {
+            self.send_append_entries(to);
         }
     }
 
@@ -700,8 +789,7 @@ impl Node {
         *quorum_check_deadline = ctx.now + interval;
         if heard < quorum {
             let term = self.current_term;
-            self.become_follower(term, None, TransitionCause::LosesQuorum);
-            self.reset_election_timer(ctx);
+            self.become_follower(ctx, term, None, TransitionCause::LosesQuorum);
         }
     }
 
@@ -719,6 +807,14 @@ impl Node {
             self.ready.proposal = Some(ProposalOutcome::NotLeader {
                 leader_hint: self.leader_id,
             });
+            return;
+        }
+        if let RoleState::Leader {
+            transfer: Some((to, _)),
+            ..
+        } = self.role
+        {
+            self.ready.proposal = Some(ProposalOutcome::Transferring { to });
             return;
         }
         if self.config.bugs.stale_leader_reads && request.op.is_read() {
@@ -779,17 +875,18 @@ impl Node {
             self.campaign(ctx, TransitionCause::WinsPreVote);
             return;
         }
-        self.ask_for_votes(self.current_term.next(), true);
+        self.ask_for_votes(self.current_term.next(), true, false);
     }
 
     /// Sends every peer a RequestVote (or pre-vote) for `term`.
-    fn ask_for_votes(&mut self, term: Term, pre_vote: bool) {
+    fn ask_for_votes(&mut self, term: Term, pre_vote: bool, transfer: bool) {
         let request = Message::RequestVote {
             term,
             candidate: self.config.id,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
             pre_vote,
+            transfer,
         };
         let peers: Vec<NodeId> = self.peers().collect();
         for peer in peers {
@@ -862,7 +959,8 @@ impl Node {
             self.become_leader(ctx);
             return;
         }
-        self.ask_for_votes(self.current_term, false);
+        let transfer = cause == TransitionCause::ReceivesTimeoutNow;
+        self.ask_for_votes(self.current_term, false, transfer);
     }
 
     fn handle_request_vote(
@@ -951,6 +1049,7 @@ impl Node {
             acked_round: BTreeMap::new(),
             lease_until: 0,
             pending_reads: Vec::new(),
+            transfer: None,
         };
         self.leader_id = Some(self.config.id);
         self.record_transition(Role::Candidate, TransitionCause::ReceivesMajority);
@@ -967,7 +1066,13 @@ impl Node {
         self.maybe_advance_commit();
     }
 
-    fn become_follower(&mut self, term: Term, leader: Option<NodeId>, cause: TransitionCause) {
+    fn become_follower(
+        &mut self,
+        ctx: StepContext,
+        term: Term,
+        leader: Option<NodeId>,
+        cause: TransitionCause,
+    ) {
         debug_assert!(term >= self.current_term);
         if term > self.current_term {
             self.current_term = term;
@@ -979,6 +1084,11 @@ impl Node {
         if from != Role::Follower {
             self.role = RoleState::Follower;
             self.record_transition(from, cause);
+        }
+        if from == Role::Leader {
+            // A leader's election timer stopped when it took office; a stale
+            // deadline would make it campaign the moment it steps down.
+            self.reset_election_timer(ctx);
         }
     }
 
@@ -1134,7 +1244,12 @@ impl Node {
         }
         debug_assert_eq!(term, self.current_term);
         if !matches!(self.role, RoleState::Follower) {
-            self.become_follower(term, Some(leader), TransitionCause::DiscoversCurrentLeader);
+            self.become_follower(
+                ctx,
+                term,
+                Some(leader),
+                TransitionCause::DiscoversCurrentLeader,
+            );
         }
         self.leader_id = Some(leader);
         self.leader_heard_at = Some(ctx.now);

@@ -82,6 +82,12 @@ pub enum Command {
         /// The workload.
         workload: Option<WorkloadSpec>,
     },
+    /// Ask the current leader to hand leadership to `to` (thesis §3.10). (New
+    /// commands go at the end: the order is part of the run-token format.)
+    TransferLeadership {
+        /// The server that should lead next.
+        to: NodeId,
+    },
 }
 
 impl fmt::Display for Command {
@@ -139,6 +145,7 @@ impl fmt::Display for Command {
                 w.clients, w.ops_per_second, w.read_per_mille, w.cas_per_mille, w.keys
             ),
             Command::SetWorkload { workload: None } => f.write_str("stop the workload"),
+            Command::TransferLeadership { to } => write!(f, "transfer leadership to {to}"),
         }
     }
 }
@@ -174,6 +181,8 @@ impl TimedCommand {
 pub enum CommandError {
     /// The cluster has no such server.
     NoSuchNode(NodeId),
+    /// A leadership transfer needs a running leader.
+    NoLeader,
     /// Client ids run from 1 to [`CLIENT_ID_MAX`].
     NoSuchClient(ClientId),
     /// The server is already down.
@@ -216,6 +225,7 @@ impl fmt::Display for CommandError {
             }
             CommandError::Crashed(id) => write!(f, "{id} is crashed"),
             CommandError::Paused(id) => write!(f, "{id} is paused"),
+            CommandError::NoLeader => f.write_str("there is no leader to hand over"),
             CommandError::NotPaused(id) => write!(f, "{id} is not paused"),
             CommandError::InTwoGroups(id) => write!(f, "{id} is in two partition groups"),
             CommandError::SelfLink(id) => write!(f, "{id} has no link to itself"),

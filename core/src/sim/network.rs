@@ -82,13 +82,16 @@ impl Payload {
                 last_log_index,
                 last_log_term,
                 pre_vote,
+                transfer,
             }) => vec![
                 ("term", term.to_string()),
                 ("candidateId", candidate.to_string()),
                 ("lastLogIndex", last_log_index.to_string()),
                 ("lastLogTerm", last_log_term.to_string()),
                 ("preVote", pre_vote.to_string()),
+                ("leadershipTransfer", transfer.to_string()),
             ],
+            Payload::Raft(Message::TimeoutNow { term }) => vec![("term", term.to_string())],
             Payload::Raft(Message::RequestVoteReply {
                 term,
                 vote_granted,

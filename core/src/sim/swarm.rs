@@ -29,7 +29,7 @@ impl SwarmPlan {
         let n = node_count as u64;
         let node = |rng: &mut Stream| NodeId(rng.uniform(1, n) as u32);
         // The mix: a weight per fault kind, some of them zero.
-        let mut weights = [0u64; 7];
+        let mut weights = [0u64; 8];
         for w in &mut weights {
             *w = rng.uniform(0, 3) * rng.uniform(0, 1);
         }
@@ -90,6 +90,7 @@ impl SwarmPlan {
                     }
                 }
                 5 => Command::Heal,
+                6 => Command::TransferLeadership { to: node(&mut rng) },
                 _ => Command::SetNetworkFaults {
                     faults: LinkFaults {
                         drop_per_mille: rng.uniform(0, 300) as u16,

@@ -5,7 +5,7 @@ use raftlab_core::raft::MessageKind;
 use yew::prelude::*;
 
 /// Every message kind, in the order the legend lists them, with its name there.
-const KINDS: [(MessageKind, &str); 9] = [
+const KINDS: [(MessageKind, &str); 10] = [
     (MessageKind::PreVote, "pre-vote"),
     (MessageKind::PreVoteReply, "pre-vote reply"),
     (MessageKind::RequestVote, "RequestVote"),
@@ -15,6 +15,7 @@ const KINDS: [(MessageKind, &str); 9] = [
     (MessageKind::AppendEntriesReply, "AppendEntries reply"),
     (MessageKind::ClientRequest, "client request"),
     (MessageKind::ClientReply, "client reply"),
+    (MessageKind::TimeoutNow, "TimeoutNow (hand-over)"),
 ];
 
 /// The legend under the ring: server colours, the timer arc, and each message kind's shape.

@@ -1,7 +1,8 @@
-//! The selected server's actions: crash, restart, force a timeout, send it a put.
+//! The selected server's actions: crash, restart, force a timeout, make it
+//! the leader by a leadership transfer, send it a put.
 
 use crate::app::{Action, SharedView};
-use raftlab_core::raft::NodeId;
+use raftlab_core::raft::{NodeId, Role};
 use raftlab_core::sim::Command;
 use yew::prelude::*;
 
@@ -47,6 +48,10 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
                     onclick={send(Action::Run(Command::Restart { node: id }))}>{ "Restart" }</button>
                 <button type="button" disabled={!node.alive} aria-label="Timeout"
                     onclick={send(Action::Run(Command::Timeout { node: id }))}>{ "Timeout" }</button>
+                <button type="button" aria-label="Make leader"
+                    title="The leader hands over to this server (TimeoutNow)"
+                    disabled={!node.alive || node.role == Role::Leader}
+                    onclick={send(Action::Run(Command::TransferLeadership { to: id }))}>{ "Make leader" }</button>
                 <button type="button" aria-label="Put" title="A client sends a put to this server"
                     onclick={send(Action::PutTo(id))}>{ "Put" }</button>
             </div>
