@@ -7,7 +7,7 @@
 use crate::check::{check_history, NotLinearizable, SafetyChecker, Violation};
 use crate::kv::Operation;
 use crate::raft::Micros;
-use crate::sim::{Command, Config, Simulation, SwarmPlan};
+use crate::sim::{Command, Config, Simulation, StepRecord, SwarmPlan};
 use std::fmt;
 
 /// The knobs of one experiment.
@@ -100,29 +100,15 @@ pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim
     let plan = SwarmPlan::from_seed(seed, experiment.config.node_count, experiment.fault_us);
     let mut checker = SafetyChecker::new();
     let mut failure = None;
-    let mut run = |sim: &mut Simulation, until: Micros| -> Option<Failure> {
-        while let Some(record) = sim.step_no_later_than(until) {
-            if let Some(v) = checker.observe(sim, &record).into_iter().next() {
-                let event = sim.events_processed();
-                return Some(Failure::Safety {
-                    violation: v,
-                    event,
-                });
-            }
-        }
-        sim.advance_to(until);
-        None
-    };
     for (at, command) in &plan.commands {
-        if let Some(f) = run(&mut sim, *at) {
-            failure = Some(f);
+        failure = run_checked(&mut sim, &mut checker, *at)
+            .or_else(|| apply_checked(&mut sim, &mut checker, command.clone()));
+        if failure.is_some() {
             break;
         }
-        // Commands that do not apply (restart a running server...) are skipped.
-        let _ = sim.apply(command.clone());
     }
     if failure.is_none() {
-        failure = settle(&mut sim, &plan, experiment, &mut run);
+        failure = settle(&mut sim, &mut checker, &plan, experiment);
     }
     if failure.is_none() {
         if let Err(e) = check_history(&sim.history()) {
@@ -138,14 +124,50 @@ pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim
     })
 }
 
+/// Runs to `until` with the checker watching every event.
+fn run_checked(
+    sim: &mut Simulation,
+    checker: &mut SafetyChecker,
+    until: Micros,
+) -> Option<Failure> {
+    while let Some(record) = sim.step_no_later_than(until) {
+        if let Some(failure) = observe(sim, checker, &record) {
+            return Some(failure);
+        }
+    }
+    sim.advance_to(until);
+    None
+}
+
+/// Applies a command (one that does not apply, such as restarting a running
+/// server, is skipped) and checks the state it leaves.
+fn apply_checked(
+    sim: &mut Simulation,
+    checker: &mut SafetyChecker,
+    command: Command,
+) -> Option<Failure> {
+    let record = sim.apply(command).ok()?;
+    observe(sim, checker, &record)
+}
+
+fn observe(sim: &Simulation, checker: &mut SafetyChecker, record: &StepRecord) -> Option<Failure> {
+    let violation = checker.observe(sim, record).into_iter().next()?;
+    Some(Failure::Safety {
+        violation,
+        event: sim.events_processed(),
+    })
+}
+
 /// The heal phase: stop the workload, let the cluster recover, then read every key.
 fn settle(
     sim: &mut Simulation,
+    checker: &mut SafetyChecker,
     plan: &SwarmPlan,
     experiment: &Experiment,
-    run: &mut impl FnMut(&mut Simulation, Micros) -> Option<Failure>,
 ) -> Option<Failure> {
-    let _ = sim.apply(Command::SetWorkload { workload: None });
+    if let Some(f) = apply_checked(sim, checker, Command::SetWorkload { workload: None }) {
+        return Some(f);
+    }
     let keys = plan
         .commands
         .iter()
@@ -155,7 +177,7 @@ fn settle(
         })
         .unwrap_or(0);
     let elected_by = plan.heal_at + experiment.election_bound_us();
-    if let Some(f) = run(sim, elected_by) {
+    if let Some(f) = run_checked(sim, checker, elected_by) {
         return Some(f);
     }
     if sim.leader().is_none() {
@@ -167,13 +189,16 @@ fn settle(
         let op = Operation::Get {
             key: format!("k{k}"),
         };
-        let _ = sim.apply(Command::ClientRequest {
+        let read = Command::ClientRequest {
             client: None,
             target: None,
             op,
-        });
+        };
+        if let Some(f) = apply_checked(sim, checker, read) {
+            return Some(f);
+        }
     }
-    if let Some(f) = run(sim, elected_by + experiment.answer_bound_us()) {
+    if let Some(f) = run_checked(sim, checker, elected_by + experiment.answer_bound_us()) {
         return Some(f);
     }
     let unanswered = sim
