@@ -582,3 +582,60 @@ fn with_check_quorum_a_server_that_just_heard_the_leader_ignores_a_request_vote(
         )]
     ));
 }
+
+/// The Raft paper's Figure 7: the leader of term 8 and followers (a)–(f).
+fn figure_7_logs() -> [PersistentState; 7] {
+    [
+        stored(8, &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6]),
+        stored(8, &[1, 1, 1, 4, 4, 5, 5, 6, 6]),
+        stored(8, &[1, 1, 1, 4]),
+        stored(8, &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6]),
+        stored(8, &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7]),
+        stored(8, &[1, 1, 1, 4, 4, 4, 4]),
+        stored(8, &[1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3]),
+    ]
+}
+
+#[test]
+fn figure_7_a_leader_holding_the_term_8_log_repairs_followers_a_to_f() {
+    let mut c = Cluster::new(&figure_7_logs());
+    // S1 holds the leader's log; its election makes it leader of term 9.
+    c.elect(1);
+    // Extra entries that conflict with nothing stay until the leader writes
+    // over them: one new entry of its term replaces those of (c) and (d).
+    c.input(1, Input::Propose(request(11)));
+    c.now = 50_000;
+    for _ in 0..20 {
+        c.now += 50_000;
+        c.input(1, Input::Tick);
+        c.deliver_all();
+    }
+    let leader_log = c.node(1).log().clone();
+    assert_eq!(leader_log.last_index(), LogIndex(11));
+    assert_eq!(leader_log.last_term(), Term(9));
+    for (id, name) in (2..=7).zip(["a", "b", "c", "d", "e", "f"]) {
+        assert_eq!(
+            c.node(id).log(),
+            &leader_log,
+            "follower ({name}) holds exactly the leader's log: missing entries added, extra ones removed"
+        );
+    }
+}
+
+#[test]
+fn figure_7_who_could_win_an_election() {
+    // Each server in turn times out first with the others' logs as in the
+    // figure. Only a log at least as up to date as a majority's can win
+    // (§5.4.1): the leader's, (a), (c) and (d); not (b), (e) or (f).
+    let names = ["leader", "a", "b", "c", "d", "e", "f"];
+    let mut winners = Vec::new();
+    for (id, name) in (1..=7).zip(names) {
+        let mut c = Cluster::new(&figure_7_logs());
+        c.input(id, Input::ForceTimeout);
+        c.deliver_all();
+        if c.node(id).role() == Role::Leader {
+            winners.push(name);
+        }
+    }
+    assert_eq!(winners, ["leader", "a", "c", "d"]);
+}
