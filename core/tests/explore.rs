@@ -4,6 +4,7 @@
 //! (`forget_vote_on_restart` and `commit_old_terms_by_counting` need a precise
 //! sequence of crashes and elections; `bug_switches.rs` scripts them.)
 
+use raftlab_core::check::Property;
 use raftlab_core::explore::{run_seed, Experiment, Failure};
 use raftlab_core::sim::{BugSwitches, Config};
 
@@ -30,8 +31,11 @@ fn swarm_runs_stay_safe_linearizable_and_live() {
     );
 }
 
-/// Runs seeds until one fails; returns the seed and the failure.
-fn first_failure(bugs: BugSwitches, max_seeds: u64) -> (u64, Failure) {
+/// Runs seeds with the bug switch `name` on until one fails; returns the
+/// failure, after printing the seed and the failure.
+fn first_failure(name: &str, max_seeds: u64) -> Failure {
+    let mut bugs = BugSwitches::default();
+    *bugs.switch_mut(name).expect("a bug switch") = true;
     let experiment = Experiment {
         config: Config {
             bugs,
@@ -42,77 +46,61 @@ fn first_failure(bugs: BugSwitches, max_seeds: u64) -> (u64, Failure) {
     for seed in 0..max_seeds {
         let report = run_seed(seed, &experiment).expect("valid config");
         if let Some(failure) = report.failure {
-            println!("{bugs:?} caught at seed {seed}: {failure}");
-            return (seed, failure);
+            println!("{name} caught at seed {seed}: {failure}");
+            return failure;
         }
     }
-    panic!("{bugs:?} was not caught in {max_seeds} seeds");
+    panic!("{name} was not caught in {max_seeds} seeds");
+}
+
+/// The safety property a failure broke, if it was a safety failure.
+fn property(failure: &Failure) -> Option<Property> {
+    match failure {
+        Failure::Safety { violation, .. } => Some(violation.property),
+        _ => None,
+    }
 }
 
 #[test]
 fn without_request_dedup_a_retried_write_runs_twice_and_linearizability_fails() {
-    let bugs = BugSwitches {
-        no_request_dedup: true,
-        ..BugSwitches::default()
-    };
-    let (_, failure) = first_failure(bugs, 50);
-    assert!(matches!(failure, Failure::Linearizability(_)), "{failure}");
-}
-
-#[test]
-fn skipping_the_prev_log_check_is_caught() {
-    let bugs = BugSwitches {
-        skip_prev_log_check: true,
-        ..BugSwitches::default()
-    };
-    let (_, failure) = first_failure(bugs, 30);
+    let failure = first_failure("no_request_dedup", 50);
     assert!(
-        matches!(
-            failure,
-            Failure::Safety { .. } | Failure::Linearizability(_)
-        ),
+        matches!(failure, Failure::Linearizability(ref e) if !e.undecided),
         "{failure}"
     );
 }
 
 #[test]
-fn applying_before_commit_is_caught() {
-    let bugs = BugSwitches {
-        apply_before_commit: true,
-        ..BugSwitches::default()
-    };
-    let (_, failure) = first_failure(bugs, 30);
-    assert!(
-        matches!(
-            failure,
-            Failure::Safety { .. } | Failure::Linearizability(_)
-        ),
+fn skipping_the_prev_log_check_breaks_log_matching() {
+    let failure = first_failure("skip_prev_log_check", 30);
+    assert_eq!(property(&failure), Some(Property::LogMatching), "{failure}");
+}
+
+#[test]
+fn applying_before_commit_breaks_state_machine_safety() {
+    let failure = first_failure("apply_before_commit", 30);
+    assert_eq!(
+        property(&failure),
+        Some(Property::StateMachineSafety),
         "{failure}"
     );
 }
 
 #[test]
-fn voting_without_the_log_check_is_caught() {
-    let bugs = BugSwitches {
-        vote_without_log_check: true,
-        ..BugSwitches::default()
-    };
-    let (_, failure) = first_failure(bugs, 30);
-    assert!(
-        matches!(
-            failure,
-            Failure::Safety { .. } | Failure::Linearizability(_)
-        ),
+fn voting_without_the_log_check_breaks_leader_completeness() {
+    let failure = first_failure("vote_without_log_check", 30);
+    assert_eq!(
+        property(&failure),
+        Some(Property::LeaderCompleteness),
         "{failure}"
     );
 }
 
 #[test]
 fn stale_leader_reads_are_caught_by_linearizability() {
-    let bugs = BugSwitches {
-        stale_leader_reads: true,
-        ..BugSwitches::default()
-    };
-    let (_, failure) = first_failure(bugs, 100);
-    assert!(matches!(failure, Failure::Linearizability(_)), "{failure}");
+    let failure = first_failure("stale_leader_reads", 100);
+    assert!(
+        matches!(failure, Failure::Linearizability(ref e) if !e.undecided),
+        "{failure}"
+    );
 }
