@@ -39,35 +39,39 @@ pub struct BugSwitches {
     pub stale_leader_reads: bool,
 }
 
-impl BugSwitches {
-    /// Every switch's name, as written in configs, run files and the CLI.
-    pub const NAMES: [&'static str; 7] = [
-        "no_request_dedup",
-        "skip_prev_log_check",
-        "apply_before_commit",
-        "vote_without_log_check",
-        "forget_vote_on_restart",
-        "commit_old_terms_by_counting",
-        "stale_leader_reads",
-    ];
+/// `NAMES` and `switch_mut` for a struct of boolean switches, from one list
+/// of its fields, so the names and the fields cannot drift apart.
+macro_rules! named_switches {
+    ($type:ident { $($field:ident),+ $(,)? }) => {
+        impl $type {
+            /// Every switch's name, as written in configs, run files and the CLI.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($field)),+];
 
+            /// The switch called `name`, for setting or reading; `None` for an unknown name.
+            pub fn switch_mut(&mut self, name: &str) -> Option<&mut bool> {
+                match name {
+                    $(stringify!($field) => Some(&mut self.$field),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+named_switches!(BugSwitches {
+    no_request_dedup,
+    skip_prev_log_check,
+    apply_before_commit,
+    vote_without_log_check,
+    forget_vote_on_restart,
+    commit_old_terms_by_counting,
+    stale_leader_reads,
+});
+
+impl BugSwitches {
     /// True when any rule is broken.
     pub fn any(&self) -> bool {
         *self != BugSwitches::default()
-    }
-
-    /// The switch called `name`, for setting or reading; `None` for an unknown name.
-    pub fn switch_mut(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "no_request_dedup" => &mut self.no_request_dedup,
-            "skip_prev_log_check" => &mut self.skip_prev_log_check,
-            "apply_before_commit" => &mut self.apply_before_commit,
-            "vote_without_log_check" => &mut self.vote_without_log_check,
-            "forget_vote_on_restart" => &mut self.forget_vote_on_restart,
-            "commit_old_terms_by_counting" => &mut self.commit_old_terms_by_counting,
-            "stale_leader_reads" => &mut self.stale_leader_reads,
-            _ => return None,
-        })
     }
 }
 
@@ -112,15 +116,14 @@ pub struct RaftOptions {
     pub read_mode: ReadMode,
 }
 
-impl RaftOptions {
-    /// Every option's name, as written in configs, run files and the CLI.
-    pub const NAMES: [&'static str; 4] = [
-        "noop_on_election",
-        "fast_backtracking",
-        "pre_vote",
-        "check_quorum",
-    ];
+named_switches!(RaftOptions {
+    noop_on_election,
+    fast_backtracking,
+    pre_vote,
+    check_quorum,
+});
 
+impl RaftOptions {
     /// Every option switched on.
     pub fn all() -> RaftOptions {
         let mut options = RaftOptions::default();
@@ -130,17 +133,6 @@ impl RaftOptions {
             }
         }
         options
-    }
-
-    /// The option called `name`; `None` for an unknown name.
-    pub fn switch_mut(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "noop_on_election" => &mut self.noop_on_election,
-            "fast_backtracking" => &mut self.fast_backtracking,
-            "pre_vote" => &mut self.pre_vote,
-            "check_quorum" => &mut self.check_quorum,
-            _ => return None,
-        })
     }
 }
 
@@ -1110,10 +1102,16 @@ impl Node {
         {
             *heartbeat_deadline = ctx.now + self.config.heartbeat_interval_us;
             *round += 1;
-            rounds_sent_at.push_back((*round, ctx.now));
-            // Rounds older than an election timeout can no longer extend a lease.
-            while rounds_sent_at.len() > 64 {
-                rounds_sent_at.pop_front();
+            if self.config.options.read_mode == ReadMode::Lease {
+                // A round sent an election timeout ago can no longer extend the lease.
+                let oldest_useful = ctx.now.saturating_sub(self.config.election_timeout_min_us);
+                while rounds_sent_at
+                    .front()
+                    .is_some_and(|&(_, at)| at < oldest_useful)
+                {
+                    rounds_sent_at.pop_front();
+                }
+                rounds_sent_at.push_back((*round, ctx.now));
             }
         }
         let peers: Vec<NodeId> = self.peers().collect();
@@ -1313,7 +1311,8 @@ impl Node {
     /// A peer answered heartbeat round `round` in our term: it still takes us
     /// for its leader. Extends the lease and moves waiting reads along.
     fn note_round_answered(&mut self, ctx: StepContext, from: NodeId, term: Term, round: u64) {
-        if term != self.current_term {
+        // Reads through the log never wait on rounds: skip the bookkeeping.
+        if term != self.current_term || self.config.options.read_mode == ReadMode::Log {
             return;
         }
         let quorum = self.quorum();
