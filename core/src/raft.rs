@@ -7,11 +7,15 @@
 //! the role transitions it made, and the next instant it wants to be woken.
 
 mod log;
+mod membership;
 mod message;
 mod node;
 mod types;
 
 pub use log::{Entry, Log, LogCommand};
+pub use membership::{
+    CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
+};
 pub use message::{ConflictHint, Message, MessageKind};
 pub use node::{
     BugSwitches, Input, Node, NodeConfig, PeerProgress, PendingRead, PersistChange,

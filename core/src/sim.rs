@@ -23,8 +23,8 @@ use crate::check::{HistoryOp, OpResult};
 use crate::fnv::{Fnv64, FNV_OFFSET};
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{
-    Entry, Input, Micros, Node, NodeConfig, NodeId, PersistentState, ProposalOutcome, Ready, Role,
-    StepContext, Transition, TransitionCause,
+    Entry, Input, MembershipChange, Micros, Node, NodeConfig, NodeId, PersistentState,
+    ProposalOutcome, Ready, Role, StepContext, Transition, TransitionCause,
 };
 use client::{Client, ClientAction, ClientTiming};
 use network::Network;
@@ -166,23 +166,61 @@ impl Simulation {
             workload_generation: 0,
             config,
         };
-        for (index, &id) in members.iter().enumerate() {
-            sim.servers.push(Server {
-                id,
-                node: None,
-                storage: PersistentState::default(),
-                kv: KvStore::default(),
-                wake: None,
-                timeouts: Stream::new(seed, TIMEOUT_STREAM, u64::from(id.0), 0),
-                transitions: VecDeque::new(),
-                paused: false,
-                held: Vec::new(),
-            });
-            let ctx = sim.context_for_index(index);
-            sim.servers[index].node = Some(Node::new(sim.node_config(id), ctx));
-            sim.schedule_wake(id);
+        for id in members {
+            sim.start_server(id);
         }
         Ok(sim)
+    }
+
+    /// Starts server `id`, the next number, with an empty disk.
+    fn start_server(&mut self, id: NodeId) {
+        debug_assert_eq!(self.index_of(id), self.servers.len());
+        self.servers.push(Server {
+            id,
+            node: None,
+            storage: PersistentState::default(),
+            kv: KvStore::default(),
+            wake: None,
+            timeouts: Stream::new(self.seed, TIMEOUT_STREAM, u64::from(id.0), 0),
+            transitions: VecDeque::new(),
+            paused: false,
+            held: Vec::new(),
+        });
+        let index = self.servers.len() - 1;
+        let ctx = self.context_for_index(index);
+        self.servers[index].node = Some(Node::new(self.node_config(id), ctx));
+        self.schedule_wake(id);
+    }
+
+    /// Carries out a membership change through the leader, starting the
+    /// servers it names that do not exist yet. Everything is checked before
+    /// anything changes, so a refused command leaves no trace.
+    fn change_membership(
+        &mut self,
+        change: MembershipChange,
+        named: &[NodeId],
+        record: &mut StepRecord,
+    ) -> Result<(), CommandError> {
+        for &id in named {
+            if !(1..=NODE_COUNT_MAX as u32).contains(&id.0) {
+                return Err(CommandError::NoSuchNode(id));
+            }
+        }
+        let leader = self.leader().ok_or(CommandError::NoLeader)?;
+        let leader_server = &self.servers[self.index_of(leader)];
+        if leader_server.paused {
+            return Err(CommandError::Paused(leader));
+        }
+        if let Some(node) = &leader_server.node {
+            node.can_change_membership(&change)
+                .map_err(CommandError::Membership)?;
+        }
+        let highest = named.iter().map(|id| id.0).max().unwrap_or(0);
+        for number in self.servers.len() as u32 + 1..=highest {
+            self.start_server(NodeId(number));
+        }
+        self.step_node(leader, Input::ChangeMembership(change), record);
+        Ok(())
     }
 
     /// Rebuilds a run from its seed, configuration and input log, up to the last input.
@@ -358,6 +396,19 @@ impl Simulation {
                 }
                 self.step_node(leader, Input::TransferLeadership(*to), &mut record);
             }
+            Command::AddServer { node } => {
+                let change = MembershipChange::AddServer(*node);
+                self.change_membership(change, &[*node], &mut record)?;
+            }
+            Command::RemoveServer { node } => {
+                self.server_mut(*node)?;
+                let change = MembershipChange::RemoveServer(*node);
+                self.change_membership(change, &[*node], &mut record)?;
+            }
+            Command::ChangeMembership { voters } => {
+                let change = MembershipChange::ReplaceVoters(voters.iter().copied().collect());
+                self.change_membership(change, voters, &mut record)?;
+            }
             Command::Partition { groups } => {
                 let cut = self.partition_cuts(groups)?;
                 self.network.cut = cut;
@@ -451,6 +502,12 @@ impl Simulation {
     /// A hash of every step so far; equal hashes mean equal runs.
     pub fn trace_hash(&self) -> u64 {
         self.trace_hash
+    }
+
+    /// How many servers exist: those the cluster started with and those
+    /// membership changes added, numbered from 1.
+    pub fn server_count(&self) -> usize {
+        self.servers.len()
     }
 
     /// The running Raft node with this id, if it is up.
@@ -947,9 +1004,16 @@ impl Simulation {
     }
 
     fn node_config(&self, id: NodeId) -> NodeConfig {
+        // The servers the cluster started with know each other; a server
+        // added later learns its configuration from the leader.
+        let members = if self.index_of(id) < self.config.node_count {
+            (1..=self.config.node_count as u32).map(NodeId).collect()
+        } else {
+            Vec::new()
+        };
         NodeConfig {
             id,
-            members: (1..=self.config.node_count as u32).map(NodeId).collect(),
+            members,
             heartbeat_interval_us: self.config.heartbeat_interval_us,
             election_timeout_min_us: self.config.election_timeout_us_min,
             max_entries_per_append: self.config.max_entries_per_append,
@@ -960,7 +1024,7 @@ impl Simulation {
 
     fn client_timing(&self) -> ClientTiming {
         ClientTiming {
-            node_count: self.config.node_count,
+            node_count: self.servers.len(),
             timeout_us: self.config.client_timeout_us,
             retry_delay_us: self.config.heartbeat_interval_us,
         }

@@ -3,7 +3,8 @@
 
 use crate::kv::ClientId;
 use crate::raft::{
-    Entry, LogIndex, MessageKind, Micros, NodeId, PeerProgress, PendingRead, Role, Term,
+    Entry, LogCommand, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId,
+    PeerProgress, PendingRead, PersistentState, Role, Term,
 };
 use crate::sim::{Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition};
 
@@ -61,6 +62,12 @@ pub struct NodeView {
     pub progress: Vec<(NodeId, PeerProgress)>,
     /// For a leader: reads waiting for ReadIndex confirmation or a lease.
     pub pending_reads: Vec<PendingRead>,
+    /// The configuration it uses: the latest in its log, or the one the
+    /// cluster started with.
+    pub membership: Membership,
+    /// For a leader: the membership change under way, with a new server's
+    /// catch-up rounds.
+    pub membership_job: Option<MembershipJob>,
     /// The key-value store's contents.
     pub kv: Vec<(String, String)>,
     /// Recent role changes, oldest first.
@@ -140,6 +147,8 @@ impl ClusterView {
                         votes_granted: node.votes_granted(),
                         progress: node.progress(),
                         pending_reads: node.pending_reads().to_vec(),
+                        membership: node.membership().clone(),
+                        membership_job: node.membership_job().cloned(),
                         kv,
                         transitions,
                     },
@@ -159,6 +168,8 @@ impl ClusterView {
                         votes_granted: Vec::new(),
                         progress: Vec::new(),
                         pending_reads: Vec::new(),
+                        membership: stored_membership(sim, id, storage),
+                        membership_job: None,
                         kv,
                         transitions,
                     },
@@ -203,6 +214,23 @@ impl ClusterView {
     pub fn node(&self, id: NodeId) -> Option<&NodeView> {
         self.nodes.iter().find(|n| n.id == id)
     }
+}
+
+/// The configuration a crashed server will restart with: the latest on
+/// its disk, else the one the cluster started with.
+fn stored_membership(sim: &Simulation, id: NodeId, storage: &PersistentState) -> Membership {
+    let latest = storage.log.entries().rev().find_map(|e| match &e.command {
+        LogCommand::Config(m) => Some(m.clone()),
+        _ => None,
+    });
+    latest.unwrap_or_else(|| {
+        let initial = sim.config().node_count as u32;
+        if id.0 <= initial {
+            Membership::of((1..=initial).map(NodeId))
+        } else {
+            Membership::default()
+        }
+    })
 }
 
 impl Simulation {

@@ -30,7 +30,7 @@ pub struct Observation<'a> {
 impl<'a> Observation<'a> {
     /// What the simulation looks like after `record`.
     pub fn of(sim: &'a Simulation, record: &'a StepRecord) -> Observation<'a> {
-        let nodes = (1..=sim.config().node_count as u32)
+        let nodes = (1..=sim.server_count() as u32)
             .map(NodeId)
             .map(|id| match sim.node(id) {
                 Some(node) => ObservedNode {

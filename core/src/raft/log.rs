@@ -1,6 +1,7 @@
 //! The replicated log: entries with their index and term, and the operations
 //! Raft performs on it (§5.3).
 
+use super::membership::Membership;
 use super::types::{LogIndex, Term};
 use crate::chunked::ChunkedVec;
 use crate::fnv::{Fnv64, FNV_OFFSET};
@@ -19,13 +20,16 @@ pub enum LogCommand {
     /// A client's request for the state machine. Shared, not copied, between
     /// the logs, the messages and the checkpoints holding it.
     Client(Arc<ClientRequest>),
+    /// A new configuration of the cluster; servers use the latest one in
+    /// their log from the moment they store it (thesis §4.1).
+    Config(Membership),
 }
 
 impl LogCommand {
     /// The client request, unless this is a no-op.
     pub fn request(&self) -> Option<&ClientRequest> {
         match self {
-            LogCommand::Noop => None,
+            LogCommand::Noop | LogCommand::Config(_) => None,
             LogCommand::Client(request) => Some(request),
         }
     }
@@ -39,6 +43,10 @@ impl Hash for LogCommand {
                 state.write_u8(1);
                 request.hash(state);
             }
+            LogCommand::Config(membership) => {
+                state.write_u8(2);
+                membership.hash(state);
+            }
         }
     }
 }
@@ -50,6 +58,7 @@ impl PartialEq for LogCommand {
             // Replicated entries share their request, so the pointer test
             // settles almost every comparison the checkers make.
             (LogCommand::Client(a), LogCommand::Client(b)) => Arc::ptr_eq(a, b) || a == b,
+            (LogCommand::Config(a), LogCommand::Config(b)) => a == b,
             _ => false,
         }
     }
@@ -60,6 +69,7 @@ impl fmt::Display for LogCommand {
         match self {
             LogCommand::Noop => f.write_str("no-op"),
             LogCommand::Client(request) => write!(f, "{}", request.op),
+            LogCommand::Config(membership) => write!(f, "config {membership}"),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! One Raft server as a value: state in, [`Ready`] out (the Raft paper's Figure 2).
 
 use super::log::{Entry, Log, LogCommand};
+use super::membership::{
+    CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
+};
 use super::message::{ConflictHint, Message};
 use super::types::{LogIndex, Micros, NodeId, Role, Term};
 use crate::kv::ClientRequest;
@@ -37,6 +40,16 @@ pub struct BugSwitches {
     /// a deposed leader serves stale values.
     #[serde(default)]
     pub stale_leader_reads: bool,
+    /// A leader appends a new configuration before it has committed an
+    /// entry of its own term: the single-server change bug found in 2015,
+    /// which can let two configurations that share no majority both decide.
+    #[serde(default)]
+    pub membership_change_before_term_commit: bool,
+    /// A change of voters switches straight from C_old to C_new without
+    /// joint consensus: the unsafe switch of the paper's Figure 10, where
+    /// a majority of each can elect its own leader in the same term.
+    #[serde(default)]
+    pub direct_membership_switch: bool,
 }
 
 /// `NAMES` and `switch_mut` for a struct of boolean switches, from one list
@@ -66,6 +79,8 @@ named_switches!(BugSwitches {
     forget_vote_on_restart,
     commit_old_terms_by_counting,
     stale_leader_reads,
+    membership_change_before_term_commit,
+    direct_membership_switch,
 });
 
 impl BugSwitches {
@@ -153,7 +168,10 @@ impl Default for RaftOptions {
 pub struct NodeConfig {
     /// This server.
     pub id: NodeId,
-    /// Every voting member of the cluster, this server included.
+    /// The voting members the cluster started with, this server included;
+    /// empty for a server that joins later and learns the configuration
+    /// from the leader. The latest configuration entry in the log, if
+    /// any, overrides it.
     pub members: Vec<NodeId>,
     /// How long a leader waits between AppendEntries rounds when idle.
     pub heartbeat_interval_us: Micros,
@@ -197,6 +215,9 @@ pub enum Input {
     Propose(ClientRequest),
     /// A user asks this server, if it leads, to hand leadership to another.
     TransferLeadership(NodeId),
+    /// A user asks this server, if it leads, to change the membership.
+    /// The driver checks [`Node::can_change_membership`] first.
+    ChangeMembership(MembershipChange),
 }
 
 /// Why a server changed role: the labels of the arrows in the Raft paper's Figure 4.
@@ -219,6 +240,8 @@ pub enum TransitionCause {
     LosesQuorum,
     /// The leader asked it to take over (TimeoutNow): it starts an election.
     ReceivesTimeoutNow,
+    /// A leader committed a configuration without itself (thesis §4.2.2).
+    RemovedFromCluster,
 }
 
 impl TransitionCause {
@@ -234,6 +257,9 @@ impl TransitionCause {
             TransitionCause::LosesQuorum => "hears from no majority for an election timeout",
             TransitionCause::ReceivesTimeoutNow => {
                 "told by the leader to take over, starts election"
+            }
+            TransitionCause::RemovedFromCluster => {
+                "commits a configuration without itself, steps down"
             }
         }
     }
@@ -394,6 +420,8 @@ enum RoleState {
         pending_reads: Vec<PendingRead>,
         /// A leadership transfer under way: to whom, and when it is abandoned.
         transfer: Option<(NodeId, Micros)>,
+        /// A membership change under way (boxed: it is rare and large).
+        membership_job: Option<Box<MembershipJob>>,
     },
 }
 
@@ -405,6 +433,12 @@ pub struct Node {
     current_term: Term,
     voted_for: Option<NodeId>,
     log: Log,
+    /// The configuration the cluster started with (see `NodeConfig::members`).
+    bootstrap: Membership,
+    /// Every configuration entry in the log, in index order, so the latest
+    /// is at hand and a truncation can fall back to the one before.
+    /// Invariant: exactly the `LogCommand::Config` entries of `log`.
+    configs: Vec<(LogIndex, Membership)>,
     // Volatile state. Invariant: last_applied <= commit_index <= log.last_index().
     commit_index: LogIndex,
     last_applied: LogIndex,
@@ -430,8 +464,8 @@ impl Node {
     /// prepared state in a scenario). Volatile state starts afresh (Figure 2).
     pub fn restart(config: NodeConfig, stored: &PersistentState, ctx: StepContext) -> Node {
         assert!(
-            config.members.contains(&config.id),
-            "a server is a member of its cluster"
+            config.members.is_empty() || config.members.contains(&config.id),
+            "a server starting a cluster is one of its members"
         );
         assert!(config.heartbeat_interval_us > 0 && config.max_entries_per_append > 0);
         let voted_for = if config.bugs.forget_vote_on_restart {
@@ -439,7 +473,17 @@ impl Node {
         } else {
             stored.voted_for
         };
+        let configs = stored
+            .log
+            .entries()
+            .filter_map(|entry| match &entry.command {
+                LogCommand::Config(membership) => Some((entry.index, membership.clone())),
+                _ => None,
+            })
+            .collect();
         Node {
+            bootstrap: Membership::of(config.members.iter().copied()),
+            configs,
             config,
             current_term: stored.current_term,
             voted_for,
@@ -465,6 +509,7 @@ impl Node {
             Input::ForceTimeout => self.start_election(ctx),
             Input::Propose(request) => self.propose(ctx, request),
             Input::TransferLeadership(to) => self.transfer_leadership(ctx, to),
+            Input::ChangeMembership(change) => self.change_membership(ctx, change),
         }
         self.take_ready()
     }
@@ -580,9 +625,56 @@ impl Node {
         }
     }
 
-    /// The members of the cluster, this server included.
-    pub fn members(&self) -> &[NodeId] {
-        &self.config.members
+    /// The configuration this server uses: the latest in its log, committed
+    /// or not (thesis §4.1), else the one the cluster started with.
+    pub fn membership(&self) -> &Membership {
+        self.configs.last().map_or(&self.bootstrap, |(_, m)| m)
+    }
+
+    /// The log index of the configuration in use (0 for the starting one).
+    pub fn membership_index(&self) -> LogIndex {
+        self.configs.last().map_or(LogIndex(0), |(index, _)| *index)
+    }
+
+    /// A leader's membership change under way, if any.
+    pub fn membership_job(&self) -> Option<&MembershipJob> {
+        match &self.role {
+            RoleState::Leader { membership_job, .. } => membership_job.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Would this server start `change` now? Only a leader with no other
+    /// change under way does, and only a change that makes sense for the
+    /// configuration in use.
+    pub fn can_change_membership(&self, change: &MembershipChange) -> Result<(), MembershipError> {
+        let RoleState::Leader { membership_job, .. } = &self.role else {
+            return Err(MembershipError::NotLeader);
+        };
+        let current = self.membership();
+        if membership_job.is_some() || current.is_joint() {
+            return Err(MembershipError::ChangeInProgress);
+        }
+        match change {
+            MembershipChange::AddServer(id) if current.is_voter(*id) => {
+                Err(MembershipError::AlreadyMember(*id))
+            }
+            MembershipChange::RemoveServer(id) if !current.contains(*id) => {
+                Err(MembershipError::NotMember(*id))
+            }
+            MembershipChange::RemoveServer(id)
+                if current.voters.len() == 1 && current.is_voter(*id) =>
+            {
+                Err(MembershipError::NoVotersLeft)
+            }
+            MembershipChange::ReplaceVoters(voters) if voters.is_empty() => {
+                Err(MembershipError::NoVotersLeft)
+            }
+            MembershipChange::ReplaceVoters(voters) if *voters == current.voters => {
+                Err(MembershipError::NothingToChange)
+            }
+            _ => Ok(()),
+        }
     }
 
     // ---- Step by input ----
@@ -609,6 +701,15 @@ impl Node {
             && self.leader_is_fresh(ctx.now)
         {
             return;
+        }
+        // A vote request from a server outside our configuration is
+        // dropped, its term included: a removed server that never learnt of
+        // its removal cannot disrupt the cluster (thesis §4.2.3), and
+        // refusing a vote is always safe.
+        if let Message::RequestVote { candidate, .. } = message {
+            if !self.membership().is_voter(candidate) {
+                return;
+            }
         }
         // §5.1: any higher term seen makes this server a follower in that term.
         if message.term() > self.current_term && !message.is_term_neutral() {
@@ -680,7 +781,7 @@ impl Node {
                 conflict,
                 round,
             } => {
-                self.handle_append_entries_reply(from, term, success, index, conflict);
+                self.handle_append_entries_reply(ctx, from, term, success, index, conflict);
                 self.note_round_answered(ctx, from, term, round);
                 let transferring_to_sender = matches!(
                     self.role,
@@ -688,6 +789,9 @@ impl Node {
                 );
                 if success && transferring_to_sender {
                     self.continue_transfer();
+                }
+                if success {
+                    self.maybe_advance_membership(ctx);
                 }
             }
         }
@@ -722,13 +826,16 @@ impl Node {
                 }
             }
         }
+        if let RoleState::Leader { .. } = self.role {
+            self.maybe_advance_membership(ctx);
+        }
     }
 
     /// Starts handing leadership to `to`: no new requests from now on; once
     /// `to`'s log matches ours it is told to time out at once. Abandoned
     /// after an election timeout (thesis §3.10).
     fn transfer_leadership(&mut self, ctx: StepContext, to: NodeId) {
-        if to == self.config.id || !self.config.members.contains(&to) {
+        if to == self.config.id || !self.membership().is_voter(to) {
             return;
         }
         let until = ctx.now + self.config.election_timeout_min_us;
@@ -766,8 +873,9 @@ impl Node {
     /// CheckQuorum: a leader that heard from no majority since the last
     /// check steps down; otherwise it starts counting afresh.
     fn check_quorum(&mut self, ctx: StepContext) {
-        let quorum = self.quorum();
         let interval = self.config.election_timeout_min_us;
+        let id = self.config.id;
+        let membership = self.membership().clone();
         let RoleState::Leader {
             recently_active,
             quorum_check_deadline,
@@ -776,10 +884,10 @@ impl Node {
         else {
             return;
         };
-        let heard = 1 + recently_active.len();
+        let heard = membership.has_quorum(|peer| peer == id || recently_active.contains(&peer));
         recently_active.clear();
         *quorum_check_deadline = ctx.now + interval;
-        if heard < quorum {
+        if !heard {
             let term = self.current_term;
             self.become_follower(ctx, term, None, TransitionCause::LosesQuorum);
         }
@@ -837,8 +945,197 @@ impl Node {
         });
         // A cluster of one commits at once; otherwise replicate without waiting
         // for the next heartbeat.
-        self.maybe_advance_commit();
+        self.maybe_advance_commit(ctx);
         self.broadcast_append_entries(ctx);
+    }
+
+    // ---- Membership (thesis chapter 4) ----
+
+    /// Every server a leader sends AppendEntries to: the members of the
+    /// configuration in use and, until that configuration commits, those of
+    /// the one before, so a removed server still learns it was removed.
+    fn replication_targets(&self) -> BTreeSet<NodeId> {
+        let mut targets = self.membership().replicas();
+        if self.membership_index() > self.commit_index {
+            let previous = match self.configs.len() {
+                0 => None,
+                1 => Some(&self.bootstrap),
+                n => Some(&self.configs[n - 2].1),
+            };
+            if let Some(previous) = previous {
+                targets.extend(previous.replicas());
+            }
+        }
+        targets.remove(&self.config.id);
+        targets
+    }
+
+    /// Brings a leader's per-follower progress in line with the servers it
+    /// replicates to: newcomers start at the end of its log, as every
+    /// follower does when a leader takes office (Figure 2).
+    fn sync_progress(&mut self) {
+        let targets = self.replication_targets();
+        let next_index = self.log.last_index().next();
+        let RoleState::Leader { progress, .. } = &mut self.role else {
+            return;
+        };
+        progress.retain(|peer, _| targets.contains(peer));
+        for peer in targets {
+            progress.entry(peer).or_insert(PeerProgress {
+                next_index,
+                match_index: LogIndex(0),
+            });
+        }
+    }
+
+    /// Takes on a membership change the driver has checked with
+    /// [`Node::can_change_membership`].
+    fn change_membership(&mut self, ctx: StepContext, change: MembershipChange) {
+        if self.can_change_membership(&change).is_err() {
+            return;
+        }
+        if let RoleState::Leader { membership_job, .. } = &mut self.role {
+            *membership_job = Some(Box::new(MembershipJob {
+                change,
+                catch_up: None,
+            }));
+        }
+        self.maybe_advance_membership(ctx);
+    }
+
+    /// Moves a leader's membership change one step on if it can: appends
+    /// the next configuration once the last one has committed (one change at
+    /// a time) and the leader has committed an entry of its own term (the
+    /// 2015 fix to single-server changes), or runs a new server's catch-up
+    /// rounds. A joint configuration found with no change under way (its
+    /// leader failed) is finished by moving to C_new.
+    fn maybe_advance_membership(&mut self, ctx: StepContext) {
+        let RoleState::Leader {
+            membership_job,
+            progress,
+            ..
+        } = &self.role
+        else {
+            return;
+        };
+        let current = self.membership().clone();
+        let mut job = match membership_job {
+            Some(job) => MembershipJob::clone(job),
+            None if current.is_joint() => MembershipJob {
+                change: MembershipChange::ReplaceVoters(current.voters.clone()),
+                catch_up: None,
+            },
+            None => return,
+        };
+        let committed = self.membership_index() <= self.commit_index;
+        let may_append = committed
+            && (self.config.bugs.membership_change_before_term_commit
+                || self.log.term_at(self.commit_index) == Some(self.current_term));
+        let mut next = None;
+        let mut finished = false;
+        match &job.change {
+            MembershipChange::AddServer(id) => {
+                let id = *id;
+                if current.is_voter(id) {
+                    finished = committed;
+                } else if !current.is_learner(id) {
+                    let mut with_learner = current.clone();
+                    with_learner.learners.insert(id);
+                    next = Some(with_learner);
+                } else if committed {
+                    let matched = progress.get(&id).map_or(LogIndex(0), |p| p.match_index);
+                    match self.catch_up_step(ctx, job.catch_up, matched) {
+                        Some(catch_up) => {
+                            if catch_up.caught_up {
+                                let mut promoted = current.clone();
+                                promoted.learners.remove(&id);
+                                promoted.voters.insert(id);
+                                next = Some(promoted);
+                            }
+                            job.catch_up = Some(catch_up);
+                        }
+                        // Too slow for every round: give up; it stays a learner.
+                        None => finished = true,
+                    }
+                }
+            }
+            MembershipChange::RemoveServer(id) => {
+                if current.contains(*id) {
+                    let mut without = current.clone();
+                    without.voters.remove(id);
+                    without.learners.remove(id);
+                    next = Some(without);
+                } else {
+                    finished = committed;
+                }
+            }
+            MembershipChange::ReplaceVoters(voters) => {
+                let learners = current.learners.difference(voters).copied().collect();
+                if current.voters != *voters {
+                    let outgoing = if self.config.bugs.direct_membership_switch {
+                        None
+                    } else {
+                        Some(current.voters.clone())
+                    };
+                    next = Some(Membership {
+                        voters: voters.clone(),
+                        outgoing,
+                        learners,
+                    });
+                } else if current.is_joint() {
+                    next = Some(Membership {
+                        voters: voters.clone(),
+                        outgoing: None,
+                        learners,
+                    });
+                } else {
+                    finished = committed;
+                }
+            }
+        }
+        if let RoleState::Leader { membership_job, .. } = &mut self.role {
+            *membership_job = (!finished).then(|| Box::new(job));
+        }
+        if let (Some(membership), true) = (next, may_append) {
+            let index = self.log.last_index().next();
+            self.append_to_own_log(Entry {
+                index,
+                term: self.current_term,
+                command: LogCommand::Config(membership),
+            });
+            self.maybe_advance_commit(ctx);
+            self.broadcast_append_entries(ctx);
+        }
+    }
+
+    /// One look at a learner's catch-up (thesis §4.2.1): starts the first
+    /// round, or, once the learner holds everything the current round
+    /// asked for, either declares it caught up (the round took less than an
+    /// election timeout) or starts the next. `None` once the rounds are
+    /// spent.
+    fn catch_up_step(
+        &self,
+        ctx: StepContext,
+        catch_up: Option<CatchUp>,
+        matched: LogIndex,
+    ) -> Option<CatchUp> {
+        let new_round = |round| CatchUp {
+            round,
+            round_end_index: self.log.last_index(),
+            round_started_at: ctx.now,
+            caught_up: false,
+        };
+        let Some(mut catch_up) = catch_up else {
+            return Some(new_round(1));
+        };
+        if catch_up.caught_up || matched < catch_up.round_end_index {
+            return Some(catch_up);
+        }
+        if ctx.now - catch_up.round_started_at < self.config.election_timeout_min_us {
+            catch_up.caught_up = true;
+            return Some(catch_up);
+        }
+        (catch_up.round < CATCH_UP_ROUNDS_MAX).then(|| new_round(catch_up.round + 1))
     }
 
     // ---- Elections (§5.2) ----
@@ -846,6 +1143,12 @@ impl Node {
     /// The election timer ran out (or a user forced it): a pre-vote round
     /// with PreVote on, else an election.
     fn start_election(&mut self, ctx: StepContext) {
+        if !self.membership().is_voter(self.config.id) {
+            // Learners, removed servers and servers that have not yet heard
+            // of their configuration only listen (thesis §4.2.1, §4.2.2).
+            self.reset_election_timer(ctx);
+            return;
+        }
         if self.config.options.pre_vote {
             self.pre_campaign(ctx);
         } else {
@@ -880,8 +1183,14 @@ impl Node {
             pre_vote,
             transfer,
         };
-        let peers: Vec<NodeId> = self.peers().collect();
-        for peer in peers {
+        let id = self.config.id;
+        let voters: Vec<NodeId> = self
+            .membership()
+            .replicas()
+            .into_iter()
+            .filter(|peer| *peer != id && self.membership().is_voter(*peer))
+            .collect();
+        for peer in voters {
             self.send(peer, request.clone());
         }
     }
@@ -1006,12 +1315,8 @@ impl Node {
     fn has_majority_of_votes(&self) -> bool {
         match &self.role {
             RoleState::Candidate { votes_granted } | RoleState::PreCandidate { votes_granted } => {
-                let members = &self.config.members;
-                votes_granted
-                    .iter()
-                    .filter(|id| members.contains(id))
-                    .count()
-                    >= self.quorum()
+                self.membership()
+                    .has_quorum(|id| votes_granted.contains(&id))
             }
             _ => false,
         }
@@ -1020,7 +1325,8 @@ impl Node {
     fn become_leader(&mut self, ctx: StepContext) {
         let next_index = self.log.last_index().next();
         let progress = self
-            .peers()
+            .replication_targets()
+            .into_iter()
             .map(|peer| {
                 (
                     peer,
@@ -1042,6 +1348,7 @@ impl Node {
             lease_until: 0,
             pending_reads: Vec::new(),
             transfer: None,
+            membership_job: None,
         };
         self.leader_id = Some(self.config.id);
         self.record_transition(Role::Candidate, TransitionCause::ReceivesMajority);
@@ -1055,7 +1362,7 @@ impl Node {
         }
         // Assert leadership at once (§5.2: "sends heartbeat messages to all of the other servers").
         self.broadcast_append_entries(ctx);
-        self.maybe_advance_commit();
+        self.maybe_advance_commit(ctx);
     }
 
     fn become_follower(
@@ -1114,7 +1421,11 @@ impl Node {
                 rounds_sent_at.push_back((*round, ctx.now));
             }
         }
-        let peers: Vec<NodeId> = self.peers().collect();
+        self.sync_progress();
+        let peers: Vec<NodeId> = match &self.role {
+            RoleState::Leader { progress, .. } => progress.keys().copied().collect(),
+            _ => Vec::new(),
+        };
         for peer in peers {
             self.send_append_entries(peer);
         }
@@ -1126,7 +1437,8 @@ impl Node {
     /// lease) has made safe.
     fn advance_reads(&mut self, ctx: StepContext) {
         let own_term_committed = self.log.term_at(self.commit_index) == Some(self.current_term);
-        let quorum = self.quorum();
+        let id = self.config.id;
+        let membership = self.membership().clone();
         let commit_index = self.commit_index;
         let mode = self.config.options.read_mode;
         let RoleState::Leader {
@@ -1158,7 +1470,7 @@ impl Node {
                 read.round = Some(next_round);
             }
         }
-        let confirmed_round = majority_round(acked_round, quorum);
+        let confirmed_round = majority_round(&membership, id, acked_round);
         let mut ready = Vec::new();
         pending_reads.retain(|read| {
             let safe = match read.round {
@@ -1283,14 +1595,10 @@ impl Node {
                         self.config.bugs.any() || entry.index > self.commit_index,
                         "a committed entry is never overwritten"
                     );
-                    self.log.truncate_from(entry.index);
-                    self.mark_unstable(entry.index);
-                    self.log.append(entry);
+                    self.truncate_log_from(entry.index);
+                    self.append_to_own_log(entry);
                 }
-                None => {
-                    self.mark_unstable(entry.index);
-                    self.log.append(entry);
-                }
+                None => self.append_to_own_log(entry),
             }
         }
         if leader_commit > self.commit_index {
@@ -1315,7 +1623,8 @@ impl Node {
         if term != self.current_term || self.config.options.read_mode == ReadMode::Log {
             return;
         }
-        let quorum = self.quorum();
+        let id = self.config.id;
+        let membership = self.membership().clone();
         let lease = self.config.election_timeout_min_us;
         let RoleState::Leader {
             acked_round,
@@ -1328,7 +1637,7 @@ impl Node {
         };
         let acked = acked_round.entry(from).or_insert(0);
         *acked = (*acked).max(round);
-        let confirmed = majority_round(acked_round, quorum);
+        let confirmed = majority_round(&membership, id, acked_round);
         if let Some(&(_, sent_at)) = rounds_sent_at.iter().rev().find(|(r, _)| *r <= confirmed) {
             *lease_until = (*lease_until).max(sent_at + lease);
         }
@@ -1376,6 +1685,7 @@ impl Node {
 
     fn handle_append_entries_reply(
         &mut self,
+        ctx: StepContext,
         from: NodeId,
         term: Term,
         success: bool,
@@ -1416,59 +1726,66 @@ impl Node {
             false
         };
         if success {
-            self.maybe_advance_commit();
+            self.maybe_advance_commit(ctx);
         }
         if send_more {
             self.send_append_entries(from);
         }
     }
 
-    /// §5.3, §5.4.2: commit the highest index of the current term stored on a majority.
-    fn maybe_advance_commit(&mut self) {
+    /// §5.3, §5.4.2: commit the highest index of the current term stored on
+    /// a majority (of both halves during joint consensus; the leader counts
+    /// itself only if it votes in the configuration, thesis §4.2.2). A
+    /// leader that has just committed a configuration without itself steps
+    /// down.
+    fn maybe_advance_commit(&mut self, ctx: StepContext) {
         let RoleState::Leader { progress, .. } = &self.role else {
             return;
         };
-        let quorum = self.quorum();
+        let id = self.config.id;
         let own_last = self.log.last_index();
-        let mut candidate = own_last;
-        while candidate > self.commit_index {
-            if self.log.term_at(candidate) != Some(self.current_term)
-                && !self.config.bugs.commit_old_terms_by_counting
-            {
-                // Entries of earlier terms are never committed by counting replicas.
-                break;
+        let majority_holds = self.membership().quorum_value(|peer| {
+            if peer == id {
+                own_last
+            } else {
+                progress.get(&peer).map_or(LogIndex(0), |p| p.match_index)
             }
-            let replicas = 1 + progress
-                .values()
-                .filter(|p| p.match_index >= candidate)
-                .count();
-            if replicas >= quorum {
-                self.commit_index = candidate;
-                return;
-            }
-            candidate = candidate.prev();
+        });
+        // Entries of earlier terms are never committed by counting replicas:
+        // terms only grow along the log, so if the entry a majority holds is
+        // of an earlier term, so is every entry before it.
+        let countable = self.log.term_at(majority_holds) == Some(self.current_term)
+            || self.config.bugs.commit_old_terms_by_counting;
+        if majority_holds <= self.commit_index || !countable {
+            return;
         }
+        self.commit_index = majority_holds;
+        let own_config_committed = self.membership_index() <= self.commit_index;
+        if own_config_committed && !self.membership().is_voter(id) {
+            let term = self.current_term;
+            self.become_follower(ctx, term, None, TransitionCause::RemovedFromCluster);
+            return;
+        }
+        self.maybe_advance_membership(ctx);
     }
 
     fn append_to_own_log(&mut self, entry: Entry) {
         self.mark_unstable(entry.index);
+        if let LogCommand::Config(membership) = &entry.command {
+            self.configs.push((entry.index, membership.clone()));
+        }
         self.log.append(entry);
     }
 
+    /// Removes every entry from `from` on, and the configurations they held
+    /// (a server falls back to the configuration before, thesis §4.1).
+    fn truncate_log_from(&mut self, from: LogIndex) {
+        self.mark_unstable(from);
+        self.configs.retain(|(index, _)| *index < from);
+        self.log.truncate_from(from);
+    }
+
     // ---- Helpers ----
-
-    fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
-        let id = self.config.id;
-        self.config
-            .members
-            .iter()
-            .copied()
-            .filter(move |m| *m != id)
-    }
-
-    fn quorum(&self) -> usize {
-        self.config.members.len() / 2 + 1
-    }
 
     fn send(&mut self, to: NodeId, message: Message) {
         self.ready.messages.push((to, message));
@@ -1526,15 +1843,16 @@ impl Node {
     }
 }
 
-/// The latest heartbeat round a majority has answered, the leader counting
-/// as having answered every round.
-fn majority_round(acked_round: &BTreeMap<NodeId, u64>, quorum: usize) -> u64 {
-    if quorum <= 1 {
-        return u64::MAX;
-    }
-    let mut rounds: Vec<u64> = acked_round.values().copied().collect();
-    rounds.sort_unstable_by(|a, b| b.cmp(a));
-    rounds.get(quorum - 2).copied().unwrap_or(0)
+/// The latest heartbeat round a majority has answered, the leader `id`
+/// counting as having answered every round.
+fn majority_round(membership: &Membership, id: NodeId, acked_round: &BTreeMap<NodeId, u64>) -> u64 {
+    membership.quorum_value(|peer| {
+        if peer == id {
+            u64::MAX
+        } else {
+            acked_round.get(&peer).copied().unwrap_or(0)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::network::LinkFaults;
 use super::workload::WorkloadSpec;
 use crate::kv::{ClientId, Operation};
-use crate::raft::{Micros, NodeId};
+use crate::raft::{MembershipError, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -88,6 +88,25 @@ pub enum Command {
         /// The server that should lead next.
         to: NodeId,
     },
+    /// Ask the leader to add one server, first as a learner that catches up
+    /// in rounds, then as a voter (thesis §4.2.1). A server numbered past
+    /// the cluster's is started with an empty disk.
+    AddServer {
+        /// The server to add.
+        node: NodeId,
+    },
+    /// Ask the leader to remove one server (thesis §4.2.2). It keeps
+    /// running, but only listens once it learns it is out.
+    RemoveServer {
+        /// The server to remove.
+        node: NodeId,
+    },
+    /// Ask the leader to replace the voters by joint consensus (paper §6).
+    /// Servers numbered past the cluster's are started with empty disks.
+    ChangeMembership {
+        /// The new voters.
+        voters: Vec<NodeId>,
+    },
 }
 
 impl fmt::Display for Command {
@@ -146,6 +165,12 @@ impl fmt::Display for Command {
             ),
             Command::SetWorkload { workload: None } => f.write_str("stop the workload"),
             Command::TransferLeadership { to } => write!(f, "transfer leadership to {to}"),
+            Command::AddServer { node } => write!(f, "add {node} to the cluster"),
+            Command::RemoveServer { node } => write!(f, "remove {node} from the cluster"),
+            Command::ChangeMembership { voters } => {
+                let names: Vec<String> = voters.iter().map(NodeId::to_string).collect();
+                write!(f, "change the voters to {{{}}}", names.join(","))
+            }
         }
     }
 }
@@ -203,6 +228,8 @@ pub enum CommandError {
     InvalidFaults,
     /// A workload outside the documented ranges.
     InvalidWorkload,
+    /// The leader will not make this membership change now.
+    Membership(MembershipError),
     /// A replayed command names a point the run cannot reach.
     Unreachable {
         /// The command's instant.
@@ -235,6 +262,7 @@ impl fmt::Display for CommandError {
             CommandError::InvalidFaults => f.write_str(
                 "probabilities are 0 to 1000 per mille, and a latency range needs min ≤ max",
             ),
+            CommandError::Membership(e) => write!(f, "{e}"),
             CommandError::Unreachable { at, after_event } => write!(
                 f,
                 "the input log names event {after_event} at {at} µs, which this run never reaches"
