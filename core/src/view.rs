@@ -1,7 +1,7 @@
 //! The view model: plain data describing the cluster at one instant. It is the
 //! only thing the page reads; it holds no references into the simulation.
 
-use crate::kv::ClientId;
+use crate::kv::{ClientId, StateMachine, ToyState};
 use crate::raft::{
     Entry, LogIndex, MessageKind, Micros, NodeId, PeerProgress, PendingRead, Role, Term,
 };
@@ -26,6 +26,8 @@ pub struct ClusterView {
     pub network_faults: LinkFaults,
     /// Links with faults of their own.
     pub link_faults: Vec<((NodeId, NodeId), LinkFaults)>,
+    /// The replicated application this run uses.
+    pub state_machine: StateMachine,
 }
 
 /// One server as the page shows it.
@@ -63,6 +65,9 @@ pub struct NodeView {
     pub pending_reads: Vec<PendingRead>,
     /// The key-value store's contents.
     pub kv: Vec<(String, String)>,
+    /// The toy machine's state, when the run uses it (A while crashed: the
+    /// store is rebuilt from the log on restart).
+    pub toy_state: Option<ToyState>,
     /// Recent role changes, oldest first.
     pub transitions: Vec<TimedTransition>,
 }
@@ -115,9 +120,11 @@ pub struct ClientView {
 impl ClusterView {
     /// The view of `sim` at its current instant.
     pub fn of(sim: &Simulation) -> ClusterView {
+        let state_machine = sim.config().state_machine;
         let nodes = sim
             .server_parts()
             .map(|(id, node, storage, kv, transitions)| {
+                let toy_state = (state_machine == StateMachine::Toy).then(|| kv.toy_state());
                 let kv = kv
                     .entries()
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -141,6 +148,7 @@ impl ClusterView {
                         progress: node.progress(),
                         pending_reads: node.pending_reads().to_vec(),
                         kv,
+                        toy_state,
                         transitions,
                     },
                     None => NodeView {
@@ -160,6 +168,7 @@ impl ClusterView {
                         progress: Vec::new(),
                         pending_reads: Vec::new(),
                         kv,
+                        toy_state,
                         transitions,
                     },
                 }
@@ -196,6 +205,7 @@ impl ClusterView {
             cut_links: sim.cut_links().collect(),
             network_faults: sim.network_faults(),
             link_faults: sim.link_faults().collect(),
+            state_machine,
         }
     }
 
