@@ -15,7 +15,7 @@ use raftlab_core::kv::{ClientId, KvStore, Operation, StateMachine, ToyOp, ToySta
 use raftlab_core::raft::{LogIndex, Message, NodeId, Role};
 use raftlab_core::sim::{BugSwitches, Command, Config, EventKind, LinkFaults, Payload};
 use std::collections::BTreeMap;
-use support::{Checked, MS};
+use support::{toy, Checked, MS};
 
 /// A three-server cluster replicating the toy machine.
 fn toy_cluster(seed: u64, bugs: BugSwitches) -> Checked {
@@ -28,15 +28,6 @@ fn toy_cluster(seed: u64, bugs: BugSwitches) -> Checked {
             ..Config::default()
         },
     )
-}
-
-/// A toy operation from the page's client, to whichever server it knows.
-fn toy(op: ToyOp) -> Command {
-    Command::ClientRequest {
-        client: None,
-        target: None,
-        op: Operation::Toy { op },
-    }
 }
 
 /// Every server's toy state, as the page shows it.
