@@ -3,13 +3,14 @@
 //! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE]
-//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--json FILE]
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE]
+//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--json FILE]
 //! raftlab-cli check --file FILE
 //! ```
 
 use raftlab_core::check::{check_history, SafetyChecker};
 use raftlab_core::explore::{run_seed, Experiment, Failure};
+use raftlab_core::kv::StateMachine;
 use raftlab_core::raft::{Micros, RaftOptions, ReadMode};
 use raftlab_core::run::RunDescription;
 use raftlab_core::sim::{BugSwitches, Config, Simulation};
@@ -20,11 +21,13 @@ use std::sync::mpsc;
 use std::thread;
 
 const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE]
-  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--json FILE]
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE]
+  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--json FILE]
   raftlab-cli check --file FILE
 
 MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
+
+MACHINE: what the cluster replicates: kv (default, the key-value store) or toy (states A/B/C, operations X/Y/Z)
 
 OPTIONS: a comma-separated list of Raft options (or `all`):
   noop_on_election, fast_backtracking, pre_vote, check_quorum";
@@ -101,10 +104,16 @@ impl Flags<'_> {
                 }
             };
         }
+        let state_machine = match self.text("--state-machine")? {
+            None | Some("kv") => StateMachine::KeyValue,
+            Some("toy") => StateMachine::Toy,
+            Some(other) => return Err(format!("--state-machine takes kv or toy, not {other:?}")),
+        };
         Ok(Experiment {
             config: Config {
                 raft,
                 bugs,
+                state_machine,
                 ..Config::default()
             },
             ..Experiment::default()
@@ -115,7 +124,7 @@ impl Flags<'_> {
     /// printed replay commands.
     fn experiment_suffix(&self) -> Result<String, String> {
         let mut suffix = String::new();
-        for flag in ["--bug", "--on", "--off", "--reads"] {
+        for flag in ["--bug", "--on", "--off", "--reads", "--state-machine"] {
             if let Some(value) = self.text(flag)? {
                 suffix.push_str(&format!(" {flag} {value}"));
             }

@@ -5,7 +5,7 @@
 //! The explorer CLI and the randomized tests are both built on [`run_seed`].
 
 use crate::check::{check_history, NotLinearizable, SafetyChecker, Violation};
-use crate::kv::Operation;
+use crate::kv::{Operation, StateMachine, TOY_KEY};
 use crate::raft::Micros;
 use crate::sim::{Command, Config, Simulation, StepRecord, SwarmPlan};
 use std::fmt;
@@ -176,6 +176,10 @@ fn settle(
             _ => None,
         })
         .unwrap_or(0);
+    let keys: Vec<String> = match experiment.config.state_machine {
+        StateMachine::KeyValue => (0..keys).map(|k| format!("k{k}")).collect(),
+        StateMachine::Toy => vec![TOY_KEY.to_owned()],
+    };
     let elected_by = plan.heal_at + experiment.election_bound_us();
     if let Some(f) = run_checked(sim, checker, elected_by) {
         return Some(f);
@@ -183,12 +187,11 @@ fn settle(
     if sim.leader().is_none() {
         return Some(Failure::NoLeader);
     }
-    // Every acknowledged write must be readable: a read of each key after
-    // the writes end must see the last one (the linearizability check says so).
-    for k in 0..keys {
-        let op = Operation::Get {
-            key: format!("k{k}"),
-        };
+    // Every acknowledged write must be readable: a read of each key (for
+    // the toy machine, of its state) after the writes end must see the last
+    // one (the linearizability check says so).
+    for key in keys {
+        let op = Operation::Get { key };
         let read = Command::ClientRequest {
             client: None,
             target: None,

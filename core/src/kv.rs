@@ -3,6 +3,11 @@
 //! Raft orders [`ClientRequest`]s in its log; every server applies the committed
 //! ones, in index order, to its own [`KvStore`]. Because the store is
 //! deterministic, servers that apply the same prefix hold the same data.
+//!
+//! Beside the key-value operations there is a toy state machine ([`ToyState`],
+//! [`ToyOp`]), the three-state example learners meet when log replication is
+//! first explained: it lives in the same store under [`TOY_KEY`], so sessions,
+//! replies and the linearizability checker treat it as one more register.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,6 +52,12 @@ pub enum Operation {
         /// The value to write.
         new: String,
     },
+    /// One operation of the toy state machine, on [`TOY_KEY`]. (Appended
+    /// last: the variant order is part of the share-link format.)
+    Toy {
+        /// Which operation.
+        op: ToyOp,
+    },
 }
 
 impl Operation {
@@ -57,6 +68,7 @@ impl Operation {
             | Operation::Get { key }
             | Operation::Delete { key }
             | Operation::CompareAndSet { key, .. } => key,
+            Operation::Toy { .. } => TOY_KEY,
         }
     }
 
@@ -78,6 +90,7 @@ impl Operation {
                     before.map(str::to_owned)
                 }
             }
+            Operation::Toy { op } => ToyState::from_value(before).after(*op).to_value(),
         }
     }
 }
@@ -91,7 +104,113 @@ impl fmt::Display for Operation {
             Operation::CompareAndSet { key, expected, new } => {
                 write!(f, "cas {key} {}→{new}", expected.as_deref().unwrap_or("∅"))
             }
+            Operation::Toy { op } => write!(f, "{op}"),
         }
+    }
+}
+
+/// The store key that holds the toy machine's state; unset means [`ToyState::A`].
+pub const TOY_KEY: &str = "toy";
+
+/// Which state machine a run replicates. Both live in a [`KvStore`]; the
+/// choice decides what the workload asks for and what the page shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StateMachine {
+    /// The key-value store: puts, gets, deletes and compare-and-sets.
+    #[default]
+    KeyValue,
+    /// The toy machine: operations X, Y and Z on states A, B and C.
+    Toy,
+}
+
+/// A state of the toy machine. It starts in `A`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum ToyState {
+    /// The initial state (the key is unset).
+    #[default]
+    A,
+    /// Reached from A by X.
+    B,
+    /// Reached from A by Y.
+    C,
+}
+
+/// An operation of the toy machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ToyOp {
+    /// Swaps A and B.
+    X,
+    /// Swaps A and C.
+    Y,
+    /// Swaps B and C.
+    Z,
+}
+
+impl ToyState {
+    /// The state after `op`. The source document fixes only part of the
+    /// table (A -X-> B -X-> A -Y-> C, and X then Y ends in B, so Y leaves B
+    /// alone); we complete it so every operation swaps two states and leaves
+    /// the third as it is:
+    ///
+    /// | from \ op | X | Y | Z |
+    /// |-----------|---|---|---|
+    /// | A         | B | C | A |
+    /// | B         | A | B | C |
+    /// | C         | C | A | B |
+    ///
+    /// So X, X, Y from A ends in C, and X, Y (one X lost) ends in B.
+    pub fn after(self, op: ToyOp) -> ToyState {
+        use ToyState::{A, B, C};
+        match (op, self) {
+            (ToyOp::X, A) => B,
+            (ToyOp::X, B) => A,
+            (ToyOp::Y, A) => C,
+            (ToyOp::Y, C) => A,
+            (ToyOp::Z, B) => C,
+            (ToyOp::Z, C) => B,
+            (_, state) => state,
+        }
+    }
+
+    /// The state a store value stands for: unset is A. A value the toy
+    /// machine never writes (a user's put on [`TOY_KEY`]) also reads as A,
+    /// so nothing a user sends can make a server panic.
+    pub fn from_value(value: Option<&str>) -> ToyState {
+        match value {
+            Some("B") => ToyState::B,
+            Some("C") => ToyState::C,
+            _ => ToyState::A,
+        }
+    }
+
+    /// The store value for this state: A leaves the key unset.
+    pub fn to_value(self) -> Option<String> {
+        match self {
+            ToyState::A => None,
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for ToyState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ToyState::A => "A",
+            ToyState::B => "B",
+            ToyState::C => "C",
+        })
+    }
+}
+
+impl fmt::Display for ToyOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ToyOp::X => "X",
+            ToyOp::Y => "Y",
+            ToyOp::Z => "Z",
+        })
     }
 }
 
@@ -187,6 +306,11 @@ impl KvStore {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.data.get(key).map(String::as_str)
     }
+
+    /// The toy machine's state (A until a toy operation moves it).
+    pub fn toy_state(&self) -> ToyState {
+        ToyState::from_value(self.get(TOY_KEY))
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +362,55 @@ mod tests {
         assert_eq!(kv.get("x"), Some("1"), "no match, no write");
         kv.execute(&cas(Some("1"), "2"));
         assert_eq!(kv.get("x"), Some("2"));
+    }
+
+    fn run_toy(ops: &[ToyOp]) -> ToyState {
+        let mut kv = KvStore::default();
+        for &op in ops {
+            kv.execute(&Operation::Toy { op });
+        }
+        kv.toy_state()
+    }
+
+    #[test]
+    fn toy_machine_x_x_y_from_a_ends_in_c() {
+        assert_eq!(run_toy(&[]), ToyState::A);
+        assert_eq!(run_toy(&[ToyOp::X]), ToyState::B);
+        assert_eq!(run_toy(&[ToyOp::X, ToyOp::X]), ToyState::A);
+        assert_eq!(run_toy(&[ToyOp::X, ToyOp::X, ToyOp::Y]), ToyState::C);
+    }
+
+    #[test]
+    fn toy_machine_with_one_x_dropped_ends_in_b() {
+        assert_eq!(run_toy(&[ToyOp::X, ToyOp::Y]), ToyState::B);
+    }
+
+    #[test]
+    fn toy_table_is_total_each_operation_swapping_two_states() {
+        let states = [ToyState::A, ToyState::B, ToyState::C];
+        for op in [ToyOp::X, ToyOp::Y, ToyOp::Z] {
+            let moved = states.iter().filter(|s| s.after(op) != **s).count();
+            assert_eq!(moved, 2, "{op} swaps two states");
+            for s in states {
+                assert_eq!(s.after(op).after(op), s, "{op} undoes itself");
+            }
+        }
+        assert_eq!(ToyState::B.after(ToyOp::Y), ToyState::B, "Y leaves B");
+    }
+
+    #[test]
+    fn toy_state_is_stored_under_its_key_and_a_is_unset() {
+        let mut kv = KvStore::default();
+        let x = Operation::Toy { op: ToyOp::X };
+        assert_eq!(x.key(), TOY_KEY);
+        assert!(!x.is_read());
+        assert_eq!(x.to_string(), "X");
+        assert_eq!(kv.execute(&x).previous, None, "it was A");
+        assert_eq!(kv.get(TOY_KEY), Some("B"));
+        assert_eq!(kv.execute(&x).previous.as_deref(), Some("B"));
+        assert_eq!(kv.entries().count(), 0, "back in A: nothing stored");
+        kv.execute(&put(TOY_KEY, "nonsense"));
+        assert_eq!(kv.toy_state(), ToyState::A, "a foreign value reads as A");
     }
 
     #[test]

@@ -858,7 +858,12 @@ impl Simulation {
             return Err(CommandError::InvalidWorkload);
         }
         self.workload_generation += 1;
-        let mut workload = Workload::new(self.seed, spec, self.workload_generation);
+        let mut workload = Workload::new(
+            self.seed,
+            spec,
+            self.workload_generation,
+            self.config.state_machine,
+        );
         for i in 0..spec.clients {
             let id = workload_client(i);
             if !self.clients.iter().any(|c| c.id == id) {

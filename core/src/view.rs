@@ -1,7 +1,7 @@
 //! The view model: plain data describing the cluster at one instant. It is the
 //! only thing the page reads; it holds no references into the simulation.
 
-use crate::kv::ClientId;
+use crate::kv::{ClientId, StateMachine, ToyState};
 use crate::raft::{
     Entry, LogCommand, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId,
     PeerProgress, PendingRead, PersistentState, Role, Term,
@@ -27,6 +27,8 @@ pub struct ClusterView {
     pub network_faults: LinkFaults,
     /// Links with faults of their own.
     pub link_faults: Vec<((NodeId, NodeId), LinkFaults)>,
+    /// The replicated application this run uses.
+    pub state_machine: StateMachine,
 }
 
 /// One server as the page shows it.
@@ -70,6 +72,9 @@ pub struct NodeView {
     pub membership_job: Option<MembershipJob>,
     /// The key-value store's contents.
     pub kv: Vec<(String, String)>,
+    /// The toy machine's state, when the run uses it (A while crashed: the
+    /// store is rebuilt from the log on restart).
+    pub toy_state: Option<ToyState>,
     /// Recent role changes, oldest first.
     pub transitions: Vec<TimedTransition>,
 }
@@ -122,9 +127,11 @@ pub struct ClientView {
 impl ClusterView {
     /// The view of `sim` at its current instant.
     pub fn of(sim: &Simulation) -> ClusterView {
+        let state_machine = sim.config().state_machine;
         let nodes = sim
             .server_parts()
             .map(|(id, node, storage, kv, transitions)| {
+                let toy_state = (state_machine == StateMachine::Toy).then(|| kv.toy_state());
                 let kv = kv
                     .entries()
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -150,6 +157,7 @@ impl ClusterView {
                         membership: node.membership().clone(),
                         membership_job: node.membership_job().cloned(),
                         kv,
+                        toy_state,
                         transitions,
                     },
                     None => NodeView {
@@ -171,6 +179,7 @@ impl ClusterView {
                         membership: stored_membership(sim, id, storage),
                         membership_job: None,
                         kv,
+                        toy_state,
                         transitions,
                     },
                 }
@@ -207,6 +216,7 @@ impl ClusterView {
             cut_links: sim.cut_links().collect(),
             network_faults: sim.network_faults(),
             link_faults: sim.link_faults().collect(),
+            state_machine,
         }
     }
 

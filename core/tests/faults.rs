@@ -73,17 +73,7 @@ fn a_partitioned_old_leader_cannot_commit_and_steps_down_after_healing() {
 
 #[test]
 fn dropped_append_entries_are_retried_until_they_land_and_applied_once() {
-    let mut c = Checked::five(22);
-    c.run_until_leader(2_000 * MS);
-    c.apply(Command::SetNetworkFaults {
-        faults: LinkFaults {
-            drop_per_mille: 300,
-            ..LinkFaults::default()
-        },
-    });
-    for i in 0..5 {
-        c.apply(put(&format!("k{i}"), "v"));
-    }
+    let mut c = support::five_writes_over_lossy_links(22);
     let mut drops = 0;
     let until = c.sim.now() + 10_000 * MS;
     while c.sim.now() < until {

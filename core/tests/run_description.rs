@@ -4,7 +4,7 @@
 
 mod support;
 
-use raftlab_core::kv::Operation;
+use raftlab_core::kv::{Operation, StateMachine, ToyOp};
 use raftlab_core::raft::NodeId;
 use raftlab_core::run::{RunDecodeError, RunDescription, RUN_FORMAT_VERSION};
 use raftlab_core::sim::{Command, Config, LinkFaults, ReplayError, Simulation, WorkloadSpec};
@@ -331,4 +331,42 @@ fn a_changed_config_travels_in_the_token_and_missing_fields_take_defaults() {
             ..Config::default()
         }
     );
+}
+
+#[test]
+fn a_toy_machine_run_round_trips_through_json_and_the_token_and_rebuilds() {
+    let config = Config {
+        node_count: 3,
+        state_machine: StateMachine::Toy,
+        ..Config::default()
+    };
+    let mut sim = Simulation::new(11, config).expect("valid");
+    sim.apply(Command::SetWorkload {
+        workload: Some(WorkloadSpec::default()),
+    })
+    .expect("valid");
+    for (i, op) in [ToyOp::X, ToyOp::X, ToyOp::Y].into_iter().enumerate() {
+        sim.advance_to((i as u64 + 1) * 300 * MS);
+        let request = Command::ClientRequest {
+            client: None,
+            target: None,
+            op: Operation::Toy { op },
+        };
+        sim.apply(request).expect("valid");
+    }
+    sim.advance_to(3_000 * MS);
+    let run = RunDescription::of(&sim);
+    let json = run.to_json();
+    assert!(json.contains("\"state_machine\": \"Toy\""), "{json}");
+    assert_eq!(RunDescription::from_json(&json).as_ref(), Ok(&run));
+    let token = run.to_url_token();
+    assert_eq!(RunDescription::from_url_token(&token).as_ref(), Ok(&run));
+    let mut timeline = run.to_timeline().expect("the inputs fit");
+    timeline.advance_to(sim.now()).expect("fits");
+    assert_eq!(timeline.sim().trace_hash(), sim.trace_hash());
+    assert_eq!(timeline.sim().view().state_machine, StateMachine::Toy);
+    // Files written before the toy machine existed replicate the key-value store.
+    let old = r#"{"format": "raftlab-run", "version": 1, "seed": "3", "config": {"node_count": 3}, "inputs": []}"#;
+    let read = RunDescription::from_json(old).expect("old files load");
+    assert_eq!(read.config.state_machine, StateMachine::KeyValue);
 }

@@ -403,6 +403,37 @@ mod tests {
     }
 
     #[test]
+    fn toy_operations_are_checked_as_one_register_through_next_value() {
+        use crate::kv::{ToyOp, TOY_KEY};
+        let toy = |op| Operation::Toy { op };
+        let b = || Some("B");
+        // Two clients' X overlap: one saw A (unset), the other B, and a later
+        // read of the state sees A again. X then X from A: possible.
+        let fine = [
+            op(1, toy(ToyOp::X), 0, 100, ok(None)),
+            op(2, toy(ToyOp::X), 10, 90, ok(b())),
+            op(3, get(TOY_KEY), 200, 210, ok(None)),
+        ];
+        assert_eq!(check_history(&fine), Ok(()));
+        // Both X claim to have found the machine in A: whichever ran second
+        // must have found B, so no order explains these answers.
+        let both_saw_a = [
+            op(1, toy(ToyOp::X), 0, 100, ok(None)),
+            op(2, toy(ToyOp::X), 10, 90, ok(None)),
+        ];
+        let err = check_history(&both_saw_a).unwrap_err();
+        assert_eq!((err.key.as_str(), err.undecided), (TOY_KEY, false));
+        // X, Y one after the other cannot leave C for a later read: from A
+        // that takes X, X, Y (a lost or doubled X shows up here).
+        let doubled = [
+            op(1, toy(ToyOp::X), 0, 10, ok(None)),
+            op(1, toy(ToyOp::Y), 20, 30, ok(b())),
+            op(2, get(TOY_KEY), 40, 50, ok(Some("C"))),
+        ];
+        assert!(check_history(&doubled).is_err());
+    }
+
+    #[test]
     fn many_concurrent_writers_are_searched_quickly() {
         // 60 overlapping puts and a read of the last: memoization keeps this small.
         let mut h: Vec<HistoryOp> = (0..60)

@@ -1,5 +1,6 @@
 //! The parameters of a simulated cluster, with the defaults learners meet first.
 
+use crate::kv::StateMachine;
 use crate::raft::{BugSwitches, Micros, RaftOptions, ReadMode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -34,6 +35,9 @@ pub struct Config {
     /// Rules deliberately broken, so a learner can watch Raft fail and the
     /// checkers are shown able to catch it. All off by default.
     pub bugs: BugSwitches,
+    /// The replicated application: the key-value store (default) or the toy
+    /// A/B/C machine. It decides what the workload asks for.
+    pub state_machine: StateMachine,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             client_timeout_us: 600_000,
             raft: RaftOptions::default(),
             bugs: BugSwitches::default(),
+            state_machine: StateMachine::default(),
         }
     }
 }

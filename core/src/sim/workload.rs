@@ -1,8 +1,9 @@
 //! A workload generator: simulated clients issuing random reads, writes,
-//! deletes and compare-and-sets over a few keys, at a chosen rate.
+//! deletes and compare-and-sets over a few keys, at a chosen rate; or, for
+//! a run of the toy machine, random X, Y and Z operations.
 
 use super::rng::Stream;
-use crate::kv::Operation;
+use crate::kv::{Operation, StateMachine, ToyOp};
 use crate::raft::Micros;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,6 +49,8 @@ impl WorkloadSpec {
 #[derive(Clone, Debug)]
 pub(super) struct Workload {
     pub(super) spec: WorkloadSpec,
+    /// What the operations are for: the key-value store or the toy machine.
+    state_machine: StateMachine,
     stream: Stream,
     /// The last value issued for each key, so compare-and-sets sometimes match.
     last_written: BTreeMap<String, String>,
@@ -60,9 +63,15 @@ pub(super) struct Workload {
 const WORKLOAD_STREAM: u64 = 3;
 
 impl Workload {
-    pub(super) fn new(seed: u64, spec: WorkloadSpec, generation: u32) -> Workload {
+    pub(super) fn new(
+        seed: u64,
+        spec: WorkloadSpec,
+        generation: u32,
+        state_machine: StateMachine,
+    ) -> Workload {
         Workload {
             spec,
+            state_machine,
             stream: Stream::new(seed, WORKLOAD_STREAM, u64::from(generation), 0),
             last_written: BTreeMap::new(),
             issued: 0,
@@ -85,6 +94,11 @@ impl Workload {
     /// A random operation. Every written value is distinct ("w17"), which
     /// linearizability checking relies on to tell writes apart.
     pub(super) fn next_op(&mut self) -> Operation {
+        if self.state_machine == StateMachine::Toy {
+            // The toy machine has no keys or values: the spec's mix does not apply.
+            let op = [ToyOp::X, ToyOp::Y, ToyOp::Z][self.stream.uniform(0, 2) as usize];
+            return Operation::Toy { op };
+        }
         self.issued += 1;
         let unique = format!("w{}", self.issued);
         let spec = self.spec;

@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 use raftlab_core::check::{SafetyChecker, Violation};
-use raftlab_core::kv::Operation;
+use raftlab_core::kv::{Operation, ToyOp};
 use raftlab_core::raft::NodeId;
-use raftlab_core::sim::{Command, Config, Simulation};
+use raftlab_core::sim::{Command, Config, LinkFaults, Simulation};
 
 /// Milliseconds in virtual microseconds.
 pub const MS: u64 = 1_000;
@@ -93,4 +93,30 @@ pub fn crash(id: u32) -> Command {
 
 pub fn restart(id: u32) -> Command {
     Command::Restart { node: NodeId(id) }
+}
+
+/// A toy-machine operation from the page's client, to whichever server it knows.
+pub fn toy(op: ToyOp) -> Command {
+    Command::ClientRequest {
+        client: None,
+        target: None,
+        op: Operation::Toy { op },
+    }
+}
+
+/// Five servers with a leader, every link losing 30% of packets, and the
+/// page's client sending puts of `k0` to `k4` (queued one after another).
+pub fn five_writes_over_lossy_links(seed: u64) -> Checked {
+    let mut c = Checked::five(seed);
+    c.run_until_leader(2_000 * MS);
+    c.apply(Command::SetNetworkFaults {
+        faults: LinkFaults {
+            drop_per_mille: 300,
+            ..LinkFaults::default()
+        },
+    });
+    for i in 0..5 {
+        c.apply(put(&format!("k{i}"), "v"));
+    }
+    c
 }

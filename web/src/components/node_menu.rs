@@ -28,7 +28,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
     };
-    let status = format!(
+    let mut status = format!(
         "{} · term {} · commit {}",
         if node.alive {
             node.role.as_str()
@@ -38,6 +38,10 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         node.term,
         node.commit_index
     );
+    // A run of the toy machine shows the state this server has applied its log to.
+    if let Some(state) = node.toy_state {
+        status.push_str(&format!(" · state {state}"));
+    }
     html! {
         <div class="node-menu" role="group" aria-label={format!("Actions for {id}")}>
             <h2>{ format!("{id}") }<small>{ status }</small></h2>
