@@ -3,8 +3,8 @@
 //! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE]
-//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--json FILE]
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N]
+//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--json FILE]
 //! raftlab-cli check --file FILE
 //! ```
 
@@ -21,8 +21,8 @@ use std::sync::mpsc;
 use std::thread;
 
 const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE]
-  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--json FILE]
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N]
+  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--json FILE]
   raftlab-cli check --file FILE
 
 MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
@@ -109,11 +109,13 @@ impl Flags<'_> {
             Some("toy") => StateMachine::Toy,
             Some(other) => return Err(format!("--state-machine takes kv or toy, not {other:?}")),
         };
+        let snapshot_every = self.number("--snapshot-every")?.unwrap_or(0);
         Ok(Experiment {
             config: Config {
                 raft,
                 bugs,
                 state_machine,
+                snapshot_every,
                 ..Config::default()
             },
             ..Experiment::default()
@@ -124,7 +126,14 @@ impl Flags<'_> {
     /// printed replay commands.
     fn experiment_suffix(&self) -> Result<String, String> {
         let mut suffix = String::new();
-        for flag in ["--bug", "--on", "--off", "--reads", "--state-machine"] {
+        for flag in [
+            "--bug",
+            "--on",
+            "--off",
+            "--reads",
+            "--state-machine",
+            "--snapshot-every",
+        ] {
             if let Some(value) = self.text(flag)? {
                 suffix.push_str(&format!(" {flag} {value}"));
             }

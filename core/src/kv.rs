@@ -237,7 +237,7 @@ pub struct Outcome {
 
 /// The last request a client had executed and its answer: a client session
 /// (Raft paper §8), so that a retried request runs once.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Session {
     /// The highest sequence number executed for this client.
     pub seq: u64,
@@ -247,7 +247,7 @@ pub struct Session {
 
 /// A deterministic key-value store with client sessions: the state machine
 /// every server replicates.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
     data: BTreeMap<String, String>,
     sessions: BTreeMap<ClientId, Session>,

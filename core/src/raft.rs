@@ -10,6 +10,7 @@ mod log;
 mod membership;
 mod message;
 mod node;
+mod snapshot;
 mod types;
 
 pub use log::{Entry, Log, LogCommand};
@@ -22,4 +23,5 @@ pub use node::{
     PersistentState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready, StepContext,
     Transition, TransitionCause,
 };
+pub use snapshot::Snapshot;
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

@@ -24,7 +24,7 @@ use crate::fnv::{Fnv64, FNV_OFFSET};
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{
     Entry, Input, MembershipChange, Micros, Node, NodeConfig, NodeId, PersistentState,
-    ProposalOutcome, Ready, Role, StepContext, Transition, TransitionCause,
+    ProposalOutcome, Ready, Role, Snapshot, StepContext, Transition, TransitionCause,
 };
 use client::{Client, ClientAction, ClientTiming};
 use network::Network;
@@ -358,6 +358,14 @@ impl Simulation {
                 let ctx = self.context_for_index(index);
                 let server = &mut self.servers[index];
                 server.node = Some(Node::restart(config, &server.storage, ctx));
+                // The state machine restarts from the snapshot on disk, if
+                // any; the entries after it are applied again as they commit.
+                server.kv = server
+                    .storage
+                    .log
+                    .snapshot()
+                    .map(|snapshot| snapshot.state.clone())
+                    .unwrap_or_default();
                 let starts_up = Transition {
                     from: Role::Follower,
                     to: Role::Follower,
@@ -784,6 +792,12 @@ impl Simulation {
         if let Some(change) = &ready.persist {
             self.servers[index].storage.apply(change);
         }
+        if let Some(snapshot) = &ready.snapshot {
+            // The leader's snapshot replaces the state machine; the
+            // committed entries below follow on from it.
+            self.servers[index].kv = snapshot.state.clone();
+        }
+        let applied_any = !ready.committed.is_empty();
         for entry in ready.committed {
             let deduplicate = !self.config.bugs.no_request_dedup;
             if let Some(request) = entry.command.request() {
@@ -798,6 +812,9 @@ impl Simulation {
                 }
             }
             record.applied.push((id, entry));
+        }
+        if applied_any {
+            self.maybe_compact(index);
         }
         for read in ready.reads {
             // Entries up to the read's index were applied just above.
@@ -821,6 +838,40 @@ impl Simulation {
             self.schedule_wake(id);
         }
         ready.proposal
+    }
+
+    /// Log compaction (thesis §5.1): once a server has applied
+    /// `snapshot_every` entries past its last snapshot, it snapshots its
+    /// state machine at its last applied index and drops the entries before.
+    fn maybe_compact(&mut self, index: usize) {
+        let every = self.config.snapshot_every;
+        // With entries applied before they commit, a snapshot could hold
+        // entries the leader later overwrites: that bug runs uncompacted.
+        if every == 0 || self.config.bugs.apply_before_commit {
+            return;
+        }
+        let server = &mut self.servers[index];
+        let Some(node) = server.node.as_mut() else {
+            return;
+        };
+        let at = node.last_applied();
+        if at.0 < node.log().snapshot_index().0 + every {
+            return;
+        }
+        let (Some(term), Some(fingerprint)) =
+            (node.log().term_at(at), node.log().prefix_fingerprint(at))
+        else {
+            return;
+        };
+        let snapshot = std::sync::Arc::new(Snapshot {
+            index: at,
+            term,
+            fingerprint,
+            membership: node.membership_at(at).clone(),
+            state: server.kv.clone(),
+        });
+        node.compact(snapshot.clone());
+        server.storage.log.compact_to(snapshot);
     }
 
     fn remember_transitions(

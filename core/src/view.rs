@@ -64,6 +64,11 @@ pub struct NodeView {
     pub progress: Vec<(NodeId, PeerProgress)>,
     /// For a leader: reads waiting for ReadIndex confirmation or a lease.
     pub pending_reads: Vec<PendingRead>,
+    /// The last index folded into its snapshot (0: none); the log shown
+    /// starts after it.
+    pub snapshot_index: LogIndex,
+    /// The term of the entry at `snapshot_index`.
+    pub snapshot_term: Term,
     /// The configuration it uses: the latest in its log, or the one the
     /// cluster started with.
     pub membership: Membership,
@@ -154,6 +159,8 @@ impl ClusterView {
                         votes_granted: node.votes_granted(),
                         progress: node.progress(),
                         pending_reads: node.pending_reads().to_vec(),
+                        snapshot_index: node.log().snapshot_index(),
+                        snapshot_term: node.log().snapshot_term(),
                         membership: node.membership().clone(),
                         membership_job: node.membership_job().cloned(),
                         kv,
@@ -176,6 +183,8 @@ impl ClusterView {
                         votes_granted: Vec::new(),
                         progress: Vec::new(),
                         pending_reads: Vec::new(),
+                        snapshot_index: storage.log.snapshot_index(),
+                        snapshot_term: storage.log.snapshot_term(),
                         membership: stored_membership(sim, id, storage),
                         membership_job: None,
                         kv,
@@ -233,7 +242,8 @@ fn stored_membership(sim: &Simulation, id: NodeId, storage: &PersistentState) ->
         LogCommand::Config(m) => Some(m.clone()),
         _ => None,
     });
-    latest.unwrap_or_else(|| {
+    let in_snapshot = || storage.log.snapshot().map(|s| s.membership.clone());
+    latest.or_else(in_snapshot).unwrap_or_else(|| {
         let initial = sim.config().node_count as u32;
         if id.0 <= initial {
             Membership::of((1..=initial).map(NodeId))

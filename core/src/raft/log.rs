@@ -2,6 +2,7 @@
 //! Raft performs on it (§5.3).
 
 use super::membership::Membership;
+use super::snapshot::Snapshot;
 use super::types::{LogIndex, Term};
 use crate::chunked::ChunkedVec;
 use crate::fnv::{Fnv64, FNV_OFFSET};
@@ -86,24 +87,42 @@ pub struct Entry {
     pub command: LogCommand,
 }
 
-/// A server's log. Invariant: `entries[i].index == i + 1`; in a correct
-/// cluster, terms never decrease along the log. Clones share storage (see
+/// A server's log. Invariant: `entries[i].index == snapshot_index + i + 1`;
+/// in a correct cluster, terms never decrease along the log. Entries up to
+/// `snapshot_index` have been folded into a snapshot (log compaction,
+/// thesis chapter 5): the log remembers only the last one's term and the
+/// fingerprint of the prefix ending there. Clones share storage (see
 /// `ChunkedVec`), so checkpoints of a long run stay small.
 ///
 /// Alongside each entry the log keeps a fingerprint of the whole prefix
 /// ending there (a 64-bit FNV-1a chain over the entries), so two logs can be
 /// compared up to an index in constant time, as the checkers do after every
 /// event.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Log {
+    /// The snapshot the log starts after, shared between the copies of it.
+    snapshot: Option<Arc<Snapshot>>,
+    snapshot_index: LogIndex,
+    snapshot_term: Term,
+    snapshot_fingerprint: u64,
     entries: ChunkedVec<Entry>,
     prefix_fingerprints: ChunkedVec<u64>,
+}
+
+impl Default for Log {
+    fn default() -> Log {
+        Log::new()
+    }
 }
 
 impl Log {
     /// An empty log.
     pub const fn new() -> Log {
         Log {
+            snapshot: None,
+            snapshot_index: LogIndex(0),
+            snapshot_term: Term(0),
+            snapshot_fingerprint: FNV_OFFSET,
             entries: ChunkedVec::new(),
             prefix_fingerprints: ChunkedVec::new(),
         }
@@ -119,43 +138,63 @@ impl Log {
         log
     }
 
-    /// The index of the last entry, or 0 for an empty log.
+    /// The index of the last entry (or of the snapshot, if every entry is
+    /// in it), 0 for an empty log.
     pub fn last_index(&self) -> LogIndex {
-        LogIndex(self.entries.len() as u64)
+        LogIndex(self.snapshot_index.0 + self.entries.len() as u64)
     }
 
-    /// The term of the last entry, or 0 for an empty log.
+    /// The term of the last entry (or of the snapshot's last), 0 for an empty log.
     pub fn last_term(&self) -> Term {
-        self.entries.last().map_or(Term(0), |e| e.term)
+        self.entries.last().map_or(self.snapshot_term, |e| e.term)
     }
 
-    /// The term of the entry at `index`; `Some(Term(0))` for index 0 and `None`
-    /// past the end of the log.
+    /// The snapshot the log starts after, if it was compacted.
+    pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
+        self.snapshot.as_ref()
+    }
+
+    /// The last index folded into a snapshot (0: none).
+    pub fn snapshot_index(&self) -> LogIndex {
+        self.snapshot_index
+    }
+
+    /// The term of the entry at `snapshot_index`.
+    pub fn snapshot_term(&self) -> Term {
+        self.snapshot_term
+    }
+
+    /// The term of the entry at `index`; the snapshot's last term at its
+    /// index (`Term(0)` at 0 with no snapshot), `None` before it (compacted)
+    /// and past the end of the log.
     pub fn term_at(&self, index: LogIndex) -> Option<Term> {
-        if index.0 == 0 {
-            return Some(Term(0));
+        if index == self.snapshot_index {
+            return Some(self.snapshot_term);
         }
         self.get(index).map(|e| e.term)
     }
 
-    /// The entry at `index`, if the log reaches it.
+    /// The entry at `index`, if the log holds it (not compacted, not past the end).
     pub fn get(&self, index: LogIndex) -> Option<&Entry> {
-        let position = usize::try_from(index.0).ok()?.checked_sub(1)?;
+        let position = usize::try_from(index.0.checked_sub(self.snapshot_index.0)?)
+            .ok()?
+            .checked_sub(1)?;
         self.entries.get(position)
     }
 
-    /// All entries, in index order.
+    /// All entries the log holds (after the snapshot), in index order.
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry> + '_ {
         self.entries.iter()
     }
 
-    /// The entries from index `from` (inclusive) to the end, in order.
+    /// The entries from index `from` (inclusive, or the first held) to the end, in order.
     pub fn entries_from(&self, from: LogIndex) -> impl Iterator<Item = &Entry> + '_ {
-        let start = usize::try_from(from.0.max(1) - 1).unwrap_or(usize::MAX);
-        self.entries.iter_from(start)
+        let skip = from.0.max(self.snapshot_index.0 + 1) - self.snapshot_index.0 - 1;
+        self.entries
+            .iter_from(usize::try_from(skip).unwrap_or(usize::MAX))
     }
 
-    /// How many entries the log holds.
+    /// How many entries the log holds (after the snapshot).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -183,27 +222,70 @@ impl Log {
         self.push(entry);
     }
 
-    /// Removes every entry at `from` and after.
+    /// Removes every entry at `from` and after. Compacted entries are
+    /// committed and never removed.
     pub fn truncate_from(&mut self, from: LogIndex) {
-        let keep = from.0.saturating_sub(1) as usize;
+        assert!(
+            from > self.snapshot_index,
+            "entries in a snapshot are committed and stay"
+        );
+        let keep = (from.0 - self.snapshot_index.0 - 1) as usize;
         self.entries.truncate(keep);
         self.prefix_fingerprints.truncate(keep);
     }
 
-    /// A fingerprint of entries 1 to `index` (0 for the empty prefix, `None`
-    /// past the end): equal fingerprints mean equal prefixes, barring a
+    /// Folds every entry up to the snapshot's index into it (thesis §5.1).
+    /// Entries after it stay if the log holds that same entry at its index;
+    /// otherwise the whole log is replaced by the snapshot (§7 of the paper:
+    /// a follower receiving a snapshot discards a log that conflicts with
+    /// it). A snapshot no newer than the current one changes nothing.
+    pub fn compact_to(&mut self, snapshot: Arc<Snapshot>) {
+        let (index, term, fingerprint) = (snapshot.index, snapshot.term, snapshot.fingerprint);
+        if index <= self.snapshot_index {
+            return;
+        }
+        let keeps_suffix = self.term_at(index) == Some(term)
+            && self.prefix_fingerprint(index) == Some(fingerprint);
+        let (entries, fingerprints) = if keeps_suffix {
+            (
+                self.entries_from(index.next()).cloned().collect(),
+                self.fingerprints_from(index.next()).collect(),
+            )
+        } else {
+            (ChunkedVec::new(), ChunkedVec::new())
+        };
+        self.snapshot = Some(snapshot);
+        self.snapshot_index = index;
+        self.snapshot_term = term;
+        self.snapshot_fingerprint = fingerprint;
+        self.entries = entries;
+        self.prefix_fingerprints = fingerprints;
+    }
+
+    /// A fingerprint of entries 1 to `index` (`None` before the snapshot
+    /// and past the end): equal fingerprints mean equal prefixes, barring a
     /// 64-bit hash collision.
     pub fn prefix_fingerprint(&self, index: LogIndex) -> Option<u64> {
-        match usize::try_from(index.0).ok()?.checked_sub(1) {
-            None => Some(FNV_OFFSET),
-            Some(position) => self.prefix_fingerprints.get(position).copied(),
+        if index == self.snapshot_index {
+            return Some(self.snapshot_fingerprint);
         }
+        let position = usize::try_from(index.0.checked_sub(self.snapshot_index.0)?)
+            .ok()?
+            .checked_sub(1)?;
+        self.prefix_fingerprints.get(position).copied()
+    }
+
+    fn fingerprints_from(&self, from: LogIndex) -> impl Iterator<Item = u64> + '_ {
+        let skip = from.0.max(self.snapshot_index.0 + 1) - self.snapshot_index.0 - 1;
+        self.prefix_fingerprints
+            .iter_from(usize::try_from(skip).unwrap_or(usize::MAX))
+            .copied()
     }
 
     fn push(&mut self, entry: Entry) {
         let mut hasher = Fnv64(
             self.prefix_fingerprint(self.last_index())
-                .unwrap_or(FNV_OFFSET),
+                .expect("the last index always has a fingerprint"),
         );
         entry.hash(&mut hasher);
         self.prefix_fingerprints.push(hasher.finish());
@@ -214,8 +296,8 @@ impl Log {
         for (position, entry) in self.entries.iter().enumerate() {
             assert_eq!(
                 entry.index.0,
-                position as u64 + 1,
-                "log indexes are contiguous from 1"
+                self.snapshot_index.0 + position as u64 + 1,
+                "log indexes are contiguous from the snapshot on"
             );
         }
         assert!(
@@ -287,6 +369,50 @@ mod tests {
             b.prefix_fingerprint(LogIndex(3))
         );
         assert_eq!(a, b);
+    }
+
+    fn snapshot(index: u64, term: u64, fingerprint: u64) -> Arc<Snapshot> {
+        Arc::new(Snapshot {
+            index: LogIndex(index),
+            term: Term(term),
+            fingerprint,
+            membership: Membership::default(),
+            state: Default::default(),
+        })
+    }
+
+    #[test]
+    fn compaction_keeps_indexes_terms_and_fingerprints_of_what_follows() {
+        let full = Log::from_entries(vec![entry(1, 1), entry(2, 1), entry(3, 2), entry(4, 2)]);
+        let mut log = full.clone();
+        let fingerprint = log.prefix_fingerprint(LogIndex(2)).unwrap();
+        log.compact_to(snapshot(2, 1, fingerprint));
+        assert_eq!(log.snapshot_index(), LogIndex(2));
+        assert_eq!(log.len(), 2);
+        assert_eq!(log.last_index(), LogIndex(4));
+        assert_eq!(log.term_at(LogIndex(2)), Some(Term(1)));
+        assert_eq!(log.term_at(LogIndex(1)), None, "compacted");
+        assert_eq!(log.get(LogIndex(3)), full.get(LogIndex(3)));
+        assert_eq!(log.entries_from(LogIndex(1)).count(), 2);
+        for i in 2..=4 {
+            assert_eq!(
+                log.prefix_fingerprint(LogIndex(i)),
+                full.prefix_fingerprint(LogIndex(i))
+            );
+        }
+        log.append(entry(5, 3));
+        let mut longer = full.clone();
+        longer.append(entry(5, 3));
+        assert_eq!(
+            log.prefix_fingerprint(LogIndex(5)),
+            longer.prefix_fingerprint(LogIndex(5))
+        );
+        // A snapshot that does not match the log replaces all of it.
+        let mut other = full.clone();
+        other.compact_to(snapshot(3, 7, 42));
+        assert_eq!(other.len(), 0);
+        assert_eq!(other.last_index(), LogIndex(3));
+        assert_eq!(other.last_term(), Term(7));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The two RPCs of the Raft paper's Figure 2 and their replies.
 
 use super::log::Entry;
+use super::snapshot::Snapshot;
 use super::types::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A message between two Raft servers. Every message carries its sender's term (§5.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,6 +77,20 @@ pub enum Message {
         /// The leader's term.
         term: Term,
     },
+    /// The leader sends its snapshot to a follower that needs entries it has
+    /// compacted away (thesis §5.1, the paper's InstallSnapshot, sent whole
+    /// rather than in chunks). Answered by an [`Message::AppendEntriesReply`]
+    /// whose `index` is the snapshot's.
+    InstallSnapshot {
+        /// The leader's term.
+        term: Term,
+        /// So followers can redirect clients.
+        leader: NodeId,
+        /// The snapshot, shared rather than copied.
+        snapshot: Arc<Snapshot>,
+        /// The leader's heartbeat round, echoed in the reply.
+        round: u64,
+    },
 }
 
 /// Why a follower's log did not match `prev_log_index`, so the leader can
@@ -114,6 +130,8 @@ pub enum MessageKind {
     PreVoteReply,
     /// [`Message::TimeoutNow`].
     TimeoutNow,
+    /// [`Message::InstallSnapshot`].
+    InstallSnapshot,
 }
 
 impl MessageKind {
@@ -130,6 +148,7 @@ impl MessageKind {
             MessageKind::PreVote => "pre-vote",
             MessageKind::PreVoteReply => "pre-vote-reply",
             MessageKind::TimeoutNow => "timeout-now",
+            MessageKind::InstallSnapshot => "install-snapshot",
         }
     }
 }
@@ -157,7 +176,8 @@ impl Message {
             | Message::RequestVoteReply { term, .. }
             | Message::AppendEntries { term, .. }
             | Message::AppendEntriesReply { term, .. }
-            | Message::TimeoutNow { term } => *term,
+            | Message::TimeoutNow { term }
+            | Message::InstallSnapshot { term, .. } => *term,
         }
     }
 
@@ -172,6 +192,7 @@ impl Message {
             Message::AppendEntries { .. } => MessageKind::AppendEntries,
             Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
             Message::TimeoutNow { .. } => MessageKind::TimeoutNow,
+            Message::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
         }
     }
 }

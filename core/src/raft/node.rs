@@ -5,10 +5,12 @@ use super::membership::{
     CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
 };
 use super::message::{ConflictHint, Message};
+use super::snapshot::Snapshot;
 use super::types::{LogIndex, Micros, NodeId, Role, Term};
 use crate::kv::ClientRequest;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 /// Switches that each break one rule of Raft. Every one is caught by a checker
 /// (see the tests named after them).
@@ -360,6 +362,9 @@ pub struct PersistChange {
     pub entries_from: LogIndex,
     /// Entries to store from `entries_from` on.
     pub entries: Vec<Entry>,
+    /// A snapshot received from the leader, to fold the stored log into
+    /// before the entries are written.
+    pub snapshot: Option<Arc<Snapshot>>,
 }
 
 impl PersistentState {
@@ -367,6 +372,9 @@ impl PersistentState {
     pub fn apply(&mut self, change: &PersistChange) {
         self.current_term = change.current_term;
         self.voted_for = change.voted_for;
+        if let Some(snapshot) = &change.snapshot {
+            self.log.compact_to(snapshot.clone());
+        }
         self.log.truncate_from(change.entries_from);
         for entry in &change.entries {
             self.log.append(entry.clone());
@@ -390,6 +398,9 @@ pub struct Ready {
     /// Reads that may now be answered from the state machine, after this
     /// Ready's committed entries are applied.
     pub reads: Vec<ReadReady>,
+    /// A snapshot from the leader: the state machine is to be replaced by
+    /// its state before this Ready's committed entries are applied.
+    pub snapshot: Option<Arc<Snapshot>>,
     /// The instant the server next wants an [`Input::Tick`].
     pub next_deadline: Micros,
 }
@@ -451,6 +462,8 @@ pub struct Node {
     // Bookkeeping for the Ready being built.
     ready: Ready,
     hard_state_dirty: bool,
+    /// A snapshot installed in this step, to persist.
+    snapshot_dirty: bool,
     unstable_from: Option<LogIndex>,
 }
 
@@ -481,6 +494,9 @@ impl Node {
                 _ => None,
             })
             .collect();
+        // What a snapshot holds was committed and applied before the crash;
+        // the driver restores the state machine from it.
+        let snapshot_index = stored.log.snapshot_index();
         Node {
             bootstrap: Membership::of(config.members.iter().copied()),
             configs,
@@ -488,8 +504,8 @@ impl Node {
             current_term: stored.current_term,
             voted_for,
             log: stored.log.clone(),
-            commit_index: LogIndex(0),
-            last_applied: LogIndex(0),
+            commit_index: snapshot_index,
+            last_applied: snapshot_index,
             role: RoleState::Follower,
             leader_id: None,
             leader_heard_at: None,
@@ -497,6 +513,7 @@ impl Node {
             election_timeout_us: ctx.election_timeout_us,
             ready: Ready::default(),
             hard_state_dirty: false,
+            snapshot_dirty: false,
             unstable_from: None,
         }
     }
@@ -628,7 +645,39 @@ impl Node {
     /// The configuration this server uses: the latest in its log, committed
     /// or not (thesis §4.1), else the one the cluster started with.
     pub fn membership(&self) -> &Membership {
-        self.configs.last().map_or(&self.bootstrap, |(_, m)| m)
+        self.configs
+            .last()
+            .map_or_else(|| self.base_membership(), |(_, m)| m)
+    }
+
+    /// The configuration in force at `index` (for a snapshot taken there).
+    pub fn membership_at(&self, index: LogIndex) -> &Membership {
+        self.configs
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= index)
+            .map_or_else(|| self.base_membership(), |(_, m)| m)
+    }
+
+    /// The configuration before the log's first configuration entry: the
+    /// snapshot's, else the one the cluster started with.
+    fn base_membership(&self) -> &Membership {
+        self.log
+            .snapshot()
+            .map_or(&self.bootstrap, |snapshot| &snapshot.membership)
+    }
+
+    /// Folds the log up to `snapshot.index` into `snapshot`, which the
+    /// driver made from its state machine (thesis §5.1: each server
+    /// compacts on its own). Only applied entries can go.
+    pub fn compact(&mut self, snapshot: Arc<Snapshot>) {
+        assert!(
+            snapshot.index <= self.last_applied,
+            "a snapshot covers applied entries only"
+        );
+        debug_assert_eq!(self.log.term_at(snapshot.index), Some(snapshot.term));
+        self.configs.retain(|(index, _)| *index > snapshot.index);
+        self.log.compact_to(snapshot);
     }
 
     /// The log index of the configuration in use (0 for the starting one).
@@ -774,6 +823,12 @@ impl Node {
                 leader_commit,
                 round,
             ),
+            Message::InstallSnapshot {
+                term,
+                leader,
+                snapshot,
+                round,
+            } => self.handle_install_snapshot(ctx, term, leader, snapshot, round),
             Message::AppendEntriesReply {
                 term,
                 success,
@@ -1491,7 +1546,8 @@ impl Node {
         }
     }
 
-    /// Sends `peer` the entries from its nextIndex on (none if it is up to date).
+    /// Sends `peer` the entries from its nextIndex on (none if it is up to
+    /// date), or the snapshot if they were compacted away.
     fn send_append_entries(&mut self, peer: NodeId) {
         let RoleState::Leader {
             progress, round, ..
@@ -1503,6 +1559,18 @@ impl Node {
         let Some(peer_progress) = progress.get(&peer) else {
             return;
         };
+        if peer_progress.next_index <= self.log.snapshot_index() {
+            if let Some(snapshot) = self.log.snapshot().cloned() {
+                let message = Message::InstallSnapshot {
+                    term: self.current_term,
+                    leader: self.config.id,
+                    snapshot,
+                    round,
+                };
+                self.send(peer, message);
+                return;
+            }
+        }
         let prev_log_index = peer_progress.next_index.prev();
         let prev_log_term = self
             .log
@@ -1565,6 +1633,21 @@ impl Node {
         self.leader_heard_at = Some(ctx.now);
         self.reset_election_timer(ctx);
 
+        if prev_log_index < self.log.snapshot_index() {
+            // What the snapshot covers is committed, so it is in the
+            // leader's log too: we share at least that much.
+            self.send(
+                leader,
+                Message::AppendEntriesReply {
+                    term: self.current_term,
+                    success: true,
+                    index: self.log.snapshot_index(),
+                    conflict: None,
+                    round,
+                },
+            );
+            return;
+        }
         let bug_skip =
             self.config.bugs.skip_prev_log_check && self.log.last_index() >= prev_log_index;
         if !bug_skip && self.log.term_at(prev_log_index) != Some(prev_log_term) {
@@ -1610,6 +1693,63 @@ impl Node {
                 term: self.current_term,
                 success: true,
                 index: last_new_index,
+                conflict: None,
+                round,
+            },
+        );
+    }
+
+    /// A leader's snapshot: unless it is behind what we have committed, it
+    /// replaces our log up to its index (keeping what follows if that
+    /// matches), and the state machine is reloaded from it (thesis §5.1).
+    fn handle_install_snapshot(
+        &mut self,
+        ctx: StepContext,
+        term: Term,
+        leader: NodeId,
+        snapshot: Arc<Snapshot>,
+        round: u64,
+    ) {
+        let index = snapshot.index;
+        if term < self.current_term {
+            self.send(
+                leader,
+                Message::AppendEntriesReply {
+                    term: self.current_term,
+                    success: false,
+                    index,
+                    conflict: None,
+                    round,
+                },
+            );
+            return;
+        }
+        if !matches!(self.role, RoleState::Follower) {
+            self.become_follower(
+                ctx,
+                term,
+                Some(leader),
+                TransitionCause::DiscoversCurrentLeader,
+            );
+        }
+        self.leader_id = Some(leader);
+        self.leader_heard_at = Some(ctx.now);
+        self.reset_election_timer(ctx);
+        if index > self.commit_index {
+            let keeps_suffix = self.log.term_at(index) == Some(snapshot.term);
+            self.configs.retain(|(at, _)| keeps_suffix && *at > index);
+            self.log.compact_to(snapshot.clone());
+            self.commit_index = index;
+            self.last_applied = index;
+            self.snapshot_dirty = true;
+            self.ready.snapshot = Some(snapshot);
+        }
+        self.send(
+            leader,
+            Message::AppendEntriesReply {
+                term: self.current_term,
+                success: true,
+                index,
                 conflict: None,
                 round,
             },
@@ -1677,7 +1817,9 @@ impl Node {
             match self.log.term_at(index) {
                 Some(t) if t == term => return index.next(),
                 Some(t) if t < term => break,
-                _ => index = index.prev(),
+                Some(_) => index = index.prev(),
+                // Compacted: nothing further back to compare.
+                None => break,
             }
         }
         hint.first_index
@@ -1805,15 +1947,22 @@ impl Node {
     }
 
     fn take_ready(&mut self) -> Ready {
-        if self.hard_state_dirty || self.unstable_from.is_some() {
+        if self.hard_state_dirty || self.unstable_from.is_some() || self.snapshot_dirty {
+            let snapshot = self
+                .snapshot_dirty
+                .then(|| self.log.snapshot().cloned())
+                .flatten();
+            // Entries the snapshot replaced need not be written.
             let entries_from = self
                 .unstable_from
-                .unwrap_or_else(|| self.log.last_index().next());
+                .unwrap_or_else(|| self.log.last_index().next())
+                .max(self.log.snapshot_index().next());
             self.ready.persist = Some(PersistChange {
                 current_term: self.current_term,
                 voted_for: self.voted_for,
                 entries_from,
                 entries: self.log.entries_from(entries_from).cloned().collect(),
+                snapshot,
             });
         }
         // The bug hands uncommitted entries to the state machine.
@@ -1836,6 +1985,7 @@ impl Node {
         );
         debug_assert!(self.commit_index <= self.log.last_index());
         self.hard_state_dirty = false;
+        self.snapshot_dirty = false;
         self.unstable_from = None;
         let mut ready = std::mem::take(&mut self.ready);
         ready.next_deadline = self.next_deadline();

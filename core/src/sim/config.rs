@@ -38,6 +38,11 @@ pub struct Config {
     /// The replicated application: the key-value store (default) or the toy
     /// A/B/C machine. It decides what the workload asks for.
     pub state_machine: StateMachine,
+    /// Log compaction: a server snapshots its state machine once it has
+    /// applied this many entries past its last snapshot, and a leader sends
+    /// the snapshot to a follower that needs what it dropped. 0 (the
+    /// default) never compacts.
+    pub snapshot_every: u64,
 }
 
 impl Default for Config {
@@ -53,6 +58,7 @@ impl Default for Config {
             client_timeout_us: 600_000,
             raft: RaftOptions::default(),
             bugs: BugSwitches::default(),
+            snapshot_every: 0,
             state_machine: StateMachine::default(),
         }
     }

@@ -125,6 +125,21 @@ impl Payload {
                 ("leaderCommit", leader_commit.to_string()),
                 ("round", round.to_string()),
             ],
+            Payload::Raft(Message::InstallSnapshot {
+                term,
+                leader,
+                snapshot,
+                round,
+            }) => vec![
+                ("term", term.to_string()),
+                ("leaderId", leader.to_string()),
+                ("lastIncludedIndex", snapshot.index.to_string()),
+                ("lastIncludedTerm", snapshot.term.to_string()),
+                ("configuration", snapshot.membership.to_string()),
+                ("keys", snapshot.state.entries().count().to_string()),
+                ("sessions", snapshot.state.sessions().count().to_string()),
+                ("round", round.to_string()),
+            ],
             Payload::Raft(Message::AppendEntriesReply {
                 term,
                 success,

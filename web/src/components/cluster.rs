@@ -58,7 +58,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
 }
 
 /// A message's shape, drawn around the origin. Requests are filled, replies
-/// hollow; votes are diamonds (pre-votes dashed), TimeoutNow a triangle, AppendEntries circles (with entries: bigger, with
+/// hollow; votes are diamonds (pre-votes dashed), TimeoutNow a triangle, InstallSnapshot a tall card, AppendEntries circles (with entries: bigger, with
 /// a dark ring; heartbeats: small dots); client traffic is square.
 pub fn message_shape(kind: MessageKind) -> Html {
     match kind {
@@ -75,6 +75,9 @@ pub fn message_shape(kind: MessageKind) -> Html {
             html! { <rect x="-5" y="-5" width="10" height="10" /> }
         }
         MessageKind::TimeoutNow => html! { <path d="M0,-7 L6,5 L-6,5 Z" /> },
+        MessageKind::InstallSnapshot => {
+            html! { <rect x="-6" y="-8" width="12" height="16" rx="2" /> }
+        }
     }
 }
 

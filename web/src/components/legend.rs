@@ -5,7 +5,7 @@ use raftlab_core::raft::MessageKind;
 use yew::prelude::*;
 
 /// Every message kind, in the order the legend lists them, with its name there.
-const KINDS: [(MessageKind, &str); 10] = [
+const KINDS: [(MessageKind, &str); 11] = [
     (MessageKind::PreVote, "pre-vote"),
     (MessageKind::PreVoteReply, "pre-vote reply"),
     (MessageKind::RequestVote, "RequestVote"),
@@ -16,6 +16,7 @@ const KINDS: [(MessageKind, &str); 10] = [
     (MessageKind::ClientRequest, "client request"),
     (MessageKind::ClientReply, "client reply"),
     (MessageKind::TimeoutNow, "TimeoutNow (hand-over)"),
+    (MessageKind::InstallSnapshot, "InstallSnapshot"),
 ];
 
 /// The legend under the ring: server colours, the timer arc, and each message kind's shape.
