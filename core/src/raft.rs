@@ -15,7 +15,7 @@ pub use log::{Entry, Log, LogCommand};
 pub use message::{ConflictHint, Message, MessageKind};
 pub use node::{
     BugSwitches, Input, Node, NodeConfig, PeerProgress, PendingRead, PersistChange,
-    PersistentState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready, StepContext,
-    Transition, TransitionCause,
+    PersistentState, ProgressState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready,
+    StepContext, Transition, TransitionCause,
 };
 pub use types::{LogIndex, Micros, NodeId, Role, Term};
