@@ -97,16 +97,28 @@ pub struct Cluster {
     pub storage: BTreeMap<NodeId, PersistentState>,
     pub queue: VecDeque<(NodeId, NodeId, Message)>,
     pub now: u64,
+    /// Entries handed to state machines, in order, until a test takes them.
+    pub applied: Vec<(NodeId, Entry)>,
+    /// The configuration of server `id` of `n`, at start and on restart.
+    pub make_config: fn(u32, u32) -> NodeConfig,
 }
 
 impl Cluster {
     pub fn new(logs: &[PersistentState]) -> Cluster {
+        Cluster::with_config(logs, config)
+    }
+
+    /// Servers restarted from `logs`, each configured by `make_config`.
+    pub fn with_config(
+        logs: &[PersistentState],
+        make_config: fn(u32, u32) -> NodeConfig,
+    ) -> Cluster {
         let n = logs.len() as u32;
         let mut nodes = BTreeMap::new();
         let mut storage = BTreeMap::new();
         for (i, s) in logs.iter().enumerate() {
             let id = NodeId(i as u32 + 1);
-            nodes.insert(id, Node::restart(config(id.0, n), s, ctx(0)));
+            nodes.insert(id, Node::restart(make_config(id.0, n), s, ctx(0)));
             storage.insert(id, s.clone());
         }
         Cluster {
@@ -114,6 +126,8 @@ impl Cluster {
             storage,
             queue: VecDeque::new(),
             now: 0,
+            applied: Vec::new(),
+            make_config,
         }
     }
 
@@ -130,6 +144,8 @@ impl Cluster {
         for (to, m) in &ready.messages {
             self.queue.push_back((id, *to, m.clone()));
         }
+        self.applied
+            .extend(ready.committed.iter().map(|e| (id, e.clone())));
         ready
     }
 
@@ -174,7 +190,8 @@ impl Cluster {
     /// Brings a crashed server back from its storage.
     pub fn restart(&mut self, id: u32) {
         let n = self.storage.len() as u32;
-        let node = Node::restart(config(id, n), &self.storage[&NodeId(id)], ctx(self.now));
+        let config = (self.make_config)(id, n);
+        let node = Node::restart(config, &self.storage[&NodeId(id)], ctx(self.now));
         self.nodes.insert(NodeId(id), node);
     }
 
