@@ -20,8 +20,8 @@ pub use membership::{
 pub use message::{ConflictHint, Message, MessageKind};
 pub use node::{
     BugSwitches, Input, Node, NodeConfig, PeerProgress, PendingRead, PersistChange,
-    PersistentState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready, StepContext,
-    Transition, TransitionCause,
+    PersistentState, ProgressState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready,
+    StepContext, Transition, TransitionCause,
 };
 pub use snapshot::Snapshot;
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

@@ -1073,6 +1073,7 @@ impl Simulation {
             heartbeat_interval_us: self.config.heartbeat_interval_us,
             election_timeout_min_us: self.config.election_timeout_us_min,
             max_entries_per_append: self.config.max_entries_per_append,
+            max_inflight_appends: self.config.max_inflight_appends,
             options: self.config.raft,
             bugs: self.config.bugs,
         }

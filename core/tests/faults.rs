@@ -244,3 +244,40 @@ fn partial_connectivity_is_expressible_link_by_link() {
     c.run_ok(5_000 * MS);
     assert_eq!(c.sim.view().cut_links.len(), 10);
 }
+
+#[test]
+fn with_flow_control_under_drops_and_duplicates_every_server_converges() {
+    let mut c = Checked::five(28);
+    let window = c.sim.config().max_inflight_appends;
+    c.apply(Command::SetNetworkFaults {
+        faults: LinkFaults {
+            drop_per_mille: 200,
+            duplicate_per_mille: 300,
+            ..LinkFaults::default()
+        },
+    });
+    c.run_until_leader(2_000 * MS);
+    for i in 0..30 {
+        c.apply(put(&format!("k{}", i % 4), &i.to_string()));
+    }
+    let until = c.sim.now() + 10_000 * MS;
+    while c.sim.now() < until {
+        let Some(record) = c.sim.step() else { break };
+        assert!(c.checker.observe(&c.sim, &record).is_empty());
+        // Lost and copied answers never push a window past its limit.
+        if let Some(leader) = c.sim.leader() {
+            let progress = c.sim.node(leader).unwrap().progress();
+            assert!(progress.iter().all(|(_, p)| p.inflight.len() <= window));
+        }
+    }
+    assert_eq!(c.sim.completed_requests().count(), 30, "every write lands");
+    let leader = c.sim.leader().expect("a leader at the end");
+    let leader_node = c.sim.node(leader).unwrap();
+    let (log, commit) = (leader_node.log().clone(), leader_node.commit_index());
+    assert_eq!(commit, log.last_index(), "everything is committed");
+    for id in 1..=5 {
+        let node = c.sim.node(NodeId(id)).unwrap();
+        assert_eq!(node.log(), &log, "S{id} holds the leader's log");
+        assert_eq!(node.commit_index(), commit, "S{id} knows it is committed");
+    }
+}

@@ -57,6 +57,7 @@ impl Bare {
                     heartbeat_interval_us: 50_000,
                     election_timeout_min_us: TIMEOUT,
                     max_entries_per_append: 8,
+                    max_inflight_appends: 4,
                     options: RaftOptions::default(),
                     bugs,
                 };
@@ -186,7 +187,6 @@ fn single_server_change_race(bugs: BugSwitches) -> Bare {
 
     // S2 wins term 2 under C1 and is asked to remove S1; it talks to S3 only.
     b.elect(2, &[2, 3, 4]);
-    b.queue.clear();
     b.input(
         2,
         Input::ChangeMembership(MembershipChange::RemoveServer(n(1))),

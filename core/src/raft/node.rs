@@ -182,6 +182,9 @@ pub struct NodeConfig {
     pub election_timeout_min_us: Micros,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
+    /// The most AppendEntries with entries a replicating leader leaves
+    /// unacknowledged per follower (flow control); at least 1.
+    pub max_inflight_appends: usize,
     /// Optional mechanisms, on or off.
     pub options: RaftOptions,
     /// Rules this server breaks on purpose (all off in a correct cluster).
@@ -280,13 +283,106 @@ pub struct Transition {
     pub cause: TransitionCause,
 }
 
-/// A leader's view of one follower's log (Figure 2, "volatile state on leaders").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How a leader sends to one follower (flow control, as etcd raft's progress states).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProgressState {
+    /// The leader does not know where the follower's log matches its own.
+    /// It sends one AppendEntries from nextIndex and waits for the answer,
+    /// or a heartbeat interval if none comes, before sending another (§5.3's
+    /// consistency check, one probe at a time).
+    Probe,
+    /// The follower's log matched up to matchIndex. The leader streams
+    /// batches, moving nextIndex past each one as it sends it, with at most
+    /// `max_inflight_appends` of them unacknowledged.
+    Replicate,
+}
+
+/// A leader's view of one follower's log (Figure 2, "volatile state on
+/// leaders") and of what it has sent there (flow control).
+///
+/// Invariant: `match_index < next_index`. In `Probe`, `inflight` is empty;
+/// in `Replicate`, `probe_sent_at` is `None`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerProgress {
     /// The next log index to send to that follower.
     pub next_index: LogIndex,
     /// The highest index known to be replicated on that follower.
     pub match_index: LogIndex,
+    /// Probing for where the logs match, or streaming entries.
+    pub state: ProgressState,
+    /// Probe: when the one AppendEntries in flight was sent; `None` once it
+    /// was answered, so the next may go at once.
+    pub probe_sent_at: Option<Micros>,
+    /// Replicate: the last index of each batch sent and not yet
+    /// acknowledged, oldest first. Invariant: strictly increasing, each in
+    /// `match_index + 1 ..= next_index - 1`; at most `max_inflight_appends`.
+    pub inflight: VecDeque<LogIndex>,
+    /// Replicate: when the window last moved (a batch sent into an empty
+    /// window, or an acknowledgment). Unacknowledged batches that have not
+    /// moved for a heartbeat interval were lost, or their answers were: the
+    /// leader probes again from matchIndex + 1.
+    pub inflight_moved_at: Micros,
+}
+
+impl PeerProgress {
+    /// A follower a new leader knows nothing about yet: probing from
+    /// `next_index` (its own last index + 1, §5.3), matchIndex 0.
+    pub fn new(next_index: LogIndex) -> PeerProgress {
+        PeerProgress {
+            next_index,
+            match_index: LogIndex(0),
+            state: ProgressState::Probe,
+            probe_sent_at: None,
+            inflight: VecDeque::new(),
+            inflight_moved_at: 0,
+        }
+    }
+
+    /// Back to probing from `next_index` (never below matchIndex + 1):
+    /// whatever was in flight is forgotten, and the probe may go at once.
+    fn become_probe(&mut self, next_index: LogIndex) {
+        self.state = ProgressState::Probe;
+        self.next_index = next_index.max(self.match_index.next());
+        self.probe_sent_at = None;
+        self.inflight.clear();
+    }
+
+    /// The follower's log matches up to matchIndex: stream from just after it.
+    fn become_replicate(&mut self, now: Micros) {
+        self.state = ProgressState::Replicate;
+        self.next_index = self.match_index.next();
+        self.probe_sent_at = None;
+        self.inflight.clear();
+        self.inflight_moved_at = now;
+    }
+
+    /// An acknowledgment up to `index` frees every batch ending at or before it.
+    fn acknowledge(&mut self, index: LogIndex, now: Micros) {
+        self.match_index = self.match_index.max(index);
+        self.next_index = self.next_index.max(index.next());
+        while self.inflight.front().is_some_and(|end| *end <= index) {
+            self.inflight.pop_front();
+        }
+        self.inflight_moved_at = now;
+    }
+
+    /// True when flow control lets a batch of entries go now.
+    fn may_send_entries(&self, now: Micros, heartbeat_interval_us: Micros, max: usize) -> bool {
+        match self.state {
+            ProgressState::Probe => self
+                .probe_sent_at
+                .is_none_or(|at| now >= at + heartbeat_interval_us),
+            ProgressState::Replicate => self.inflight.len() < max,
+        }
+    }
+
+    /// True when batches sent while replicating have gone unacknowledged
+    /// for a heartbeat interval: one of them, or its answer, was lost.
+    fn is_stalled(&self, now: Micros, heartbeat_interval_us: Micros) -> bool {
+        self.state == ProgressState::Replicate
+            && !self.inflight.is_empty()
+            && now >= self.inflight_moved_at + heartbeat_interval_us
+    }
 }
 
 /// What happened to a client proposal.
@@ -481,6 +577,10 @@ impl Node {
             "a server starting a cluster is one of its members"
         );
         assert!(config.heartbeat_interval_us > 0 && config.max_entries_per_append > 0);
+        assert!(
+            config.max_inflight_appends > 0,
+            "one batch may always be in flight"
+        );
         let voted_for = if config.bugs.forget_vote_on_restart {
             None
         } else {
@@ -614,7 +714,7 @@ impl Node {
     pub fn progress(&self) -> Vec<(NodeId, PeerProgress)> {
         match &self.role {
             RoleState::Leader { progress, .. } => {
-                progress.iter().map(|(id, p)| (*id, *p)).collect()
+                progress.iter().map(|(id, p)| (*id, p.clone())).collect()
             }
             _ => Vec::new(),
         }
@@ -843,7 +943,7 @@ impl Node {
                     RoleState::Leader { transfer: Some((to, _)), .. } if to == from
                 );
                 if success && transferring_to_sender {
-                    self.continue_transfer();
+                    self.continue_transfer(ctx);
                 }
                 if success {
                     self.maybe_advance_membership(ctx);
@@ -898,12 +998,12 @@ impl Node {
             return;
         };
         *transfer = Some((to, until));
-        self.continue_transfer();
+        self.continue_transfer(ctx);
     }
 
     /// Sends TimeoutNow if a transfer is under way and its target is caught
     /// up; otherwise makes sure it is being caught up.
-    fn continue_transfer(&mut self) {
+    fn continue_transfer(&mut self, ctx: StepContext) {
         let last_index = self.log.last_index();
         let RoleState::Leader {
             transfer: Some((to, _)),
@@ -921,7 +1021,7 @@ impl Node {
             let term = self.current_term;
             self.send(to, Message::TimeoutNow { term });
         } else {
-            self.send_append_entries(to);
+            self.maybe_send_entries(ctx, to);
         }
     }
 
@@ -1036,10 +1136,9 @@ impl Node {
         };
         progress.retain(|peer, _| targets.contains(peer));
         for peer in targets {
-            progress.entry(peer).or_insert(PeerProgress {
-                next_index,
-                match_index: LogIndex(0),
-            });
+            progress
+                .entry(peer)
+                .or_insert_with(|| PeerProgress::new(next_index));
         }
     }
 
@@ -1382,15 +1481,7 @@ impl Node {
         let progress = self
             .replication_targets()
             .into_iter()
-            .map(|peer| {
-                (
-                    peer,
-                    PeerProgress {
-                        next_index,
-                        match_index: LogIndex(0),
-                    },
-                )
-            })
+            .map(|peer| (peer, PeerProgress::new(next_index)))
             .collect();
         self.role = RoleState::Leader {
             progress,
@@ -1482,7 +1573,24 @@ impl Node {
             _ => Vec::new(),
         };
         for peer in peers {
-            self.send_append_entries(peer);
+            self.probe_if_stalled(ctx, peer);
+            self.send_append_entries(ctx, peer);
+        }
+    }
+
+    /// A lost batch or a lost acknowledgment must not wedge a follower:
+    /// batches unacknowledged for a heartbeat interval send the leader back
+    /// to probing from matchIndex + 1 (as etcd probes on a heartbeat answer).
+    fn probe_if_stalled(&mut self, ctx: StepContext, peer: NodeId) {
+        let interval = self.config.heartbeat_interval_us;
+        let RoleState::Leader { progress, .. } = &mut self.role else {
+            return;
+        };
+        if let Some(peer_progress) = progress.get_mut(&peer) {
+            if peer_progress.is_stalled(ctx.now, interval) {
+                let next = peer_progress.match_index.next();
+                peer_progress.become_probe(next);
+            }
         }
     }
 
@@ -1546,9 +1654,87 @@ impl Node {
         }
     }
 
-    /// Sends `peer` the entries from its nextIndex on (none if it is up to
-    /// date), or the snapshot if they were compacted away.
-    fn send_append_entries(&mut self, peer: NodeId) {
+    /// Sends `peer` what flow control allows in a heartbeat round: a batch
+    /// from its nextIndex on if one may go, else an empty heartbeat (a probe
+    /// is out, the window is full, or there is nothing new).
+    fn send_append_entries(&mut self, ctx: StepContext, peer: NodeId) {
+        if !self.maybe_send_entries(ctx, peer) {
+            self.send_heartbeat(peer);
+        }
+    }
+
+    /// Sends `peer` the entries from its nextIndex on if flow control lets a
+    /// batch go: in Probe one AppendEntries (with or without entries) per
+    /// answer or heartbeat interval; in Replicate a non-empty batch while
+    /// fewer than `max_inflight_appends` are unacknowledged, nextIndex moving
+    /// past it at once. True if something was sent.
+    fn maybe_send_entries(&mut self, ctx: StepContext, peer: NodeId) -> bool {
+        let interval = self.config.heartbeat_interval_us;
+        let max_inflight = self.config.max_inflight_appends;
+        let max_entries = self.config.max_entries_per_append;
+        let last_index = self.log.last_index();
+        let snapshot_index = self.log.snapshot_index();
+        let RoleState::Leader {
+            progress, round, ..
+        } = &mut self.role
+        else {
+            return false;
+        };
+        let round = *round;
+        let Some(peer_progress) = progress.get_mut(&peer) else {
+            return false;
+        };
+        if !peer_progress.may_send_entries(ctx.now, interval, max_inflight) {
+            return false;
+        }
+        if peer_progress.next_index <= snapshot_index {
+            // The entries it needs were compacted away: send the snapshot,
+            // paced like a probe (thesis §5.1; etcd's snapshot state).
+            let Some(snapshot) = self.log.snapshot().cloned() else {
+                return false;
+            };
+            if peer_progress.state == ProgressState::Replicate {
+                peer_progress.become_probe(peer_progress.next_index);
+            }
+            peer_progress.probe_sent_at = Some(ctx.now);
+            let message = Message::InstallSnapshot {
+                term: self.current_term,
+                leader: self.config.id,
+                snapshot,
+                round,
+            };
+            self.send(peer, message);
+            return true;
+        }
+        let next_index = peer_progress.next_index;
+        let count = (last_index.0 + 1).saturating_sub(next_index.0);
+        let count = count.min(max_entries as u64);
+        match peer_progress.state {
+            ProgressState::Probe => peer_progress.probe_sent_at = Some(ctx.now),
+            ProgressState::Replicate if count == 0 => return false,
+            ProgressState::Replicate => {
+                // Pipelining: the next batch starts after this one, acknowledged or not.
+                let batch_end = LogIndex(next_index.0 + count - 1);
+                if peer_progress.inflight.is_empty() {
+                    peer_progress.inflight_moved_at = ctx.now;
+                }
+                peer_progress.inflight.push_back(batch_end);
+                peer_progress.next_index = batch_end.next();
+                debug_assert!(peer_progress.inflight.len() <= max_inflight);
+            }
+        }
+        debug_assert!(next_index <= last_index.next());
+        let message = self.append_entries_from(next_index, count as usize, round);
+        self.send(peer, message);
+        true
+    }
+
+    /// An empty AppendEntries at `peer`'s matchIndex, where its log is known
+    /// to agree with ours: it asserts leadership and carries leaderCommit
+    /// without touching the flow-control window or counting as a probe, so
+    /// a follower hears from its leader every round whatever flow control
+    /// holds back.
+    fn send_heartbeat(&mut self, peer: NodeId) {
         let RoleState::Leader {
             progress, round, ..
         } = &self.role
@@ -1559,30 +1745,24 @@ impl Node {
         let Some(peer_progress) = progress.get(&peer) else {
             return;
         };
-        if peer_progress.next_index <= self.log.snapshot_index() {
-            if let Some(snapshot) = self.log.snapshot().cloned() {
-                let message = Message::InstallSnapshot {
-                    term: self.current_term,
-                    leader: self.config.id,
-                    snapshot,
-                    round,
-                };
-                self.send(peer, message);
-                return;
-            }
+        if peer_progress.match_index < self.log.snapshot_index() {
+            // It is being sent the snapshot; a heartbeat would need a
+            // prevLogTerm the log no longer holds.
+            return;
         }
-        let prev_log_index = peer_progress.next_index.prev();
+        let message = self.append_entries_from(peer_progress.match_index.next(), 0, round);
+        self.send(peer, message);
+    }
+
+    /// AppendEntries carrying `count` entries from `first` on.
+    fn append_entries_from(&self, first: LogIndex, count: usize, round: u64) -> Message {
+        let prev_log_index = first.prev();
         let prev_log_term = self
             .log
             .term_at(prev_log_index)
             .expect("a leader's nextIndex never passes its log's end + 1");
-        let entries = self
-            .log
-            .entries_from(peer_progress.next_index)
-            .take(self.config.max_entries_per_append)
-            .cloned()
-            .collect();
-        let message = Message::AppendEntries {
+        let entries = self.log.entries_from(first).take(count).cloned().collect();
+        Message::AppendEntries {
             term: self.current_term,
             leader: self.config.id,
             prev_log_index,
@@ -1590,8 +1770,7 @@ impl Node {
             entries,
             leader_commit: self.commit_index,
             round,
-        };
-        self.send(peer, message);
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1825,6 +2004,9 @@ impl Node {
         hint.first_index
     }
 
+    /// Updates `from`'s progress with its answer and sends what that allows.
+    /// Replies may come late, twice or out of order: only one that tells
+    /// something new moves the progress, so no copy sends a batch again.
     fn handle_append_entries_reply(
         &mut self,
         ctx: StepContext,
@@ -1837,7 +2019,6 @@ impl Node {
         if term < self.current_term {
             return;
         }
-        let last_index = self.log.last_index();
         let hinted = conflict
             .filter(|_| self.config.options.fast_backtracking)
             .map(|hint| self.next_index_after(hint));
@@ -1847,32 +2028,74 @@ impl Node {
         let Some(peer) = progress.get_mut(&from) else {
             return;
         };
-        let send_more = if success {
-            // Only a reply that moves matchIndex forward asks for the next
-            // batch: a duplicated or late one would otherwise send the same
-            // batch again, and with a duplicating network the copies multiply.
-            let advanced = index > peer.match_index;
-            peer.match_index = peer.match_index.max(index);
-            peer.next_index = peer.next_index.max(index.next());
-            advanced && peer.next_index <= last_index
-        } else if index.next() == peer.next_index && peer.next_index > peer.match_index.next() {
-            // The follower's log does not hold our entry at nextIndex - 1:
-            // back off one entry, or past the whole conflicting term with a
-            // hint, and try again (§5.3). Late or duplicate rejections, for an
-            // index we already moved past, change nothing.
-            let back_one = peer.next_index.prev();
-            let next = hinted.map_or(back_one, |hint| hint.min(back_one));
-            peer.next_index = next.max(peer.match_index.next()).max(LogIndex(1));
-            true
+        let (advanced, send_more) = if success {
+            Self::on_append_success(peer, index, ctx.now)
         } else {
-            false
+            (false, Self::on_append_rejection(peer, index, hinted))
         };
-        if success {
+        debug_assert!(peer.match_index < peer.next_index);
+        if advanced {
             self.maybe_advance_commit(ctx);
         }
         if send_more {
-            self.send_append_entries(from);
+            self.maybe_send_entries(ctx, from);
         }
+    }
+
+    /// A follower stored our entries up to `index`. Returns whether
+    /// matchIndex moved, and whether to send the next batch.
+    fn on_append_success(peer: &mut PeerProgress, index: LogIndex, now: Micros) -> (bool, bool) {
+        match peer.state {
+            // A duplicated or late success, below what we know, says nothing new.
+            ProgressState::Probe if index < peer.match_index => (false, false),
+            ProgressState::Probe if index < peer.next_index.prev() => {
+                // An answer to a heartbeat at matchIndex (or to an older
+                // probe): it may raise matchIndex, but the probe is still out.
+                let advanced = index > peer.match_index;
+                peer.match_index = index;
+                peer.next_index = peer.next_index.max(index.next());
+                (advanced, false)
+            }
+            ProgressState::Probe => {
+                // The probe's answer: the logs agree up to `index`, at or
+                // past where we asked. Start streaming after it.
+                let advanced = index > peer.match_index;
+                peer.match_index = index;
+                peer.become_replicate(now);
+                (advanced, true)
+            }
+            // Only a reply that moves matchIndex forward frees a slot and asks
+            // for the next batch: a duplicated or late one would otherwise send
+            // the same batch again, and with a duplicating network the copies
+            // multiply.
+            ProgressState::Replicate if index <= peer.match_index => (false, false),
+            ProgressState::Replicate => {
+                peer.acknowledge(index, now);
+                (true, true)
+            }
+        }
+    }
+
+    /// A follower's log does not hold our entry at `index` (the rejected
+    /// prevLogIndex): back off one entry, or past the whole conflicting term
+    /// with a hint, and probe again (§5.3). Late or duplicate rejections,
+    /// for an index we already moved past, change nothing. Returns whether
+    /// to send the new probe.
+    fn on_append_rejection(
+        peer: &mut PeerProgress,
+        index: LogIndex,
+        hinted: Option<LogIndex>,
+    ) -> bool {
+        let answers_what_we_sent = match peer.state {
+            ProgressState::Probe => index.next() == peer.next_index,
+            ProgressState::Replicate => index < peer.next_index,
+        };
+        if !answers_what_we_sent || index <= peer.match_index {
+            return false;
+        }
+        let next = hinted.map_or(index, |hint| hint.min(index));
+        peer.become_probe(next.max(LogIndex(1)));
+        true
     }
 
     /// §5.3, §5.4.2: commit the highest index of the current term stored on

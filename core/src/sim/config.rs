@@ -28,6 +28,9 @@ pub struct Config {
     pub latency_us_max: Micros,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
+    /// The most AppendEntries with entries a leader leaves unacknowledged
+    /// per follower while replicating (flow control, default 4).
+    pub max_inflight_appends: usize,
     /// How long a client waits for an answer before trying another server.
     pub client_timeout_us: Micros,
     /// Optional mechanisms of the paper and thesis, on or off.
@@ -55,6 +58,7 @@ impl Default for Config {
             latency_us_min: 10_000,
             latency_us_max: 15_000,
             max_entries_per_append: 8,
+            max_inflight_appends: 4,
             client_timeout_us: 600_000,
             raft: RaftOptions::default(),
             bugs: BugSwitches::default(),
@@ -75,6 +79,8 @@ pub enum ConfigError {
     HeartbeatTooSlow,
     /// `max_entries_per_append` is zero.
     BatchSize,
+    /// `max_inflight_appends` is zero.
+    InflightLimit,
     /// Lease reads are only safe with leader stickiness (CheckQuorum).
     LeaseWithoutCheckQuorum,
 }
@@ -94,6 +100,9 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::BatchSize => {
                 f.write_str("an AppendEntries must be able to carry at least one entry")
+            }
+            ConfigError::InflightLimit => {
+                f.write_str("a leader must be able to have at least one AppendEntries in flight")
             }
             ConfigError::LeaseWithoutCheckQuorum => f.write_str(
                 "lease reads are safe only if servers ignore elections while a leader is fresh: switch on CheckQuorum",
@@ -132,6 +141,9 @@ impl Config {
         if self.max_entries_per_append == 0 {
             return Err(ConfigError::BatchSize);
         }
+        if self.max_inflight_appends == 0 {
+            return Err(ConfigError::InflightLimit);
+        }
         if self.raft.read_mode == ReadMode::Lease && !self.raft.check_quorum {
             return Err(ConfigError::LeaseWithoutCheckQuorum);
         }
@@ -166,5 +178,10 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(slow.validate(), Err(ConfigError::HeartbeatTooSlow));
+        let no_window = Config {
+            max_inflight_appends: 0,
+            ..Config::default()
+        };
+        assert_eq!(no_window.validate(), Err(ConfigError::InflightLimit));
     }
 }

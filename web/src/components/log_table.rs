@@ -107,7 +107,7 @@ fn render_row(
 ) -> Html {
     let progress = leader
         .and_then(|l| l.progress.iter().find(|(id, _)| *id == node.id))
-        .map(|(_, p)| *p);
+        .map(|(_, p)| p);
     let select = {
         let cb = props.on_action.clone();
         let id = node.id;
