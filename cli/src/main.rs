@@ -3,8 +3,8 @@
 //! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N]
-//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--json FILE]
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on]
+//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--json FILE]
 //! raftlab-cli check --file FILE
 //! ```
 
@@ -21,8 +21,8 @@ use std::sync::mpsc;
 use std::thread;
 
 const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N]
-  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--json FILE]
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on]
+  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--json FILE]
   raftlab-cli check --file FILE
 
 MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
@@ -110,6 +110,11 @@ impl Flags<'_> {
             Some(other) => return Err(format!("--state-machine takes kv or toy, not {other:?}")),
         };
         let snapshot_every = self.number("--snapshot-every")?.unwrap_or(0);
+        let membership_changes = match self.text("--membership")? {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => return Err(format!("--membership takes on or off, not {other:?}")),
+        };
         Ok(Experiment {
             config: Config {
                 raft,
@@ -118,6 +123,7 @@ impl Flags<'_> {
                 snapshot_every,
                 ..Config::default()
             },
+            membership_changes,
             ..Experiment::default()
         })
     }
@@ -133,6 +139,7 @@ impl Flags<'_> {
             "--reads",
             "--state-machine",
             "--snapshot-every",
+            "--membership",
         ] {
             if let Some(value) = self.text(flag)? {
                 suffix.push_str(&format!(" {flag} {value}"));

@@ -17,6 +17,9 @@ pub struct Experiment {
     pub config: Config,
     /// How long faults are injected.
     pub fault_us: Micros,
+    /// The swarm also asks for membership changes (servers added, removed,
+    /// voters replaced, up to nine servers).
+    pub membership_changes: bool,
 }
 
 impl Default for Experiment {
@@ -24,6 +27,7 @@ impl Default for Experiment {
         Experiment {
             config: Config::default(),
             fault_us: 10_000_000,
+            membership_changes: false,
         }
     }
 }
@@ -46,7 +50,12 @@ impl Experiment {
     /// answered: a client that knows no leader tries each server in turn,
     /// waiting one client timeout at each, and then once more.
     pub fn answer_bound_us(&self) -> Micros {
-        (self.config.node_count as u64 + 1) * self.config.client_timeout_us
+        let servers = if self.membership_changes {
+            crate::sim::NODE_COUNT_MAX
+        } else {
+            self.config.node_count
+        };
+        (servers as u64 + 1) * self.config.client_timeout_us
     }
 }
 
@@ -97,7 +106,11 @@ pub struct Report {
 /// Runs one seed. Invalid configurations are reported as an error.
 pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim::ConfigError> {
     let mut sim = Simulation::new(seed, experiment.config.clone())?;
-    let plan = SwarmPlan::from_seed(seed, experiment.config.node_count, experiment.fault_us);
+    let plan = if experiment.membership_changes {
+        SwarmPlan::with_membership_changes(seed, experiment.config.node_count, experiment.fault_us)
+    } else {
+        SwarmPlan::from_seed(seed, experiment.config.node_count, experiment.fault_us)
+    };
     let mut checker = SafetyChecker::new();
     let mut failure = None;
     for (at, command) in &plan.commands {

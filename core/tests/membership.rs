@@ -598,3 +598,43 @@ fn a_membership_change_replays_bit_for_bit() {
     assert_eq!(replayed.trace_hash(), c.sim.trace_hash());
     assert_eq!(replayed.server_count(), 5);
 }
+
+#[test]
+fn swarm_runs_with_membership_changes_and_snapshots_stay_safe_linearizable_and_live() {
+    use raftlab_core::explore::{run_seed, Experiment};
+    let experiment = Experiment {
+        config: Config {
+            raft: RaftOptions::all(),
+            snapshot_every: 16,
+            ..Config::default()
+        },
+        membership_changes: true,
+        ..Experiment::default()
+    };
+    let mut changes = 0;
+    for seed in 0..100 {
+        let report = run_seed(seed, &experiment).expect("valid config");
+        assert!(
+            report.failure.is_none(),
+            "seed {seed}: {:?}",
+            report.failure
+        );
+        changes += report
+            .sim
+            .inputs()
+            .iter()
+            .filter(|input| {
+                matches!(
+                    input.command,
+                    Command::AddServer { .. }
+                        | Command::RemoveServer { .. }
+                        | Command::ChangeMembership { .. }
+                )
+            })
+            .count();
+    }
+    assert!(
+        changes >= 50,
+        "the leaders took {changes} membership changes"
+    );
+}

@@ -851,12 +851,13 @@ impl Node {
         {
             return;
         }
-        // A vote request from a server outside our configuration is
-        // dropped, its term included: a removed server that never learnt of
-        // its removal cannot disrupt the cluster (thesis §4.2.3), and
-        // refusing a vote is always safe.
+        // A vote request from a server outside our configuration, while a
+        // leader's word is fresh, is dropped, its term included: a removed
+        // server that never learnt of its removal cannot disrupt the
+        // cluster (thesis §4.2.3). Otherwise it is answered as usual: a new
+        // server must be able to vote before it learns its configuration.
         if let Message::RequestVote { candidate, .. } = message {
-            if !self.membership().is_voter(candidate) {
+            if !self.membership().is_voter(candidate) && self.leader_is_fresh(ctx.now) {
                 return;
             }
         }
@@ -1111,18 +1112,37 @@ impl Node {
     /// the one before, so a removed server still learns it was removed.
     fn replication_targets(&self) -> BTreeSet<NodeId> {
         let mut targets = self.membership().replicas();
-        if self.membership_index() > self.commit_index {
-            let previous = match self.configs.len() {
-                0 => None,
-                1 => Some(&self.bootstrap),
-                n => Some(&self.configs[n - 2].1),
-            };
-            if let Some(previous) = previous {
-                targets.extend(previous.replicas());
-            }
+        if let Some(previous) = self.uncommitted_predecessor() {
+            targets.extend(previous.replicas());
         }
         targets.remove(&self.config.id);
         targets
+    }
+
+    /// While the configuration in use is not known to be committed, the one
+    /// before it.
+    fn uncommitted_predecessor(&self) -> Option<&Membership> {
+        if self.membership_index() <= self.commit_index {
+            return None;
+        }
+        match self.configs.len() {
+            0 => None,
+            1 => Some(self.base_membership()),
+            n => Some(&self.configs[n - 2].1),
+        }
+    }
+
+    /// May this server start an election? A voter may. So may a server
+    /// that voted in the configuration before an uncommitted one that
+    /// leaves it out: it may hold the only copy of that entry, and the
+    /// remaining voters can then only commit it under its leadership (it
+    /// counts votes by its own latest configuration, so this is safe).
+    fn may_campaign(&self) -> bool {
+        let id = self.config.id;
+        self.membership().is_voter(id)
+            || self
+                .uncommitted_predecessor()
+                .is_some_and(|previous| previous.is_voter(id))
     }
 
     /// Brings a leader's per-follower progress in line with the servers it
@@ -1297,7 +1317,7 @@ impl Node {
     /// The election timer ran out (or a user forced it): a pre-vote round
     /// with PreVote on, else an election.
     fn start_election(&mut self, ctx: StepContext) {
-        if !self.membership().is_voter(self.config.id) {
+        if !self.may_campaign() {
             // Learners, removed servers and servers that have not yet heard
             // of their configuration only listen (thesis §4.2.1, §4.2.2).
             self.reset_election_timer(ctx);

@@ -20,6 +20,13 @@ pub struct Outstanding {
     pub invoked_at: Micros,
     /// How many times it has been sent.
     pub attempts: u32,
+    /// Where the search for a leader goes on when no hint helps: the
+    /// server after the last one tried without a hint. Following hints
+    /// never moves it, so stale hints that point at each other (servers
+    /// removed from the cluster) cannot keep the client away for good.
+    pub search_from: NodeId,
+    /// Hints followed since the search last moved on.
+    pub hints_followed: u32,
 }
 
 /// A request that has been answered.
@@ -127,8 +134,11 @@ impl Client {
             }
             ClientResult::NotLeader {
                 leader_hint: Some(hint),
-            } if hint != from => {
+            } if hint != from && (outstanding.hints_followed as usize) < timing.node_count => {
                 self.leader_guess = Some(hint);
+                if let Some(outstanding) = &mut self.outstanding {
+                    outstanding.hints_followed += 1;
+                }
                 self.resend(now, hint, timing)
             }
             ClientResult::NotLeader { .. } => {
@@ -164,7 +174,11 @@ impl Client {
         if !self.is_waiting_on(seq, attempt) {
             return Vec::new();
         }
-        let next = next_server(outstanding.target, timing.node_count);
+        let next = next_server(outstanding.search_from, timing.node_count);
+        if let Some(outstanding) = &mut self.outstanding {
+            outstanding.search_from = next;
+            outstanding.hints_followed = 0;
+        }
         self.resend(now, next, timing)
     }
 
@@ -192,6 +206,8 @@ impl Client {
             target: to,
             invoked_at: now,
             attempts: 0,
+            search_from: to,
+            hints_followed: 0,
         });
         self.resend(now, to, timing)
     }

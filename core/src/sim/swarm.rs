@@ -25,6 +25,17 @@ impl SwarmPlan {
     /// A plan for `node_count` servers, injecting faults for `fault_us` of
     /// virtual time, with a workload running throughout.
     pub fn from_seed(seed: u64, node_count: usize, fault_us: Micros) -> SwarmPlan {
+        SwarmPlan::draw(seed, node_count, fault_us, false)
+    }
+
+    /// A plan like [`SwarmPlan::from_seed`]'s that also asks for membership
+    /// changes among servers 1 to `node_count` + 2 (at most nine): servers
+    /// added, removed, and the voters replaced by joint consensus.
+    pub fn with_membership_changes(seed: u64, node_count: usize, fault_us: Micros) -> SwarmPlan {
+        SwarmPlan::draw(seed, node_count, fault_us, true)
+    }
+
+    fn draw(seed: u64, node_count: usize, fault_us: Micros, membership: bool) -> SwarmPlan {
         let mut rng = Stream::new(seed, SWARM_STREAM, node_count as u64, 0);
         let n = node_count as u64;
         let node = |rng: &mut Stream| NodeId(rng.uniform(1, n) as u32);
@@ -101,6 +112,9 @@ impl SwarmPlan {
                 },
             };
             commands.push((t, command));
+            if membership && rng.uniform(0, 2) == 0 {
+                commands.push((t, membership_change(&mut rng, node_count)));
+            }
             // Half the crashes schedule their own restart, so runs are not all
             // one long outage until the heal.
             if kind == 0 && rng.uniform(0, 1) == 1 {
@@ -127,6 +141,27 @@ impl SwarmPlan {
         }
         commands.sort_by_key(|(at, _)| *at);
         SwarmPlan { commands, heal_at }
+    }
+}
+
+/// One membership change among servers 1 to `node_count` + 2 (at most
+/// nine); the leader refuses those that make no sense at the time.
+fn membership_change(rng: &mut Stream, node_count: usize) -> Command {
+    let highest = (node_count as u64 + 2).min(crate::sim::NODE_COUNT_MAX as u64);
+    let node = NodeId(rng.uniform(1, highest) as u32);
+    match rng.uniform(0, 2) {
+        0 => Command::AddServer { node },
+        1 => Command::RemoveServer { node },
+        _ => {
+            let mut voters: Vec<NodeId> = (1..=highest as u32)
+                .map(NodeId)
+                .filter(|_| rng.uniform(0, 1) == 1)
+                .collect();
+            if voters.is_empty() {
+                voters.push(node);
+            }
+            Command::ChangeMembership { voters }
+        }
     }
 }
 
