@@ -1059,17 +1059,21 @@ impl Simulation {
         }
     }
 
-    fn node_config(&self, id: NodeId) -> NodeConfig {
-        // The servers the cluster started with know each other; a server
-        // added later learns its configuration from the leader.
-        let members = if self.index_of(id) < self.config.node_count {
+    /// The configuration server `id` starts from: the servers the cluster
+    /// started with know each other; a server added later starts with none
+    /// and learns its configuration from the leader.
+    pub(crate) fn starting_members(&self, id: NodeId) -> Vec<NodeId> {
+        if self.index_of(id) < self.config.node_count {
             (1..=self.config.node_count as u32).map(NodeId).collect()
         } else {
             Vec::new()
-        };
+        }
+    }
+
+    fn node_config(&self, id: NodeId) -> NodeConfig {
         NodeConfig {
             id,
-            members,
+            members: self.starting_members(id),
             heartbeat_interval_us: self.config.heartbeat_interval_us,
             election_timeout_min_us: self.config.election_timeout_us_min,
             max_entries_per_append: self.config.max_entries_per_append,

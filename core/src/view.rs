@@ -3,8 +3,8 @@
 
 use crate::kv::{ClientId, StateMachine, ToyState};
 use crate::raft::{
-    Entry, LogCommand, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId,
-    PeerProgress, PendingRead, PersistentState, Role, Term,
+    Entry, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId, PeerProgress,
+    PendingRead, PersistentState, Role, Term,
 };
 use crate::sim::{Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition};
 
@@ -238,19 +238,11 @@ impl ClusterView {
 /// The configuration a crashed server will restart with: the latest on
 /// its disk, else the one the cluster started with.
 fn stored_membership(sim: &Simulation, id: NodeId, storage: &PersistentState) -> Membership {
-    let latest = storage.log.entries().rev().find_map(|e| match &e.command {
-        LogCommand::Config(m) => Some(m.clone()),
-        _ => None,
-    });
-    let in_snapshot = || storage.log.snapshot().map(|s| s.membership.clone());
-    latest.or_else(in_snapshot).unwrap_or_else(|| {
-        let initial = sim.config().node_count as u32;
-        if id.0 <= initial {
-            Membership::of((1..=initial).map(NodeId))
-        } else {
-            Membership::default()
-        }
-    })
+    storage
+        .log
+        .latest_membership()
+        .cloned()
+        .unwrap_or_else(|| Membership::of(sim.starting_members(id)))
 }
 
 impl Simulation {

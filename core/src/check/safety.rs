@@ -137,6 +137,9 @@ struct CommittedEntry {
     entry: Entry,
     /// The term of the server that first reported it committed.
     in_term: Term,
+    /// That server's prefix fingerprint up to it: what a log compacted
+    /// past this index must still show at its snapshot.
+    prefix_fingerprint: Option<u64>,
 }
 
 /// Watches one simulation. Feed it every step with [`SafetyChecker::observe`].
@@ -248,6 +251,7 @@ impl SafetyChecker {
                 let committed = CommittedEntry {
                     entry: entry.clone(),
                     in_term: term,
+                    prefix_fingerprint: node.log.prefix_fingerprint(index),
                 };
                 self.committed.insert(index, committed);
                 index = index.next();
@@ -270,9 +274,16 @@ impl SafetyChecker {
                 .range(from..)
                 .filter(|(_, c)| c.in_term < term);
             for (index, committed) in earlier_terms {
-                // An entry folded into the leader's snapshot is held there.
-                let held =
-                    *index <= log.snapshot_index() || log.get(*index) == Some(&committed.entry);
+                let held = if *index <= log.snapshot_index() {
+                    // Folded into the leader's snapshot: the snapshot must
+                    // stand on the committed prefix (where that is known).
+                    let at = log.snapshot_index();
+                    self.committed
+                        .get(&at)
+                        .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
+                } else {
+                    log.get(*index) == Some(&committed.entry)
+                };
                 if !held {
                     found.push(Violation {
                         property: Property::LeaderCompleteness,

@@ -27,7 +27,15 @@ pub enum LogCommand {
 }
 
 impl LogCommand {
-    /// The client request, unless this is a no-op.
+    /// The configuration, if this entry carries one.
+    pub fn membership(&self) -> Option<&Membership> {
+        match self {
+            LogCommand::Config(membership) => Some(membership),
+            _ => None,
+        }
+    }
+
+    /// The client request, unless this is a no-op or a configuration.
     pub fn request(&self) -> Option<&ClientRequest> {
         match self {
             LogCommand::Noop | LogCommand::Config(_) => None,
@@ -147,6 +155,21 @@ impl Log {
     /// The term of the last entry (or of the snapshot's last), 0 for an empty log.
     pub fn last_term(&self) -> Term {
         self.entries.last().map_or(self.snapshot_term, |e| e.term)
+    }
+
+    /// Every configuration entry the log holds, in index order.
+    pub fn memberships(&self) -> impl DoubleEndedIterator<Item = (LogIndex, &Membership)> + '_ {
+        self.entries()
+            .filter_map(|entry| Some((entry.index, entry.command.membership()?)))
+    }
+
+    /// The latest configuration the log holds, in its entries or, before
+    /// them, in its snapshot (a scan from the end: for views, not hot paths).
+    pub fn latest_membership(&self) -> Option<&Membership> {
+        self.memberships()
+            .next_back()
+            .map(|(_, membership)| membership)
+            .or_else(|| self.snapshot().map(|snapshot| &snapshot.membership))
     }
 
     /// The snapshot the log starts after, if it was compacted.

@@ -58,12 +58,18 @@ impl Membership {
         self.is_voter(id) || self.is_learner(id)
     }
 
-    /// Every server a leader replicates to under this configuration, in id order.
-    pub fn replicas(&self) -> BTreeSet<NodeId> {
+    /// Every server that votes, in either half when joint, in id order.
+    pub fn all_voters(&self) -> BTreeSet<NodeId> {
         let mut all = self.voters.clone();
         if let Some(outgoing) = &self.outgoing {
             all.extend(outgoing);
         }
+        all
+    }
+
+    /// Every server a leader replicates to under this configuration, in id order.
+    pub fn replicas(&self) -> BTreeSet<NodeId> {
+        let mut all = self.all_voters();
         all.extend(&self.learners);
         all
     }

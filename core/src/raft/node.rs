@@ -558,8 +558,6 @@ pub struct Node {
     // Bookkeeping for the Ready being built.
     ready: Ready,
     hard_state_dirty: bool,
-    /// A snapshot installed in this step, to persist.
-    snapshot_dirty: bool,
     unstable_from: Option<LogIndex>,
 }
 
@@ -588,11 +586,8 @@ impl Node {
         };
         let configs = stored
             .log
-            .entries()
-            .filter_map(|entry| match &entry.command {
-                LogCommand::Config(membership) => Some((entry.index, membership.clone())),
-                _ => None,
-            })
+            .memberships()
+            .map(|(index, membership)| (index, membership.clone()))
             .collect();
         // What a snapshot holds was committed and applied before the crash;
         // the driver restores the state machine from it.
@@ -613,7 +608,6 @@ impl Node {
             election_timeout_us: ctx.election_timeout_us,
             ready: Ready::default(),
             hard_state_dirty: false,
-            snapshot_dirty: false,
             unstable_from: None,
         }
     }
@@ -780,7 +774,8 @@ impl Node {
         self.log.compact_to(snapshot);
     }
 
-    /// The log index of the configuration in use (0 for the starting one).
+    /// The log index of the configuration in use; 0 when it is the starting
+    /// one or the snapshot's (both committed, which is all callers ask).
     pub fn membership_index(&self) -> LogIndex {
         self.configs.last().map_or(LogIndex(0), |(index, _)| *index)
     }
@@ -1031,7 +1026,15 @@ impl Node {
     fn check_quorum(&mut self, ctx: StepContext) {
         let interval = self.config.election_timeout_min_us;
         let id = self.config.id;
-        let membership = self.membership().clone();
+        let RoleState::Leader {
+            recently_active, ..
+        } = &self.role
+        else {
+            return;
+        };
+        let heard = self
+            .membership()
+            .has_quorum(|peer| peer == id || recently_active.contains(&peer));
         let RoleState::Leader {
             recently_active,
             quorum_check_deadline,
@@ -1040,7 +1043,6 @@ impl Node {
         else {
             return;
         };
-        let heard = membership.has_quorum(|peer| peer == id || recently_active.contains(&peer));
         recently_active.clear();
         *quorum_check_deadline = ctx.now + interval;
         if !heard {
@@ -1192,6 +1194,10 @@ impl Node {
         else {
             return;
         };
+        // Called on every acknowledgment and tick: almost always idle.
+        if membership_job.is_none() && !self.membership().is_joint() {
+            return;
+        }
         let current = self.membership().clone();
         let mut job = match membership_job {
             Some(job) => MembershipJob::clone(job),
@@ -1357,13 +1363,8 @@ impl Node {
             pre_vote,
             transfer,
         };
-        let id = self.config.id;
-        let voters: Vec<NodeId> = self
-            .membership()
-            .replicas()
-            .into_iter()
-            .filter(|peer| *peer != id && self.membership().is_voter(*peer))
-            .collect();
+        let mut voters = self.membership().all_voters();
+        voters.remove(&self.config.id);
         for peer in voters {
             self.send(peer, request.clone());
         }
@@ -1620,13 +1621,11 @@ impl Node {
     /// lease) has made safe.
     fn advance_reads(&mut self, ctx: StepContext) {
         let own_term_committed = self.log.term_at(self.commit_index) == Some(self.current_term);
-        let id = self.config.id;
-        let membership = self.membership().clone();
+        let confirmed_round = self.confirmed_round();
         let commit_index = self.commit_index;
         let mode = self.config.options.read_mode;
         let RoleState::Leader {
             pending_reads,
-            acked_round,
             round,
             lease_until,
             ..
@@ -1653,7 +1652,6 @@ impl Node {
                 read.round = Some(next_round);
             }
         }
-        let confirmed_round = majority_round(&membership, id, acked_round);
         let mut ready = Vec::new();
         pending_reads.retain(|read| {
             let safe = match read.round {
@@ -1807,44 +1805,15 @@ impl Node {
     ) {
         if term < self.current_term {
             // A stale leader: refuse, and our term will make it step down.
-            self.send(
-                leader,
-                Message::AppendEntriesReply {
-                    term: self.current_term,
-                    success: false,
-                    index: prev_log_index,
-                    conflict: None,
-                    round,
-                },
-            );
+            self.reply_append(leader, false, prev_log_index, None, round);
             return;
         }
-        debug_assert_eq!(term, self.current_term);
-        if !matches!(self.role, RoleState::Follower) {
-            self.become_follower(
-                ctx,
-                term,
-                Some(leader),
-                TransitionCause::DiscoversCurrentLeader,
-            );
-        }
-        self.leader_id = Some(leader);
-        self.leader_heard_at = Some(ctx.now);
-        self.reset_election_timer(ctx);
+        self.heed_leader(ctx, term, leader);
 
         if prev_log_index < self.log.snapshot_index() {
             // What the snapshot covers is committed, so it is in the
             // leader's log too: we share at least that much.
-            self.send(
-                leader,
-                Message::AppendEntriesReply {
-                    term: self.current_term,
-                    success: true,
-                    index: self.log.snapshot_index(),
-                    conflict: None,
-                    round,
-                },
-            );
+            self.reply_append(leader, true, self.log.snapshot_index(), None, round);
             return;
         }
         let bug_skip =
@@ -1855,16 +1824,7 @@ impl Node {
                 .options
                 .fast_backtracking
                 .then(|| self.conflict_hint(prev_log_index));
-            self.send(
-                leader,
-                Message::AppendEntriesReply {
-                    term: self.current_term,
-                    success: false,
-                    index: prev_log_index,
-                    conflict,
-                    round,
-                },
-            );
+            self.reply_append(leader, false, prev_log_index, conflict, round);
             return;
         }
         let last_new_index = LogIndex(prev_log_index.0 + entries.len() as u64);
@@ -1886,16 +1846,43 @@ impl Node {
         if leader_commit > self.commit_index {
             self.commit_index = leader_commit.min(last_new_index).max(self.commit_index);
         }
-        self.send(
-            leader,
-            Message::AppendEntriesReply {
-                term: self.current_term,
-                success: true,
-                index: last_new_index,
-                conflict: None,
-                round,
-            },
-        );
+        self.reply_append(leader, true, last_new_index, None, round);
+    }
+
+    /// A message from the leader of our term (or a later one): follow it,
+    /// and hold off our own election (§5.2).
+    fn heed_leader(&mut self, ctx: StepContext, term: Term, leader: NodeId) {
+        debug_assert_eq!(term, self.current_term);
+        if !matches!(self.role, RoleState::Follower) {
+            self.become_follower(
+                ctx,
+                term,
+                Some(leader),
+                TransitionCause::DiscoversCurrentLeader,
+            );
+        }
+        self.leader_id = Some(leader);
+        self.leader_heard_at = Some(ctx.now);
+        self.reset_election_timer(ctx);
+    }
+
+    /// Answers an AppendEntries (or InstallSnapshot) of heartbeat `round`.
+    fn reply_append(
+        &mut self,
+        leader: NodeId,
+        success: bool,
+        index: LogIndex,
+        conflict: Option<ConflictHint>,
+        round: u64,
+    ) {
+        let reply = Message::AppendEntriesReply {
+            term: self.current_term,
+            success,
+            index,
+            conflict,
+            round,
+        };
+        self.send(leader, reply);
     }
 
     /// A leader's snapshot: unless it is behind what we have committed, it
@@ -1911,48 +1898,20 @@ impl Node {
     ) {
         let index = snapshot.index;
         if term < self.current_term {
-            self.send(
-                leader,
-                Message::AppendEntriesReply {
-                    term: self.current_term,
-                    success: false,
-                    index,
-                    conflict: None,
-                    round,
-                },
-            );
+            self.reply_append(leader, false, index, None, round);
             return;
         }
-        if !matches!(self.role, RoleState::Follower) {
-            self.become_follower(
-                ctx,
-                term,
-                Some(leader),
-                TransitionCause::DiscoversCurrentLeader,
-            );
-        }
-        self.leader_id = Some(leader);
-        self.leader_heard_at = Some(ctx.now);
-        self.reset_election_timer(ctx);
+        self.heed_leader(ctx, term, leader);
         if index > self.commit_index {
             let keeps_suffix = self.log.term_at(index) == Some(snapshot.term);
             self.configs.retain(|(at, _)| keeps_suffix && *at > index);
             self.log.compact_to(snapshot.clone());
             self.commit_index = index;
             self.last_applied = index;
-            self.snapshot_dirty = true;
+            // Persisted and loaded by the driver from the Ready.
             self.ready.snapshot = Some(snapshot);
         }
-        self.send(
-            leader,
-            Message::AppendEntriesReply {
-                term: self.current_term,
-                success: true,
-                index,
-                conflict: None,
-                round,
-            },
-        );
+        self.reply_append(leader, true, index, None, round);
     }
 
     /// A peer answered heartbeat round `round` in our term: it still takes us
@@ -1962,11 +1921,14 @@ impl Node {
         if term != self.current_term || self.config.options.read_mode == ReadMode::Log {
             return;
         }
-        let id = self.config.id;
-        let membership = self.membership().clone();
         let lease = self.config.election_timeout_min_us;
+        let RoleState::Leader { acked_round, .. } = &mut self.role else {
+            return;
+        };
+        let acked = acked_round.entry(from).or_insert(0);
+        *acked = (*acked).max(round);
+        let confirmed = self.confirmed_round();
         let RoleState::Leader {
-            acked_round,
             rounds_sent_at,
             lease_until,
             ..
@@ -1974,13 +1936,27 @@ impl Node {
         else {
             return;
         };
-        let acked = acked_round.entry(from).or_insert(0);
-        *acked = (*acked).max(round);
-        let confirmed = majority_round(&membership, id, acked_round);
         if let Some(&(_, sent_at)) = rounds_sent_at.iter().rev().find(|(r, _)| *r <= confirmed) {
             *lease_until = (*lease_until).max(sent_at + lease);
         }
         self.advance_reads(ctx);
+    }
+
+    /// For a leader, the latest heartbeat round a majority has answered
+    /// (of both halves when joint), the leader counting as having answered
+    /// every round; 0 for anyone else.
+    fn confirmed_round(&self) -> u64 {
+        let RoleState::Leader { acked_round, .. } = &self.role else {
+            return 0;
+        };
+        let id = self.config.id;
+        self.membership().quorum_value(|peer| {
+            if peer == id {
+                u64::MAX
+            } else {
+                acked_round.get(&peer).copied().unwrap_or(0)
+            }
+        })
     }
 
     /// Where a leader should look next after this log failed to match at
@@ -2156,7 +2132,7 @@ impl Node {
 
     fn append_to_own_log(&mut self, entry: Entry) {
         self.mark_unstable(entry.index);
-        if let LogCommand::Config(membership) = &entry.command {
+        if let Some(membership) = entry.command.membership() {
             self.configs.push((entry.index, membership.clone()));
         }
         self.log.append(entry);
@@ -2190,11 +2166,9 @@ impl Node {
     }
 
     fn take_ready(&mut self) -> Ready {
-        if self.hard_state_dirty || self.unstable_from.is_some() || self.snapshot_dirty {
-            let snapshot = self
-                .snapshot_dirty
-                .then(|| self.log.snapshot().cloned())
-                .flatten();
+        // A snapshot installed in this step goes to disk with the rest.
+        let snapshot = self.ready.snapshot.clone();
+        if self.hard_state_dirty || self.unstable_from.is_some() || snapshot.is_some() {
             // Entries the snapshot replaced need not be written.
             let entries_from = self
                 .unstable_from
@@ -2228,24 +2202,11 @@ impl Node {
         );
         debug_assert!(self.commit_index <= self.log.last_index());
         self.hard_state_dirty = false;
-        self.snapshot_dirty = false;
         self.unstable_from = None;
         let mut ready = std::mem::take(&mut self.ready);
         ready.next_deadline = self.next_deadline();
         ready
     }
-}
-
-/// The latest heartbeat round a majority has answered, the leader `id`
-/// counting as having answered every round.
-fn majority_round(membership: &Membership, id: NodeId, acked_round: &BTreeMap<NodeId, u64>) -> u64 {
-    membership.quorum_value(|peer| {
-        if peer == id {
-            u64::MAX
-        } else {
-            acked_round.get(&peer).copied().unwrap_or(0)
-        }
-    })
 }
 
 #[cfg(test)]
