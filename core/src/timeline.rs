@@ -11,6 +11,10 @@
 use crate::raft::Micros;
 use crate::sim::{Command, CommandError, ReplayError, Simulation, StepRecord, TimedCommand};
 
+/// Something that watches every step a timeline takes, with the simulation
+/// as it is right after the step (a journal, a checker).
+pub type StepObserver<'a> = &'a mut dyn FnMut(&Simulation, &StepRecord);
+
 /// Steps (events and commands) between checkpoints: a seek replays at most
 /// this many, a few milliseconds of native simulation.
 pub const CHECKPOINT_EVERY: u64 = 4096;
@@ -109,23 +113,51 @@ impl Timeline {
     /// Takes one step forward: the recorded input due here, or the next event.
     /// `Ok(None)` when the run has nothing left to do.
     pub fn step(&mut self) -> Result<Option<StepRecord>, CommandError> {
-        self.step_no_later_than(Micros::MAX)
+        self.step_no_later_than(Micros::MAX, &mut |_, _| {})
     }
 
     /// Plays forward to instant `t`, replaying recorded inputs on the way, and
     /// returns the steps taken.
     pub fn advance_to(&mut self, t: Micros) -> Result<Vec<StepRecord>, CommandError> {
         let mut records = Vec::new();
-        while let Some(record) = self.step_no_later_than(t)? {
-            records.push(record);
-        }
-        self.settle_clock(t);
+        self.advance_observed(t, &mut |_, record| records.push(record.clone()))?;
         Ok(records)
+    }
+
+    /// Plays forward to instant `t` like [`Timeline::advance_to`], showing
+    /// each step to `observe` instead of collecting the records.
+    pub fn advance_observed(
+        &mut self,
+        t: Micros,
+        observe: StepObserver<'_>,
+    ) -> Result<(), CommandError> {
+        while self.step_no_later_than(t, observe)?.is_some() {}
+        self.settle_clock(t);
+        Ok(())
+    }
+
+    /// Takes one step forward like [`Timeline::step`], showing it to `observe`.
+    pub fn step_observed(
+        &mut self,
+        observe: StepObserver<'_>,
+    ) -> Result<Option<StepRecord>, CommandError> {
+        self.step_no_later_than(Micros::MAX, observe)
     }
 
     /// Moves to instant `t`, earlier or later: the state after every step at
     /// or before `t`.
     pub fn seek(&mut self, t: Micros) -> Result<(), CommandError> {
+        self.seek_observed(t, &mut |_, _| {})
+    }
+
+    /// Moves to instant `t` like [`Timeline::seek`], showing every step
+    /// replayed or taken on the way to `observe` (after a restored
+    /// checkpoint, steps already seen come again).
+    pub fn seek_observed(
+        &mut self,
+        t: Micros,
+        observe: StepObserver<'_>,
+    ) -> Result<(), CommandError> {
         let base = self.checkpoints.partition_point(|c| c.now() <= t);
         let base = &self.checkpoints[base.saturating_sub(1)];
         let current_is_closer =
@@ -133,7 +165,7 @@ impl Timeline {
         if !current_is_closer {
             self.current = base.clone();
         }
-        while self.step_no_later_than(t)?.is_some() {}
+        while self.step_no_later_than(t, observe)?.is_some() {}
         self.settle_clock(t);
         Ok(())
     }
@@ -141,6 +173,16 @@ impl Timeline {
     /// Moves to the state after exactly `position` steps, or to the end of the
     /// run if it never gets that far. Stepping back is `seek_position(position - 1)`.
     pub fn seek_position(&mut self, position: u64) -> Result<(), CommandError> {
+        self.seek_position_observed(position, &mut |_, _| {})
+    }
+
+    /// Moves to a position like [`Timeline::seek_position`], showing every
+    /// step on the way to `observe`.
+    pub fn seek_position_observed(
+        &mut self,
+        position: u64,
+        observe: StepObserver<'_>,
+    ) -> Result<(), CommandError> {
         let base = self
             .checkpoints
             .partition_point(|c| c.position() <= position);
@@ -150,7 +192,9 @@ impl Timeline {
         if !current_is_closer {
             self.current = base.clone();
         }
-        while self.current.position() < position && self.step()?.is_some() {}
+        while self.current.position() < position
+            && self.step_no_later_than(Micros::MAX, observe)?.is_some()
+        {}
         Ok(())
     }
 
@@ -170,9 +214,14 @@ impl Timeline {
         Ok(record)
     }
 
-    fn step_no_later_than(&mut self, limit: Micros) -> Result<Option<StepRecord>, CommandError> {
+    fn step_no_later_than(
+        &mut self,
+        limit: Micros,
+        observe: StepObserver<'_>,
+    ) -> Result<Option<StepRecord>, CommandError> {
         let record = self.current.step_along(&self.recorded, limit)?;
-        if record.is_some() {
+        if let Some(record) = &record {
+            observe(&self.current, record);
             self.after_step();
         }
         Ok(record)

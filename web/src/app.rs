@@ -1,11 +1,16 @@
-//! The app: one reducer owns the UI state and the simulation, the animation
-//! loop runs only while playing, clicks become timed commands, and every
-//! component draws from the same view of the cluster.
+//! The app: one reducer owns the UI state and the run (a playback of the
+//! simulation that can be scrubbed to any instant), the animation loop runs
+//! only while playing, clicks become timed commands, and every component
+//! draws from the same view of the cluster and of the run.
 
-use crate::components::{Cluster, Controls, LogTable, NodeMenu, StateDiagram};
+use crate::components::{
+    Checks, Cluster, Controls, EventLog, Help, LogTable, NodeMenu, SpaceTime, StateDiagram,
+};
 use crate::params::{self, Settings};
+use raftlab_core::journal::{JournalEntry, MarkKind};
 use raftlab_core::kv::Operation;
-use raftlab_core::raft::NodeId;
+use raftlab_core::playback::{FoundViolation, Linearizability, Playback};
+use raftlab_core::raft::{Micros, NodeId};
 use raftlab_core::sim::{Command, Config, Simulation};
 use raftlab_core::view::ClusterView;
 use std::cell::{Cell, RefCell};
@@ -40,6 +45,59 @@ impl PartialEq for SharedView {
     }
 }
 
+/// How many of the latest journal entries the event log and the space-time
+/// diagram get.
+pub const JOURNAL_SHOWN: usize = 400;
+
+/// What the run looks like beyond the cluster at this instant: where the
+/// playback is, the latest steps in words, and what the checkers found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunView {
+    /// Steps taken to reach the playback position.
+    pub position: u64,
+    /// The furthest position played in this future.
+    pub frontier: u64,
+    /// The latest instant played: the end of the scrubber.
+    pub explored_until: Micros,
+    /// The latest journal entries up to the playback position, newest first.
+    pub journal: Vec<JournalEntry>,
+    /// Safety violations at or before the playback position.
+    pub violations: Vec<FoundViolation>,
+    /// Violations already known further on in this future.
+    pub violations_ahead: usize,
+    /// The linearizability verdict on the client history so far.
+    pub linearizability: Linearizability,
+}
+
+impl RunView {
+    fn of(playback: &mut Playback) -> RunView {
+        let violations = playback.violations_until_now().to_vec();
+        RunView {
+            position: playback.position(),
+            frontier: playback.frontier(),
+            explored_until: playback.explored_until(),
+            journal: playback
+                .journal_until_now()
+                .take(JOURNAL_SHOWN)
+                .cloned()
+                .collect(),
+            violations_ahead: playback.violations().len() - violations.len(),
+            violations,
+            linearizability: playback.linearizability().clone(),
+        }
+    }
+}
+
+/// A [`RunView`] shared by components, equal only to itself (like [`SharedView`]).
+#[derive(Clone, Debug)]
+pub struct SharedRun(pub Rc<RunView>);
+
+impl PartialEq for SharedRun {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// What can happen to the UI; components send these up, the animation loop sends `Frame`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -49,6 +107,18 @@ pub enum Action {
     Pause,
     /// Pause, then process exactly one event.
     Step,
+    /// Pause, then go back exactly one step.
+    StepBack,
+    /// Pause and move to an instant (the scrubber).
+    Seek(Micros),
+    /// Pause and move to the state right after a step (the event log).
+    SeekPosition(u64),
+    /// Pause and move to the next election, commit or violation.
+    JumpNext(MarkKind),
+    /// Show or hide the keyboard shortcuts.
+    ShowHelp(bool),
+    /// Twice as fast (`1`) or half as fast (`-1`).
+    SpeedStep(i32),
     /// Change the playback speed.
     SetSpeed(f64),
     /// Select a server (its menu and state diagram).
@@ -66,14 +136,18 @@ pub enum Action {
     },
 }
 
-/// The UI state. The simulation sits behind a shared cell so that a new state
-/// never copies it; `view` is rebuilt whenever the simulation moves.
+/// The UI state. The playback sits behind a shared cell so that a new state
+/// never copies it; `view` and `run` are rebuilt whenever it moves.
 #[derive(Clone)]
 pub struct Ui {
-    /// The simulated cluster. Invariant: `view` was built from it as it is now.
-    sim: Rc<RefCell<Simulation>>,
+    /// The run. Invariant: `view` and `run` were built from it as it is now.
+    playback: Rc<RefCell<Playback>>,
     /// What every component draws.
     pub view: SharedView,
+    /// The run around the playback position.
+    pub run: SharedRun,
+    /// Is the keyboard help open?
+    pub help_open: bool,
     /// Is the animation loop running?
     pub playing: bool,
     /// Virtual time per wall time, `SPEED_MIN..=SPEED_MAX`.
@@ -100,9 +174,12 @@ impl Ui {
             Simulation::new(seed, Config::default()).expect("the default configuration is valid")
         });
         remember(&sim);
+        let mut playback = Playback::new(sim);
         Ui {
-            view: SharedView(Rc::new(sim.view())),
-            sim: Rc::new(RefCell::new(sim)),
+            view: SharedView(Rc::new(playback.sim().view())),
+            run: SharedRun(Rc::new(RunView::of(&mut playback))),
+            playback: Rc::new(RefCell::new(playback)),
+            help_open: false,
             playing: true,
             speed: settings.speed,
             selected: NodeId(1),
@@ -113,17 +190,32 @@ impl Ui {
 
     /// The run's seed.
     pub fn seed(&self) -> u64 {
-        self.sim.borrow().seed()
+        self.playback.borrow().sim().seed()
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> Config {
+        self.playback.borrow().sim().config().clone()
     }
 
     fn refresh(&mut self) {
-        self.view = SharedView(Rc::new(self.sim.borrow().view()));
+        let mut playback = self.playback.borrow_mut();
+        self.view = SharedView(Rc::new(playback.sim().view()));
+        self.run = SharedRun(Rc::new(RunView::of(&mut playback)));
     }
 
     fn run(&mut self, command: Command) {
-        let result = self.sim.borrow_mut().apply(command);
+        let result = self.playback.borrow_mut().apply(command);
         self.error = result.err().map(|e| e.to_string());
-        remember(&self.sim.borrow());
+        remember(self.playback.borrow().sim());
+    }
+
+    /// Carries out a move of the playback position; a failure (a recorded
+    /// input that no longer fits, which should not happen) is shown.
+    fn travel(&mut self, travel: impl FnOnce(&mut Playback) -> Result<(), String>) {
+        self.playing = false;
+        let result = travel(&mut self.playback.borrow_mut());
+        self.error = result.err();
     }
 
     /// The next generated put: keys x, y, z in turn, values 1, 2, 3, ...
@@ -148,10 +240,19 @@ impl Ui {
             return self;
         }
         let mut next = (*self).clone();
-        {
-            let mut sim = next.sim.borrow_mut();
-            let target = sim.now() + virtual_us as u64;
-            sim.advance_to(target);
+        let found = {
+            let mut playback = next.playback.borrow_mut();
+            let target = playback.now() + virtual_us as u64;
+            playback.advance_to(target)
+        };
+        match found {
+            // A broken property pauses playback where it was seen.
+            Ok(0) => {}
+            Ok(_) => next.playing = false,
+            Err(e) => {
+                next.playing = false;
+                next.error = Some(e.to_string());
+            }
         }
         next.refresh();
         Rc::new(next)
@@ -162,9 +263,24 @@ impl Ui {
         match action {
             Action::TogglePlay => self.playing = !self.playing,
             Action::Pause => self.playing = false,
-            Action::Step => {
-                self.playing = false;
-                self.sim.borrow_mut().step();
+            Action::Step => self.travel(|p| p.step().map(|_| ()).map_err(|e| e.to_string())),
+            Action::StepBack => self.travel(|p| p.step_back().map_err(|e| e.to_string())),
+            Action::Seek(t) => self.travel(|p| p.seek(t).map_err(|e| e.to_string())),
+            Action::SeekPosition(position) => {
+                self.travel(|p| p.seek_position(position).map_err(|e| e.to_string()))
+            }
+            Action::JumpNext(kind) => self.travel(|p| match p.jump_to_next(kind) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(format!(
+                    "no {} within a minute of virtual time from here",
+                    mark_name(kind)
+                )),
+                Err(e) => Err(e.to_string()),
+            }),
+            Action::ShowHelp(open) => self.help_open = open,
+            Action::SpeedStep(direction) => {
+                let factor = 2f64.powi(direction.signum());
+                self.speed = (self.speed * factor).clamp(params::SPEED_MIN, params::SPEED_MAX);
             }
             Action::SetSpeed(speed) => {
                 self.speed = speed.clamp(params::SPEED_MIN, params::SPEED_MAX)
@@ -203,6 +319,15 @@ impl Reducible for Ui {
         let mut next = (*self).clone();
         next.act(action);
         Rc::new(next)
+    }
+}
+
+/// A mark kind in words, for messages.
+fn mark_name(kind: MarkKind) -> &'static str {
+    match kind {
+        MarkKind::Election => "election",
+        MarkKind::Commit => "commit",
+        MarkKind::Violation => "violation",
     }
 }
 
@@ -250,35 +375,61 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // Keyboard shortcuts for the main controls (the help overlay lists them).
+    {
+        let dispatcher = ui.dispatcher();
+        let context = ShortcutContext {
+            selected: ui.selected,
+            node_count: ui.view.0.nodes.len(),
+            help_open: ui.help_open,
+        };
+        use_effect_with(context, move |&context| {
+            let listener = Shortcuts::install(dispatcher, context);
+            move || drop(listener)
+        });
+    }
+
     let on_action = {
         let dispatcher = ui.dispatcher();
         Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
     let view = ui.view.clone();
+    let run = ui.run.clone();
     let v = &view.0;
     html! {
-        <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}>
+        <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
+            data-position={run.0.position.to_string()} data-playing={ui.playing.to_string()}>
             <header>
                 <h1>{ "Raftlab" }</h1>
                 <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
-                    events={v.events_processed} on_action={on_action.clone()} />
+                    events={v.events_processed} run={run.clone()} on_action={on_action.clone()} />
             </header>
             { for problems.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
             if let Some(e) = ui.error.clone() {
                 <p class="notice error" role="alert">{ e }</p>
             }
-            <div class="top">
+            <div class="workspace">
                 <section class="panel cluster-panel" aria-label="Cluster">
                     <Cluster view={view.clone()} selected={ui.selected} speed={ui.speed} on_action={on_action.clone()} />
                 </section>
-                <aside class="panel side">
+                <aside class="panel side" aria-label="Selected server">
                     <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
                     <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed} />
                 </aside>
+                <aside class="panel side checks-side" aria-label="Checkers and events">
+                    <Checks run={run.clone()} on_action={on_action.clone()} />
+                    <EventLog run={run.clone()} on_action={on_action.clone()} />
+                </aside>
             </div>
             <section class="panel logs-panel" aria-label="Logs">
-                <LogTable view={view} selected={ui.selected} on_action={on_action} />
+                <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
             </section>
+            <section class="panel spacetime-panel" aria-label="Timeline">
+                <SpaceTime view={view} run={run} speed={ui.speed} on_action={on_action.clone()} />
+            </section>
+            if ui.help_open {
+                <Help on_action={on_action} />
+            }
         </main>
     }
 }
@@ -375,6 +526,100 @@ impl Drop for PauseWhenHidden {
     }
 }
 
+/// What the keyboard shortcuts need to know about the UI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct ShortcutContext {
+    selected: NodeId,
+    node_count: usize,
+    help_open: bool,
+}
+
+/// The action for a key press, if the key is a shortcut (see [`crate::components::Help`]).
+fn shortcut(key: &str, context: ShortcutContext) -> Option<Action> {
+    let node = context.selected;
+    Some(match key {
+        " " | "k" => Action::TogglePlay,
+        "ArrowRight" | "." => Action::Step,
+        "ArrowLeft" | "," => Action::StepBack,
+        "e" => Action::JumpNext(MarkKind::Election),
+        "c" => Action::JumpNext(MarkKind::Commit),
+        "v" => Action::JumpNext(MarkKind::Violation),
+        "]" | "+" => Action::SpeedStep(1),
+        "[" | "-" => Action::SpeedStep(-1),
+        "r" => Action::Request,
+        "x" => Action::Run(Command::Crash { node }),
+        "s" => Action::Run(Command::Restart { node }),
+        "t" => Action::Run(Command::Timeout { node }),
+        "l" => Action::Run(Command::TransferLeadership { to: node }),
+        "?" => Action::ShowHelp(!context.help_open),
+        "Escape" if context.help_open => Action::ShowHelp(false),
+        digit => {
+            let n: usize = digit.parse().ok()?;
+            if !(1..=context.node_count).contains(&n) {
+                return None;
+            }
+            Action::Select(NodeId(n as u32))
+        }
+    })
+}
+
+/// A document `keydown` listener that turns shortcuts into actions, except
+/// while the user types in a field (or presses Space on a button, which
+/// clicks it). Dropping it removes the listener.
+struct Shortcuts {
+    document: web_sys::Document,
+    callback: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Shortcuts {
+    fn install(
+        dispatcher: UseReducerDispatcher<Ui>,
+        context: ShortcutContext,
+    ) -> Option<Shortcuts> {
+        let document = web_sys::window()?.document()?;
+        let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+            move |event: web_sys::KeyboardEvent| {
+                if event.ctrl_key()
+                    || event.meta_key()
+                    || event.alt_key()
+                    || event.default_prevented()
+                {
+                    return;
+                }
+                let target = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
+                if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+                    return;
+                }
+                let key = event.key();
+                let on_button = tag == "BUTTON"
+                    || target.is_some_and(|t| t.get_attribute("role").as_deref() == Some("button"));
+                if on_button && (key == " " || key == "Enter") {
+                    return;
+                }
+                if let Some(action) = shortcut(&key, context) {
+                    event.prevent_default();
+                    dispatcher.dispatch(action);
+                }
+            },
+        );
+        document
+            .add_event_listener_with_callback("keydown", callback.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Shortcuts { document, callback })
+    }
+}
+
+impl Drop for Shortcuts {
+    fn drop(&mut self) {
+        self.document
+            .remove_event_listener_with_callback("keydown", self.callback.as_ref().unchecked_ref())
+            .ok();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The reducer without a browser: what each action does to the UI state
@@ -461,7 +706,7 @@ mod tests {
         assert_eq!(state.view.0.node(NodeId(2)).map(|n| n.alive), Some(false));
         let state = state.reduce(Action::PutTo(NodeId(3)));
         let state = state.reduce(Action::Request);
-        assert_eq!(state.sim.borrow().inputs().len(), 3);
+        assert_eq!(state.playback.borrow().sim().inputs().len(), 3);
     }
 
     #[test]
@@ -473,7 +718,7 @@ mod tests {
 
     #[test]
     fn speed_changes_are_clamped_and_selection_moves() {
-        let state = ui("?seed=1").reduce(Action::SetSpeed(5.0));
+        let state = ui("?seed=1").reduce(Action::SetSpeed(50.0));
         assert_eq!(state.speed, params::SPEED_MAX);
         let state = state.reduce(Action::Select(NodeId(4)));
         assert_eq!(state.selected, NodeId(4));

@@ -1,17 +1,25 @@
 //! The page's components, one per file, and the small helpers they share.
 
+mod checks;
 mod cluster;
 mod controls;
+mod event_log;
+mod help;
 mod legend;
 mod log_table;
 mod node_menu;
+mod spacetime;
 mod state_diagram;
 
+pub use checks::Checks;
 pub use cluster::Cluster;
 pub use controls::Controls;
+pub use event_log::EventLog;
+pub use help::{Help, SHORTCUTS};
 pub use legend::Legend;
 pub use log_table::LogTable;
 pub use node_menu::NodeMenu;
+pub use spacetime::{Scale, SpaceTime};
 pub use state_diagram::StateDiagram;
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.

@@ -5,8 +5,8 @@ use raftlab_core::sim::NODE_COUNT_MAX;
 
 /// The slowest playback speed: one virtual millisecond per wall second.
 pub const SPEED_MIN: f64 = 0.001;
-/// The fastest playback speed: real time.
-pub const SPEED_MAX: f64 = 1.0;
+/// The fastest playback speed: ten times real time.
+pub const SPEED_MAX: f64 = 10.0;
 /// The default speed, 1/30×. Why: a 10–15 ms message then takes 0.3–0.45 s on
 /// screen, slow enough to follow with the eye, and a heartbeat round (50 ms)
 /// 1.5 s; the first election timeout (150–300 ms) fires after 4.5–9 s of
@@ -59,7 +59,7 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
             "speed" => match value.parse::<f64>() {
                 Ok(s) if s.is_finite() && s > 0.0 => settings.speed = s.clamp(SPEED_MIN, SPEED_MAX),
                 _ => problems.push(format!(
-                    "speed={value:?} must be a number above 0 (0.001 to 1); using {}",
+                    "speed={value:?} must be a number above 0 (0.001 to 10); using {}",
                     format_speed(SPEED_DEFAULT)
                 )),
             },
@@ -94,9 +94,12 @@ pub fn with_seed(query: &str, seed: u64) -> String {
     format!("?{}", pairs.join("&"))
 }
 
-/// The speed for a slider position from 0 (1/1000×) to 3000 (1×): a log scale.
+/// The highest speed slider position (10×).
+pub const SLIDER_MAX: u32 = 4000;
+
+/// The speed for a slider position from 0 (1/1000×) to [`SLIDER_MAX`] (10×): a log scale.
 pub fn speed_from_slider(position: u32) -> f64 {
-    10f64.powf(f64::from(position.min(3000)) / 1000.0 - 3.0)
+    10f64.powf(f64::from(position.min(SLIDER_MAX)) / 1000.0 - 3.0)
 }
 
 /// The slider position for a speed (inverse of [`speed_from_slider`]).
@@ -104,10 +107,11 @@ pub fn slider_from_speed(speed: f64) -> u32 {
     ((speed.clamp(SPEED_MIN, SPEED_MAX).log10() + 3.0) * 1000.0).round() as u32
 }
 
-/// A speed as people say it: "1×", "1/20×".
+/// A speed as people say it: "1×", "1/20×", "2.5×".
 pub fn format_speed(speed: f64) -> String {
     if speed >= 0.999 {
-        "1×".to_owned()
+        let tenths = (speed * 10.0).round() / 10.0;
+        format!("{tenths}×")
     } else {
         format!("1/{}×", (1.0 / speed).round())
     }
@@ -150,16 +154,19 @@ mod tests {
 
     #[test]
     fn speeds_clamp_and_the_slider_is_logarithmic() {
-        assert_eq!(parse("speed=50").0.speed, 1.0);
+        assert_eq!(parse("speed=50").0.speed, 10.0);
         assert_eq!(parse("speed=0.00001").0.speed, SPEED_MIN);
         assert!((speed_from_slider(0) - 0.001).abs() < 1e-12);
         assert!((speed_from_slider(3000) - 1.0).abs() < 1e-12);
+        assert!((speed_from_slider(SLIDER_MAX) - 10.0).abs() < 1e-9);
+        assert_eq!(format_speed(2.5), "2.5×");
+        assert_eq!(format_speed(10.0), "10×");
         assert_eq!(slider_from_speed(0.01), 1000);
         assert_eq!(format_speed(0.05), "1/20×");
         assert_eq!(format_speed(SPEED_DEFAULT), "1/30×");
         assert_eq!(format_speed(1.0), "1×");
         assert_eq!(format_speed(SPEED_MIN), "1/1000×");
-        for position in [0, 1, 1301, 2999, 3000] {
+        for position in [0, 1, 1301, 2999, 3000, SLIDER_MAX] {
             assert_eq!(slider_from_speed(speed_from_slider(position)), position);
         }
     }

@@ -1,8 +1,11 @@
-//! Playback controls: play/pause, step, speed, a client request, the clock and the seed.
+//! Playback controls: play/pause, step back and forward, speed, jumps to the
+//! next election, commit or violation, the scrubber over the whole run, a
+//! client request, the clock, the seed and the keyboard help.
 
-use crate::app::Action;
+use crate::app::{Action, SharedRun};
 use crate::components::format_time;
-use crate::params::{format_speed, slider_from_speed, speed_from_slider};
+use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
+use raftlab_core::journal::MarkKind;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -19,9 +22,14 @@ pub struct ControlsProps {
     pub seed: u64,
     /// Events processed so far.
     pub events: u64,
+    /// Where the playback is in the run.
+    pub run: SharedRun,
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
+
+/// The scrubber's unit: one step of the range input is this many microseconds.
+const SCRUB_UNIT_US: u64 = 1_000;
 
 /// The toolbar.
 #[function_component(Controls)]
@@ -38,25 +46,59 @@ pub fn controls(props: &ControlsProps) -> Html {
             cb.emit(Action::SetSpeed(speed_from_slider(position)));
         })
     };
+    let on_scrub = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(units) = input.value().parse::<u64>() {
+                cb.emit(Action::Seek(units * SCRUB_UNIT_US));
+            }
+        })
+    };
+    let run = &props.run.0;
+    let end_units = run.explored_until.div_ceil(SCRUB_UNIT_US).max(1);
+    let now_units = props.now_us / SCRUB_UNIT_US;
     html! {
-        <div class="controls">
-            <button type="button" class="primary" onclick={send(Action::TogglePlay)}
-                aria-label={if props.playing { "Pause" } else { "Play" }}>
-                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
-            </button>
-            <button type="button" onclick={send(Action::Step)} aria-label="Step"
-                title="Pause and process exactly one event">{ "Step ›" }</button>
+        <div class="controls" role="toolbar" aria-label="Playback">
+            <div class="buttons">
+                <button type="button" onclick={send(Action::StepBack)} aria-label="Step back"
+                    disabled={run.position == 0} title="Go back exactly one event (←)">{ "‹" }</button>
+                <button type="button" class="primary" onclick={send(Action::TogglePlay)}
+                    aria-label={if props.playing { "Pause" } else { "Play" }} title="Space">
+                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" onclick={send(Action::Step)} aria-label="Step"
+                    title="Pause and process exactly one event (→)">{ "Step ›" }</button>
+            </div>
             <label class="speed">
                 <span>{ "Speed" }</span>
-                <input type="range" min="0" max="3000" step="1" aria-label="Speed"
+                <input type="range" min="0" max={SLIDER_MAX.to_string()} step="1" aria-label="Speed"
                     aria-valuetext={format_speed(props.speed)}
                     value={slider_from_speed(props.speed).to_string()} oninput={on_speed} />
                 <output>{ format_speed(props.speed) }</output>
             </label>
+            <div class="buttons jumps" role="group" aria-label="Jump to the next">
+                <span class="hint">{ "next:" }</span>
+                <button type="button" aria-label="Next election" title="Jump to the next election (e)"
+                    onclick={send(Action::JumpNext(MarkKind::Election))}>{ "election" }</button>
+                <button type="button" aria-label="Next commit" title="Jump to the next commit (c)"
+                    onclick={send(Action::JumpNext(MarkKind::Commit))}>{ "commit" }</button>
+                <button type="button" aria-label="Next violation" title="Jump to the next safety violation (v)"
+                    onclick={send(Action::JumpNext(MarkKind::Violation))}>{ "violation" }</button>
+            </div>
             <button type="button" onclick={send(Action::Request)} aria-label="Request"
-                title="A client sends a put to the leader">{ "Request" }</button>
+                title="A client sends a put to the leader (r)">{ "Request" }</button>
             <span class="clock" title="virtual time">{ format_time(props.now_us) }</span>
             <span class="meta">{ format!("seed {} · {} event{}", props.seed, props.events, if props.events == 1 { "" } else { "s" }) }</span>
+            <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                onclick={send(Action::ShowHelp(true))}>{ "?" }</button>
+            <label class="scrubber">
+                <span class="sr-only">{ "Time" }</span>
+                <input type="range" min="0" max={end_units.to_string()} step="1" aria-label="Time"
+                    aria-valuetext={format_time(props.now_us)}
+                    value={now_units.min(end_units).to_string()} oninput={on_scrub} />
+                <output>{ format!("of {}", format_time(run.explored_until)) }</output>
+            </label>
         </div>
     }
 }

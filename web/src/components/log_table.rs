@@ -1,9 +1,11 @@
 //! Every server's log side by side, aligned by index: terms as colours,
 //! committed entries solid (uncommitted dashed and hatched), each server's
-//! commitIndex marked, and the leader's nextIndex / matchIndex for each follower.
+//! commitIndex marked, the prefix folded into its snapshot, entries that
+//! conflict with the leader's outlined, and the leader's nextIndex /
+//! matchIndex and flow-control state for each follower.
 
 use crate::app::{Action, SharedView};
-use raftlab_core::raft::{LogIndex, NodeId, Role};
+use raftlab_core::raft::{Entry, LogIndex, NodeId, ProgressState, Role};
 use raftlab_core::view::NodeView;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -78,8 +80,10 @@ pub fn log_table(props: &LogTableProps) -> Html {
             <span class="key uncommitted">{ "dashed" }</span>{ " not yet · " }
             <span class="key commit-mark">{ "▌" }</span>{ " commitIndex · " }
             <b class="mark">{ "n" }</b>{ " / " }<b class="mark">{ "m" }</b>
-            { leader.map_or(" the leader's nextIndex / matchIndex".to_owned(),
-                |l| format!(" {}'s nextIndex / matchIndex", l.id)) }
+            { leader.map_or(" the leader's nextIndex / matchIndex · ".to_owned(),
+                |l| format!(" {}'s nextIndex / matchIndex · ", l.id)) }
+            <span class="key snapshot">{ "snap" }</span>{ " in the snapshot · " }
+            <span class="key conflict">{ "red" }</span>{ " differs from the leader" }
         </p>
         <div class="log-scroll" ref={scroller}>
         <table class="logs">
@@ -126,12 +130,22 @@ fn render_row(
     } else {
         "crashed"
     };
+    let flow = progress.map(|p| {
+        let state = match p.state {
+            ProgressState::Probe => "probe",
+            ProgressState::Replicate => "replicate",
+        };
+        format!("{state} · {} in flight", p.inflight.len())
+    });
     html! {
         <tr class={row_class} data-log-node={node.id.0.to_string()}>
             <th scope="row" class="server">
                 <button type="button" class="link" onclick={select}
                     aria-label={format!("Select {}", node.id)}>{ node.id.to_string() }</button>
                 <small>{ format!("{status} · c{}", node.commit_index) }</small>
+                if let Some(flow) = flow {
+                    <small class="flow" title="the leader's flow control for this follower">{ flow }</small>
+                }
             </th>
             { for (first..=last).map(|i| {
                 let index = LogIndex(i);
@@ -141,24 +155,48 @@ fn render_row(
                     .and_then(|offset| node.log.get(offset as usize))
                     .filter(|e| e.index == index);
                 let mut class = classes!("cell");
+                let in_snapshot = index <= node.snapshot_index;
+                if in_snapshot {
+                    class.push("snapshot");
+                }
+                if index == node.snapshot_index {
+                    class.push("snapshot-edge");
+                }
                 if let Some(e) = entry {
                     class.push(format!("t{}", e.term.0 % TERM_COLOURS));
                     class.push(if index <= node.commit_index { "committed" } else { "uncommitted" });
+                    if leader.is_some_and(|l| l.id != node.id && conflicts(e, l)) {
+                        class.push("conflict");
+                    }
                 }
                 if index == node.commit_index {
                     class.push("commit-mark");
                 }
                 let next = progress.is_some_and(|p| p.next_index == index);
                 let matched = progress.is_some_and(|p| p.match_index == index);
-                let title = entry.map(|e| {
-                    let state = if index <= node.commit_index { "committed" } else { "not committed" };
-                    format!("index {} term {}: {} ({state})", e.index, e.term, e.command)
-                });
+                let title = match entry {
+                    Some(e) => {
+                        let state = if index <= node.commit_index { "committed" } else { "not committed" };
+                        let conflict = if leader.is_some_and(|l| l.id != node.id && conflicts(e, l)) {
+                            "; differs from the leader's log"
+                        } else {
+                            ""
+                        };
+                        Some(format!("index {} term {}: {} ({state}{conflict})", e.index, e.term, e.command))
+                    }
+                    None if in_snapshot => Some(format!(
+                        "compacted into {}'s snapshot (up to index {}, term {})",
+                        node.id, node.snapshot_index, node.snapshot_term
+                    )),
+                    None => None,
+                };
                 html! {
                     <td class={class} title={title}>
                         if let Some(e) = entry {
                             <span class="term">{ format!("t{}", e.term) }</span>
                             <span class="op">{ e.command.to_string() }</span>
+                        } else if in_snapshot {
+                            <span class="op">{ "snap" }</span>
                         }
                         if next { <b class="mark next" title="nextIndex">{ "n" }</b> }
                         if matched { <b class="mark match" title="matchIndex">{ "m" }</b> }
@@ -169,9 +207,51 @@ fn render_row(
     }
 }
 
+/// Does `entry` differ from the leader's log at its index (another term
+/// there, or nothing at all past the leader's end)? Indexes the leader has
+/// compacted away cannot be compared and never count.
+fn conflicts(entry: &Entry, leader: &NodeView) -> bool {
+    if entry.index <= leader.snapshot_index {
+        return false;
+    }
+    let theirs = leader
+        .log
+        .first()
+        .and_then(|first| entry.index.0.checked_sub(first.index.0))
+        .and_then(|offset| leader.log.get(offset as usize));
+    theirs.is_none_or(|theirs| theirs.term != entry.term)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raftlab_core::raft::{LogCommand, Term};
+    use raftlab_core::sim::{Config, Simulation};
+
+    fn entry(index: u64, term: u64) -> Entry {
+        Entry {
+            index: LogIndex(index),
+            term: Term(term),
+            command: LogCommand::Noop,
+        }
+    }
+
+    #[test]
+    fn an_entry_conflicts_when_the_leader_has_another_term_or_nothing_there() {
+        let sim = Simulation::new(1, Config::default()).expect("valid");
+        let mut leader = sim.view().nodes[0].clone();
+        leader.log = vec![entry(1, 1), entry(2, 1), entry(3, 2)];
+        assert!(!conflicts(&entry(2, 1), &leader));
+        assert!(conflicts(&entry(3, 1), &leader), "another term");
+        assert!(conflicts(&entry(4, 1), &leader), "past the leader's end");
+        leader.snapshot_index = LogIndex(2);
+        leader.log = vec![entry(3, 2)];
+        assert!(
+            !conflicts(&entry(1, 1), &leader),
+            "compacted: not comparable"
+        );
+        assert!(!conflicts(&entry(3, 2), &leader));
+    }
 
     #[test]
     fn the_window_shows_the_newest_indexes_and_one_more() {

@@ -1,0 +1,294 @@
+//! The run in words: one entry per step, saying what happened ("S3 times
+//! out, starts election → candidate, term 4"), which servers it involved,
+//! the message it delivered or lost, and marks for the moments a learner
+//! jumps between (elections, commits, safety violations).
+
+use crate::raft::{LogIndex, Message, MessageKind, Micros, NodeId, Role, Transition};
+use crate::sim::{ClientResult, Endpoint, EventKind, Packet, Payload, Simulation, StepRecord};
+use std::fmt::Write;
+
+/// What became of a message, for the space-time diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// It reached a running destination.
+    Delivered,
+    /// It reached a crashed server.
+    Lost,
+    /// The network dropped it (a fault, a cut link, or a user's drop).
+    Dropped,
+    /// It reached a paused server and waits there.
+    Held,
+}
+
+/// A message's whole flight, known once it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flight {
+    /// The packet's id.
+    pub id: u64,
+    /// Its kind.
+    pub kind: MessageKind,
+    /// Sender.
+    pub from: Endpoint,
+    /// Destination.
+    pub to: Endpoint,
+    /// When it left.
+    pub sent_at: Micros,
+    /// When it arrived (or was lost).
+    pub ended_at: Micros,
+    /// What became of it.
+    pub fate: Fate,
+    /// A copy the network (or a user) made.
+    pub duplicate: bool,
+}
+
+/// The moments a learner can jump to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// A server became leader.
+    pub election: bool,
+    /// A leader applied (so committed) entries.
+    pub commit: bool,
+    /// A checker found a safety property broken.
+    pub violation: bool,
+    /// Some server changed role.
+    pub role_change: bool,
+    /// A user (or scenario) command.
+    pub input: bool,
+}
+
+/// Which kind of moment to jump to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A server becomes leader.
+    Election,
+    /// A leader commits entries.
+    Commit,
+    /// A safety property breaks.
+    Violation,
+}
+
+impl Marks {
+    /// Does this step carry the mark?
+    pub fn has(self, kind: MarkKind) -> bool {
+        match kind {
+            MarkKind::Election => self.election,
+            MarkKind::Commit => self.commit,
+            MarkKind::Violation => self.violation,
+        }
+    }
+}
+
+/// One step of the run, described.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// The playback position right after this step (seeking there shows its effect).
+    pub position: u64,
+    /// The virtual instant.
+    pub at: Micros,
+    /// What happened, in words.
+    pub text: String,
+    /// The servers it involved, in order of mention.
+    pub nodes: Vec<NodeId>,
+    /// The message it ended, if any.
+    pub flight: Option<Flight>,
+    /// The role changes it caused.
+    pub transitions: Vec<(NodeId, Transition)>,
+    /// The leader's commit it made visible: the leader and the last index it applied.
+    pub leader_commit: Option<(NodeId, LogIndex)>,
+    /// What kind of moment it is.
+    pub marks: Marks,
+}
+
+impl JournalEntry {
+    /// Describes `record`, the step that brought `sim` to where it is now.
+    pub fn of(sim: &Simulation, record: &StepRecord) -> JournalEntry {
+        let mut nodes = Vec::new();
+        let mut flight = None;
+        let mut marks = Marks {
+            input: matches!(record.event, EventKind::Input(_)),
+            ..Marks::default()
+        };
+        let mut text = match &record.event {
+            EventKind::Delivered(p) => {
+                flight = Some(flight_of(p, record.at, Fate::Delivered));
+                mention(&mut nodes, p.from);
+                mention(&mut nodes, p.to);
+                format!("{} → {}: {}", p.from, p.to, summary(&p.payload))
+            }
+            EventKind::Lost(p) => {
+                flight = Some(flight_of(p, record.at, Fate::Lost));
+                mention(&mut nodes, p.to);
+                format!(
+                    "{} → {}: {} is lost ({} is down)",
+                    p.from,
+                    p.to,
+                    summary(&p.payload),
+                    p.to
+                )
+            }
+            EventKind::Dropped(p) => {
+                flight = Some(flight_of(p, record.at, Fate::Dropped));
+                mention(&mut nodes, p.from);
+                mention(&mut nodes, p.to);
+                format!(
+                    "the network drops {} → {}: {}",
+                    p.from,
+                    p.to,
+                    summary(&p.payload)
+                )
+            }
+            EventKind::Held(p) => {
+                flight = Some(flight_of(p, record.at, Fate::Held));
+                mention(&mut nodes, p.to);
+                format!(
+                    "{} → {}: {} waits at paused {}",
+                    p.from,
+                    p.to,
+                    summary(&p.payload),
+                    p.to
+                )
+            }
+            EventKind::NodeTimer(id) => {
+                nodes.push(*id);
+                let fired_as_leader = record.transitions.iter().all(|(who, _)| who != id)
+                    && sim.node(*id).map(|n| n.role()) == Some(Role::Leader);
+                if fired_as_leader {
+                    format!("{id} sends a heartbeat round")
+                } else {
+                    format!("{id}'s timer fires")
+                }
+            }
+            EventKind::ClientTimer(client) => {
+                format!("{client} hears nothing back in time and tries again")
+            }
+            EventKind::WorkloadTick => "the workload starts an operation".to_owned(),
+            EventKind::Input(command) => format!("you: {command}"),
+        };
+        for (id, transition) in &record.transitions {
+            marks.role_change = true;
+            marks.election |= transition.to == Role::Leader;
+            mention(&mut nodes, Endpoint::Node(*id));
+            let _ = write!(
+                text,
+                "; {id} {} → {}, term {}",
+                transition.cause.label(),
+                transition.to.as_str(),
+                transition.term
+            );
+        }
+        let leader = sim.leader();
+        let mut applied: Vec<(NodeId, u64, u64)> = Vec::new();
+        let mut leader_commit = None;
+        for (id, entry) in &record.applied {
+            match applied.last_mut() {
+                Some((last, _, to)) if last == id => *to = entry.index.0,
+                _ => applied.push((*id, entry.index.0, entry.index.0)),
+            }
+            if Some(*id) == leader {
+                marks.commit = true;
+                leader_commit = Some((*id, entry.index));
+            }
+        }
+        for (id, from, to) in applied {
+            mention(&mut nodes, Endpoint::Node(id));
+            let _ = if from == to {
+                write!(text, "; {id} applies entry {from}")
+            } else {
+                write!(text, "; {id} applies entries {from}–{to}")
+            };
+        }
+        JournalEntry {
+            position: sim.position(),
+            at: record.at,
+            text,
+            nodes,
+            flight,
+            transitions: record.transitions.clone(),
+            leader_commit,
+            marks,
+        }
+    }
+}
+
+fn mention(nodes: &mut Vec<NodeId>, endpoint: Endpoint) {
+    if let Endpoint::Node(id) = endpoint {
+        if !nodes.contains(&id) {
+            nodes.push(id);
+        }
+    }
+}
+
+fn flight_of(packet: &Packet, at: Micros, fate: Fate) -> Flight {
+    Flight {
+        id: packet.id,
+        kind: packet.payload.kind(),
+        from: packet.from,
+        to: packet.to,
+        sent_at: packet.sent_at,
+        ended_at: at,
+        fate,
+        duplicate: packet.duplicate,
+    }
+}
+
+/// A message in a few words: its kind and the fields that matter most.
+pub fn summary(payload: &Payload) -> String {
+    match payload {
+        Payload::Raft(Message::RequestVote { term, pre_vote, .. }) => {
+            let name = if *pre_vote { "PreVote" } else { "RequestVote" };
+            format!("{name} for term {term}")
+        }
+        Payload::Raft(Message::RequestVoteReply {
+            term,
+            vote_granted,
+            pre_vote,
+        }) => {
+            let what = if *pre_vote { "pre-vote" } else { "vote" };
+            let answer = if *vote_granted { "granted" } else { "refused" };
+            format!("{what} {answer} (term {term})")
+        }
+        Payload::Raft(Message::AppendEntries {
+            term,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+            ..
+        }) => {
+            if entries.is_empty() {
+                format!("heartbeat, term {term}, commit {leader_commit}")
+            } else {
+                let count = entries.len();
+                format!(
+                    "AppendEntries of {count} entr{} after {prev_log_index}/t{prev_log_term}, term {term}, commit {leader_commit}",
+                    if count == 1 { "y" } else { "ies" }
+                )
+            }
+        }
+        Payload::Raft(Message::AppendEntriesReply { success, index, .. }) => {
+            if *success {
+                format!("AppendEntries ok, matches up to {index}")
+            } else {
+                format!("AppendEntries rejected at {index}")
+            }
+        }
+        Payload::Raft(Message::InstallSnapshot { snapshot, .. }) => format!(
+            "InstallSnapshot up to {}/t{}",
+            snapshot.index, snapshot.term
+        ),
+        Payload::Raft(Message::TimeoutNow { term }) => format!("TimeoutNow, term {term}"),
+        Payload::Request(request) => format!("request #{} {}", request.seq, request.op),
+        Payload::Reply { seq, result } => match result {
+            ClientResult::Done(outcome) => format!(
+                "reply #{seq}: ok, {}",
+                outcome.previous.as_deref().unwrap_or("(none)")
+            ),
+            ClientResult::NotLeader {
+                leader_hint: Some(hint),
+            } => format!("reply #{seq}: not the leader, try {hint}"),
+            ClientResult::NotLeader { leader_hint: None } => {
+                format!("reply #{seq}: not the leader, no hint")
+            }
+        },
+    }
+}
