@@ -12,7 +12,9 @@
 //!   defaults, and the input log.
 //!
 //! Both read configurations written before a field existed (the field takes
-//! its default). The token's input log follows the field and variant order of
+//! its default). A [`Command::Configure`](crate::sim::Command::Configure) in
+//! the input log carries its configuration the same way: as its changes
+//! from the defaults (a JSON string in the token, a JSON object in files). The token's input log follows the field and variant order of
 //! [`Command`](crate::sim::Command): new commands may be added at the end,
 //! but changing an existing one must bump [`RUN_FORMAT_VERSION`] and keep a
 //! decoder for the old version (a test pins a version-1 token).
@@ -220,10 +222,16 @@ impl RunDescription {
 /// The configuration as JSON with only the fields that differ from the
 /// defaults (`{}` for the default configuration).
 fn config_changes(config: &Config) -> String {
+    config_changes_value(config).to_string()
+}
+
+/// The fields of `config` that differ from the defaults, as a JSON object
+/// (nested objects keep only their own changed fields).
+pub(crate) fn config_changes_value(config: &Config) -> serde_json::Value {
     let defaults = serde_json::to_value(Config::default()).expect("a config always serializes");
     let mut changes = serde_json::to_value(config).expect("a config always serializes");
     strip_equal(&mut changes, &defaults);
-    changes.to_string()
+    changes
 }
 
 /// Removes from `value` every object field equal to the one in `defaults`.
@@ -240,12 +248,60 @@ fn strip_equal(value: &mut serde_json::Value, defaults: &serde_json::Value) {
 
 /// The default configuration with `changes` (from [`config_changes`]) laid over it.
 fn config_with_changes(changes: &str) -> Result<Config, RunDecodeError> {
-    let changes: serde_json::Value = serde_json::from_str(changes)
-        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))?;
+    serde_json::from_str(changes)
+        .and_then(config_from_changes)
+        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))
+}
+
+/// The default configuration with the fields of `changes` (from
+/// [`config_changes_value`]) laid over it.
+fn config_from_changes(changes: serde_json::Value) -> Result<Config, serde_json::Error> {
     let mut config = serde_json::to_value(Config::default()).expect("a config always serializes");
     overlay(&mut config, changes);
     serde_json::from_value(config)
-        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))
+}
+
+/// Serde for a configuration carried inside a command
+/// ([`Command::Configure`](crate::sim::Command::Configure)), as the token
+/// carries the run's own: only the fields that differ from the defaults, as
+/// JSON. Postcard would write a `Config` field by field, so a field added
+/// later would make every older link unreadable; the changes as a JSON
+/// string stay readable, missing fields taking their defaults. Human-readable
+/// formats (run files) get the changes as a JSON object, not a string, so
+/// people can read and edit them.
+pub(crate) mod config_as_changes {
+    use super::{config_changes_value, config_from_changes};
+    use crate::sim::Config;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes the changes from the defaults.
+    pub(crate) fn serialize<S: Serializer>(
+        config: &Config,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let changes = config_changes_value(config);
+        if serializer.is_human_readable() {
+            changes.serialize(serializer)
+        } else {
+            serializer.serialize_str(&changes.to_string())
+        }
+    }
+
+    /// Reads the changes and lays them over the defaults.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Box<Config>, D::Error> {
+        let changes = if deserializer.is_human_readable() {
+            serde_json::Value::deserialize(deserializer)?
+        } else {
+            let text = String::deserialize(deserializer)?;
+            serde_json::from_str(&text).map_err(D::Error::custom)?
+        };
+        config_from_changes(changes)
+            .map(Box::new)
+            .map_err(|e| D::Error::custom(format!("configuration: {e}")))
+    }
 }
 
 fn overlay(base: &mut serde_json::Value, changes: serde_json::Value) {

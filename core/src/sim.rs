@@ -131,7 +131,12 @@ struct Server {
 #[derive(Clone, Debug)]
 pub struct Simulation {
     seed: u64,
+    /// The configuration the run started with: with the seed and the
+    /// inputs, the whole run.
     config: Config,
+    /// The configuration in force now: the starting one, or the latest
+    /// [`Command::Configure`].
+    current_config: Config,
     now: Micros,
     events_processed: u64,
     next_seq: u64,
@@ -164,6 +169,7 @@ impl Simulation {
             trace_hash: FNV_OFFSET,
             workload: None,
             workload_generation: 0,
+            current_config: config.clone(),
             config,
         };
         for id in members {
@@ -445,6 +451,21 @@ impl Simulation {
                     }
                 }
             }
+            Command::DropMessage { id } => match self.network.packet(*id) {
+                None => return Err(CommandError::NotInFlight(*id)),
+                Some(packet) if packet.doomed => return Err(CommandError::AlreadyDropped(*id)),
+                // The one way packets are lost: doomed in flight, dropped at
+                // their delivery instant (see `process`).
+                Some(_) => self.network.doom(*id),
+            },
+            Command::DuplicateMessage { id } => {
+                let (copy, at) = self
+                    .network
+                    .duplicate(self.now, *id)
+                    .ok_or(CommandError::NotInFlight(*id))?;
+                self.push(at, Event::Deliver(copy));
+            }
+            Command::Configure { config } => self.configure(config)?,
             Command::ClientRequest { client, target, op } => {
                 if let Some(target) = target {
                     self.server_mut(*target)?;
@@ -481,9 +502,17 @@ impl Simulation {
         self.seed
     }
 
-    /// The configuration.
+    /// The configuration the run started with, which with the seed and the
+    /// inputs rebuilds it (see [`Simulation::current_config`] for the one in
+    /// force now).
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The configuration in force now: the starting one as the latest
+    /// [`Command::Configure`] changed it.
+    pub fn current_config(&self) -> &Config {
+        &self.current_config
     }
 
     /// The current virtual instant.
@@ -799,7 +828,7 @@ impl Simulation {
         }
         let applied_any = !ready.committed.is_empty();
         for entry in ready.committed {
-            let deduplicate = !self.config.bugs.no_request_dedup;
+            let deduplicate = !self.current_config.bugs.no_request_dedup;
             if let Some(request) = entry.command.request() {
                 let outcome = self.servers[index].kv.apply(request, deduplicate);
                 if role == Role::Leader && entry.term == term {
@@ -844,10 +873,10 @@ impl Simulation {
     /// `snapshot_every` entries past its last snapshot, it snapshots its
     /// state machine at its last applied index and drops the entries before.
     fn maybe_compact(&mut self, index: usize) {
-        let every = self.config.snapshot_every;
+        let every = self.current_config.snapshot_every;
         // With entries applied before they commit, a snapshot could hold
         // entries the leader later overwrites: that bug runs uncompacted.
-        if every == 0 || self.config.bugs.apply_before_commit {
+        if every == 0 || self.current_config.bugs.apply_before_commit {
             return;
         }
         let server = &mut self.servers[index];
@@ -900,6 +929,47 @@ impl Simulation {
         }
     }
 
+    /// Puts `config` in force from now on (see [`Command::Configure`]).
+    /// Everything is checked before anything changes, so a refused
+    /// configuration leaves no trace.
+    fn configure(&mut self, config: &Config) -> Result<(), CommandError> {
+        if config.node_count != self.current_config.node_count {
+            return Err(CommandError::NodeCountFixed {
+                current: self.current_config.node_count,
+                requested: config.node_count,
+            });
+        }
+        if config.state_machine != self.current_config.state_machine {
+            return Err(CommandError::StateMachineFixed);
+        }
+        config.validate().map_err(CommandError::InvalidConfig)?;
+        self.current_config = config.clone();
+        // Packets already in flight keep their delivery instants; the new
+        // range applies to the next send on each link.
+        self.network
+            .set_latency(config.latency_us_min, config.latency_us_max);
+        // Election timeouts need nothing here: each server's next draw
+        // comes from the new range (`context_for_index`), its current
+        // deadline stays. Crashed servers pick the new configuration up
+        // when they restart (`node_config`).
+        for index in 0..self.servers.len() {
+            let id = self.servers[index].id;
+            let node_config = self.node_config(id);
+            let server = &mut self.servers[index];
+            let Some(node) = server.node.as_mut() else {
+                continue;
+            };
+            node.reconfigure(self.now, node_config);
+            // CheckQuorum switched on or off moves a leader's next wake-up;
+            // a paused server is woken again when it resumes.
+            let deadline = node.next_deadline();
+            if !server.paused && server.wake.map(|(at, _)| at) != Some(deadline) {
+                self.schedule_wake(id);
+            }
+        }
+        Ok(())
+    }
+
     fn set_workload(&mut self, spec: Option<WorkloadSpec>) -> Result<(), CommandError> {
         let Some(spec) = spec else {
             self.workload = None;
@@ -913,7 +983,7 @@ impl Simulation {
             self.seed,
             spec,
             self.workload_generation,
-            self.config.state_machine,
+            self.current_config.state_machine,
         );
         for i in 0..spec.clients {
             let id = workload_client(i);
@@ -1050,8 +1120,8 @@ impl Simulation {
 
     fn context_for_index(&mut self, index: usize) -> StepContext {
         let (min, max) = (
-            self.config.election_timeout_us_min,
-            self.config.election_timeout_us_max,
+            self.current_config.election_timeout_us_min,
+            self.current_config.election_timeout_us_max,
         );
         StepContext {
             now: self.now,
@@ -1074,20 +1144,20 @@ impl Simulation {
         NodeConfig {
             id,
             members: self.starting_members(id),
-            heartbeat_interval_us: self.config.heartbeat_interval_us,
-            election_timeout_min_us: self.config.election_timeout_us_min,
-            max_entries_per_append: self.config.max_entries_per_append,
-            max_inflight_appends: self.config.max_inflight_appends,
-            options: self.config.raft,
-            bugs: self.config.bugs,
+            heartbeat_interval_us: self.current_config.heartbeat_interval_us,
+            election_timeout_min_us: self.current_config.election_timeout_us_min,
+            max_entries_per_append: self.current_config.max_entries_per_append,
+            max_inflight_appends: self.current_config.max_inflight_appends,
+            options: self.current_config.raft,
+            bugs: self.current_config.bugs,
         }
     }
 
     fn client_timing(&self) -> ClientTiming {
         ClientTiming {
             node_count: self.servers.len(),
-            timeout_us: self.config.client_timeout_us,
-            retry_delay_us: self.config.heartbeat_interval_us,
+            timeout_us: self.current_config.client_timeout_us,
+            retry_delay_us: self.current_config.heartbeat_interval_us,
         }
     }
 

@@ -132,7 +132,7 @@ pub struct ClientView {
 impl ClusterView {
     /// The view of `sim` at its current instant.
     pub fn of(sim: &Simulation) -> ClusterView {
-        let state_machine = sim.config().state_machine;
+        let state_machine = sim.current_config().state_machine;
         let nodes = sim
             .server_parts()
             .map(|(id, node, storage, kv, transitions)| {

@@ -370,3 +370,156 @@ fn a_toy_machine_run_round_trips_through_json_and_the_token_and_rebuilds() {
     let read = RunDescription::from_json(old).expect("old files load");
     assert_eq!(read.config.state_machine, StateMachine::KeyValue);
 }
+
+/// A run that drops one packet, duplicates another and reconfigures the
+/// cluster twice, each at a point where it does something.
+fn packet_and_configure_run() -> Simulation {
+    let mut sim = Simulation::new(77, Config::default()).expect("valid");
+    sim.apply(Command::SetWorkload {
+        workload: Some(WorkloadSpec::default()),
+    })
+    .expect("valid");
+    sim.advance_to(700 * MS);
+    let in_flight: Vec<u64> = sim.view().messages.iter().map(|m| m.id).collect();
+    assert!(in_flight.len() >= 2, "the workload keeps the network busy");
+    sim.apply(Command::DropMessage { id: in_flight[0] })
+        .expect("in flight");
+    sim.apply(Command::DuplicateMessage { id: in_flight[1] })
+        .expect("in flight");
+    let faster = Config {
+        heartbeat_interval_us: 30 * MS,
+        latency_us_min: 5 * MS,
+        latency_us_max: 20 * MS,
+        raft: raftlab_core::raft::RaftOptions {
+            pre_vote: true,
+            check_quorum: true,
+            read_mode: raftlab_core::raft::ReadMode::Lease,
+            ..Default::default()
+        },
+        ..Config::default()
+    };
+    sim.apply(Command::Configure {
+        config: Box::new(faster.clone()),
+    })
+    .expect("valid");
+    sim.advance_to(1_500 * MS);
+    let compacting = Config {
+        snapshot_every: 5,
+        election_timeout_us_min: 200 * MS,
+        ..faster
+    };
+    sim.apply(Command::Configure {
+        config: Box::new(compacting),
+    })
+    .expect("valid");
+    sim.advance_to(3_000 * MS);
+    sim
+}
+
+#[test]
+fn drops_duplicates_and_reconfigurations_replay_bit_for_bit_through_json_and_the_token() {
+    let sim = packet_and_configure_run();
+    let run = RunDescription::of(&sim);
+    assert_eq!(
+        run.config,
+        Config::default(),
+        "the configuration it started with"
+    );
+    assert_eq!(sim.current_config().snapshot_every, 5);
+    let replays_to = |run: &RunDescription| {
+        let mut timeline = run.to_timeline().expect("the inputs fit");
+        timeline.advance_to(sim.now()).expect("fits");
+        timeline.sim().trace_hash()
+    };
+    assert_eq!(replays_to(&run), sim.trace_hash());
+
+    let json = run.to_json();
+    assert!(
+        json.contains("\"pre_vote\": true") && json.contains("\"snapshot_every\": 5"),
+        "a file shows a reconfiguration as its changes: {json}"
+    );
+    assert_eq!(
+        json.matches("\"noop_on_election\"").count(),
+        1,
+        "the run's own configuration is written whole, a reconfiguration only as its changes"
+    );
+    let from_json = RunDescription::from_json(&json).expect("reads back");
+    assert_eq!(from_json, run);
+    assert_eq!(replays_to(&from_json), sim.trace_hash());
+
+    let token = run.to_url_token();
+    let from_token = RunDescription::from_url_token(&token).expect("reads back");
+    assert_eq!(from_token, run);
+    assert_eq!(replays_to(&from_token), sim.trace_hash());
+}
+
+/// A run with the three commands added after version 1 was pinned.
+fn pinned_packet_and_configure_run() -> RunDescription {
+    let at = |at: u64, after_event: u64, command: Command| raftlab_core::sim::TimedCommand {
+        at,
+        after_event,
+        command,
+    };
+    let configure = Config {
+        heartbeat_interval_us: 40_000,
+        raft: raftlab_core::raft::RaftOptions {
+            pre_vote: true,
+            ..Default::default()
+        },
+        ..Config::default()
+    };
+    RunDescription {
+        seed: 42,
+        config: Config::default(),
+        inputs: vec![
+            at(1, 2, Command::DropMessage { id: 17 }),
+            at(3, 4, Command::DuplicateMessage { id: 300 }),
+            at(
+                5,
+                6,
+                Command::Configure {
+                    config: Box::new(configure),
+                },
+            ),
+        ],
+    }
+}
+
+/// The token of `pinned_packet_and_configure_run()`: the new commands are
+/// variants 16 to 18 of `Command`, and a reconfiguration travels as the
+/// JSON of its changes from the defaults, so a field added to `Config`
+/// later leaves this token readable (the field takes its default).
+const PINNED_PACKET_AND_CONFIGURE_TOKEN: &str = "1.KgJ7fQMBAhARAwQRrAIFBhI4eyJoZWFydGJlYXRfaW50ZXJ2YWxfdXMiOjQwMDAwLCJyYWZ0Ijp7InByZV92b3RlIjp0cnVlfX0";
+
+#[test]
+fn links_with_drops_duplicates_and_reconfigurations_keep_opening() {
+    let run = pinned_packet_and_configure_run();
+    assert_eq!(
+        run.to_url_token(),
+        PINNED_PACKET_AND_CONFIGURE_TOKEN,
+        "the layout of the new commands changed"
+    );
+    assert_eq!(
+        RunDescription::from_url_token(PINNED_PACKET_AND_CONFIGURE_TOKEN),
+        Ok(run.clone())
+    );
+    // In a file, unknown fields in a reconfiguration are ignored, as in the
+    // run's own configuration.
+    let json = run.to_json();
+    let unknown = json.replacen(
+        "\"heartbeat_interval_us\": 40000",
+        "\"heartbeat_interval_us\": 40000, \"a_field_from_the_future\": 1",
+        1,
+    );
+    assert_ne!(unknown, json);
+    assert_eq!(RunDescription::from_json(&unknown), Ok(run));
+    let wrong_type = json.replacen(
+        "\"heartbeat_interval_us\": 40000",
+        "\"heartbeat_interval_us\": \"fast\"",
+        1,
+    );
+    assert!(matches!(
+        RunDescription::from_json(&wrong_type),
+        Err(RunDecodeError::Malformed(_))
+    ));
+}

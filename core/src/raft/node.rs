@@ -315,7 +315,8 @@ pub struct PeerProgress {
     pub probe_sent_at: Option<Micros>,
     /// Replicate: the last index of each batch sent and not yet
     /// acknowledged, oldest first. Invariant: strictly increasing, each in
-    /// `match_index + 1 ..= next_index - 1`; at most `max_inflight_appends`.
+    /// `match_index + 1 ..= next_index - 1`; at most `max_inflight_appends`
+    /// (more only after the limit was lowered, until acknowledgments drain them).
     pub inflight: VecDeque<LogIndex>,
     /// Replicate: when the window last moved (a batch sent into an empty
     /// window, or an acknowledgment). Unacknowledged batches that have not
@@ -772,6 +773,54 @@ impl Node {
         debug_assert_eq!(self.log.term_at(snapshot.index), Some(snapshot.term));
         self.configs.retain(|(index, _)| *index > snapshot.index);
         self.log.compact_to(snapshot);
+    }
+
+    /// Takes the parameters of `config` that may change while a server
+    /// runs: timings, batch and window sizes, options and bug switches. Its
+    /// id and the members it started with stay (membership changes go
+    /// through the log, thesis chapter 4), and so do the deadlines already
+    /// set: the next ones follow the new values. The driver checks the
+    /// values first (the simulator's `Config::validate`), e.g. that lease
+    /// reads come with CheckQuorum.
+    pub fn reconfigure(&mut self, now: Micros, config: NodeConfig) {
+        assert_eq!(config.id, self.config.id, "a server keeps its id");
+        assert!(config.heartbeat_interval_us > 0 && config.max_entries_per_append > 0);
+        assert!(
+            config.max_inflight_appends > 0,
+            "one batch may always be in flight"
+        );
+        let members = std::mem::take(&mut self.config.members);
+        let old = std::mem::replace(&mut self.config, NodeConfig { members, ..config });
+        let (old_options, new_options) = (old.options, self.config.options);
+        // A lease rests on the followers that answered a round refusing to
+        // vote for a minimum election timeout after (CheckQuorum), under
+        // the rules in force when they answered: rounds answered under
+        // other rules vouch for nothing (thesis §6.4.1).
+        let lease_rules_changed = old_options.read_mode != new_options.read_mode
+            || old_options.check_quorum != new_options.check_quorum
+            || old.election_timeout_min_us != self.config.election_timeout_min_us;
+        let check_quorum_starts = new_options.check_quorum && !old_options.check_quorum;
+        let quorum_check_interval = self.config.election_timeout_min_us;
+        let RoleState::Leader {
+            lease_until,
+            rounds_sent_at,
+            recently_active,
+            quorum_check_deadline,
+            ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        if lease_rules_changed {
+            *lease_until = 0;
+            rounds_sent_at.clear();
+        }
+        if check_quorum_starts {
+            // Nobody was counting: the first check covers a whole interval
+            // from now, not whatever was heard since the term began.
+            recently_active.clear();
+            *quorum_check_deadline = now + quorum_check_interval;
+        }
     }
 
     /// The log index of the configuration in use; 0 when it is the starting
@@ -1917,8 +1966,13 @@ impl Node {
     /// A peer answered heartbeat round `round` in our term: it still takes us
     /// for its leader. Extends the lease and moves waiting reads along.
     fn note_round_answered(&mut self, ctx: StepContext, from: NodeId, term: Term, round: u64) {
-        // Reads through the log never wait on rounds: skip the bookkeeping.
-        if term != self.current_term || self.config.options.read_mode == ReadMode::Log {
+        // Reads through the log never wait on rounds: skip the bookkeeping,
+        // unless reads taken through ReadIndex or a lease before the mode
+        // became Log still wait for theirs.
+        let reads_wait = !self.pending_reads().is_empty();
+        if term != self.current_term
+            || (self.config.options.read_mode == ReadMode::Log && !reads_wait)
+        {
             return;
         }
         let lease = self.config.election_timeout_min_us;

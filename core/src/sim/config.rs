@@ -11,7 +11,7 @@ pub const NODE_COUNT_MAX: usize = 9;
 /// Everything that shapes a run besides its seed and its inputs. A field
 /// missing from a saved run takes its default, so runs saved before a field
 /// existed still load.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
     /// Servers in the cluster, 1 to [`NODE_COUNT_MAX`].

@@ -1,5 +1,6 @@
 //! User actions as timed commands: the input log that, with the seed, replays a run.
 
+use super::config::{Config, ConfigError};
 use super::network::LinkFaults;
 use super::workload::WorkloadSpec;
 use crate::kv::{ClientId, Operation};
@@ -107,6 +108,30 @@ pub enum Command {
         /// The new voters.
         voters: Vec<NodeId>,
     },
+    /// The network loses one packet in flight: it flies on, shown as doomed,
+    /// and vanishes at its delivery instant as any dropped packet does.
+    DropMessage {
+        /// The packet ([`Packet::id`](super::Packet::id)).
+        id: u64,
+    },
+    /// The network makes one more copy of a packet in flight: same ends and
+    /// payload, a fresh id, sent now, with its own latency drawn from the
+    /// link's stream.
+    DuplicateMessage {
+        /// The packet ([`Packet::id`](super::Packet::id)).
+        id: u64,
+    },
+    /// Change the cluster's parameters from now on: timeouts (each server's
+    /// next draw), heartbeats, latency, batching and flow control, client
+    /// timeouts, Raft options, bug switches and compaction. The number of
+    /// servers and the state machine stay as they are. (Written in run
+    /// tokens and files as its changes from the defaults, so fields added to
+    /// [`Config`] later do not break old links.)
+    Configure {
+        /// The new parameters.
+        #[serde(with = "crate::run::config_as_changes")]
+        config: Box<Config>,
+    },
 }
 
 impl fmt::Display for Command {
@@ -171,6 +196,33 @@ impl fmt::Display for Command {
                 let names: Vec<String> = voters.iter().map(NodeId::to_string).collect();
                 write!(f, "change the voters to {{{}}}", names.join(","))
             }
+            Command::DropMessage { id } => write!(f, "drop message {id}"),
+            Command::DuplicateMessage { id } => write!(f, "duplicate message {id}"),
+            Command::Configure { config } => {
+                let mut changes = Vec::new();
+                describe_changes(&crate::run::config_changes_value(config), "", &mut changes);
+                if changes.is_empty() {
+                    f.write_str("configure: the defaults")
+                } else {
+                    write!(f, "configure: the defaults but {}", changes.join(", "))
+                }
+            }
+        }
+    }
+}
+
+/// Flattens a configuration's changes into `field = value` lines, nested
+/// fields named by their path (`raft.pre_vote = true`), in field-name order.
+fn describe_changes(changes: &serde_json::Value, prefix: &str, lines: &mut Vec<String>) {
+    match changes.as_object() {
+        Some(fields) => {
+            for (name, value) in fields {
+                describe_changes(value, &format!("{prefix}{name}."), lines);
+            }
+        }
+        None => {
+            let path = prefix.strip_suffix('.').unwrap_or(prefix);
+            lines.push(format!("{path} = {changes}"));
         }
     }
 }
@@ -230,6 +282,23 @@ pub enum CommandError {
     InvalidWorkload,
     /// The leader will not make this membership change now.
     Membership(MembershipError),
+    /// No packet with this id is in flight: it never existed, or it has
+    /// already arrived or been lost.
+    NotInFlight(u64),
+    /// The network already loses this packet in flight.
+    AlreadyDropped(u64),
+    /// A running cluster keeps the number of servers it started with;
+    /// servers join and leave through membership changes.
+    NodeCountFixed {
+        /// The cluster's `node_count`.
+        current: usize,
+        /// The one asked for.
+        requested: usize,
+    },
+    /// A running cluster keeps its state machine.
+    StateMachineFixed,
+    /// The new configuration cannot run.
+    InvalidConfig(ConfigError),
     /// A replayed command names a point the run cannot reach.
     Unreachable {
         /// The command's instant.
@@ -263,6 +332,18 @@ impl fmt::Display for CommandError {
                 "probabilities are 0 to 1000 per mille, and a latency range needs min ≤ max",
             ),
             CommandError::Membership(e) => write!(f, "{e}"),
+            CommandError::NotInFlight(id) => write!(f, "message {id} is not in flight"),
+            CommandError::AlreadyDropped(id) => {
+                write!(f, "message {id} is already being lost by the network")
+            }
+            CommandError::NodeCountFixed { current, requested } => write!(
+                f,
+                "the cluster started with {current} servers and cannot be reconfigured to {requested}: add or remove servers with AddServer and RemoveServer"
+            ),
+            CommandError::StateMachineFixed => {
+                f.write_str("the state machine cannot change in the middle of a run")
+            }
+            CommandError::InvalidConfig(e) => write!(f, "invalid configuration: {e}"),
             CommandError::Unreachable { at, after_event } => write!(
                 f,
                 "the input log names event {after_event} at {at} µs, which this run never reaches"

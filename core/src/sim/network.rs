@@ -300,21 +300,12 @@ impl Network {
         payload: Payload,
     ) -> Vec<(u64, Micros)> {
         let faults = self.faults(from, to);
-        let (latency_min, latency_max) = faults
-            .latency_us
-            .unwrap_or((self.latency_us_min, self.latency_us_max));
-        let seed = self.seed;
-        let stream = self
-            .links
-            .entry((from, to))
-            .or_insert_with(|| Stream::new(seed, LINK_STREAM, from.code(), to.code()));
         // Every draw is made whatever the faults, so changing a probability
         // never shifts the delays that follow on this link.
-        let delay = stream.uniform(latency_min, latency_max) + faults.extra_delay_us;
-        let dropped = stream.uniform(0, 999) < u64::from(faults.drop_per_mille);
-        let duplicated = stream.uniform(0, 999) < u64::from(faults.duplicate_per_mille);
-        let copy_delay = stream.uniform(latency_min, latency_max) + faults.extra_delay_us;
-        let copy_dropped = stream.uniform(0, 999) < u64::from(faults.drop_per_mille);
+        let (delay, dropped) = self.draw_journey(from, to, faults);
+        let duplicated =
+            self.link_stream(from, to).uniform(0, 999) < u64::from(faults.duplicate_per_mille);
+        let (copy_delay, copy_dropped) = self.draw_journey(from, to, faults);
         let doomed = dropped || self.is_cut(from, to);
         let mut sent = vec![self.put_on_wire(now, from, to, payload.clone(), delay, doomed, false)];
         if duplicated {
@@ -322,6 +313,57 @@ impl Network {
             sent.push(self.put_on_wire(now, from, to, payload, copy_delay, doomed, true));
         }
         sent
+    }
+
+    /// Makes one more copy of the packet `id` in flight, as a duplicate the
+    /// network made at `now`: same ends and payload, a fresh id, its delay
+    /// and its chance of loss drawn from the link's stream like any copy's.
+    /// Returns the copy's id and delivery instant, or `None` if `id` is not
+    /// in flight.
+    pub(super) fn duplicate(&mut self, now: Micros, id: u64) -> Option<(u64, Micros)> {
+        let original = self.in_flight.get(&id)?;
+        let (from, to, payload) = (original.from, original.to, original.payload.clone());
+        let faults = self.faults(from, to);
+        let (delay, dropped) = self.draw_journey(from, to, faults);
+        let doomed = dropped || self.is_cut(from, to);
+        Some(self.put_on_wire(now, from, to, payload, delay, doomed, true))
+    }
+
+    /// Dooms the packet `id` in flight: it flies on, but is lost at its
+    /// delivery instant like any packet the network drops.
+    pub(super) fn doom(&mut self, id: u64) {
+        let packet = self.in_flight.get_mut(&id);
+        debug_assert!(packet.is_some(), "only a packet in flight can be doomed");
+        if let Some(packet) = packet {
+            packet.doomed = true;
+        }
+    }
+
+    /// Sets the range every link without its own draws its latency from.
+    pub(super) fn set_latency(&mut self, latency_us_min: Micros, latency_us_max: Micros) {
+        debug_assert!(latency_us_min <= latency_us_max);
+        self.latency_us_min = latency_us_min;
+        self.latency_us_max = latency_us_max;
+    }
+
+    /// Draws one packet's journey on a link: its delay, and whether the
+    /// network loses it (two draws from the link's stream, in that order).
+    fn draw_journey(&mut self, from: Endpoint, to: Endpoint, faults: LinkFaults) -> (Micros, bool) {
+        let (latency_min, latency_max) = faults
+            .latency_us
+            .unwrap_or((self.latency_us_min, self.latency_us_max));
+        let stream = self.link_stream(from, to);
+        let delay = stream.uniform(latency_min, latency_max) + faults.extra_delay_us;
+        let dropped = stream.uniform(0, 999) < u64::from(faults.drop_per_mille);
+        (delay, dropped)
+    }
+
+    /// The random stream of the directed link `from` → `to`, made on first use.
+    fn link_stream(&mut self, from: Endpoint, to: Endpoint) -> &mut Stream {
+        let seed = self.seed;
+        self.links
+            .entry((from, to))
+            .or_insert_with(|| Stream::new(seed, LINK_STREAM, from.code(), to.code()))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -362,6 +404,11 @@ impl Network {
     /// Takes a packet off the wire at its delivery.
     pub(super) fn take(&mut self, id: u64) -> Option<Packet> {
         self.in_flight.remove(&id)
+    }
+
+    /// The packet `id`, while it is still on its way.
+    pub(super) fn packet(&self, id: u64) -> Option<&Packet> {
+        self.in_flight.get(&id)
     }
 
     /// True while the packet `id` is still on its way.
