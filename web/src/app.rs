@@ -195,7 +195,7 @@ impl Ui {
 
     /// The run's configuration.
     pub fn config(&self) -> Config {
-        self.playback.borrow().sim().config().clone()
+        self.playback.borrow().sim().current_config().clone()
     }
 
     fn refresh(&mut self) {
