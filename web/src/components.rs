@@ -2,17 +2,21 @@
 
 mod cluster;
 mod controls;
+mod inspector;
 mod legend;
 mod log_table;
 mod node_menu;
 mod state_diagram;
+mod state_machine;
 
-pub use cluster::Cluster;
+pub use cluster::{Cluster, ClusterProps};
 pub use controls::Controls;
+pub use inspector::{Inspector, InspectorProps};
 pub use legend::Legend;
 pub use log_table::LogTable;
 pub use node_menu::NodeMenu;
 pub use state_diagram::StateDiagram;
+pub use state_machine::{StateMachineView, StateMachineViewProps};
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.
 pub const FLASH_WALL_SECONDS: f64 = 1.5;
