@@ -80,8 +80,25 @@ pub struct NodeView {
     /// The toy machine's state, when the run uses it (A while crashed: the
     /// store is rebuilt from the log on restart).
     pub toy_state: Option<ToyState>,
+    /// The client sessions in its state machine, in client order (none while
+    /// crashed: they are rebuilt with the store).
+    pub sessions: Vec<SessionView>,
     /// Recent role changes, oldest first.
     pub transitions: Vec<TimedTransition>,
+}
+
+/// One client session in a server's state machine (Raft paper §8): the last
+/// request applied for that client and its answer, kept so that a retry is
+/// answered without running again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionView {
+    /// The client.
+    pub client: ClientId,
+    /// The highest sequence number applied for it.
+    pub seq: u64,
+    /// The cached answer to that request: the value its key held just
+    /// before it (`None`: unset).
+    pub previous: Option<String>,
 }
 
 /// One packet in flight.
@@ -137,6 +154,14 @@ impl ClusterView {
             .server_parts()
             .map(|(id, node, storage, kv, transitions)| {
                 let toy_state = (state_machine == StateMachine::Toy).then(|| kv.toy_state());
+                let sessions = kv
+                    .sessions()
+                    .map(|(client, session)| SessionView {
+                        client,
+                        seq: session.seq,
+                        previous: session.outcome.previous.clone(),
+                    })
+                    .collect();
                 let kv = kv
                     .entries()
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -165,6 +190,7 @@ impl ClusterView {
                         membership_job: node.membership_job().cloned(),
                         kv,
                         toy_state,
+                        sessions,
                         transitions,
                     },
                     None => NodeView {
@@ -189,6 +215,7 @@ impl ClusterView {
                         membership_job: None,
                         kv,
                         toy_state,
+                        sessions,
                         transitions,
                     },
                 }
@@ -249,5 +276,52 @@ impl Simulation {
     /// The view model at the current instant.
     pub fn view(&self) -> ClusterView {
         ClusterView::of(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! What the view reads out of a running simulation.
+
+    use super::*;
+    use crate::kv::Operation;
+    use crate::sim::{Command, Config};
+
+    #[test]
+    fn an_applied_put_leaves_a_session_on_every_server_and_none_on_a_crashed_one() {
+        let mut sim = Simulation::new(3, Config::default()).expect("the default is valid");
+        sim.advance_to(1_000_000);
+        let leader = sim.leader().expect("a leader after a second");
+        let follower = sim
+            .view()
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .find(|id| *id != leader)
+            .expect("five servers");
+        sim.apply(Command::Crash { node: follower })
+            .expect("the follower is up");
+        let put = Operation::Put {
+            key: "x".into(),
+            value: "1".into(),
+        };
+        sim.apply(Command::ClientRequest {
+            client: None,
+            target: None,
+            op: put,
+        })
+        .expect("a put is accepted");
+        sim.advance_to(sim.now() + 1_000_000);
+        let view = sim.view();
+        for node in &view.nodes {
+            if node.id == follower {
+                assert!(node.sessions.is_empty(), "a crashed server keeps no store");
+            } else {
+                assert_eq!(node.sessions.len(), 1, "{}", node.id);
+                assert_eq!(node.sessions[0].client, ClientId(1));
+                assert_eq!(node.sessions[0].seq, 1);
+                assert_eq!(node.sessions[0].previous, None, "x was unset");
+            }
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! draws from the same view of the cluster and of the run.
 
 use crate::components::{
-    Checks, Cluster, Controls, EventLog, Help, LogTable, NodeMenu, SpaceTime, StateDiagram,
+    Checks, Cluster, Controls, EventLog, Help, Inspector, LogTable, NodeMenu, SpaceTime,
+    StateDiagram, StateMachineView,
 };
 use crate::params::{self, Settings};
 use raftlab_core::journal::{JournalEntry, MarkKind};
@@ -134,6 +135,12 @@ pub enum Action {
         /// Wall-clock milliseconds since the previous frame.
         elapsed_ms: f64,
     },
+    /// Select a message in flight for the inspector, by its id.
+    SelectMessage(u64),
+    /// Have the network lose a message in flight.
+    DropMessage(u64),
+    /// Have the network deliver a message in flight twice.
+    DuplicateMessage(u64),
 }
 
 /// The UI state. The playback sits behind a shared cell so that a new state
@@ -154,6 +161,8 @@ pub struct Ui {
     pub speed: f64,
     /// The server whose menu and state diagram are shown.
     pub selected: NodeId,
+    /// The message the inspector shows instead of the selected server.
+    pub selected_message: Option<u64>,
     /// The last command's error, shown until the next command succeeds.
     pub error: Option<String>,
     /// Client puts sent so far (they name their keys and values).
@@ -183,6 +192,7 @@ impl Ui {
             playing: true,
             speed: settings.speed,
             selected: NodeId(1),
+            selected_message: None,
             error: None,
             puts: 0,
         }
@@ -285,7 +295,10 @@ impl Ui {
             Action::SetSpeed(speed) => {
                 self.speed = speed.clamp(params::SPEED_MIN, params::SPEED_MAX)
             }
-            Action::Select(id) => self.selected = id,
+            Action::Select(id) => {
+                self.selected = id;
+                self.selected_message = None;
+            }
             Action::Run(command) => self.run(command),
             Action::Request => {
                 let op = self.next_put();
@@ -304,6 +317,9 @@ impl Ui {
                 });
             }
             Action::Frame { .. } => {}
+            Action::SelectMessage(id) => self.selected_message = Some(id),
+            Action::DropMessage(id) => self.run(Command::DropMessage { id }),
+            Action::DuplicateMessage(id) => self.run(Command::DuplicateMessage { id }),
         }
         self.refresh();
     }
@@ -410,10 +426,13 @@ pub fn app(props: &AppProps) -> Html {
             }
             <div class="workspace">
                 <section class="panel cluster-panel" aria-label="Cluster">
-                    <Cluster view={view.clone()} selected={ui.selected} speed={ui.speed} on_action={on_action.clone()} />
+                    <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                        speed={ui.speed} on_action={on_action.clone()} />
                 </section>
                 <aside class="panel side" aria-label="Selected server">
                     <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+                    <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                        on_action={on_action.clone()} />
                     <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed} />
                 </aside>
                 <aside class="panel side checks-side" aria-label="Checkers and events">
@@ -423,6 +442,9 @@ pub fn app(props: &AppProps) -> Html {
             </div>
             <section class="panel logs-panel" aria-label="Logs">
                 <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+            </section>
+            <section class="panel state-panel" aria-label="State machines">
+                <StateMachineView view={view.clone()} />
             </section>
             <section class="panel spacetime-panel" aria-label="Timeline">
                 <SpaceTime view={view} run={run} speed={ui.speed} on_action={on_action.clone()} />
@@ -722,5 +744,13 @@ mod tests {
         assert_eq!(state.speed, params::SPEED_MAX);
         let state = state.reduce(Action::Select(NodeId(4)));
         assert_eq!(state.selected, NodeId(4));
+    }
+
+    #[test]
+    fn selecting_a_message_and_selecting_a_server_replace_each_other() {
+        let state = ui("?seed=1").reduce(Action::SelectMessage(7));
+        assert_eq!(state.selected_message, Some(7));
+        let state = state.reduce(Action::Select(NodeId(3)));
+        assert_eq!((state.selected, state.selected_message), (NodeId(3), None));
     }
 }

@@ -5,22 +5,26 @@ mod cluster;
 mod controls;
 mod event_log;
 mod help;
+mod inspector;
 mod legend;
 mod log_table;
 mod node_menu;
 mod spacetime;
 mod state_diagram;
+mod state_machine;
 
 pub use checks::Checks;
-pub use cluster::Cluster;
+pub use cluster::{Cluster, ClusterProps};
 pub use controls::Controls;
 pub use event_log::EventLog;
 pub use help::{Help, SHORTCUTS};
+pub use inspector::{Inspector, InspectorProps};
 pub use legend::Legend;
 pub use log_table::LogTable;
 pub use node_menu::NodeMenu;
 pub use spacetime::{Scale, SpaceTime};
 pub use state_diagram::StateDiagram;
+pub use state_machine::{StateMachineView, StateMachineViewProps};
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.
 pub const FLASH_WALL_SECONDS: f64 = 1.5;

@@ -41,6 +41,17 @@ pub fn lerp(a: Point, b: Point, t: f64) -> Point {
     }
 }
 
+/// The point `distance` from `a` along the way to `b` (`a` itself when the
+/// two coincide): where a mark near one end of a link goes.
+pub fn toward(a: Point, b: Point, distance: f64) -> Point {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length = (dx * dx + dy * dy).sqrt();
+    if length == 0.0 {
+        return a;
+    }
+    lerp(a, b, distance / length)
+}
+
 /// Where a message travels from `a` to `b`: it leaves the sender's edge
 /// (`trim_from` from `a`'s centre) and reaches the receiver's edge (`trim_to`
 /// before `b`), shifted `lane` to the right of its direction of travel so that a
@@ -124,6 +135,15 @@ mod tests {
         assert!(close(back, Point { x: 100.0, y: -4.0 }));
         // Ends closer than the trims: no trimming, no NaN.
         assert_eq!(message_track(a, a, 30.0, 30.0, 4.0), (a, a));
+    }
+
+    #[test]
+    fn a_point_toward_another_sits_at_that_distance_and_never_past_it() {
+        let (a, b) = (Point { x: 0.0, y: 0.0 }, Point { x: 30.0, y: 40.0 });
+        assert!(close(toward(a, b, 10.0), Point { x: 6.0, y: 8.0 }));
+        assert!(close(toward(b, a, 10.0), Point { x: 24.0, y: 32.0 }));
+        assert!(close(toward(a, b, 99.0), b));
+        assert!(close(toward(a, a, 10.0), a));
     }
 
     #[test]

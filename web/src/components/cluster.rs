@@ -1,14 +1,17 @@
-//! The cluster view: servers on a ring, election-timer arcs, vote tallies, and
-//! every message in flight at its exact position for the current instant.
+//! The cluster view: servers on a ring, election-timer arcs, vote tallies,
+//! cut links, and every message in flight at its exact position for the
+//! current instant. Messages can be selected for the inspector.
 
 use crate::app::{Action, SharedView};
+use crate::components::legend::kind_name;
 use crate::components::{is_recent, Legend};
 use crate::geometry::{
-    lerp, message_track, ring_position, timer_remaining, Point, CENTER, NODE_RADIUS, SIZE,
+    lerp, message_track, ring_position, timer_remaining, toward, Point, CENTER, NODE_RADIUS, SIZE,
 };
 use raftlab_core::raft::{MessageKind, NodeId, Role};
 use raftlab_core::sim::Endpoint;
 use raftlab_core::view::{MessageView, NodeView};
+use std::collections::BTreeMap;
 use yew::prelude::*;
 
 /// Radius of the election-timer arc around a server.
@@ -21,14 +24,25 @@ const BADGE_ROOM: f64 = 14.0;
 /// How far a message's lane sits to the right of the line between its ends,
 /// so that a request and its reply pass each other.
 const LANE: f64 = 5.0;
+/// How far from a server's centre a cut link's line ends (just outside its timer arc).
+const CUT_TRIM: f64 = TIMER_RADIUS + 3.0;
+/// How far from the receiving server's centre a cut link's ✂ sits.
+const CUT_MARK_DISTANCE: f64 = TIMER_RADIUS + 14.0;
+/// Radius of the invisible disc that makes a small message easy to click.
+const MESSAGE_HIT_RADIUS: f64 = 11.0;
+/// Radius of the ring drawn around the selected message.
+const MESSAGE_HALO_RADIUS: f64 = 13.0;
 
 /// Props of [`Cluster`].
 #[derive(Properties, Clone, PartialEq)]
 pub struct ClusterProps {
     /// The cluster now.
     pub view: SharedView,
-    /// The selected server.
+    /// The selected server (highlighted unless a message is selected).
     pub selected: NodeId,
+    /// The selected message, by [`MessageView::id`].
+    #[prop_or_default]
+    pub selected_message: Option<u64>,
     /// Playback speed (for how long a change stays highlighted).
     pub speed: f64,
     /// Where clicks go.
@@ -49,8 +63,9 @@ pub fn cluster(props: &ClusterProps) -> Html {
                     width={(2.0 * CLIENT_HALF_WIDTH).to_string()} height={(2.0 * CLIENT_HALF_HEIGHT).to_string()} rx="5" />
                 <text x={CENTER.x.to_string()} y={(CENTER.y + 4.0).to_string()}>{ "client" }</text>
             </g>
+            { for cut_pairs(&view.cut_links).iter().map(|pair| render_cut(pair, n)) }
             { for view.nodes.iter().map(|node| render_node(node, n, props)) }
-            { for view.messages.iter().map(|m| render_message(m, view.now, n)) }
+            { for view.messages.iter().map(|m| render_message(m, n, props)) }
         </svg>
         <Legend />
         </>
@@ -78,6 +93,83 @@ pub fn message_shape(kind: MessageKind) -> Html {
         MessageKind::InstallSnapshot => {
             html! { <rect x="-6" y="-8" width="12" height="16" rx="2" /> }
         }
+    }
+}
+
+/// The marks a message wears over its shape: a cross when the network will
+/// lose it, a "×2" badge when it is a copy the network made.
+pub fn message_marks(doomed: bool, duplicate: bool) -> Html {
+    html! {
+        <>
+        if doomed { <path class="doom-mark" d="M-6 -6 L6 6 M6 -6 L-6 6" /> }
+        if duplicate { <text class="dup-badge" x="7" y="-7">{ "×2" }</text> }
+        </>
+    }
+}
+
+/// Two servers with their link cut in one direction or both; `low < high`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CutPair {
+    /// The lower-numbered server.
+    low: NodeId,
+    /// The higher-numbered server.
+    high: NodeId,
+    /// Nothing from `low` reaches `high`.
+    low_to_high: bool,
+    /// Nothing from `high` reaches `low`.
+    high_to_low: bool,
+}
+
+/// The directed cut links grouped by pair of servers, in order, so that a
+/// link cut both ways is drawn once with a mark at each end.
+fn cut_pairs(cut_links: &[(NodeId, NodeId)]) -> Vec<CutPair> {
+    let mut pairs: BTreeMap<(NodeId, NodeId), CutPair> = BTreeMap::new();
+    for &(from, to) in cut_links.iter().filter(|(from, to)| from != to) {
+        let (low, high) = (from.min(to), from.max(to));
+        let pair = pairs.entry((low, high)).or_insert(CutPair {
+            low,
+            high,
+            low_to_high: false,
+            high_to_low: false,
+        });
+        if from == low {
+            pair.low_to_high = true;
+        } else {
+            pair.high_to_low = true;
+        }
+    }
+    pairs.into_values().collect()
+}
+
+/// A cut link: a dashed line between the two servers, and a ✂ near each
+/// server that no longer hears the other.
+fn render_cut(pair: &CutPair, n: usize) -> Html {
+    let (low, high) = (pair.low, pair.high);
+    let a = ring_position(low.0 as usize - 1, n);
+    let b = ring_position(high.0 as usize - 1, n);
+    let (start, end) = (toward(a, b, CUT_TRIM), toward(b, a, CUT_TRIM));
+    let both = pair.low_to_high && pair.high_to_low;
+    let label = match (pair.low_to_high, pair.high_to_low) {
+        (true, true) => format!("link {low} ↔ {high} cut both ways"),
+        (true, false) => format!("link {low} → {high} cut"),
+        _ => format!("link {high} → {low} cut"),
+    };
+    let mark = |receiver: Point, sender: Point, to: NodeId| {
+        let p = toward(receiver, sender, CUT_MARK_DISTANCE);
+        html! {
+            <text class="cut-mark" data-cut-to={to.0.to_string()}
+                x={format!("{:.2}", p.x)} y={format!("{:.2}", p.y)}>{ "✂" }</text>
+        }
+    };
+    html! {
+        <g class={classes!("cut-link", if both { "two-way" } else { "one-way" })}
+            data-cut={format!("{}-{}", low.0, high.0)} role="img" aria-label={label.clone()}>
+            <title>{ label }</title>
+            <line x1={format!("{:.2}", start.x)} y1={format!("{:.2}", start.y)}
+                x2={format!("{:.2}", end.x)} y2={format!("{:.2}", end.y)} />
+            if pair.low_to_high { { mark(b, a, high) } }
+            if pair.high_to_low { { mark(a, b, low) } }
+        </g>
     }
 }
 
@@ -114,7 +206,8 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
     if node.paused {
         class.push_str(" paused");
     }
-    if id == props.selected {
+    let selected = id == props.selected && props.selected_message.is_none();
+    if selected {
         class.push_str(" selected");
     }
     if node.alive
@@ -146,7 +239,7 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
     html! {
         <g class={class} data-node-id={id.0.to_string()} data-role={role} data-term={node.term.0.to_string()}
             data-commit-index={node.commit_index.0.to_string()} data-alive={node.alive.to_string()}
-            role="button" tabindex="0" aria-label={label} aria-pressed={(id == props.selected).to_string()}
+            role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
             onclick={onclick} onkeydown={onkeydown}
             transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <circle class="timer-track" r={TIMER_RADIUS.to_string()} />
@@ -169,18 +262,39 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
     }
 }
 
-fn render_message(m: &MessageView, now: u64, n: usize) -> Html {
+fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
     let (from, trim_from) = anchor(m.from, n);
     let (to, trim_to) = anchor(m.to, n);
     let (start, end) = message_track(from, to, trim_from, trim_to, LANE);
-    let p = lerp(start, end, m.progress_at(now));
+    let p = lerp(start, end, m.progress_at(props.view.0.now));
+    let id = m.id;
+    let selected = props.selected_message == Some(id);
+    let onclick = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Action::SelectMessage(id)))
+    };
+    let onkeydown = {
+        let cb = props.on_action.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(Action::SelectMessage(id));
+            }
+        })
+    };
     let kind = m.kind.as_str();
     let mut class = format!("msg {kind}");
+    let mut label = format!("{} {} → {}", kind_name(m.kind), m.from, m.to);
     if m.doomed {
         class.push_str(" doomed");
+        label.push_str(", will be lost");
     }
     if m.duplicate {
         class.push_str(" duplicate");
+        label.push_str(", a duplicate");
+    }
+    if selected {
+        class.push_str(" selected");
     }
     let fields = m
         .payload
@@ -190,9 +304,49 @@ fn render_message(m: &MessageView, now: u64, n: usize) -> Html {
         .collect::<Vec<_>>()
         .join("\n");
     html! {
-        <g class={class} data-msg-kind={kind} transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
-            <title>{ format!("{kind} {} → {}\n{fields}", m.from, m.to) }</title>
+        <g class={class} data-msg-kind={kind} data-msg-id={id.to_string()}
+            data-msg-doomed={m.doomed.to_string()} data-msg-duplicate={m.duplicate.to_string()}
+            role="button" tabindex="0" aria-label={label.clone()} aria-pressed={selected.to_string()}
+            onclick={onclick} onkeydown={onkeydown}
+            transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
+            <title>{ format!("{label}\n{fields}") }</title>
+            if selected { <circle class="halo" r={MESSAGE_HALO_RADIUS.to_string()} /> }
             { message_shape(m.kind) }
+            { message_marks(m.doomed, m.duplicate) }
+            <circle class="hit" r={MESSAGE_HIT_RADIUS.to_string()} />
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_links_are_drawn_once_per_pair_with_their_directions() {
+        let cuts = [
+            (NodeId(2), NodeId(1)),
+            (NodeId(1), NodeId(3)),
+            (NodeId(3), NodeId(1)),
+            (NodeId(4), NodeId(4)),
+        ];
+        assert_eq!(
+            cut_pairs(&cuts),
+            [
+                CutPair {
+                    low: NodeId(1),
+                    high: NodeId(2),
+                    low_to_high: false,
+                    high_to_low: true,
+                },
+                CutPair {
+                    low: NodeId(1),
+                    high: NodeId(3),
+                    low_to_high: true,
+                    high_to_low: true,
+                },
+            ]
+        );
+        assert!(cut_pairs(&[]).is_empty());
     }
 }

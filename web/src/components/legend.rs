@@ -1,6 +1,6 @@
 //! What the cluster view's colours and shapes mean.
 
-use crate::components::cluster::message_shape;
+use crate::components::cluster::{message_marks, message_shape};
 use raftlab_core::raft::MessageKind;
 use yew::prelude::*;
 
@@ -18,6 +18,14 @@ const KINDS: [(MessageKind, &str); 11] = [
     (MessageKind::TimeoutNow, "TimeoutNow (hand-over)"),
     (MessageKind::InstallSnapshot, "InstallSnapshot"),
 ];
+
+/// The legend's name for a message kind (the Raft paper's, where it has one).
+pub fn kind_name(kind: MessageKind) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("message", |(_, name)| *name)
+}
 
 /// The legend under the ring: server colours, the timer arc, and each message kind's shape.
 #[function_component(Legend)]
@@ -37,6 +45,27 @@ pub fn legend() -> Html {
                     { *name }
                 </li>
             }) }
+            <li>
+                <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
+                    <g class="msg heartbeat doomed">{ message_shape(MessageKind::Heartbeat) }{ message_marks(true, false) }</g>
+                </svg>
+                { "will be lost (dropped, or its link is cut)" }
+            </li>
+            <li>
+                <svg class="legend-msg wide" viewBox="-10 -14 26 24" aria-hidden="true">
+                    <g class="msg heartbeat duplicate">{ message_shape(MessageKind::Heartbeat) }{ message_marks(false, true) }</g>
+                </svg>
+                { "a copy the network made" }
+            </li>
+            <li>
+                <svg class="legend-cut" viewBox="0 0 40 16" aria-hidden="true">
+                    <g class="cut-link one-way">
+                        <line x1="2" y1="8" x2="38" y2="8" />
+                        <text class="cut-mark" x="31" y="8">{ "✂" }</text>
+                    </g>
+                </svg>
+                { "cut link (✂ at the end that hears nothing; both ends: cut both ways)" }
+            </li>
         </ul>
     }
 }

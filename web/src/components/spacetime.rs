@@ -18,7 +18,7 @@ const LANE_HEIGHT: f64 = 26.0;
 /// Room above the first lane.
 const TOP: f64 = 14.0;
 /// Horizontal units of the visible window (the panel's width at scale 1).
-const WINDOW_WIDTH: f64 = 900.0;
+const WINDOW_WIDTH: f64 = 1200.0;
 /// The visible window covers this many seconds of wall time at the current speed …
 const WINDOW_WALL_SECONDS: f64 = 6.0;
 /// … but never less than this much virtual time,

@@ -1,0 +1,584 @@
+//! The inspector: everything the view knows about the selected server (its
+//! Figure 2 state, its timer, its configuration and, for a leader, where each
+//! follower's log stands) or about the selected message (every field it
+//! carries), with the actions that apply to it.
+
+use crate::app::{Action, SharedView};
+use crate::components::format_time;
+use crate::components::legend::kind_name;
+use raftlab_core::raft::{LogIndex, Micros, NodeId, ProgressState, Role};
+use raftlab_core::sim::{Command, NODE_COUNT_MAX};
+use raftlab_core::view::{ClusterView, MessageView, NodeView};
+use yew::prelude::*;
+
+/// Props of [`Inspector`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct InspectorProps {
+    /// The cluster now.
+    pub view: SharedView,
+    /// The selected server, inspected when no message is selected.
+    pub selected: NodeId,
+    /// The selected message, by [`MessageView::id`].
+    #[prop_or_default]
+    pub selected_message: Option<u64>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The selected message if there is one, else the selected server.
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let view = &props.view.0;
+    match props.selected_message {
+        Some(id) => render_message(view, id, &props.on_action),
+        None => match view.node(props.selected) {
+            Some(node) => render_server(view, node, &props.on_action),
+            None => html! {},
+        },
+    }
+}
+
+/// A button's click handler that sends `action`.
+fn send(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let cb = on_action.clone();
+    Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
+}
+
+/// Server names, comma-separated, or "none".
+fn names<'a>(ids: impl IntoIterator<Item = &'a NodeId>) -> String {
+    let names: Vec<String> = ids.into_iter().map(NodeId::to_string).collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Every fact about a server, named as in the paper's Figure 2 where it has a
+/// name there, in the order the inspector lists them.
+fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, String)> {
+    let status = match (node.alive, node.paused) {
+        (false, _) => "crashed (volatile state lost; restarts as a follower)",
+        (true, true) => "paused (keeps its state, processes nothing)",
+        (true, false) => "running",
+    };
+    let (last_index, last_term) = node
+        .log
+        .last()
+        .map_or((node.snapshot_index, node.snapshot_term), |e| {
+            (e.index, e.term)
+        });
+    let mut facts = vec![
+        ("server", node.id.to_string()),
+        ("status", status.to_owned()),
+        ("role", node.role.to_string()),
+        ("currentTerm", node.term.to_string()),
+        (
+            "votedFor",
+            node.voted_for
+                .map_or("none".to_owned(), |id| id.to_string()),
+        ),
+        (
+            "leader",
+            node.leader_id
+                .map_or("unknown".to_owned(), |id| id.to_string()),
+        ),
+        ("commitIndex", node.commit_index.to_string()),
+        ("lastApplied", node.last_applied.to_string()),
+        (
+            "log",
+            format!(
+                "{} entr{} kept, last index {last_index} term {last_term}",
+                node.log.len(),
+                if node.log.len() == 1 { "y" } else { "ies" }
+            ),
+        ),
+        (
+            "snapshot",
+            if node.snapshot_index == LogIndex(0) {
+                "none".to_owned()
+            } else {
+                format!(
+                    "up to index {} term {}",
+                    node.snapshot_index, node.snapshot_term
+                )
+            },
+        ),
+        ("election timer", election_timer(view.now, node)),
+    ];
+    if matches!(node.role, Role::Candidate | Role::PreCandidate) {
+        facts.push((
+            "votes granted",
+            format!(
+                "{} ({})",
+                names(&node.votes_granted),
+                node.votes_granted.len()
+            ),
+        ));
+    }
+    let membership = &node.membership;
+    facts.push(("voters", names(&membership.voters)));
+    if let Some(outgoing) = &membership.outgoing {
+        facts.push(("outgoing voters", names(outgoing)));
+    }
+    facts.push(("learners", names(&membership.learners)));
+    if let Some(job) = &node.membership_job {
+        let mut change = job.change.to_string();
+        if let Some(catch_up) = &job.catch_up {
+            change.push_str(&format!(
+                ", catch-up round {} to index {} begun at {}",
+                catch_up.round,
+                catch_up.round_end_index,
+                format_time(catch_up.round_started_at)
+            ));
+            if catch_up.caught_up {
+                change.push_str(", caught up");
+            }
+        }
+        facts.push(("membership change", change));
+    }
+    let reads: Vec<String> = node
+        .pending_reads
+        .iter()
+        .map(|read| {
+            let mut text = format!(
+                "{} #{} {}",
+                read.request.client, read.request.seq, read.request.op
+            );
+            if let Some(index) = read.read_index {
+                text.push_str(&format!(", readIndex {index}"));
+            }
+            if let Some(round) = read.round {
+                text.push_str(&format!(", round {round}"));
+            }
+            text
+        })
+        .collect();
+    facts.push((
+        "pending reads",
+        if reads.is_empty() {
+            "none".to_owned()
+        } else {
+            reads.join("; ")
+        },
+    ));
+    facts
+}
+
+/// What the election timer shows: the virtual time left before it fires.
+fn election_timer(now: Micros, node: &NodeView) -> String {
+    match node.election_deadline {
+        _ if !node.alive => "not running (crashed)".to_owned(),
+        _ if node.role == Role::Leader => "not running (a leader does not time out)".to_owned(),
+        Some(deadline) if node.paused => format!(
+            "due at {} (paused: it fires once resumed)",
+            format_time(deadline)
+        ),
+        Some(deadline) => format!(
+            "{} left of {}",
+            format_time(deadline.saturating_sub(now)),
+            format_time(node.election_timeout_us)
+        ),
+        None => "not running".to_owned(),
+    }
+}
+
+/// One row of a leader's replication progress table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ProgressRow {
+    /// The follower.
+    follower: NodeId,
+    /// It is a learner: it gets the log but does not vote.
+    learner: bool,
+    /// nextIndex.
+    next_index: LogIndex,
+    /// matchIndex.
+    match_index: LogIndex,
+    /// Probe or Replicate.
+    state: ProgressState,
+    /// In Probe, when the one AppendEntries out was sent (`None`: answered).
+    probe_sent_at: Option<Micros>,
+    /// In Replicate, the batches sent and not yet acknowledged.
+    inflight: usize,
+}
+
+/// A leader's progress table, one row per follower in id order; empty for
+/// anyone else.
+fn progress_rows(node: &NodeView) -> Vec<ProgressRow> {
+    node.progress
+        .iter()
+        .map(|(id, p)| ProgressRow {
+            follower: *id,
+            learner: node.membership.is_learner(*id),
+            next_index: p.next_index,
+            match_index: p.match_index,
+            state: p.state,
+            probe_sent_at: p.probe_sent_at,
+            inflight: p.inflight.len(),
+        })
+        .collect()
+}
+
+/// The leader a membership command goes to: the running one with the highest term.
+fn leader(view: &ClusterView) -> Option<&NodeView> {
+    view.nodes
+        .iter()
+        .filter(|n| n.alive && n.role == Role::Leader)
+        .max_by_key(|n| n.term)
+}
+
+/// Which membership commands the page offers now; each refusal says why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct MembershipOffer {
+    /// Ask the leader to add the inspected server.
+    add: Result<(), String>,
+    /// Ask the leader to remove the inspected server.
+    remove: Result<(), String>,
+    /// Start the next server number and ask the leader to add it.
+    add_next: Result<NodeId, String>,
+}
+
+/// What the leader would accept for server `id`, as far as the view can
+/// tell (the leader has the last word; a refusal shows as an error).
+fn membership_offer(view: &ClusterView, id: NodeId) -> MembershipOffer {
+    let ready = match leader(view) {
+        None => Err("there is no leader to ask".to_owned()),
+        Some(l) if l.paused => Err(format!("the leader {} is paused", l.id)),
+        Some(l) if l.membership_job.is_some() => Err(format!(
+            "{} is still carrying out a membership change: one at a time",
+            l.id
+        )),
+        Some(l) => Ok(&l.membership),
+    };
+    let add = ready.clone().and_then(|m| {
+        if m.contains(id) {
+            Err(format!("{id} is already in the leader's configuration"))
+        } else {
+            Ok(())
+        }
+    });
+    let remove = ready.clone().and_then(|m| {
+        if m.contains(id) {
+            Ok(())
+        } else {
+            Err(format!("{id} is not in the leader's configuration"))
+        }
+    });
+    let next = view.nodes.len() + 1;
+    let add_next = if next > NODE_COUNT_MAX {
+        Err(format!("a cluster has at most {NODE_COUNT_MAX} servers"))
+    } else {
+        ready.map(|_| NodeId(next as u32))
+    };
+    MembershipOffer {
+        add,
+        remove,
+        add_next,
+    }
+}
+
+/// A `<dl>` of named facts; each value carries `data-field` with its name.
+fn render_facts(label: String, facts: &[(&'static str, String)]) -> Html {
+    html! {
+        <dl class="facts" aria-label={label}>
+            { for facts.iter().map(|(name, value)| html! {
+                <>
+                <dt>{ *name }</dt>
+                <dd data-field={*name}>{ if value.is_empty() { "none" } else { value.as_str() } }</dd>
+                </>
+            }) }
+        </dl>
+    }
+}
+
+fn render_server(view: &ClusterView, node: &NodeView, on_action: &Callback<Action>) -> Html {
+    let id = node.id;
+    let offer = membership_offer(view, id);
+    let title = |result: &Result<(), String>, ok: String| match result {
+        Ok(()) => ok,
+        Err(why) => why.clone(),
+    };
+    let add_next_label = match &offer.add_next {
+        Ok(next) => format!("Add server {next}"),
+        Err(_) => "Add server".to_owned(),
+    };
+    let add_next_title = match &offer.add_next {
+        Ok(next) => format!("Start {next} with an empty disk and ask the leader to add it"),
+        Err(why) => why.clone(),
+    };
+    let add_next_click = match offer.add_next {
+        Ok(node) => send(on_action, Action::Run(Command::AddServer { node })),
+        Err(_) => Callback::noop(),
+    };
+    let rows = progress_rows(node);
+    let summary = if node.alive {
+        format!("{id} · {} · term {}", node.role, node.term)
+    } else {
+        format!("{id} · crashed · term {}", node.term)
+    };
+    html! {
+        <section class="inspector" aria-label="Inspector" data-inspect-node={id.0.to_string()}>
+            <h2>{ "Inspector" }<small>{ summary }</small></h2>
+            { render_facts(format!("State of {id}"), &server_facts(view, node)) }
+            if node.role == Role::Leader && node.alive {
+                <table class="progress">
+                    <caption>{ format!("{id}'s replication progress") }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "follower" }</th>
+                            <th scope="col">{ "nextIndex" }</th>
+                            <th scope="col">{ "matchIndex" }</th>
+                            <th scope="col">{ "state" }</th>
+                            <th scope="col">{ "in flight" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for rows.iter().map(|row| html! {
+                            <tr data-progress-peer={row.follower.0.to_string()}>
+                                <th scope="row">
+                                    { row.follower.to_string() }
+                                    if row.learner { <small>{ " learner" }</small> }
+                                </th>
+                                <td>{ row.next_index.to_string() }</td>
+                                <td>{ row.match_index.to_string() }</td>
+                                <td>{ match (row.state, row.probe_sent_at) {
+                                    (ProgressState::Probe, Some(at)) => format!("Probe (sent {})", format_time(at)),
+                                    (ProgressState::Probe, None) => "Probe".to_owned(),
+                                    (ProgressState::Replicate, _) => "Replicate".to_owned(),
+                                } }</td>
+                                <td>{ row.inflight.to_string() }</td>
+                            </tr>
+                        }) }
+                        if rows.is_empty() {
+                            <tr><td colspan="5">{ "no followers" }</td></tr>
+                        }
+                    </tbody>
+                </table>
+            }
+            <div class="buttons" role="group" aria-label={format!("Pausing and membership for {id}")}>
+                <button type="button" aria-label="Pause server" disabled={!node.alive || node.paused}
+                    title="Freeze it: it keeps its state but processes nothing"
+                    onclick={send(on_action, Action::Run(Command::Pause { node: id }))}>{ "Pause" }</button>
+                <button type="button" aria-label="Resume server" disabled={!node.paused}
+                    title="Let it run again: it sees what waited in a burst"
+                    onclick={send(on_action, Action::Run(Command::Resume { node: id }))}>{ "Resume" }</button>
+                <button type="button" aria-label="Remove from cluster" disabled={offer.remove.is_err()}
+                    title={title(&offer.remove, format!("Ask the leader to remove {id} from the configuration"))}
+                    onclick={send(on_action, Action::Run(Command::RemoveServer { node: id }))}>{ "Remove from cluster" }</button>
+                <button type="button" aria-label="Add to cluster" disabled={offer.add.is_err()}
+                    title={title(&offer.add, format!("Ask the leader to add {id}: a learner first, a voter once caught up"))}
+                    onclick={send(on_action, Action::Run(Command::AddServer { node: id }))}>{ "Add to cluster" }</button>
+                <button type="button" aria-label="Add server" disabled={offer.add_next.is_err()}
+                    title={add_next_title} onclick={add_next_click}>{ add_next_label }</button>
+            </div>
+        </section>
+    }
+}
+
+/// Every fact about a message on the wire, before its payload's fields.
+fn envelope_facts(m: &MessageView) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", kind_name(m.kind).to_owned()),
+        ("from", m.from.to_string()),
+        ("to", m.to.to_string()),
+        ("sent at", format_time(m.sent_at)),
+        ("arrives at", format_time(m.deliver_at)),
+        (
+            "doomed",
+            if m.doomed {
+                "yes: the network will lose it (dropped, or its link is cut)".to_owned()
+            } else {
+                "no".to_owned()
+            },
+        ),
+        (
+            "duplicate",
+            if m.duplicate {
+                "yes: a copy the network made".to_owned()
+            } else {
+                "no".to_owned()
+            },
+        ),
+    ]
+}
+
+fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> Html {
+    let Some(m) = view.messages.iter().find(|m| m.id == id) else {
+        return html! {
+            <section class="inspector" aria-label="Inspector" data-inspect-msg={id.to_string()}>
+                <h2>{ "Inspector" }<small>{ format!("message #{id}") }</small></h2>
+                <p class="gone">{ format!("Message #{id} is no longer in flight: delivered or lost.") }</p>
+                <p class="hint">{ "Click a message or a server on the ring to inspect it." }</p>
+            </section>
+        };
+    };
+    let payload = m.payload.fields();
+    html! {
+        <section class="inspector" aria-label="Inspector" data-inspect-msg={id.to_string()}>
+            <h2>{ "Inspector" }<small>{ format!("message #{id} · {} {} → {}", kind_name(m.kind), m.from, m.to) }</small></h2>
+            { render_facts(format!("Message #{id} on the wire"), &envelope_facts(m)) }
+            <h3>{ "Payload" }</h3>
+            { render_facts(format!("Fields of message #{id}"), &payload) }
+            <div class="buttons" role="group" aria-label={format!("Actions on message #{id}")}>
+                <button type="button" aria-label="Drop message" disabled={m.doomed}
+                    title={if m.doomed { "The network will lose it already" } else { "The network loses it" }}
+                    onclick={send(on_action, Action::DropMessage(id))}>{ "Drop" }</button>
+                <button type="button" aria-label="Duplicate message"
+                    title="The network delivers it twice"
+                    onclick={send(on_action, Action::DuplicateMessage(id))}>{ "Duplicate" }</button>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raftlab_core::kv::Operation;
+    use raftlab_core::sim::{Config, Simulation};
+
+    /// A default cluster run until it has a leader, and that leader.
+    fn with_leader(seed: u64) -> (Simulation, NodeId) {
+        let mut sim = Simulation::new(seed, Config::default()).expect("the default is valid");
+        for _ in 0..100 {
+            if let Some(leader) = sim.leader() {
+                return (sim, leader);
+            }
+            let next = sim.now() + 50_000;
+            sim.advance_to(next);
+        }
+        panic!("seed {seed}: no leader after five seconds");
+    }
+
+    fn fact<'a>(facts: &'a [(&'static str, String)], name: &str) -> &'a str {
+        facts
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no fact {name}"))
+    }
+
+    #[test]
+    fn a_leader_has_one_progress_row_per_follower_and_a_follower_none() {
+        let (mut sim, leader) = with_leader(3);
+        sim.apply(Command::ClientRequest {
+            client: None,
+            target: None,
+            op: Operation::Put {
+                key: "x".into(),
+                value: "1".into(),
+            },
+        })
+        .expect("a put is accepted");
+        sim.advance_to(sim.now() + 500_000);
+        let view = sim.view();
+        let leader_view = view.node(leader).expect("the leader is in the view");
+        let rows = progress_rows(leader_view);
+        let followers: Vec<NodeId> = view
+            .nodes
+            .iter()
+            .map(|n| n.id)
+            .filter(|id| *id != leader)
+            .collect();
+        assert_eq!(
+            rows.iter().map(|r| r.follower).collect::<Vec<_>>(),
+            followers
+        );
+        let last = leader_view.log.last().map(|e| e.index).expect("a put");
+        for row in &rows {
+            assert!(!row.learner);
+            assert_eq!(row.match_index, last, "{} caught up", row.follower);
+            assert_eq!(row.next_index, last.next());
+            assert_eq!(row.state, ProgressState::Replicate);
+            assert!(row.inflight <= 1);
+        }
+        let follower = view.node(followers[0]).expect("a follower");
+        assert!(progress_rows(follower).is_empty());
+        let facts = server_facts(&view, follower);
+        assert_eq!(fact(&facts, "leader"), leader.to_string());
+        assert_eq!(fact(&facts, "voters"), "S1, S2, S3, S4, S5");
+        assert_eq!(fact(&facts, "learners"), "none");
+        assert!(fact(&facts, "election timer").contains(" left of "));
+        let kept = format!("{} entries kept, last index {last}", follower.log.len());
+        assert!(fact(&facts, "log").starts_with(&kept), "{facts:?}");
+    }
+
+    #[test]
+    fn a_crashed_server_reads_as_crashed_with_no_timer() {
+        let (mut sim, leader) = with_leader(3);
+        let other = NodeId(if leader == NodeId(1) { 2 } else { 1 });
+        sim.apply(Command::Crash { node: other }).expect("it is up");
+        let view = sim.view();
+        let facts = server_facts(&view, view.node(other).expect("in the view"));
+        assert!(fact(&facts, "status").starts_with("crashed"));
+        assert_eq!(fact(&facts, "election timer"), "not running (crashed)");
+    }
+
+    #[test]
+    fn membership_buttons_follow_the_leaders_configuration() {
+        let (sim, leader) = with_leader(3);
+        let view = sim.view();
+        let membership = &view.node(leader).expect("in the view").membership;
+        assert!(membership.contains(NodeId(2)));
+        let offer = membership_offer(&view, NodeId(2));
+        assert!(offer.remove.is_ok());
+        assert_eq!(
+            offer.add,
+            Err("S2 is already in the leader's configuration".to_owned())
+        );
+        assert_eq!(offer.add_next, Ok(NodeId(6)));
+        let mut paused = sim.clone();
+        paused
+            .apply(Command::Pause { node: leader })
+            .expect("the leader runs");
+        let offer = membership_offer(&paused.view(), NodeId(2));
+        assert!(offer.remove.is_err() && offer.add_next.is_err());
+        let leaderless = Simulation::new(3, Config::default()).expect("valid");
+        let offer = membership_offer(&leaderless.view(), NodeId(2));
+        assert_eq!(offer.remove, Err("there is no leader to ask".to_owned()));
+    }
+
+    #[test]
+    fn a_full_cluster_offers_no_new_server() {
+        let config = Config {
+            node_count: NODE_COUNT_MAX,
+            ..Config::default()
+        };
+        let sim = Simulation::new(1, config).expect("nine servers are allowed");
+        let offer = membership_offer(&sim.view(), NodeId(1));
+        assert_eq!(
+            offer.add_next,
+            Err(format!("a cluster has at most {NODE_COUNT_MAX} servers"))
+        );
+    }
+
+    #[test]
+    fn a_message_lists_its_envelope_then_its_payload() {
+        let (mut sim, _) = with_leader(3);
+        let carries_prev_log_index =
+            |m: &MessageView| m.payload.fields().iter().any(|(n, _)| *n == "prevLogIndex");
+        for _ in 0..1_000 {
+            if sim.view().messages.iter().any(carries_prev_log_index) {
+                break;
+            }
+            sim.step();
+        }
+        let view = sim.view();
+        let heartbeat = view
+            .messages
+            .iter()
+            .find(|m| carries_prev_log_index(m))
+            .expect("a leader sends AppendEntries every heartbeat interval");
+        let facts = envelope_facts(heartbeat);
+        assert_eq!(fact(&facts, "from"), heartbeat.from.to_string());
+        assert_eq!(fact(&facts, "sent at"), format_time(heartbeat.sent_at));
+        assert_eq!(
+            fact(&facts, "doomed"),
+            if heartbeat.doomed {
+                "yes: the network will lose it (dropped, or its link is cut)"
+            } else {
+                "no"
+            }
+        );
+    }
+}

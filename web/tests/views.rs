@@ -1,0 +1,528 @@
+//! Component tests in a real browser for the views that read a cluster: the
+//! inspector (a server's state and a leader's progress table, a message's
+//! fields, the actions they offer), the state machines side by side (and the
+//! cell of a lagging server), and the ring's selectable messages and cut
+//! links. Each renders from a real simulation moved by virtual time, so
+//! nothing depends on how fast frames come.
+
+use raftlab_core::kv::{Operation, StateMachine, ToyOp};
+use raftlab_core::raft::NodeId;
+use raftlab_core::sim::{Command, Config, Endpoint, LinkFaults, Simulation};
+use raftlab_core::view::ClusterView;
+use raftlab_web::app::{Action, SharedView};
+use raftlab_web::components::{
+    Cluster, ClusterProps, Inspector, InspectorProps, StateMachineView, StateMachineViewProps,
+};
+use raftlab_web::{App, AppProps};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlButtonElement};
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Lets Yew's scheduler render.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// A fresh element on the page to render into.
+fn fresh_root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn has_class(element: &Element, name: &str) -> bool {
+    element
+        .get_attribute("class")
+        .is_some_and(|c| c.split_whitespace().any(|c| c == name))
+}
+
+fn button(root: &Element, name: &str) -> HtmlButtonElement {
+    find(root, &format!("button[aria-label=\"{name}\"]"))
+        .dyn_into()
+        .unwrap()
+}
+
+/// A cluster run until it has a leader, and that leader.
+fn with_leader(config: Config) -> (Simulation, NodeId) {
+    let mut sim = Simulation::new(3, config).unwrap();
+    for _ in 0..100 {
+        if let Some(leader) = sim.leader() {
+            return (sim, leader);
+        }
+        let next = sim.now() + 50_000;
+        sim.advance_to(next);
+    }
+    panic!("no leader after five seconds");
+}
+
+/// The client's put of `key = value`, sent straight to the leader (a
+/// client that has not met it yet might try a crashed server first).
+fn put(sim: &mut Simulation, key: &str, value: &str) {
+    let target = sim.leader();
+    sim.apply(Command::ClientRequest {
+        client: None,
+        target,
+        op: Operation::Put {
+            key: key.into(),
+            value: value.into(),
+        },
+    })
+    .unwrap();
+}
+
+/// Moves virtual time on by `us`.
+fn advance(sim: &mut Simulation, us: u64) {
+    let next = sim.now() + us;
+    sim.advance_to(next);
+}
+
+/// A recorder for the actions a component sends up.
+fn recorder() -> (Callback<Action>, Rc<RefCell<Vec<Action>>>) {
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let log = sent.clone();
+    (Callback::from(move |a| log.borrow_mut().push(a)), sent)
+}
+
+async fn render_inspector(
+    view: ClusterView,
+    selected: NodeId,
+    selected_message: Option<u64>,
+    on_action: Callback<Action>,
+) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<Inspector>::with_root_and_props(
+        root.clone(),
+        InspectorProps {
+            view: SharedView(Rc::new(view)),
+            selected,
+            selected_message,
+            on_action,
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+async fn render_state_machines(view: ClusterView) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<StateMachineView>::with_root_and_props(
+        root.clone(),
+        StateMachineViewProps {
+            view: SharedView(Rc::new(view)),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_the_leaders_progress_table_with_a_row_per_follower() {
+    let (mut sim, leader) = with_leader(Config::default());
+    put(&mut sim, "x", "1");
+    advance(&mut sim, 500_000);
+    let view = sim.view();
+    let last = view.node(leader).unwrap().log.last().unwrap().index;
+    let (on_action, sent) = recorder();
+    let root = render_inspector(view, leader, None, on_action).await;
+    let inspector = find(&root, &format!("[data-inspect-node=\"{}\"]", leader.0));
+    assert_eq!(text(&inspector, "dd[data-field=\"role\"]"), "leader");
+    let headers: Vec<String> = (0..5)
+        .map(|i| {
+            let th = inspector
+                .query_selector_all("table.progress thead th[scope=\"col\"]")
+                .unwrap()
+                .item(i)
+                .unwrap();
+            th.text_content().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        headers,
+        ["follower", "nextIndex", "matchIndex", "state", "in flight"]
+    );
+    assert_eq!(
+        count(&inspector, "table.progress tbody tr[data-progress-peer]"),
+        4
+    );
+    assert_eq!(
+        count(
+            &inspector,
+            &format!("tr[data-progress-peer=\"{}\"]", leader.0)
+        ),
+        0,
+        "no row for the leader itself"
+    );
+    let row = find(&inspector, "tr[data-progress-peer]");
+    let cells = row.query_selector_all("td").unwrap();
+    assert_eq!(
+        cells.item(1).unwrap().text_content().unwrap(),
+        last.to_string(),
+        "matchIndex caught up"
+    );
+    // Pausing and membership: the leader is a member, the next number is free.
+    assert!(!button(&inspector, "Pause server").disabled());
+    assert!(button(&inspector, "Resume server").disabled());
+    assert!(!button(&inspector, "Remove from cluster").disabled());
+    assert!(button(&inspector, "Add to cluster").disabled());
+    let add = button(&inspector, "Add server");
+    assert_eq!(add.text_content().unwrap(), "Add server S6");
+    add.click();
+    button(&inspector, "Pause server").click();
+    assert_eq!(
+        *sent.borrow(),
+        [
+            Action::Run(Command::AddServer { node: NodeId(6) }),
+            Action::Run(Command::Pause { node: leader }),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_a_followers_leader_and_timer_and_no_progress_table() {
+    let (sim, leader) = with_leader(Config::default());
+    let view = sim.view();
+    let follower = view.nodes.iter().find(|n| n.id != leader).unwrap().id;
+    let root = render_inspector(view, follower, None, Callback::noop()).await;
+    assert_eq!(text(&root, "dd[data-field=\"leader\"]"), leader.to_string());
+    assert!(text(&root, "dd[data-field=\"election timer\"]").contains(" left of "));
+    assert_eq!(
+        text(&root, "dd[data-field=\"voters\"]"),
+        "S1, S2, S3, S4, S5"
+    );
+    assert_eq!(count(&root, "table.progress"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn selecting_a_message_shows_its_prev_log_index_and_offers_drop_and_duplicate() {
+    let (mut sim, _) = with_leader(Config::default());
+    put(&mut sim, "x", "1");
+    let carries = |v: &ClusterView| {
+        v.messages.iter().find_map(|m| {
+            let fields = m.payload.fields();
+            let prev = fields.iter().find(|(n, _)| *n == "prevLogIndex")?;
+            Some((m.id, prev.1.clone()))
+        })
+    };
+    let mut found = carries(&sim.view());
+    while found.is_none() {
+        sim.step();
+        found = carries(&sim.view());
+    }
+    let (id, prev_log_index) = found.unwrap();
+    let (on_action, sent) = recorder();
+    let root = render_inspector(sim.view(), NodeId(1), Some(id), on_action).await;
+    let inspector = find(&root, &format!("[data-inspect-msg=\"{id}\"]"));
+    assert_eq!(
+        text(&inspector, "dd[data-field=\"prevLogIndex\"]"),
+        prev_log_index
+    );
+    for field in [
+        "term",
+        "prevLogTerm",
+        "entries",
+        "leaderCommit",
+        "kind",
+        "from",
+        "to",
+        "sent at",
+        "arrives at",
+        "doomed",
+        "duplicate",
+    ] {
+        assert_eq!(
+            count(&inspector, &format!("dd[data-field=\"{field}\"]")),
+            1,
+            "{field}"
+        );
+    }
+    button(&inspector, "Drop message").click();
+    button(&inspector, "Duplicate message").click();
+    assert_eq!(
+        *sent.borrow(),
+        [Action::DropMessage(id), Action::DuplicateMessage(id)]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_message_no_longer_in_flight_is_delivered_or_lost_and_offers_nothing() {
+    let (sim, _) = with_leader(Config::default());
+    let root = render_inspector(sim.view(), NodeId(1), Some(u64::MAX), Callback::noop()).await;
+    assert!(root.text_content().unwrap().contains("delivered or lost"));
+    assert_eq!(count(&root, "button"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn after_a_commit_every_server_holds_the_same_value() {
+    let (mut sim, _) = with_leader(Config::default());
+    put(&mut sim, "x", "1");
+    advance(&mut sim, 500_000);
+    let root = render_state_machines(sim.view()).await;
+    assert_eq!(count(&root, "tr[data-key=\"x\"] td[data-sm-node]"), 5);
+    for cell in 0..5 {
+        let td = root
+            .query_selector_all("tr[data-key=\"x\"] td")
+            .unwrap()
+            .item(cell)
+            .unwrap();
+        assert_eq!(td.text_content().as_deref(), Some("1"));
+    }
+    assert_eq!(count(&root, "td.differs"), 0);
+    assert_eq!(count(&root, "td[data-sm-sessions] li"), 5);
+    assert!(text(&root, "td[data-sm-sessions=\"1\"]").contains("C1: seq 1"));
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_missed_a_put_differs_until_it_catches_up() {
+    let (mut sim, leader) = with_leader(Config::default());
+    let lagging = sim.view().nodes.iter().find(|n| n.id != leader).unwrap().id;
+    sim.apply(Command::Crash { node: lagging }).unwrap();
+    put(&mut sim, "x", "1");
+    advance(&mut sim, 500_000);
+
+    // Crashed: greyed out, not compared.
+    let root = render_state_machines(sim.view()).await;
+    let cell = find(
+        &root,
+        &format!("tr[data-key=\"x\"] td[data-sm-node=\"{}\"]", lagging.0),
+    );
+    assert!(has_class(&cell, "down"));
+    assert_eq!(count(&root, "td.differs"), 0);
+
+    // Restarted, before the leader tells it what is committed: it lacks x.
+    sim.apply(Command::Restart { node: lagging }).unwrap();
+    let root = render_state_machines(sim.view()).await;
+    let cell = find(
+        &root,
+        &format!("tr[data-key=\"x\"] td[data-sm-node=\"{}\"]", lagging.0),
+    );
+    assert!(has_class(&cell, "differs"));
+    assert_eq!(
+        cell.get_attribute("title").as_deref(),
+        Some(format!("{lagging} has no x, but most live servers have x = 1").as_str())
+    );
+    assert_eq!(count(&root, "td.differs"), 1);
+
+    advance(&mut sim, 1_000_000);
+    let root = render_state_machines(sim.view()).await;
+    assert_eq!(count(&root, "td.differs"), 0, "caught up");
+}
+
+#[wasm_bindgen_test]
+async fn the_toy_machine_shows_each_servers_state() {
+    let config = Config {
+        state_machine: StateMachine::Toy,
+        ..Config::default()
+    };
+    let (mut sim, _) = with_leader(config);
+    sim.apply(Command::ClientRequest {
+        client: None,
+        target: None,
+        op: Operation::Toy { op: ToyOp::X },
+    })
+    .unwrap();
+    advance(&mut sim, 500_000);
+    let root = render_state_machines(sim.view()).await;
+    let states = root
+        .query_selector_all("tr[data-key=\"(state)\"] td")
+        .unwrap();
+    assert_eq!(states.length(), 5);
+    for i in 0..5 {
+        assert_eq!(states.item(i).unwrap().text_content().as_deref(), Some("B"));
+    }
+    assert_eq!(
+        count(&root, "tr[data-key=\"toy\"]"),
+        0,
+        "the toy key is the state row"
+    );
+}
+
+/// Renders the app for `query` and pauses it.
+async fn mount_paused(query: &str) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            query: query.into(),
+            fresh_seed: Some(5),
+        },
+    )
+    .render();
+    settle().await;
+    button(&root, "Pause").click();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_message_on_the_ring_inspects_it_and_clicking_a_server_goes_back() {
+    let root = mount_paused("?seed=3&speed=0.001").await;
+    for _ in 0..200 {
+        button(&root, "Step").click();
+    }
+    settle().await;
+    while count(&root, "[data-msg-kind=\"heartbeat\"]") == 0 {
+        button(&root, "Step").click();
+        settle().await;
+    }
+    let message = find(&root, "[data-msg-kind=\"heartbeat\"]");
+    let id = message.get_attribute("data-msg-id").unwrap();
+    assert_eq!(message.get_attribute("role").as_deref(), Some("button"));
+    assert_eq!(message.get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(
+        message.get_attribute("data-msg-doomed").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        message.get_attribute("data-msg-duplicate").as_deref(),
+        Some("false")
+    );
+    message
+        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    settle().await;
+    let inspector = find(&root, &format!("[data-inspect-msg=\"{id}\"]"));
+    assert!(count(&inspector, "dd[data-field=\"prevLogIndex\"]") == 1);
+    let selected = find(&root, &format!("[data-msg-id=\"{id}\"]"));
+    assert!(has_class(&selected, "selected"));
+    assert_eq!(count(&root, ".node.selected"), 0, "one selection at a time");
+    find(&root, "[data-node-id=\"2\"]")
+        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(count(&root, "[data-inspect-msg]"), 0);
+    assert_eq!(count(&root, "[data-inspect-node=\"2\"]"), 1);
+    assert_eq!(count(&root, ".msg.selected"), 0);
+    assert_eq!(count(&root, ".node.selected"), 1);
+}
+
+async fn render_cluster(view: ClusterView) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<Cluster>::with_root_and_props(
+        root.clone(),
+        ClusterProps {
+            view: SharedView(Rc::new(view)),
+            selected: NodeId(1),
+            selected_message: None,
+            speed: 1.0,
+            on_action: Callback::noop(),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_one_way_cut_has_one_mark_a_two_way_cut_two_and_their_messages_are_doomed() {
+    let config = Config {
+        node_count: 3,
+        ..Config::default()
+    };
+    let (mut sim, leader) = with_leader(config);
+    let others: Vec<NodeId> = sim
+        .view()
+        .nodes
+        .iter()
+        .map(|n| n.id)
+        .filter(|id| *id != leader)
+        .collect();
+    let (one_way, two_way) = (others[0], others[1]);
+    for (from, to) in [(leader, one_way), (leader, two_way), (two_way, leader)] {
+        sim.apply(Command::CutLink { from, to }).unwrap();
+    }
+    let over_the_cut = |v: &ClusterView| {
+        v.messages
+            .iter()
+            .find(|m| m.from == Endpoint::Node(leader) && m.to == Endpoint::Node(one_way))
+            .map(|m| m.id)
+    };
+    let mut found = over_the_cut(&sim.view());
+    for _ in 0..1_000 {
+        if found.is_some() {
+            break;
+        }
+        sim.step();
+        found = over_the_cut(&sim.view());
+    }
+    let id = found.expect("the leader keeps sending heartbeats");
+    let root = render_cluster(sim.view()).await;
+    assert_eq!(count(&root, "svg.cluster .cut-link"), 2);
+    let pair = |a: NodeId, b: NodeId| format!("{}-{}", a.0.min(b.0), a.0.max(b.0));
+    let single = find(&root, &format!("[data-cut=\"{}\"]", pair(leader, one_way)));
+    assert!(has_class(&single, "one-way"));
+    assert_eq!(count(&single, ".cut-mark"), 1);
+    assert_eq!(
+        find(&single, ".cut-mark").get_attribute("data-cut-to"),
+        Some(one_way.0.to_string()),
+        "the mark sits at the side that hears nothing"
+    );
+    assert_eq!(
+        single.get_attribute("aria-label"),
+        Some(format!("link {leader} → {one_way} cut"))
+    );
+    let double = find(&root, &format!("[data-cut=\"{}\"]", pair(leader, two_way)));
+    assert!(has_class(&double, "two-way"));
+    assert_eq!(count(&double, ".cut-mark"), 2);
+    let message = find(&root, &format!("[data-msg-id=\"{id}\"]"));
+    assert_eq!(
+        message.get_attribute("data-msg-doomed").as_deref(),
+        Some("true")
+    );
+    assert!(has_class(&message, "doomed"));
+    assert_eq!(count(&message, ".doom-mark"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_duplicate_wears_a_badge() {
+    let (mut sim, _) = with_leader(Config::default());
+    let faults = LinkFaults {
+        duplicate_per_mille: 1000,
+        ..LinkFaults::default()
+    };
+    sim.apply(Command::SetNetworkFaults { faults }).unwrap();
+    let mut found = None;
+    for _ in 0..1_000 {
+        found = sim
+            .view()
+            .messages
+            .iter()
+            .find(|m| m.duplicate)
+            .map(|m| m.id);
+        if found.is_some() {
+            break;
+        }
+        sim.step();
+    }
+    let id = found.expect("every packet is duplicated");
+    let root = render_cluster(sim.view()).await;
+    let message = find(&root, &format!("[data-msg-id=\"{id}\"]"));
+    assert_eq!(
+        message.get_attribute("data-msg-duplicate").as_deref(),
+        Some("true")
+    );
+    assert_eq!(text(&message, ".dup-badge"), "×2");
+    assert_eq!(count(&message, ".doom-mark"), 0);
+}
