@@ -28,7 +28,7 @@ test: tools
 	cargo test --workspace
 	$(MAKE) --no-print-directory explore SEEDS=5000
 	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads read-index"
-	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads lease"
+	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads lease --reconfigure on"
 	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads read-index --snapshot-every 16 --membership on"
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory dist

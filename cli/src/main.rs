@@ -3,8 +3,8 @@
 //! commands that replay and export it.
 //!
 //! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on]
-//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--json FILE]
+//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on]
+//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on] [--json FILE]
 //! raftlab-cli check --file FILE
 //! ```
 
@@ -21,8 +21,8 @@ use std::sync::mpsc;
 use std::thread;
 
 const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on]
-  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--json FILE]
+  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on]
+  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on] [--json FILE]
   raftlab-cli check --file FILE
 
 MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
@@ -115,6 +115,11 @@ impl Flags<'_> {
             Some("on") => true,
             Some(other) => return Err(format!("--membership takes on or off, not {other:?}")),
         };
+        let reconfigurations = match self.text("--reconfigure")? {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => return Err(format!("--reconfigure takes on or off, not {other:?}")),
+        };
         Ok(Experiment {
             config: Config {
                 raft,
@@ -124,6 +129,7 @@ impl Flags<'_> {
                 ..Config::default()
             },
             membership_changes,
+            reconfigurations,
             ..Experiment::default()
         })
     }
@@ -140,6 +146,7 @@ impl Flags<'_> {
             "--state-machine",
             "--snapshot-every",
             "--membership",
+            "--reconfigure",
         ] {
             if let Some(value) = self.text(flag)? {
                 suffix.push_str(&format!(" {flag} {value}"));

@@ -20,6 +20,9 @@ pub struct Experiment {
     /// The swarm also asks for membership changes (servers added, removed,
     /// voters replaced, up to nine servers).
     pub membership_changes: bool,
+    /// The swarm also reconfigures the running cluster (options, timeouts,
+    /// heartbeat) now and then, and restores `config` at the heal.
+    pub reconfigurations: bool,
 }
 
 impl Default for Experiment {
@@ -28,6 +31,7 @@ impl Default for Experiment {
             config: Config::default(),
             fault_us: 10_000_000,
             membership_changes: false,
+            reconfigurations: false,
         }
     }
 }
@@ -110,6 +114,11 @@ pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim
         SwarmPlan::with_membership_changes(seed, experiment.config.node_count, experiment.fault_us)
     } else {
         SwarmPlan::from_seed(seed, experiment.config.node_count, experiment.fault_us)
+    };
+    let plan = if experiment.reconfigurations {
+        plan.with_reconfigurations(seed, &experiment.config)
+    } else {
+        plan
     };
     let mut checker = SafetyChecker::new();
     let mut failure = None;

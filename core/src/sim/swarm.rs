@@ -3,14 +3,22 @@
 //! seeds some runs are crash-heavy, some lossy, some partitioned, some quiet.
 //! Every plan ends with a heal phase: network clean, every server running.
 
+use super::config::Config;
 use super::input::Command;
 use super::network::LinkFaults;
 use super::rng::Stream;
 use super::workload::WorkloadSpec;
-use crate::raft::{Micros, NodeId};
+use crate::raft::{Micros, NodeId, ReadMode};
 
 /// The stream tag for swarm plans (see [`Stream::new`]).
 const SWARM_STREAM: u64 = 4;
+
+/// The stream tag for reconfigurations in swarm plans: a stream of its own,
+/// so a plan with them has exactly the faults of the plan without.
+const RECONFIGURE_STREAM: u64 = 7;
+
+/// The mean gap between two reconfigurations.
+const RECONFIGURE_MEAN_GAP_US: Micros = 1_500_000;
 
 /// A schedule of timed commands drawn from a seed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +41,39 @@ impl SwarmPlan {
     /// added, removed, and the voters replaced by joint consensus.
     pub fn with_membership_changes(seed: u64, node_count: usize, fault_us: Micros) -> SwarmPlan {
         SwarmPlan::draw(seed, node_count, fault_us, true)
+    }
+
+    /// The same plan with, on top, the running cluster reconfigured now and
+    /// then while faults are injected (`Command::Configure`): PreVote,
+    /// CheckQuorum, fast backtracking and the read path switched, election
+    /// timeouts and heartbeats changed, all within `base`'s timing bounds (so
+    /// liveness bounds computed from `base` still hold). The heal phase puts
+    /// `base` back.
+    pub fn with_reconfigurations(mut self, seed: u64, base: &Config) -> SwarmPlan {
+        let mut rng = Stream::new(seed, RECONFIGURE_STREAM, base.node_count as u64, 0);
+        let mut t = 0;
+        loop {
+            t += rng.uniform(1, 2 * RECONFIGURE_MEAN_GAP_US);
+            if t >= self.heal_at {
+                break;
+            }
+            let config = variant(&mut rng, base);
+            self.commands.push((
+                t,
+                Command::Configure {
+                    config: Box::new(config),
+                },
+            ));
+        }
+        self.commands.push((
+            self.heal_at,
+            Command::Configure {
+                config: Box::new(base.clone()),
+            },
+        ));
+        // Stable: commands drawn for one instant keep their order.
+        self.commands.sort_by_key(|(at, _)| *at);
+        self
     }
 
     fn draw(seed: u64, node_count: usize, fault_us: Micros, membership: bool) -> SwarmPlan {
@@ -144,6 +185,28 @@ impl SwarmPlan {
     }
 }
 
+/// A valid variant of `base`: options switched at random, timeouts and the
+/// heartbeat drawn inside `base`'s (a lease only with CheckQuorum).
+fn variant(rng: &mut Stream, base: &Config) -> Config {
+    let mut config = base.clone();
+    let coin = |rng: &mut Stream| rng.uniform(0, 1) == 1;
+    config.raft.pre_vote = coin(rng);
+    config.raft.check_quorum = coin(rng);
+    config.raft.fast_backtracking = coin(rng);
+    config.raft.read_mode = match rng.uniform(0, 2) {
+        0 => ReadMode::Log,
+        1 => ReadMode::ReadIndex,
+        _ if config.raft.check_quorum => ReadMode::Lease,
+        _ => ReadMode::ReadIndex,
+    };
+    let (min, max) = (base.election_timeout_us_min, base.election_timeout_us_max);
+    config.election_timeout_us_min = rng.uniform(min / 2, min);
+    config.election_timeout_us_max = rng.uniform(config.election_timeout_us_min.max(max / 2), max);
+    let shortest = config.election_timeout_us_min;
+    config.heartbeat_interval_us = rng.uniform(shortest / 6, shortest / 3).max(1);
+    config
+}
+
 /// One membership change among servers 1 to `node_count` + 2 (at most
 /// nine); the leader refuses those that make no sense at the time.
 fn membership_change(rng: &mut Stream, node_count: usize) -> Command {
@@ -178,6 +241,32 @@ mod tests {
         let tail: Vec<_> = a.commands.iter().filter(|(t, _)| *t == a.heal_at).collect();
         assert!(tail.iter().any(|(_, c)| *c == Command::Heal));
         assert_eq!(tail.len(), 2 + 2 * 5);
+    }
+
+    #[test]
+    fn reconfigurations_add_valid_configs_and_keep_the_faults() {
+        let base = Config::default();
+        let plain = SwarmPlan::from_seed(5, 5, 20_000_000);
+        let plan = plain.clone().with_reconfigurations(5, &base);
+        let configs: Vec<&Config> = plan
+            .commands
+            .iter()
+            .filter_map(|(_, c)| match c {
+                Command::Configure { config } => Some(&**config),
+                _ => None,
+            })
+            .collect();
+        assert!(configs.len() > 3, "{} reconfigurations", configs.len());
+        assert!(configs.iter().all(|c| c.validate().is_ok()));
+        assert!(configs.iter().any(|c| c.raft.pre_vote));
+        assert_eq!(configs.last(), Some(&&base), "the heal restores the base");
+        let others: Vec<&(Micros, Command)> = plan
+            .commands
+            .iter()
+            .filter(|(_, c)| !matches!(c, Command::Configure { .. }))
+            .collect();
+        assert_eq!(others, plain.commands.iter().collect::<Vec<_>>());
+        assert!(plan.commands.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 
     #[test]
