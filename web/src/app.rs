@@ -2,7 +2,9 @@
 //! loop runs only while playing, clicks become timed commands, and every
 //! component draws from the same view of the cluster.
 
-use crate::components::{Cluster, Controls, LogTable, NodeMenu, StateDiagram};
+use crate::components::{
+    ClientPanel, Cluster, ConfigPanel, Controls, LogTable, NetworkPanel, NodeMenu, StateDiagram,
+};
 use crate::params::{self, Settings};
 use raftlab_core::kv::Operation;
 use raftlab_core::raft::NodeId;
@@ -64,6 +66,14 @@ pub enum Action {
         /// Wall-clock milliseconds since the previous frame.
         elapsed_ms: f64,
     },
+    /// Start a new run with this configuration and seed (the Configuration
+    /// panel's Apply), keeping the speed and, if it still exists, the selection.
+    Configure {
+        /// The new run's configuration.
+        config: Config,
+        /// The new run's seed.
+        seed: u64,
+    },
 }
 
 /// The UI state. The simulation sits behind a shared cell so that a new state
@@ -114,6 +124,28 @@ impl Ui {
     /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.sim.borrow().seed()
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> Config {
+        self.sim.borrow().config().clone()
+    }
+
+    /// Replaces the run by a new one from `seed` and `config`; a
+    /// configuration the core refuses leaves the run as it was and says why.
+    fn configure(&mut self, config: Config, seed: u64) {
+        match Simulation::new(seed, config) {
+            Ok(sim) => {
+                remember(&sim);
+                self.sim = Rc::new(RefCell::new(sim));
+                self.error = None;
+                self.puts = 0;
+                if self.selected.0 as usize > self.sim.borrow().server_count() {
+                    self.selected = NodeId(1);
+                }
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 
     fn refresh(&mut self) {
@@ -188,6 +220,7 @@ impl Ui {
                 });
             }
             Action::Frame { .. } => {}
+            Action::Configure { config, seed } => self.configure(config, seed),
         }
         self.refresh();
     }
@@ -275,6 +308,11 @@ pub fn app(props: &AppProps) -> Html {
                     <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
                     <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed} />
                 </aside>
+            </div>
+            <div class="control-panels">
+                <NetworkPanel view={view.clone()} on_action={on_action.clone()} />
+                <ClientPanel view={view.clone()} on_action={on_action.clone()} />
+                <ConfigPanel config={ui.config()} seed={ui.seed()} on_action={on_action.clone()} />
             </div>
             <section class="panel logs-panel" aria-label="Logs">
                 <LogTable view={view} selected={ui.selected} on_action={on_action} />
@@ -477,5 +515,53 @@ mod tests {
         assert_eq!(state.speed, params::SPEED_MAX);
         let state = state.reduce(Action::Select(NodeId(4)));
         assert_eq!(state.selected, NodeId(4));
+    }
+
+    #[test]
+    fn configure_starts_a_new_run_keeping_speed_and_selection() {
+        let state = ui("?seed=1&speed=0.5")
+            .reduce(Action::Select(NodeId(3)))
+            .reduce(Action::Step);
+        let config = Config {
+            node_count: 3,
+            raft: raftlab_core::raft::RaftOptions {
+                pre_vote: true,
+                ..Default::default()
+            },
+            ..Config::default()
+        };
+        let state = state.reduce(Action::Configure {
+            config: config.clone(),
+            seed: 77,
+        });
+        assert_eq!((state.seed(), state.config()), (77, config));
+        assert_eq!(state.view.0.nodes.len(), 3);
+        assert_eq!(state.view.0.events_processed, 0, "a fresh run");
+        assert_eq!((state.speed, state.selected), (0.5, NodeId(3)));
+        // A selection the smaller cluster lacks falls back to S1; a config
+        // the core refuses keeps the run and says why.
+        let state = state
+            .reduce(Action::Configure {
+                config: Config::default(),
+                seed: 5,
+            })
+            .reduce(Action::Select(NodeId(5)))
+            .reduce(Action::Configure {
+                config: Config {
+                    node_count: 2,
+                    ..Config::default()
+                },
+                seed: 5,
+            });
+        assert_eq!(state.selected, NodeId(1));
+        let refused = state.reduce(Action::Configure {
+            config: Config {
+                node_count: 0,
+                ..Config::default()
+            },
+            seed: 9,
+        });
+        assert_eq!(refused.seed(), 5);
+        assert!(refused.error.is_some());
     }
 }

@@ -1,17 +1,28 @@
 //! The page's components, one per file, and the small helpers they share.
 
+mod client_panel;
 mod cluster;
+mod config_panel;
 mod controls;
+mod fault_sliders;
+mod form;
 mod legend;
 mod log_table;
+mod network_panel;
 mod node_menu;
+mod select_field;
 mod state_diagram;
 
+pub use client_panel::{ClientPanel, ClientPanelProps};
 pub use cluster::Cluster;
+pub use config_panel::{ConfigPanel, ConfigPanelProps};
 pub use controls::Controls;
+pub use fault_sliders::FaultSliders;
 pub use legend::Legend;
 pub use log_table::LogTable;
+pub use network_panel::{NetworkPanel, NetworkPanelProps};
 pub use node_menu::NodeMenu;
+pub use select_field::SelectField;
 pub use state_diagram::StateDiagram;
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.
