@@ -629,6 +629,11 @@ impl Simulation {
         self.network.global_faults
     }
 
+    /// The workload running now, if any.
+    pub fn workload(&self) -> Option<WorkloadSpec> {
+        self.workload.as_ref().map(|w| w.spec)
+    }
+
     /// Links with faults of their own.
     pub fn link_faults(&self) -> impl Iterator<Item = ((NodeId, NodeId), LinkFaults)> + '_ {
         self.network.link_faults.iter().map(|(k, v)| (*k, *v))

@@ -6,7 +6,9 @@ use crate::raft::{
     Entry, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId, PeerProgress,
     PendingRead, PersistentState, Role, Term,
 };
-use crate::sim::{Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition};
+use crate::sim::{
+    Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition, WorkloadSpec,
+};
 
 /// Everything drawn for one instant.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +31,8 @@ pub struct ClusterView {
     pub link_faults: Vec<((NodeId, NodeId), LinkFaults)>,
     /// The replicated application this run uses.
     pub state_machine: StateMachine,
+    /// The simulated clients' workload, while one runs.
+    pub workload: Option<WorkloadSpec>,
 }
 
 /// One server as the page shows it.
@@ -253,6 +257,7 @@ impl ClusterView {
             network_faults: sim.network_faults(),
             link_faults: sim.link_faults().collect(),
             state_machine,
+            workload: sim.workload(),
         }
     }
 

@@ -4,7 +4,7 @@
 mod support;
 
 use raftlab_core::raft::{NodeId, Role};
-use raftlab_core::sim::{Command, CommandError, Config, Simulation};
+use raftlab_core::sim::{Command, CommandError, Config, Simulation, WorkloadSpec};
 use support::{crash, put, restart, Checked, MS};
 
 fn busy_run(seed: u64) -> Simulation {
@@ -175,4 +175,22 @@ fn crashed_server_shows_its_disk_and_loses_its_volatile_state() {
         crashed.kv.is_empty(),
         "the state machine is rebuilt from the log after restart"
     );
+}
+
+#[test]
+fn the_view_shows_the_workload_while_it_runs() {
+    let mut sim = Simulation::new(6, Config::default()).unwrap();
+    assert_eq!(sim.view().workload, None);
+    let spec = WorkloadSpec {
+        clients: 2,
+        ops_per_second: 50,
+        ..WorkloadSpec::default()
+    };
+    sim.apply(Command::SetWorkload {
+        workload: Some(spec),
+    })
+    .unwrap();
+    assert_eq!(sim.view().workload, Some(spec));
+    sim.apply(Command::SetWorkload { workload: None }).unwrap();
+    assert_eq!(sim.view().workload, None);
 }

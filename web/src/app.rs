@@ -4,8 +4,8 @@
 //! draws from the same view of the cluster and of the run.
 
 use crate::components::{
-    Checks, Cluster, Controls, EventLog, Help, Inspector, LogTable, NodeMenu, SpaceTime,
-    StateDiagram, StateMachineView,
+    Checks, ClientPanel, Cluster, ConfigPanel, Controls, EventLog, Help, Inspector, LogTable,
+    NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{self, Settings};
 use raftlab_core::journal::{JournalEntry, MarkKind};
@@ -141,6 +141,14 @@ pub enum Action {
     DropMessage(u64),
     /// Have the network deliver a message in flight twice.
     DuplicateMessage(u64),
+    /// Start a new run with this configuration and seed (the Configuration
+    /// panel's Apply), keeping the speed and, if it still exists, the selection.
+    Configure {
+        /// The new run's configuration.
+        config: Config,
+        /// The new run's seed.
+        seed: u64,
+    },
 }
 
 /// The UI state. The playback sits behind a shared cell so that a new state
@@ -206,6 +214,39 @@ impl Ui {
     /// The run's configuration.
     pub fn config(&self) -> Config {
         self.playback.borrow().sim().current_config().clone()
+    }
+
+    /// Applies the Configuration panel. With the same seed, cluster size
+    /// and state machine, the change is a timed command at the playback
+    /// position (so rewinding and replaying work across it); otherwise it
+    /// starts a new run from `seed` and `config`. A configuration the core
+    /// refuses leaves the run as it was and says why.
+    fn configure(&mut self, config: Config, seed: u64) {
+        let current = self.config();
+        let same_run = seed == self.seed()
+            && config.node_count == current.node_count
+            && config.state_machine == current.state_machine;
+        if same_run {
+            if config != current {
+                self.run(Command::Configure {
+                    config: Box::new(config),
+                });
+            }
+            return;
+        }
+        match Simulation::new(seed, config) {
+            Ok(sim) => {
+                remember(&sim);
+                self.playback = Rc::new(RefCell::new(Playback::new(sim)));
+                self.error = None;
+                self.puts = 0;
+                if self.selected.0 as usize > self.playback.borrow().sim().server_count() {
+                    self.selected = NodeId(1);
+                }
+                self.selected_message = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 
     fn refresh(&mut self) {
@@ -320,6 +361,7 @@ impl Ui {
             Action::SelectMessage(id) => self.selected_message = Some(id),
             Action::DropMessage(id) => self.run(Command::DropMessage { id }),
             Action::DuplicateMessage(id) => self.run(Command::DuplicateMessage { id }),
+            Action::Configure { config, seed } => self.configure(config, seed),
         }
         self.refresh();
     }
@@ -439,6 +481,11 @@ pub fn app(props: &AppProps) -> Html {
                     <Checks run={run.clone()} on_action={on_action.clone()} />
                     <EventLog run={run.clone()} on_action={on_action.clone()} />
                 </aside>
+            </div>
+            <div class="control-panels">
+                <NetworkPanel view={view.clone()} on_action={on_action.clone()} />
+                <ClientPanel view={view.clone()} on_action={on_action.clone()} />
+                <ConfigPanel config={ui.config()} seed={ui.seed()} on_action={on_action.clone()} />
             </div>
             <section class="panel logs-panel" aria-label="Logs">
                 <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
@@ -648,6 +695,7 @@ mod tests {
     //! and the simulation.
 
     use super::*;
+    use raftlab_core::sim::TimedCommand;
 
     fn ui(query: &str) -> Rc<Ui> {
         Rc::new(Ui::new(&params::parse(query).0, 99))
@@ -752,5 +800,78 @@ mod tests {
         assert_eq!(state.selected_message, Some(7));
         let state = state.reduce(Action::Select(NodeId(3)));
         assert_eq!((state.selected, state.selected_message), (NodeId(3), None));
+    }
+
+    #[test]
+    fn configure_with_the_same_seed_and_size_is_a_timed_command_in_the_run() {
+        let state = ui("?seed=1").reduce(Action::Step).reduce(Action::Step);
+        let mut config = state.config();
+        config.raft.pre_vote = true;
+        let state = state.reduce(Action::Configure {
+            config: config.clone(),
+            seed: 1,
+        });
+        assert_eq!(state.error, None);
+        assert_eq!(state.config(), config);
+        assert_eq!(state.view.0.events_processed, 2, "the same run goes on");
+        let inputs = state.playback.borrow().sim().inputs().to_vec();
+        assert!(matches!(
+            inputs.as_slice(),
+            [TimedCommand {
+                command: Command::Configure { .. },
+                ..
+            }]
+        ));
+        // Stepping back before it shows the configuration it replaced.
+        let state = state.reduce(Action::StepBack);
+        assert!(!state.config().raft.pre_vote);
+    }
+
+    #[test]
+    fn configure_starts_a_new_run_keeping_speed_and_selection() {
+        let state = ui("?seed=1&speed=0.5")
+            .reduce(Action::Select(NodeId(3)))
+            .reduce(Action::Step);
+        let config = Config {
+            node_count: 3,
+            raft: raftlab_core::raft::RaftOptions {
+                pre_vote: true,
+                ..Default::default()
+            },
+            ..Config::default()
+        };
+        let state = state.reduce(Action::Configure {
+            config: config.clone(),
+            seed: 77,
+        });
+        assert_eq!((state.seed(), state.config()), (77, config));
+        assert_eq!(state.view.0.nodes.len(), 3);
+        assert_eq!(state.view.0.events_processed, 0, "a fresh run");
+        assert_eq!((state.speed, state.selected), (0.5, NodeId(3)));
+        // A selection the smaller cluster lacks falls back to S1; a config
+        // the core refuses keeps the run and says why.
+        let state = state
+            .reduce(Action::Configure {
+                config: Config::default(),
+                seed: 5,
+            })
+            .reduce(Action::Select(NodeId(5)))
+            .reduce(Action::Configure {
+                config: Config {
+                    node_count: 2,
+                    ..Config::default()
+                },
+                seed: 5,
+            });
+        assert_eq!(state.selected, NodeId(1));
+        let refused = state.reduce(Action::Configure {
+            config: Config {
+                node_count: 0,
+                ..Config::default()
+            },
+            seed: 9,
+        });
+        assert_eq!(refused.seed(), 5);
+        assert!(refused.error.is_some());
     }
 }

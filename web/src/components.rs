@@ -1,27 +1,38 @@
 //! The page's components, one per file, and the small helpers they share.
 
 mod checks;
+mod client_panel;
 mod cluster;
+mod config_panel;
 mod controls;
 mod event_log;
+mod fault_sliders;
+mod form;
 mod help;
 mod inspector;
 mod legend;
 mod log_table;
+mod network_panel;
 mod node_menu;
+mod select_field;
 mod spacetime;
 mod state_diagram;
 mod state_machine;
 
 pub use checks::Checks;
+pub use client_panel::{ClientPanel, ClientPanelProps};
 pub use cluster::{Cluster, ClusterProps};
+pub use config_panel::{ConfigPanel, ConfigPanelProps};
 pub use controls::Controls;
 pub use event_log::EventLog;
+pub use fault_sliders::FaultSliders;
 pub use help::{Help, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps};
 pub use legend::Legend;
 pub use log_table::LogTable;
+pub use network_panel::{NetworkPanel, NetworkPanelProps};
 pub use node_menu::NodeMenu;
+pub use select_field::SelectField;
 pub use spacetime::{Scale, SpaceTime};
 pub use state_diagram::StateDiagram;
 pub use state_machine::{StateMachineView, StateMachineViewProps};
