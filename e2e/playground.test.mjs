@@ -1,26 +1,17 @@
 // The built playground (dist/) as a user meets it: it loads, elects a leader,
 // replaces a crashed leader, commits requests, survives bad URLs, and pauses.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launch, openPage, screenshots } from './support.mjs';
+import { setUp, openPage, screenshots } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = setUp();
 
-const realTime = () => `${server.url}?seed=1&speed=1`;
+const realTime = () => `${shared.server.url}?seed=1&speed=1`;
 const options = { timeout: 30_000 };
 
 test('the page loads with five servers, no errors and no foreign requests', options, async () => {
-  const { page, problems } = await openPage(browser, realTime());
+  const { page, problems } = await openPage(shared.browser, realTime());
   assert.equal(await page.locator('[data-node-id]').count(), 5);
   await page.waitForTimeout(500);
   assert.deepEqual(problems, []);
@@ -28,14 +19,14 @@ test('the page loads with five servers, no errors and no foreign requests', opti
 });
 
 test('a leader is elected', options, async () => {
-  const { page } = await openPage(browser, realTime());
+  const { page } = await openPage(shared.browser, realTime());
   await page.waitForSelector('[data-role="leader"]', { timeout: 5_000 });
   assert.equal(await page.locator('[data-role="leader"]').count(), 1);
   await page.close();
 });
 
 test('crashing the leader through the page elects a new leader in a higher term', options, async () => {
-  const { page, problems } = await openPage(browser, realTime());
+  const { page, problems } = await openPage(shared.browser, realTime());
   const leader = page.locator('[data-role="leader"]');
   await leader.waitFor({ timeout: 5_000 });
   const oldId = await leader.getAttribute('data-node-id');
@@ -63,7 +54,7 @@ test('crashing the leader through the page elects a new leader in a higher term'
 });
 
 test('client requests are committed', options, async () => {
-  const { page } = await openPage(browser, realTime());
+  const { page } = await openPage(shared.browser, realTime());
   await page.waitForSelector('[data-role="leader"]', { timeout: 5_000 });
   const request = page.getByRole('button', { name: 'Request', exact: true });
   for (let i = 0; i < 3; i++) await request.click();
@@ -86,7 +77,7 @@ test('client requests are committed', options, async () => {
 });
 
 test('an invalid URL shows a message and falls back to the default cluster', options, async () => {
-  const { page } = await openPage(browser, `${server.url}?nodes=42&seed=abc&speed=-1`);
+  const { page } = await openPage(shared.browser, `${shared.server.url}?nodes=42&seed=abc&speed=-1`);
   assert.ok(await page.locator('[role="alert"]').first().isVisible());
   assert.match(await page.locator('[role="alert"]').first().innerText(), /nodes|seed|speed/);
   assert.equal(await page.locator('[data-node-id]').count(), 5);
@@ -94,7 +85,7 @@ test('an invalid URL shows a message and falls back to the default cluster', opt
 });
 
 test('pause stops virtual time and step processes one event', options, async () => {
-  const { page } = await openPage(browser, `${realTime()}&nodes=3`);
+  const { page } = await openPage(shared.browser, `${realTime()}&nodes=3`);
   assert.equal(await page.locator('[data-node-id]').count(), 3);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const events = () => page.locator('#raftlab').getAttribute('data-events-processed');

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const dist = path.resolve(here, '..', 'dist');
+export const dist = process.env.E2E_DIST || path.resolve(here, '..', 'dist');
 export const screenshots = path.resolve(here, 'screenshots');
 mkdirSync(screenshots, { recursive: true });
 
@@ -56,4 +57,19 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 8
   await page.goto(url);
   await page.waitForSelector('#raftlab');
   return { page, problems };
+}
+
+// One static server and one browser for a test file: started before its
+// first test, stopped after its last. Read `.server` and `.browser` inside tests.
+export function setUp() {
+  const shared = {};
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launch();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    shared.server?.stop();
+  });
+  return shared;
 }

@@ -1,20 +1,11 @@
 // Time travel in the built page: the scrubber, step back, jumps, the event
 // log and the space-time diagram, and the keyboard shortcuts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launch, openPage, screenshots } from './support.mjs';
+import { setUp, openPage, screenshots } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const shared = setUp();
 
 const options = { timeout: 40_000 };
 const main = (page, name) => page.locator('#raftlab').getAttribute(name);
@@ -36,7 +27,7 @@ async function pause(page) {
 }
 
 test('scrubbing back shows the cluster as it was before the leader crashed', options, async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?seed=1&speed=1`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1&speed=1`);
   const leader = page.locator('svg.cluster [data-role="leader"]');
   await leader.waitFor({ timeout: 5_000 });
   await pause(page);
@@ -77,7 +68,7 @@ test('scrubbing back shows the cluster as it was before the leader crashed', opt
 });
 
 test('step back undoes exactly one event and the next-election jump lands on a new leader', options, async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?seed=4&speed=1`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=4&speed=1`);
   await page.waitForTimeout(300);
   await pause(page);
   const events = async () => Number(await main(page, 'data-events-processed'));
@@ -103,7 +94,7 @@ test('step back undoes exactly one event and the next-election jump lands on a n
 });
 
 test('clicking an event in the log moves the playback there', options, async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?seed=2&speed=1`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=2&speed=1`);
   await page.locator('svg.cluster [data-role="leader"]').waitFor({ timeout: 5_000 });
   await pause(page);
   const entry = page.locator('.event-log li').nth(10);
@@ -120,7 +111,7 @@ test('clicking an event in the log moves the playback there', options, async () 
 });
 
 test('keyboard shortcuts play, step and open the help overlay', options, async () => {
-  const { page, problems } = await openPage(browser, `${server.url}?seed=3&speed=1`);
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=3&speed=1`);
   await page.locator('body').click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('Space');
   await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false');

@@ -14,6 +14,7 @@ use crate::raft::Micros;
 use crate::sim::{Command, CommandError, Simulation, StepRecord};
 use crate::timeline::Timeline;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// The most journal entries kept; older ones are forgotten (the event log
 /// and space-time diagram then start later; time travel still works).
@@ -62,8 +63,9 @@ struct CheckerCheckpoint {
 #[derive(Clone, Debug)]
 pub struct Playback {
     timeline: Timeline,
-    /// Entries for consecutive positions, ending at `frontier`.
-    journal: VecDeque<JournalEntry>,
+    /// Entries for consecutive positions, ending at `frontier` (shared, so
+    /// a page can hold the latest ones without copying them every frame).
+    journal: VecDeque<Rc<JournalEntry>>,
     /// The furthest position this future has been played to; every step up
     /// to it is journaled (unless forgotten) and checked.
     frontier: u64,
@@ -131,12 +133,14 @@ impl Playback {
     }
 
     /// The journal, oldest first (it may start after position 1 if long).
-    pub fn journal(&self) -> impl DoubleEndedIterator<Item = &JournalEntry> + ExactSizeIterator {
+    pub fn journal(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = &Rc<JournalEntry>> + ExactSizeIterator {
         self.journal.iter()
     }
 
     /// The journal up to the playback position, newest first.
-    pub fn journal_until_now(&self) -> impl Iterator<Item = &JournalEntry> {
+    pub fn journal_until_now(&self) -> impl Iterator<Item = &Rc<JournalEntry>> {
         let position = self.position();
         let end = self
             .journal
@@ -323,7 +327,7 @@ impl Playback {
 /// The parts of a [`Playback`] that watch steps.
 struct Watcher {
     frontier: u64,
-    journal: VecDeque<JournalEntry>,
+    journal: VecDeque<Rc<JournalEntry>>,
     checker: SafetyChecker,
     checkpoints: Vec<CheckerCheckpoint>,
     violations: Vec<FoundViolation>,
@@ -348,7 +352,7 @@ impl Watcher {
         if self.journal.len() == JOURNAL_MAX {
             self.journal.pop_front();
         }
-        self.journal.push_back(entry);
+        self.journal.push_back(Rc::new(entry));
         if position % CHECKER_CHECKPOINT_EVERY == 0 {
             self.checkpoints.push(CheckerCheckpoint {
                 sim: sim.clone(),

@@ -50,6 +50,14 @@ impl PartialEq for SharedView {
 /// diagram get.
 pub const JOURNAL_SHOWN: usize = 400;
 
+/// While playback takes more steps than this per frame, the run's panels
+/// (event log, space-time diagram, checkers, scrubber) are rebuilt only
+/// every [`RUN_REFRESH_MS`] of wall time.
+pub const RUN_STEPS_EVERY_FRAME: u64 = 12;
+
+/// The longest the run's panels lag behind the cluster while playing fast.
+pub const RUN_REFRESH_MS: f64 = 200.0;
+
 /// What the run looks like beyond the cluster at this instant: where the
 /// playback is, the latest steps in words, and what the checkers found.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +69,7 @@ pub struct RunView {
     /// The latest instant played: the end of the scrubber.
     pub explored_until: Micros,
     /// The latest journal entries up to the playback position, newest first.
-    pub journal: Vec<JournalEntry>,
+    pub journal: Vec<Rc<JournalEntry>>,
     /// Safety violations at or before the playback position.
     pub violations: Vec<FoundViolation>,
     /// Violations already known further on in this future.
@@ -159,8 +167,15 @@ pub struct Ui {
     playback: Rc<RefCell<Playback>>,
     /// What every component draws.
     pub view: SharedView,
-    /// The run around the playback position.
+    /// The run around the playback position. While playback runs many
+    /// steps per frame it is rebuilt only every [`RUN_REFRESH_MS`] (the event
+    /// log and the space-time diagram cannot be read faster anyway).
     pub run: SharedRun,
+    /// The cluster as it was when `run` was built (what the space-time
+    /// diagram draws, so its arrows and its clock agree).
+    pub run_view: SharedView,
+    /// Wall-clock milliseconds of playback since `run` was built.
+    since_run_ms: f64,
     /// Is the keyboard help open?
     pub help_open: bool,
     /// Is the animation loop running?
@@ -195,6 +210,8 @@ impl Ui {
         Ui {
             view: SharedView(Rc::new(playback.sim().view())),
             run: SharedRun(Rc::new(RunView::of(&mut playback))),
+            run_view: SharedView(Rc::new(playback.sim().view())),
+            since_run_ms: 0.0,
             playback: Rc::new(RefCell::new(playback)),
             help_open: false,
             playing: true,
@@ -253,6 +270,21 @@ impl Ui {
         let mut playback = self.playback.borrow_mut();
         self.view = SharedView(Rc::new(playback.sim().view()));
         self.run = SharedRun(Rc::new(RunView::of(&mut playback)));
+        self.run_view = self.view.clone();
+        self.since_run_ms = 0.0;
+    }
+
+    /// After a frame: the cluster is redrawn every frame; the run only when
+    /// few steps went by since it was built (slow playback stays smooth),
+    /// when [`RUN_REFRESH_MS`] passed, or when playback stopped.
+    fn refresh_after_frame(&mut self, elapsed_ms: f64) {
+        let steps = self.playback.borrow().position() - self.run.0.position;
+        self.since_run_ms += elapsed_ms;
+        if steps <= RUN_STEPS_EVERY_FRAME || self.since_run_ms >= RUN_REFRESH_MS || !self.playing {
+            self.refresh();
+        } else {
+            self.view = SharedView(Rc::new(self.playback.borrow().sim().view()));
+        }
     }
 
     fn run(&mut self, command: Command) {
@@ -305,7 +337,7 @@ impl Ui {
                 next.error = Some(e.to_string());
             }
         }
-        next.refresh();
+        next.refresh_after_frame(elapsed_ms);
         Rc::new(next)
     }
 
@@ -447,9 +479,11 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // One callback for the app's lifetime (the dispatcher never changes),
+    // so components whose other props are unchanged skip their render.
     let on_action = {
         let dispatcher = ui.dispatcher();
-        Callback::from(move |action: Action| dispatcher.dispatch(action))
+        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
     let view = ui.view.clone();
     let run = ui.run.clone();
@@ -494,7 +528,7 @@ pub fn app(props: &AppProps) -> Html {
                 <StateMachineView view={view.clone()} />
             </section>
             <section class="panel spacetime-panel" aria-label="Timeline">
-                <SpaceTime view={view} run={run} speed={ui.speed} on_action={on_action.clone()} />
+                <SpaceTime view={ui.run_view.clone()} run={run} speed={ui.speed} on_action={on_action.clone()} />
             </section>
             if ui.help_open {
                 <Help on_action={on_action} />

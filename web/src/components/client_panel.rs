@@ -385,7 +385,7 @@ pub fn client_panel(props: &ClientPanelProps) -> Html {
                 <legend>{ "Workload" }</legend>
                 <p class="hint">{ "Simulated clients sending random operations; the checkers watch every answer." }</p>
                 <div class="fields">
-                    <label class="check">
+                    <label class="toggle">
                         <input type="checkbox" aria-label="Workload" checked={running.is_some()} onchange={on_workload} />
                         <span>{ "Workload" }</span>
                     </label>

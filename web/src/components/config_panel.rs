@@ -224,7 +224,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
             edit(Box::new(move |d| set(d, on)))
         });
         html! {
-            <label class="check" title={title}>
+            <label class="toggle" title={title}>
                 <input type="checkbox" aria-label={label} checked={checked} onchange={onchange} />
                 <span>{ label }</span>
             </label>
@@ -327,7 +327,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
     html! {
         <details class="panel control-panel" data-panel="config">
             <summary><span class="summary-title">{ "Configuration" }</span><small>{ summary }</small></summary>
-            <p class="hint">{ "Apply starts a new run with these settings and seed; the current run is left behind." }</p>
+            <p class="hint">{ "Apply changes the running cluster from this instant: a timed command, so rewinding and replaying cross it. A new seed, cluster size or state machine starts a new run instead." }</p>
             <fieldset class="group">
                 <legend>{ "Cluster" }</legend>
                 <div class="fields">
@@ -390,7 +390,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
             <fieldset class="group break-raft">
                 <legend>{ "⚠ Break Raft" }</legend>
                 <p class="warning-text">{ "Each switch deliberately breaks one rule of Raft, so you can watch the safety and linearizability checkers catch it. Leave them off for a correct cluster." }</p>
-                <div class="checks">
+                <div class="toggles">
                     { for BugSwitches::NAMES.iter().map(|name| bug(name)) }
                 </div>
             </fieldset>

@@ -4,10 +4,11 @@
 use crate::app::{Action, SharedRun};
 use crate::components::format_time;
 use raftlab_core::journal::JournalEntry;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// How many entries the log lists.
-const SHOWN: usize = 80;
+const SHOWN: usize = 60;
 
 /// Props of [`EventLog`].
 #[derive(Properties, Clone, PartialEq)]
@@ -19,7 +20,7 @@ pub struct EventLogProps {
 }
 
 /// The CSS classes for an entry's marks.
-fn entry_class(entry: &JournalEntry, current: u64) -> Classes {
+fn entry_class(entry: &JournalEntry, current: bool) -> Classes {
     let mut class = classes!("event");
     let marks = entry.marks;
     if marks.violation {
@@ -36,10 +37,39 @@ fn entry_class(entry: &JournalEntry, current: u64) -> Classes {
     if marks.input {
         class.push("input");
     }
-    if entry.position == current {
+    if current {
         class.push("current");
     }
     class
+}
+
+/// Props of [`EventRow`].
+#[derive(Properties, Clone, PartialEq)]
+struct EventRowProps {
+    entry: Rc<JournalEntry>,
+    current: bool,
+    on_action: Callback<Action>,
+}
+
+/// One entry: a component of its own, so rows already listed are not drawn
+/// again when new events arrive.
+#[function_component(EventRow)]
+fn event_row(props: &EventRowProps) -> Html {
+    let entry = &props.entry;
+    let position = entry.position;
+    let onclick = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Action::SeekPosition(position)))
+    };
+    html! {
+        <li class={entry_class(entry, props.current)} data-position={position.to_string()}>
+            <button type="button" class="link" onclick={onclick}
+                aria-label={format!("Go to event {position}: {}", entry.text)}>
+                <span class="at">{ format_time(entry.at) }</span>
+                <span class="text">{ &entry.text }</span>
+            </button>
+        </li>
+    }
 }
 
 /// The event log.
@@ -50,20 +80,9 @@ pub fn event_log(props: &EventLogProps) -> Html {
         <div class="event-log" role="region" aria-label="Event log">
             <h2>{ "Events" }<small>{ format!("{} so far · click one to go back there", run.position) }</small></h2>
             <ol reversed=true>
-                { for run.journal.iter().take(SHOWN).map(|entry| {
-                    let position = entry.position;
-                    let cb = props.on_action.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| cb.emit(Action::SeekPosition(position)));
-                    html! {
-                        <li key={position.to_string()} class={entry_class(entry, run.position)}
-                            data-position={position.to_string()}>
-                            <button type="button" class="link" onclick={onclick}
-                                aria-label={format!("Go to event {position}: {}", entry.text)}>
-                                <span class="at">{ format_time(entry.at) }</span>
-                                <span class="text">{ &entry.text }</span>
-                            </button>
-                        </li>
-                    }
+                { for run.journal.iter().take(SHOWN).map(|entry| html! {
+                    <EventRow key={entry.position} entry={entry.clone()}
+                        current={entry.position == run.position} on_action={props.on_action.clone()} />
                 }) }
             </ol>
             if run.journal.is_empty() {

@@ -7,8 +7,6 @@
 use crate::app::{Action, SharedView};
 use raftlab_core::raft::{Entry, LogIndex, NodeId, ProgressState, Role};
 use raftlab_core::view::NodeView;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 /// How many of the latest indexes the table shows; older ones scroll out.
@@ -45,27 +43,6 @@ pub fn log_table(props: &LogTableProps) -> Html {
         .max()
         .unwrap_or(0);
     let (first, last) = window(longest);
-    // On a narrow screen the table scrolls sideways; whenever the logs grow,
-    // bring the newest entry (and the slot after it) into sight.
-    let scroller = use_node_ref();
-    {
-        let scroller = scroller.clone();
-        use_effect_with(longest, move |longest| {
-            let Some(container) = scroller.cast::<Element>() else {
-                return;
-            };
-            let selector = format!("th[data-index=\"{}\"]", longest + 1);
-            if let Some(column) = container
-                .query_selector(&selector)
-                .ok()
-                .flatten()
-                .and_then(|c| c.dyn_into::<HtmlElement>().ok())
-            {
-                let right = column.offset_left() + column.offset_width();
-                container.set_scroll_left((right - container.client_width()).max(0));
-            }
-        });
-    }
     let leader = view
         .nodes
         .iter()
@@ -85,7 +62,10 @@ pub fn log_table(props: &LogTableProps) -> Html {
             <span class="key snapshot">{ "snap" }</span>{ " in the snapshot · " }
             <span class="key conflict">{ "red" }</span>{ " differs from the leader" }
         </p>
-        <div class="log-scroll" ref={scroller}>
+        // On a narrow screen the table scrolls sideways. The scroller runs
+        // right to left, so it opens on the newest index and stays there as
+        // the logs grow, with no script reading the layout.
+        <div class="log-scroll">
         <table class="logs">
             <thead>
                 <tr>

@@ -9,6 +9,7 @@ use crate::app::{Action, SharedRun, SharedView};
 use raftlab_core::journal::{Fate, JournalEntry};
 use raftlab_core::raft::{Micros, Role};
 use raftlab_core::sim::Endpoint;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
@@ -23,8 +24,9 @@ const WINDOW_WIDTH: f64 = 1200.0;
 const WINDOW_WALL_SECONDS: f64 = 6.0;
 /// … but never less than this much virtual time,
 const WINDOW_US_MIN: f64 = 30_000.0;
-/// … nor more.
-const WINDOW_US_MAX: f64 = 3_000_000.0;
+/// … nor more (at high speed a whole second of a busy cluster is already
+/// more arrows than the eye can follow).
+const WINDOW_US_MAX: f64 = 1_000_000.0;
 /// The most windows of history the diagram scrolls back over.
 const WINDOWS_KEPT: f64 = 8.0;
 
@@ -41,18 +43,19 @@ pub struct SpaceTimeProps {
     pub on_action: Callback<Action>,
 }
 
-/// Maps instants and endpoints to diagram coordinates: the playback
-/// position at the right edge, history to its left.
+/// Maps instants and endpoints to diagram coordinates. Positions are fixed
+/// relative to `origin`, so an entry drawn once keeps its coordinates while
+/// the window slides over it (only the view box moves each frame).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scale {
+    /// The instant at x = 0: a multiple of the window, so it moves rarely.
+    pub origin: Micros,
     /// The earliest instant drawn.
     pub start: Micros,
     /// The instant at the right edge.
     pub now: Micros,
     /// Horizontal units per microsecond.
     pub per_us: f64,
-    /// The diagram's width: at least one window.
-    pub width: f64,
     /// Servers drawn (the clients' lane comes after them).
     pub lanes: usize,
 }
@@ -65,19 +68,35 @@ impl Scale {
         let kept = (window_us * WINDOWS_KEPT) as Micros;
         let window_start = now.saturating_sub(window_us as Micros);
         let start = earliest.max(now.saturating_sub(kept)).min(window_start);
-        let per_us = WINDOW_WIDTH / window_us;
+        let window = window_us as Micros;
         Scale {
+            origin: start / window * window,
             start,
             now,
-            per_us,
-            width: ((now - start) as f64 * per_us).max(WINDOW_WIDTH),
+            per_us: WINDOW_WIDTH / window_us,
             lanes,
         }
     }
 
+    /// The diagram's width: the history shown, at least one window.
+    pub fn width(&self) -> f64 {
+        ((self.now - self.start) as f64 * self.per_us).max(WINDOW_WIDTH)
+    }
+
     /// Horizontal position of an instant.
     pub fn x(&self, t: Micros) -> f64 {
-        self.width - (self.now as f64 - t as f64) * self.per_us
+        (t as f64 - self.origin as f64) * self.per_us
+    }
+
+    /// The view box: the last `width` units, ending at now.
+    pub fn view_box(&self) -> String {
+        let right = self.x(self.now);
+        format!(
+            "{:.1} 0 {:.1} {:.0}",
+            right - self.width(),
+            self.width(),
+            self.height()
+        )
     }
 
     /// Vertical position of an endpoint's lane (all clients share the last one).
@@ -93,6 +112,36 @@ impl Scale {
     pub fn height(&self) -> f64 {
         TOP + (self.lanes as f64 + 0.5) * LANE_HEIGHT
     }
+
+    /// What an entry's drawing depends on.
+    fn placement(&self) -> Placement {
+        Placement {
+            origin: self.origin,
+            per_us: self.per_us,
+            lanes: self.lanes,
+        }
+    }
+}
+
+/// The part of a [`Scale`] that fixes an entry's coordinates: entries with
+/// equal placements are not drawn again.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Placement {
+    origin: Micros,
+    per_us: f64,
+    lanes: usize,
+}
+
+impl Placement {
+    fn scale(self) -> Scale {
+        Scale {
+            origin: self.origin,
+            start: self.origin,
+            now: self.origin,
+            per_us: self.per_us,
+            lanes: self.lanes,
+        }
+    }
 }
 
 /// The diagram.
@@ -104,17 +153,7 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
     let now = view.now;
     let earliest = run.journal.last().map_or(now, |e| e.at);
     let scale = Scale::new(now, earliest, props.speed, lanes);
-    let width = scale.width;
-    // Follow the playback position: keep the right edge (now) in sight.
-    let scroller = use_node_ref();
-    {
-        let scroller = scroller.clone();
-        use_effect_with(now, move |_| {
-            if let Some(container) = scroller.cast::<Element>() {
-                container.set_scroll_left(container.scroll_width());
-            }
-        });
-    }
+    let width = scale.width();
     let onclick = {
         let cb = props.on_action.clone();
         Callback::from(move |e: MouseEvent| {
@@ -130,7 +169,9 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
         })
     };
     let height = scale.height();
-    let visible = run.journal.iter().filter(|e| e.at >= scale.start);
+    let placement = scale.placement();
+    let right = scale.x(now);
+    let left = right - width;
     html! {
         <>
         <h2>{ "Timeline" }<small>{ "space-time diagram: one lane per server, messages as arrows; click one to go there" }</small></h2>
@@ -141,15 +182,19 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
                 }) }
                 <span style={format!("top:{:.0}px", scale.y(Endpoint::Client(raftlab_core::kv::ClientId(0))) - 8.0)}>{ "clients" }</span>
             </div>
-            <div class="spacetime-scroll" ref={scroller}>
-                <svg width={format!("{width:.0}")} height={format!("{height:.0}")} role="img"
-                    aria-label={format!("Space-time diagram of the last {} events", run.journal.len())}
+            // Right to left, so it opens at now and stays there as the
+            // diagram grows, with no script reading the layout each frame.
+            <div class="spacetime-scroll">
+                <svg width={format!("{width:.0}")} height={format!("{height:.0}")} viewBox={scale.view_box()}
+                    role="img" aria-label={format!("Space-time diagram of the last {} events", run.journal.len())}
                     onclick={onclick}>
                     { for (0..=lanes).map(|lane| {
                         let y = TOP + lane as f64 * LANE_HEIGHT;
-                        html! { <line class="lane" x1="0" x2={format!("{width:.0}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} /> }
+                        html! { <line class="lane" x1={format!("{left:.0}")} x2={format!("{right:.0}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} /> }
                     }) }
-                    { for visible.map(|entry| render_entry(entry, &scale)) }
+                    { for run.journal.iter().rev().filter(|e| e.at >= scale.start).map(|entry| html! {
+                        <Mark key={entry.position} entry={entry.clone()} placement={placement} />
+                    }) }
                     { for view.messages.iter().map(|m| {
                         let (x1, y1) = (scale.x(m.sent_at), scale.y(m.from));
                         let progress = m.progress_at(now);
@@ -157,10 +202,10 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
                         html! {
                             <line class={classes!("arrow", "in-flight", m.kind.as_str(), m.doomed.then_some("doomed"))}
                                 x1={format!("{x1:.1}")} y1={format!("{y1:.1}")}
-                                x2={format!("{:.1}", scale.x(now))} y2={format!("{y2:.1}")} />
+                                x2={format!("{right:.1}")} y2={format!("{y2:.1}")} />
                         }
                     }) }
-                    <line class="now" x1={format!("{:.1}", scale.x(now))} x2={format!("{:.1}", scale.x(now))} y1="0" y2={format!("{height:.0}")} />
+                    <line class="now" x1={format!("{right:.1}")} x2={format!("{right:.1}")} y1="0" y2={format!("{height:.0}")} />
                 </svg>
             </div>
         </div>
@@ -168,8 +213,20 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
     }
 }
 
+/// Props of [`Mark`].
+#[derive(Properties, Clone, PartialEq)]
+struct MarkProps {
+    entry: Rc<JournalEntry>,
+    placement: Placement,
+}
+
 /// One journal entry's marks: its message's arrow, role changes, a commit.
-fn render_entry(entry: &JournalEntry, scale: &Scale) -> Html {
+/// A component of its own, so an entry already drawn is not drawn again
+/// while the window slides.
+#[function_component(Mark)]
+fn mark(props: &MarkProps) -> Html {
+    let entry = &props.entry;
+    let scale = props.placement.scale();
     let position = entry.position.to_string();
     let flight = entry.flight.as_ref().map(|f| {
         let (x1, y1) = (scale.x(f.sent_at), scale.y(f.from));
@@ -220,7 +277,7 @@ fn render_entry(entry: &JournalEntry, scale: &Scale) -> Html {
         }
     });
     html! {
-        <g key={position.clone()}>
+        <g>
             { for flight }
             { for roles }
             { for commit }
@@ -257,9 +314,26 @@ mod tests {
     }
 
     #[test]
+    fn the_origin_moves_a_whole_window_at_a_time() {
+        let a = Scale::new(10_000_000, 0, 1.0 / 30.0, 5);
+        let b = Scale::new(10_000_000 + 17_000, 0, 1.0 / 30.0, 5);
+        assert_eq!(a.origin % 200_000, 0);
+        assert_eq!(
+            a.placement(),
+            b.placement(),
+            "a frame later, entries stay put"
+        );
+        assert_eq!(a.x(9_950_000), b.x(9_950_000));
+    }
+
+    #[test]
     fn servers_have_a_lane_each_and_clients_share_the_last() {
         let scale = Scale::new(0, 0, 1.0, 3);
-        assert_eq!(scale.x(0), WINDOW_WIDTH, "now is at the right edge");
+        assert_eq!(
+            scale.view_box(),
+            "-1200.0 0 1200.0 105",
+            "now is at the right edge"
+        );
         assert_eq!(scale.y(Endpoint::Node(NodeId(1))), TOP);
         assert_eq!(scale.y(Endpoint::Node(NodeId(3))), TOP + 2.0 * LANE_HEIGHT);
         assert_eq!(
