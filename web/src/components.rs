@@ -23,7 +23,7 @@ pub use legend::Legend;
 pub use log_table::LogTable;
 pub use node_menu::NodeMenu;
 pub use spacetime::{Scale, SpaceTime};
-pub use state_diagram::StateDiagram;
+pub use state_diagram::{StateDiagram, StateDiagramProps};
 pub use state_machine::{StateMachineView, StateMachineViewProps};
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.
