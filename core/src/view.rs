@@ -4,7 +4,7 @@
 use crate::kv::{ClientId, StateMachine, ToyState};
 use crate::raft::{
     Entry, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId, PeerProgress,
-    PendingRead, PersistentState, Role, Term,
+    PendingRead, PersistentState, RaftOptions, Role, Term,
 };
 use crate::sim::{
     Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition, WorkloadSpec,
@@ -33,6 +33,10 @@ pub struct ClusterView {
     pub state_machine: StateMachine,
     /// The simulated clients' workload, while one runs.
     pub workload: Option<WorkloadSpec>,
+    /// The optional Raft mechanisms in force now (PreVote, CheckQuorum and
+    /// the rest can be switched mid-run, so this is the current
+    /// configuration's, not the starting one's).
+    pub raft: RaftOptions,
 }
 
 /// One server as the page shows it.
@@ -154,6 +158,7 @@ impl ClusterView {
     /// The view of `sim` at its current instant.
     pub fn of(sim: &Simulation) -> ClusterView {
         let state_machine = sim.current_config().state_machine;
+        let raft = sim.current_config().raft;
         let nodes = sim
             .server_parts()
             .map(|(id, node, storage, kv, transitions)| {
@@ -258,6 +263,7 @@ impl ClusterView {
             link_faults: sim.link_faults().collect(),
             state_machine,
             workload: sim.workload(),
+            raft,
         }
     }
 
@@ -291,6 +297,23 @@ mod tests {
     use super::*;
     use crate::kv::Operation;
     use crate::sim::{Command, Config};
+
+    #[test]
+    fn the_view_carries_the_raft_options_in_force_now_not_the_starting_ones() {
+        let mut sim = Simulation::new(3, Config::default()).expect("the default is valid");
+        assert!(!sim.view().raft.pre_vote, "PreVote is off by default");
+        let mut config = sim.current_config().clone();
+        config.raft.pre_vote = true;
+        sim.apply(Command::Configure {
+            config: Box::new(config),
+        })
+        .expect("switching PreVote on is allowed mid-run");
+        assert!(sim.view().raft.pre_vote);
+        assert!(
+            !sim.config().raft.pre_vote,
+            "the starting configuration is unchanged"
+        );
+    }
 
     #[test]
     fn an_applied_put_leaves_a_session_on_every_server_and_none_on_a_crashed_one() {

@@ -34,7 +34,7 @@ pub use network_panel::{NetworkPanel, NetworkPanelProps};
 pub use node_menu::NodeMenu;
 pub use select_field::SelectField;
 pub use spacetime::{Scale, SpaceTime};
-pub use state_diagram::StateDiagram;
+pub use state_diagram::{StateDiagram, StateDiagramProps};
 pub use state_machine::{StateMachineView, StateMachineViewProps};
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod diagram;
 pub mod geometry;
 pub mod panic;
 pub mod params;

@@ -1,17 +1,20 @@
 //! Component tests in a real browser for the views that read a cluster: the
 //! inspector (a server's state and a leader's progress table, a message's
 //! fields, the actions they offer), the state machines side by side (and the
-//! cell of a lagging server), and the ring's selectable messages and cut
-//! links. Each renders from a real simulation moved by virtual time, so
+//! cell of a lagging server), the ring's selectable messages and cut
+//! links, and the state diagram with and without PreVote's pre-candidate
+//! (the role lit, the arrow of the latest transition flashing with its
+//! cause's words, the history list). Each renders from a real simulation moved by virtual time, so
 //! nothing depends on how fast frames come.
 
 use raftlab_core::kv::{Operation, StateMachine, ToyOp};
-use raftlab_core::raft::NodeId;
+use raftlab_core::raft::{NodeId, RaftOptions, Role};
 use raftlab_core::sim::{Command, Config, Endpoint, LinkFaults, Simulation};
 use raftlab_core::view::ClusterView;
 use raftlab_web::app::{Action, SharedView};
 use raftlab_web::components::{
-    Cluster, ClusterProps, Inspector, InspectorProps, StateMachineView, StateMachineViewProps,
+    Cluster, ClusterProps, Inspector, InspectorProps, StateDiagram, StateDiagramProps,
+    StateMachineView, StateMachineViewProps,
 };
 use raftlab_web::{App, AppProps};
 use std::cell::RefCell;
@@ -525,4 +528,139 @@ async fn a_duplicate_wears_a_badge() {
     );
     assert_eq!(text(&message, ".dup-badge"), "×2");
     assert_eq!(count(&message, ".doom-mark"), 0);
+}
+
+async fn render_state_diagram(view: ClusterView, selected: NodeId) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<StateDiagram>::with_root_and_props(
+        root.clone(),
+        StateDiagramProps {
+            view: SharedView(Rc::new(view)),
+            selected,
+            speed: 1.0,
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+fn with_pre_vote(pre_vote: bool) -> Config {
+    Config {
+        raft: RaftOptions {
+            pre_vote,
+            ..RaftOptions::default()
+        },
+        ..Config::default()
+    }
+}
+
+/// Steps `sim` one event at a time until some server is in `role`; that server.
+fn step_until_a_server_is(sim: &mut Simulation, role: Role) -> NodeId {
+    for _ in 0..10_000 {
+        if let Some(node) = sim.running_nodes().find(|n| n.role() == role) {
+            return node.id();
+        }
+        sim.step();
+    }
+    panic!("no server became a {role} in 10,000 events");
+}
+
+#[wasm_bindgen_test]
+async fn with_pre_vote_a_timed_out_follower_is_a_lit_pre_candidate_and_its_arrow_flashes() {
+    let mut sim = Simulation::new(3, with_pre_vote(true)).unwrap();
+    let id = step_until_a_server_is(&mut sim, Role::PreCandidate);
+    let view = sim.view();
+    let term = view.node(id).unwrap().term;
+    let root = render_state_diagram(view, id).await;
+    assert_eq!(count(&root, ".diagram svg[data-layout=\"pre-vote\"]"), 1);
+    assert_eq!(count(&root, ".diagram .state"), 4);
+    assert_eq!(count(&root, ".diagram .state.current"), 1);
+    let lit = find(&root, ".diagram .state.current");
+    assert!(
+        has_class(&lit, "pre-candidate"),
+        "{:?}",
+        lit.get_attribute("class")
+    );
+    assert_eq!(count(&root, ".diagram .edge.flash"), 1);
+    let arrow = find(&root, ".diagram .edge.flash");
+    assert_eq!(
+        arrow.get_attribute("data-arrow").as_deref(),
+        Some("follower-pre-candidate")
+    );
+    assert_eq!(arrow.text_content().unwrap(), "times out,asks forpre-votes");
+    let caption = text(&root, ".diagram .caption");
+    assert!(
+        caption.contains("times out, asks for pre-votes"),
+        "{caption}"
+    );
+    let entry = text(&root, ".diagram ol.history li");
+    assert!(
+        entry.contains(&format!(
+            "follower → pre-candidate, term {term}: times out, asks for pre-votes"
+        )),
+        "{entry}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn with_pre_vote_off_the_diagram_is_figure_4_without_a_pre_candidate() {
+    let mut sim = Simulation::new(3, with_pre_vote(false)).unwrap();
+    let id = step_until_a_server_is(&mut sim, Role::Candidate);
+    let root = render_state_diagram(sim.view(), id).await;
+    assert_eq!(count(&root, ".diagram svg[data-layout=\"figure-4\"]"), 1);
+    assert_eq!(count(&root, ".diagram .state"), 3);
+    assert_eq!(count(&root, ".diagram .state.pre-candidate"), 0);
+    assert_eq!(count(&root, ".diagram .state.candidate.current"), 1);
+    assert_eq!(
+        count(
+            &root,
+            ".diagram .edge.flash[data-arrow=\"follower-candidate\"]"
+        ),
+        1
+    );
+    assert_eq!(count(&root, "[data-arrow*=\"pre-candidate\"]"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_pre_candidate_that_hears_the_leader_flashes_its_way_back_and_the_history_keeps_eight() {
+    let (mut sim, leader) = with_leader(with_pre_vote(true));
+    let id = sim
+        .running_nodes()
+        .map(|n| n.id())
+        .find(|id| *id != leader)
+        .unwrap();
+    // Each forced timeout makes it a pre-candidate that nobody pre-votes for
+    // (they hear from the leader), and the leader's next heartbeat sends it
+    // back: two transitions a round.
+    for _ in 0..6 {
+        sim.apply(Command::Timeout { node: id }).unwrap();
+        advance(&mut sim, 200_000);
+    }
+    let view = sim.view();
+    let node = view.node(id).unwrap();
+    assert_eq!(node.role, Role::Follower);
+    assert!(node.transitions.len() >= 12, "{:?}", node.transitions);
+    let last = node.transitions.last().unwrap();
+    let root = render_state_diagram(view.clone(), id).await;
+    assert_eq!(count(&root, ".diagram ol.history[aria-label] li"), 8);
+    let newest = text(&root, ".diagram ol.history li");
+    assert!(
+        newest.starts_with(&raftlab_web::components::format_time(last.at)),
+        "{newest}"
+    );
+    assert!(
+        newest.contains("pre-candidate → follower, term")
+            && newest.contains("discovers current leader"),
+        "{newest}"
+    );
+    // It stepped down within the last 200 ms: its arrow flashes, labelled
+    // with the cause, not the figure's "leader or new term".
+    let arrow = find(&root, ".diagram .edge.flash");
+    assert_eq!(
+        arrow.get_attribute("data-arrow").as_deref(),
+        Some("pre-candidate-follower")
+    );
+    assert_eq!(arrow.text_content().unwrap(), "discoverscurrentleader");
+    assert_eq!(count(&root, ".diagram .state.follower.current"), 1);
 }

@@ -1,14 +1,16 @@
-//! The Raft paper's Figure 4 for the selected server: its current role lit,
-//! the arrow of its latest transition flashing, labelled with the cause, and
-//! its last few transitions listed below.
+//! The selected server's roles, drawn as the Raft paper's Figure 4 (with a
+//! pre-candidate in its middle while PreVote is on): its current role lit,
+//! the arrow of its latest transition flashing with the words of its cause,
+//! and its last few transitions listed below.
 
 use crate::app::SharedView;
 use crate::components::{format_time, is_recent};
-use raftlab_core::raft::{NodeId, Role, Transition, TransitionCause};
+use crate::diagram::{sentence, Arrow, Edge, Layout, Place, LINE_HEIGHT, STATE_HEIGHT};
+use raftlab_core::raft::{NodeId, Role, TransitionCause};
 use yew::prelude::*;
 
 /// How many past transitions are listed under the diagram.
-const HISTORY: usize = 5;
+const HISTORY: usize = 8;
 
 /// Props of [`StateDiagram`].
 #[derive(Properties, Clone, PartialEq)]
@@ -19,39 +21,6 @@ pub struct StateDiagramProps {
     pub selected: NodeId,
     /// Playback speed (for how long an arrow flashes).
     pub speed: f64,
-}
-
-/// The arrows of Figure 4.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Arrow {
-    StartsUp,
-    FollowerToCandidate,
-    CandidateToCandidate,
-    CandidateToLeader,
-    CandidateToFollower,
-    LeaderToFollower,
-}
-
-/// Which arrow of Figure 4 a transition follows (`None`: not in the figure).
-fn arrow(t: &Transition) -> Option<Arrow> {
-    Some(match (t.from, t.to, t.cause) {
-        (_, _, TransitionCause::StartsUp) => Arrow::StartsUp,
-        (Role::Follower, Role::Candidate, _) => Arrow::FollowerToCandidate,
-        (Role::Candidate, Role::Candidate, _) => Arrow::CandidateToCandidate,
-        (Role::Candidate, Role::Leader, _) => Arrow::CandidateToLeader,
-        (Role::Candidate, Role::Follower, _) => Arrow::CandidateToFollower,
-        (Role::Leader, Role::Follower, _) => Arrow::LeaderToFollower,
-        _ => return None,
-    })
-}
-
-/// The figure's words for a transition: a candidate that times out again
-/// starts a *new* election.
-fn words(t: &Transition) -> &'static str {
-    match arrow(t) {
-        Some(Arrow::CandidateToCandidate) => "times out, new election",
-        _ => t.cause.label(),
-    }
 }
 
 /// The diagram.
@@ -65,31 +34,27 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
     // A crashed server's last change is history, not news: nothing flashes.
     let flashing = last
         .filter(|t| node.alive && is_recent(view.now, t.at, props.speed))
-        .and_then(|t| arrow(&t.transition));
-    let state = |role: Role| {
-        let mut class = classes!("state", role.as_str());
-        if node.alive && node.role == role {
-            class.push("current");
-        }
-        class
-    };
-    let edge = |which: Arrow| {
-        if flashing == Some(which) {
-            classes!("edge", "flash")
-        } else {
-            classes!("edge")
-        }
-    };
+        .and_then(|t| Some((Arrow::of(&t.transition)?, t.transition.cause)));
+    let layout = Layout::choose(view.raft.pre_vote, node.role, flashing.map(|(a, _)| a));
+    let drawing = layout.drawing();
+    let current = node.alive.then_some(node.role);
     let now = if node.alive {
         node.role.as_str()
     } else {
         "crashed"
     };
+    let title = match layout {
+        Layout::Figure4 => format!("Figure 4 state diagram of {}, now {now}", node.id),
+        Layout::PreVote => format!(
+            "Figure 4 state diagram with PreVote's pre-candidate, of {}, now {now}",
+            node.id
+        ),
+    };
     html! {
         <div class="diagram">
             <h2>{ format!("{} states", node.id) }<small>{ format!("now {now}") }</small></h2>
-            <svg viewBox="0 0 340 200" role="img"
-                aria-label={format!("Figure 4 state diagram of {}, now {now}", node.id)}>
+            <svg viewBox={format!("0 0 {} {}", drawing.width, drawing.height)} role="img"
+                aria-label={title} data-layout={layout.name()}>
                 <defs>
                     <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0 0 L10 5 L0 10 z" />
@@ -98,41 +63,16 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
                         <path d="M0 0 L10 5 L0 10 z" />
                     </marker>
                 </defs>
-                <g class={edge(Arrow::StartsUp)}>
-                    <path d="M4 157 L48 157" />
-                    <text x="4" y="176">{ "starts up" }</text>
-                </g>
-                <g class={edge(Arrow::FollowerToCandidate)}>
-                    <path d="M80 139 C80 90 110 57 143 57" />
-                    <text x="4" y="90">{ "times out," }</text>
-                    <text x="4" y="101">{ "starts election" }</text>
-                </g>
-                <g class={edge(Arrow::CandidateToCandidate)}>
-                    <path d="M172 39 C158 6 212 6 198 39" />
-                    <text x="156" y="14" text-anchor="end">{ "times out," }</text>
-                    <text x="156" y="25" text-anchor="end">{ "new election" }</text>
-                </g>
-                <g class={edge(Arrow::CandidateToLeader)}>
-                    <path d="M227 57 C262 57 290 90 290 138" />
-                    <text x="232" y="31">{ "receives votes from" }</text>
-                    <text x="232" y="42">{ "majority of servers" }</text>
-                </g>
-                <g class={edge(Arrow::CandidateToFollower)}>
-                    <path d="M170 76 L124 139" />
-                    <text x="160" y="108">{ "discovers current" }</text>
-                    <text x="160" y="119">{ "leader or new term" }</text>
-                </g>
-                <g class={edge(Arrow::LeaderToFollower)}>
-                    <path d="M248 160 L132 160" />
-                    <text x="190" y="190" text-anchor="middle">{ "discovers server with higher term" }</text>
-                </g>
-                <g class={state(Role::Follower)}><rect x="50" y="140" width="80" height="34" rx="17" /><text x="90" y="161">{ "Follower" }</text></g>
-                <g class={state(Role::Candidate)}><rect x="145" y="40" width="80" height="34" rx="17" /><text x="185" y="61">{ "Candidate" }</text></g>
-                <g class={state(Role::Leader)}><rect x="250" y="140" width="80" height="34" rx="17" /><text x="290" y="161">{ "Leader" }</text></g>
+                { for drawing.edges.iter().map(|edge| {
+                    let cause = flashing.filter(|(a, _)| *a == edge.arrow).map(|(_, c)| c);
+                    edge_html(edge, cause)
+                }) }
+                { for drawing.states.iter().map(|place| state_html(place, current)) }
             </svg>
             <p class={classes!("caption", flashing.is_some().then_some("flash"))} aria-live="polite">
                 { match last {
-                    Some(t) => format!("{} at {}: {} (term {})", node.id, format_time(t.at), words(&t.transition), t.transition.term),
+                    Some(t) => format!("{} at {}: {} (term {})", node.id, format_time(t.at),
+                        sentence(&t.transition), t.transition.term),
                     None => format!("{} has been a follower since it started", node.id),
                 } }
             </p>
@@ -140,10 +80,50 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
                 { for node.transitions.iter().rev().take(HISTORY).map(|t| html! {
                     <li>
                         <span class="at">{ format_time(t.at) }</span>
-                        { format!(" {} → {}, term {}: {}", t.transition.from, t.transition.to, t.transition.term, words(&t.transition)) }
+                        { " " }
+                        <span class="roles">{ format!("{} → {}", t.transition.from, t.transition.to) }</span>
+                        { format!(", term {}: ", t.transition.term) }
+                        <span class="cause">{ sentence(&t.transition) }</span>
                     </li>
                 }) }
             </ol>
         </div>
+    }
+}
+
+/// One arrow with its label: the usual words, or while it flashes (`cause`
+/// is then the transition's) the words of that cause.
+fn edge_html(edge: &Edge, cause: Option<TransitionCause>) -> Html {
+    let class = if cause.is_some() {
+        classes!("edge", "flash")
+    } else {
+        classes!("edge")
+    };
+    html! {
+        <g class={class} data-arrow={edge.arrow.name()}>
+            <path d={edge.path} />
+            { for edge.lines(cause).iter().enumerate().map(|(i, line)| html! {
+                <text x={edge.label_x.to_string()} y={(edge.label_y + LINE_HEIGHT * i as f64).to_string()}
+                    text-anchor={edge.anchor.as_str()}>{ *line }</text>
+            }) }
+        </g>
+    }
+}
+
+/// One role's box, lit when it is the server's role (`current`; `None`
+/// while the server is down).
+fn state_html(place: &Place, current: Option<Role>) -> Html {
+    let mut class = classes!("state", place.role.as_str());
+    if current == Some(place.role) {
+        class.push("current");
+    }
+    html! {
+        <g class={class}>
+            <rect x={place.x.to_string()} y={place.y.to_string()} width={place.width.to_string()}
+                height={STATE_HEIGHT.to_string()} rx={(STATE_HEIGHT / 2.0).to_string()} />
+            <text x={(place.x + place.width / 2.0).to_string()} y={(place.y + STATE_HEIGHT / 2.0 + 4.5).to_string()}>
+                { place.name }
+            </text>
+        </g>
     }
 }
