@@ -14,6 +14,9 @@ mkdirSync(screenshots, { recursive: true });
 
 export async function startServer() {
   const port = Number(process.env.E2E_PORT || 8765);
+  // Something already answering there would be served instead of dist/.
+  const taken = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+  if (taken) throw new Error(`port ${port} is already in use: stop what serves it, or set E2E_PORT`);
   const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', dist], {
     stdio: 'ignore',
   });

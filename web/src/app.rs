@@ -79,7 +79,8 @@ pub struct RunView {
 }
 
 impl RunView {
-    fn of(playback: &mut Playback) -> RunView {
+    /// The run around `playback`'s position.
+    pub fn of(playback: &mut Playback) -> RunView {
         let violations = playback.violations_until_now().to_vec();
         RunView {
             position: playback.position(),

@@ -1,6 +1,6 @@
 //! No panic reaches the user as a blank page: the hook logs what is needed to
 //! reproduce it (seed and input log) to the console and shows a message with
-//! a Reload button. The box is built with plain DOM calls and its button
+//! a Restart button (it reloads the page). The box is built with plain DOM calls and its button
 //! reloads through an inline handler, because after a panic the wasm side
 //! must not be trusted to run again.
 
@@ -22,7 +22,7 @@ pub fn install_hook() {
 }
 
 /// Reports a crash: the message and the reproduction to `console.error`, and
-/// a visible box (once) with a Reload button.
+/// a visible box (once) with a Restart button.
 pub fn report(message: &str) {
     // `try_with`: a panic while the thread-local is being torn down must not panic again.
     let reproduction = REPRODUCTION
@@ -48,7 +48,7 @@ fn show_crash_box() {
             "<p><strong>Something went wrong inside the playground.</strong></p>\
              <p>The browser console has the seed and the inputs that reproduce it; \
              please include them if you report this.</p>\
-             <button type=\"button\" onclick=\"location.reload()\">Reload</button>",
+             <button type=\"button\" onclick=\"location.reload()\">Restart</button>",
         );
         body.append_child(&panel).ok();
     }

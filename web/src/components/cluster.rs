@@ -267,8 +267,31 @@ fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
     let (to, trim_to) = anchor(m.to, n);
     let (start, end) = message_track(from, to, trim_from, trim_to, LANE);
     let p = lerp(start, end, m.progress_at(props.view.0.now));
+    // Only the position changes every frame: the message itself is a
+    // component that is drawn again only when its marks or selection change.
+    html! {
+        <g key={m.id} transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
+            <Message message={m.clone()} selected={props.selected_message == Some(m.id)}
+                on_action={props.on_action.clone()} />
+        </g>
+    }
+}
+
+/// Props of [`Message`].
+#[derive(Properties, Clone, PartialEq)]
+struct MessageProps {
+    message: MessageView,
+    selected: bool,
+    on_action: Callback<Action>,
+}
+
+/// One message in flight, drawn around the origin: its shape, its marks, and
+/// what a click or Enter selects.
+#[function_component(Message)]
+fn message(props: &MessageProps) -> Html {
+    let m = &props.message;
     let id = m.id;
-    let selected = props.selected_message == Some(id);
+    let selected = props.selected;
     let onclick = {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(Action::SelectMessage(id)))
@@ -307,8 +330,7 @@ fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
         <g class={class} data-msg-kind={kind} data-msg-id={id.to_string()}
             data-msg-doomed={m.doomed.to_string()} data-msg-duplicate={m.duplicate.to_string()}
             role="button" tabindex="0" aria-label={label.clone()} aria-pressed={selected.to_string()}
-            onclick={onclick} onkeydown={onkeydown}
-            transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
+            onclick={onclick} onkeydown={onkeydown}>
             <title>{ format!("{label}\n{fields}") }</title>
             if selected { <circle class="halo" r={MESSAGE_HALO_RADIUS.to_string()} /> }
             { message_shape(m.kind) }

@@ -1,24 +1,30 @@
 //! The space-time (Lamport) diagram: one lane per server and one for the
 //! clients, time running left to right up to the playback position, every
 //! message an arrow from its sending to its arrival (or loss), role changes
-//! and the leader's commits marked. It scrolls back over the latest journal
-//! entries and follows the playback position; clicking an arrow or a mark
-//! moves the playback to that step.
+//! and the leader's commits marked. It follows the playback position and
+//! scrolls back over the latest journal entries; clicking an arrow's end or
+//! a mark moves the playback to that step.
+//!
+//! It is drawn on a canvas: a busy cluster ends hundreds of messages a
+//! second, and redrawing them costs far less than keeping that many
+//! elements in the page. What the canvas shows is computed first as plain
+//! data ([`Drawing`]), which the tests read and clicks are matched against.
 
 use crate::app::{Action, SharedRun, SharedView};
-use raftlab_core::journal::{Fate, JournalEntry};
-use raftlab_core::raft::{Micros, Role};
+use raftlab_core::journal::Fate;
+use raftlab_core::raft::{MessageKind, Micros, Role};
 use raftlab_core::sim::Endpoint;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 /// Height of one lane.
 const LANE_HEIGHT: f64 = 26.0;
 /// Room above the first lane.
 const TOP: f64 = 14.0;
-/// Horizontal units of the visible window (the panel's width at scale 1).
+/// Width of one window, in CSS pixels.
 const WINDOW_WIDTH: f64 = 1200.0;
 /// The visible window covers this many seconds of wall time at the current speed …
 const WINDOW_WALL_SECONDS: f64 = 6.0;
@@ -28,12 +34,16 @@ const WINDOW_US_MIN: f64 = 30_000.0;
 /// more arrows than the eye can follow).
 const WINDOW_US_MAX: f64 = 1_000_000.0;
 /// The most windows of history the diagram scrolls back over.
-const WINDOWS_KEPT: f64 = 8.0;
+const WINDOWS_KEPT: f64 = 4.0;
+/// Radius of a role-change mark.
+const MARK_RADIUS: f64 = 7.0;
+/// How near (CSS pixels) a click must land to an arrow's end or a mark.
+const HIT_RADIUS: f64 = 8.0;
 
 /// Props of [`SpaceTime`].
 #[derive(Properties, Clone, PartialEq)]
 pub struct SpaceTimeProps {
-    /// The cluster now (messages still in flight).
+    /// The cluster at the instant `run` describes (messages still in flight).
     pub view: SharedView,
     /// The journal up to now.
     pub run: SharedRun,
@@ -43,18 +53,15 @@ pub struct SpaceTimeProps {
     pub on_action: Callback<Action>,
 }
 
-/// Maps instants and endpoints to diagram coordinates. Positions are fixed
-/// relative to `origin`, so an entry drawn once keeps its coordinates while
-/// the window slides over it (only the view box moves each frame).
+/// Maps instants and endpoints to diagram coordinates: the playback
+/// position at the right edge, history to its left.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scale {
-    /// The instant at x = 0: a multiple of the window, so it moves rarely.
-    pub origin: Micros,
     /// The earliest instant drawn.
     pub start: Micros,
     /// The instant at the right edge.
     pub now: Micros,
-    /// Horizontal units per microsecond.
+    /// Horizontal pixels per microsecond.
     pub per_us: f64,
     /// Servers drawn (the clients' lane comes after them).
     pub lanes: usize,
@@ -67,11 +74,8 @@ impl Scale {
         let window_us = (speed * WINDOW_WALL_SECONDS * 1e6).clamp(WINDOW_US_MIN, WINDOW_US_MAX);
         let kept = (window_us * WINDOWS_KEPT) as Micros;
         let window_start = now.saturating_sub(window_us as Micros);
-        let start = earliest.max(now.saturating_sub(kept)).min(window_start);
-        let window = window_us as Micros;
         Scale {
-            origin: start / window * window,
-            start,
+            start: earliest.max(now.saturating_sub(kept)).min(window_start),
             now,
             per_us: WINDOW_WIDTH / window_us,
             lanes,
@@ -85,18 +89,7 @@ impl Scale {
 
     /// Horizontal position of an instant.
     pub fn x(&self, t: Micros) -> f64 {
-        (t as f64 - self.origin as f64) * self.per_us
-    }
-
-    /// The view box: the last `width` units, ending at now.
-    pub fn view_box(&self) -> String {
-        let right = self.x(self.now);
-        format!(
-            "{:.1} 0 {:.1} {:.0}",
-            right - self.width(),
-            self.width(),
-            self.height()
-        )
+        self.width() - (self.now as f64 - t as f64) * self.per_us
     }
 
     /// Vertical position of an endpoint's lane (all clients share the last one).
@@ -112,72 +105,358 @@ impl Scale {
     pub fn height(&self) -> f64 {
         TOP + (self.lanes as f64 + 0.5) * LANE_HEIGHT
     }
+}
 
-    /// What an entry's drawing depends on.
-    fn placement(&self) -> Placement {
-        Placement {
-            origin: self.origin,
-            per_us: self.per_us,
-            lanes: self.lanes,
+/// The colours the diagram uses, named after the page's CSS variables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paint {
+    /// `--leader`: AppendEntries, heartbeats, TimeoutNow, leaders.
+    Leader,
+    /// `--candidate`: votes and pre-votes, candidates.
+    Candidate,
+    /// `--client`: client traffic.
+    Client,
+    /// `--muted`: replies to the leader.
+    Muted,
+}
+
+/// How a message kind is drawn.
+fn paint_of(kind: MessageKind) -> Paint {
+    match kind {
+        MessageKind::AppendEntries
+        | MessageKind::Heartbeat
+        | MessageKind::TimeoutNow
+        | MessageKind::InstallSnapshot => Paint::Leader,
+        MessageKind::RequestVote
+        | MessageKind::RequestVoteReply
+        | MessageKind::PreVote
+        | MessageKind::PreVoteReply => Paint::Candidate,
+        MessageKind::ClientRequest | MessageKind::ClientReply => Paint::Client,
+        MessageKind::AppendEntriesReply => Paint::Muted,
+    }
+}
+
+/// One arrow: a finished flight (with the step that ended it) or one still in the air.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrowShape {
+    /// The step that ended it; `None` while in flight.
+    pub position: Option<u64>,
+    /// Where it left.
+    pub from: (f64, f64),
+    /// Where it ended (or is now).
+    pub to: (f64, f64),
+    /// Its colour.
+    pub paint: Paint,
+    /// Lost, dropped or held: drawn dashed and ending in a cross.
+    pub lost: bool,
+    /// A heartbeat: drawn faint.
+    pub faint: bool,
+}
+
+/// A role change on a server's lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleMark {
+    /// The step.
+    pub position: u64,
+    /// Where.
+    pub at: (f64, f64),
+    /// The role it became.
+    pub role: Role,
+}
+
+/// Everything the canvas shows, in diagram coordinates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawing {
+    /// Finished flights, oldest first.
+    pub arrows: Vec<ArrowShape>,
+    /// Messages still in flight.
+    pub in_flight: Vec<ArrowShape>,
+    /// Role changes.
+    pub roles: Vec<RoleMark>,
+    /// The leader's commits: the step and where.
+    pub commits: Vec<(u64, (f64, f64))>,
+}
+
+impl Drawing {
+    /// What to draw for `run`'s journal and `view`'s messages in flight.
+    pub fn of(view: &SharedView, run: &SharedRun, scale: &Scale) -> Drawing {
+        let mut drawing = Drawing::default();
+        for entry in run.0.journal.iter().rev().filter(|e| e.at >= scale.start) {
+            if let Some(f) = &entry.flight {
+                drawing.arrows.push(ArrowShape {
+                    position: Some(entry.position),
+                    from: (scale.x(f.sent_at), scale.y(f.from)),
+                    to: (scale.x(f.ended_at), scale.y(f.to)),
+                    paint: paint_of(f.kind),
+                    lost: f.fate != Fate::Delivered,
+                    faint: f.kind == MessageKind::Heartbeat,
+                });
+            }
+            for (id, t) in &entry.transitions {
+                drawing.roles.push(RoleMark {
+                    position: entry.position,
+                    at: (scale.x(entry.at), scale.y(Endpoint::Node(*id))),
+                    role: t.to,
+                });
+            }
+            if let Some((id, _)) = entry.leader_commit {
+                drawing.commits.push((
+                    entry.position,
+                    (scale.x(entry.at), scale.y(Endpoint::Node(id))),
+                ));
+            }
+        }
+        let now = view.0.now;
+        for m in &view.0.messages {
+            let from = (scale.x(m.sent_at), scale.y(m.from));
+            let progress = m.progress_at(now);
+            drawing.in_flight.push(ArrowShape {
+                position: None,
+                from,
+                to: (scale.x(now), from.1 + (scale.y(m.to) - from.1) * progress),
+                paint: paint_of(m.kind),
+                lost: m.doomed,
+                faint: m.kind == MessageKind::Heartbeat,
+            });
+        }
+        drawing
+    }
+
+    /// The step of the mark or arrow end nearest to `(x, y)`, if one is
+    /// within [`HIT_RADIUS`].
+    pub fn hit(&self, x: f64, y: f64) -> Option<u64> {
+        let distance = |(px, py): (f64, f64)| ((px - x).powi(2) + (py - y).powi(2)).sqrt();
+        let marks = self.roles.iter().map(|m| (m.position, m.at));
+        let commits = self.commits.iter().copied();
+        let arrows = self
+            .arrows
+            .iter()
+            .filter_map(|a| a.position.map(|p| (p, a.to)));
+        marks
+            .chain(commits)
+            .chain(arrows)
+            .map(|(position, at)| (position, distance(at)))
+            .filter(|(_, d)| *d <= HIT_RADIUS)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(position, _)| position)
+    }
+}
+
+/// The page's colours, read from its CSS variables.
+#[derive(Clone, Debug)]
+struct Palette {
+    leader: String,
+    leader_ink: String,
+    candidate: String,
+    client: String,
+    muted: String,
+    follower: String,
+    follower_ink: String,
+    line: String,
+    bad: String,
+    ok: String,
+    flash: String,
+}
+
+impl Palette {
+    fn read(element: &web_sys::Element) -> Option<Palette> {
+        let style = web_sys::window()?.get_computed_style(element).ok()??;
+        let var = |name: &str| {
+            style
+                .get_property_value(name)
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        Some(Palette {
+            leader: var("--leader"),
+            leader_ink: var("--leader-ink"),
+            candidate: var("--candidate"),
+            client: var("--client"),
+            muted: var("--muted"),
+            follower: var("--follower"),
+            follower_ink: var("--follower-ink"),
+            line: var("--line"),
+            bad: var("--bad"),
+            ok: var("--ok"),
+            flash: var("--flash"),
+        })
+    }
+
+    fn of(&self, paint: Paint) -> &str {
+        match paint {
+            Paint::Leader => &self.leader,
+            Paint::Candidate => &self.candidate,
+            Paint::Client => &self.client,
+            Paint::Muted => &self.muted,
         }
     }
 }
 
-/// The part of a [`Scale`] that fixes an entry's coordinates: entries with
-/// equal placements are not drawn again.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Placement {
-    origin: Micros,
-    per_us: f64,
-    lanes: usize,
+/// Is the page in its dark theme? (The palette is read again when this changes.)
+fn dark_theme() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|q| q.matches())
 }
 
-impl Placement {
-    fn scale(self) -> Scale {
-        Scale {
-            origin: self.origin,
-            start: self.origin,
-            now: self.origin,
-            per_us: self.per_us,
-            lanes: self.lanes,
+/// Draws `drawing` on `canvas` at `scale`'s size in CSS pixels.
+fn paint(
+    canvas: &HtmlCanvasElement,
+    palette: &Palette,
+    drawing: &Drawing,
+    scale: &Scale,
+) -> Option<()> {
+    let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    context
+        .set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)
+        .ok()?;
+    let (width, height) = (scale.width(), scale.height());
+    context.clear_rect(0.0, 0.0, width, height);
+    context.set_line_width(1.0);
+    context.set_stroke_style_str(&palette.line);
+    for lane in 0..=scale.lanes {
+        let y = TOP + lane as f64 * LANE_HEIGHT;
+        context.begin_path();
+        context.move_to(0.0, y);
+        context.line_to(width, y);
+        context.stroke();
+    }
+    let line = |a: &ArrowShape, dash: &[f64]| {
+        context.set_global_alpha(if a.faint { 0.45 } else { 1.0 });
+        context.set_stroke_style_str(if a.lost && a.position.is_none() {
+            &palette.bad
+        } else {
+            palette.of(a.paint)
+        });
+        let pattern = js_sys::Array::new();
+        for d in dash {
+            pattern.push(&(*d).into());
+        }
+        context.set_line_dash(&pattern).ok();
+        context.begin_path();
+        context.move_to(a.from.0, a.from.1);
+        context.line_to(a.to.0, a.to.1);
+        context.stroke();
+    };
+    context.set_line_width(1.2);
+    for a in &drawing.arrows {
+        line(a, if a.lost { &[4.0, 3.0] } else { &[] });
+        context.set_global_alpha(1.0);
+        let (x, y) = a.to;
+        if a.lost {
+            context.set_line_dash(&js_sys::Array::new()).ok();
+            context.set_stroke_style_str(&palette.bad);
+            context.set_line_width(2.0);
+            context.begin_path();
+            context.move_to(x - 3.0, y - 3.0);
+            context.line_to(x + 3.0, y + 3.0);
+            context.move_to(x + 3.0, y - 3.0);
+            context.line_to(x - 3.0, y + 3.0);
+            context.stroke();
+            context.set_line_width(1.2);
+        } else {
+            context.set_fill_style_str(palette.of(a.paint));
+            context.begin_path();
+            context.arc(x, y, 2.2, 0.0, std::f64::consts::TAU).ok();
+            context.fill();
         }
     }
+    for a in &drawing.in_flight {
+        line(a, &[2.0, 2.0]);
+    }
+    context.set_global_alpha(1.0);
+    context.set_line_dash(&js_sys::Array::new()).ok();
+    context.set_fill_style_str(&palette.ok);
+    for (_, (x, y)) in &drawing.commits {
+        context.fill_rect(x - 2.0, y - 9.0, 4.0, 18.0);
+    }
+    context.set_font("800 9px system-ui, sans-serif");
+    context.set_text_align("center");
+    context.set_text_baseline("middle");
+    for mark in &drawing.roles {
+        let (x, y) = mark.at;
+        let (fill, ink, letter) = match mark.role {
+            Role::Leader => (&palette.leader, &palette.leader_ink, "L"),
+            Role::Candidate => (&palette.candidate, &palette.follower_ink, "C"),
+            Role::PreCandidate => (&palette.candidate, &palette.follower_ink, "P"),
+            Role::Follower => (&palette.follower, &palette.follower_ink, "F"),
+        };
+        context.set_fill_style_str(fill);
+        context.begin_path();
+        context
+            .arc(x, y, MARK_RADIUS, 0.0, std::f64::consts::TAU)
+            .ok();
+        context.fill();
+        context.set_fill_style_str(ink);
+        context.fill_text(letter, x, y + 0.5).ok();
+    }
+    context.set_stroke_style_str(&palette.flash);
+    context.set_line_width(2.0);
+    context.begin_path();
+    context.move_to(width - 1.0, 0.0);
+    context.line_to(width - 1.0, height);
+    context.stroke();
+    Some(())
 }
 
 /// The diagram.
 #[function_component(SpaceTime)]
 pub fn space_time(props: &SpaceTimeProps) -> Html {
-    let view = &props.view.0;
     let run = &props.run.0;
-    let lanes = view.nodes.len();
-    let now = view.now;
+    let lanes = props.view.0.nodes.len();
+    let now = props.view.0.now;
     let earliest = run.journal.last().map_or(now, |e| e.at);
     let scale = Scale::new(now, earliest, props.speed, lanes);
-    let width = scale.width();
+    let drawing = Rc::new(Drawing::of(&props.view, &props.run, &scale));
+    let canvas = use_node_ref();
+    // The palette is read from the page's CSS once, and again when the theme changes.
+    let palette: Rc<RefCell<Option<(bool, Palette)>>> = use_mut_ref(|| None);
+    // The latest drawing, for matching clicks.
+    let shown: Rc<RefCell<Rc<Drawing>>> = use_mut_ref(|| Rc::new(Drawing::default()));
+    {
+        let canvas = canvas.clone();
+        let drawing = drawing.clone();
+        let shown = shown.clone();
+        use_effect_with(
+            (props.view.clone(), props.run.clone(), props.speed.to_bits()),
+            move |_| {
+                if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
+                    let dark = dark_theme();
+                    let mut cached = palette.borrow_mut();
+                    if cached
+                        .as_ref()
+                        .is_none_or(|(was_dark, _)| *was_dark != dark)
+                    {
+                        *cached = Palette::read(&element).map(|p| (dark, p));
+                    }
+                    if let Some((_, palette)) = cached.as_ref() {
+                        paint(&element, palette, &drawing, &scale);
+                    }
+                }
+                *shown.borrow_mut() = drawing;
+            },
+        );
+    }
     let onclick = {
         let cb = props.on_action.clone();
         Callback::from(move |e: MouseEvent| {
-            let position = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.closest("[data-position]").ok().flatten())
-                .and_then(|t| t.get_attribute("data-position"))
-                .and_then(|p| p.parse::<u64>().ok());
-            if let Some(position) = position {
+            let hit = shown
+                .borrow()
+                .hit(f64::from(e.offset_x()), f64::from(e.offset_y()));
+            if let Some(position) = hit {
                 cb.emit(Action::SeekPosition(position));
             }
         })
     };
-    let height = scale.height();
-    let placement = scale.placement();
-    let right = scale.x(now);
-    let left = right - width;
+    let (width, height) = (scale.width(), scale.height());
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     html! {
         <>
-        <h2>{ "Timeline" }<small>{ "space-time diagram: one lane per server, messages as arrows; click one to go there" }</small></h2>
+        <h2>{ "Timeline" }<small>{ "space-time diagram: one lane per server, messages as arrows; click a mark or an arrow's end to go there" }</small></h2>
         <div class="spacetime">
             <div class="lanes" aria-hidden="true" style={format!("height:{height:.0}px")}>
-                { for view.nodes.iter().map(|n| html! {
+                { for props.view.0.nodes.iter().map(|n| html! {
                     <span style={format!("top:{:.0}px", scale.y(Endpoint::Node(n.id)) - 8.0)}>{ n.id.to_string() }</span>
                 }) }
                 <span style={format!("top:{:.0}px", scale.y(Endpoint::Client(raftlab_core::kv::ClientId(0))) - 8.0)}>{ "clients" }</span>
@@ -185,118 +464,31 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
             // Right to left, so it opens at now and stays there as the
             // diagram grows, with no script reading the layout each frame.
             <div class="spacetime-scroll">
-                <svg width={format!("{width:.0}")} height={format!("{height:.0}")} viewBox={scale.view_box()}
-                    role="img" aria-label={format!("Space-time diagram of the last {} events", run.journal.len())}
-                    onclick={onclick}>
-                    { for (0..=lanes).map(|lane| {
-                        let y = TOP + lane as f64 * LANE_HEIGHT;
-                        html! { <line class="lane" x1={format!("{left:.0}")} x2={format!("{right:.0}")} y1={format!("{y:.1}")} y2={format!("{y:.1}")} /> }
-                    }) }
-                    { for run.journal.iter().rev().filter(|e| e.at >= scale.start).map(|entry| html! {
-                        <Mark key={entry.position} entry={entry.clone()} placement={placement} />
-                    }) }
-                    { for view.messages.iter().map(|m| {
-                        let (x1, y1) = (scale.x(m.sent_at), scale.y(m.from));
-                        let progress = m.progress_at(now);
-                        let y2 = y1 + (scale.y(m.to) - y1) * progress;
-                        html! {
-                            <line class={classes!("arrow", "in-flight", m.kind.as_str(), m.doomed.then_some("doomed"))}
-                                x1={format!("{x1:.1}")} y1={format!("{y1:.1}")}
-                                x2={format!("{right:.1}")} y2={format!("{y2:.1}")} />
-                        }
-                    }) }
-                    <line class="now" x1={format!("{right:.1}")} x2={format!("{right:.1}")} y1="0" y2={format!("{height:.0}")} />
-                </svg>
+                <canvas ref={canvas} width={format!("{:.0}", width * ratio)} height={format!("{:.0}", height * ratio)}
+                    style={format!("width:{width:.0}px;height:{height:.0}px")}
+                    role="img" aria-label={format!("Space-time diagram of the last {} events (the event log lists them in words)", run.journal.len())}
+                    data-arrows={drawing.arrows.len().to_string()} data-in-flight={drawing.in_flight.len().to_string()}
+                    data-role-marks={drawing.roles.len().to_string()} data-commits={drawing.commits.len().to_string()}
+                    onclick={onclick} />
             </div>
         </div>
         </>
     }
 }
 
-/// Props of [`Mark`].
-#[derive(Properties, Clone, PartialEq)]
-struct MarkProps {
-    entry: Rc<JournalEntry>,
-    placement: Placement,
-}
-
-/// One journal entry's marks: its message's arrow, role changes, a commit.
-/// A component of its own, so an entry already drawn is not drawn again
-/// while the window slides.
-#[function_component(Mark)]
-fn mark(props: &MarkProps) -> Html {
-    let entry = &props.entry;
-    let scale = props.placement.scale();
-    let position = entry.position.to_string();
-    let flight = entry.flight.as_ref().map(|f| {
-        let (x1, y1) = (scale.x(f.sent_at), scale.y(f.from));
-        let (x2, y2) = (scale.x(f.ended_at), scale.y(f.to));
-        let fate = match f.fate {
-            Fate::Delivered => "delivered",
-            Fate::Lost => "lost",
-            Fate::Dropped => "dropped",
-            Fate::Held => "held",
-        };
-        let ended = f.fate != Fate::Delivered;
-        html! {
-            <g class={classes!("arrow", f.kind.as_str(), fate)} data-position={position.clone()}>
-                <title>{ &entry.text }</title>
-                <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-                if ended {
-                    <path class="cross" d={format!("M{:.1} {:.1} l6 6 m0 -6 l-6 6", x2 - 3.0, y2 - 3.0)} />
-                } else {
-                    <circle class="head" cx={format!("{x2:.1}")} cy={format!("{y2:.1}")} r="2.2" />
-                }
-            </g>
-        }
-    });
-    let x = scale.x(entry.at);
-    let roles = entry.transitions.iter().map(|(id, t)| {
-        let y = scale.y(Endpoint::Node(*id));
-        let letter = match t.to {
-            Role::Leader => "L",
-            Role::Candidate => "C",
-            Role::PreCandidate => "P",
-            Role::Follower => "F",
-        };
-        html! {
-            <g class={classes!("role-mark", t.to.as_str())} data-position={position.clone()}>
-                <title>{ &entry.text }</title>
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="7" />
-                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 3.5)}>{ letter }</text>
-            </g>
-        }
-    });
-    let commit = entry.leader_commit.map(|(id, index)| {
-        let y = scale.y(Endpoint::Node(id));
-        html! {
-            <g class="commit-mark" data-position={position.clone()}>
-                <title>{ format!("{id} commits up to index {index}") }</title>
-                <rect x={format!("{:.1}", x - 2.0)} y={format!("{:.1}", y - 9.0)} width="4" height="18" />
-            </g>
-        }
-    });
-    html! {
-        <g>
-            { for flight }
-            { for roles }
-            { for commit }
-        </g>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::RunView;
+    use raftlab_core::journal::MarkKind;
+    use raftlab_core::playback::Playback;
     use raftlab_core::raft::NodeId;
+    use raftlab_core::sim::{Config, Simulation};
 
     #[test]
     fn the_window_spans_six_wall_seconds_of_virtual_time_within_bounds() {
         let scale = Scale::new(10_000_000, 0, 1.0 / 30.0, 5);
-        assert_eq!(
-            scale.x(10_000_000) - scale.x(10_000_000 - 200_000),
-            WINDOW_WIDTH
-        );
+        assert!((scale.x(10_000_000) - scale.x(10_000_000 - 200_000) - WINDOW_WIDTH).abs() < 1e-9);
         let slow = Scale::new(10_000_000, 0, 0.001, 5);
         assert!((slow.per_us - WINDOW_WIDTH / WINDOW_US_MIN).abs() < 1e-12);
         let fast = Scale::new(100_000_000, 0, 10.0, 5);
@@ -309,36 +501,78 @@ mod tests {
         assert_eq!(scale.start, 800_000, "at least a whole window");
         let scale = Scale::new(1_000_000, 750_000, 1.0 / 30.0, 3);
         assert_eq!(scale.start, 750_000);
+        assert_eq!(scale.width(), 1_500.0);
         let scale = Scale::new(10_000_000, 0, 1.0 / 30.0, 3);
-        assert_eq!(scale.start, 10_000_000 - 8 * 200_000);
-    }
-
-    #[test]
-    fn the_origin_moves_a_whole_window_at_a_time() {
-        let a = Scale::new(10_000_000, 0, 1.0 / 30.0, 5);
-        let b = Scale::new(10_000_000 + 17_000, 0, 1.0 / 30.0, 5);
-        assert_eq!(a.origin % 200_000, 0);
+        assert_eq!(scale.start, 10_000_000 - 4 * 200_000);
         assert_eq!(
-            a.placement(),
-            b.placement(),
-            "a frame later, entries stay put"
+            scale.x(scale.now),
+            scale.width(),
+            "now is at the right edge"
         );
-        assert_eq!(a.x(9_950_000), b.x(9_950_000));
     }
 
     #[test]
     fn servers_have_a_lane_each_and_clients_share_the_last() {
         let scale = Scale::new(0, 0, 1.0, 3);
-        assert_eq!(
-            scale.view_box(),
-            "-1200.0 0 1200.0 105",
-            "now is at the right edge"
-        );
         assert_eq!(scale.y(Endpoint::Node(NodeId(1))), TOP);
         assert_eq!(scale.y(Endpoint::Node(NodeId(3))), TOP + 2.0 * LANE_HEIGHT);
         assert_eq!(
             scale.y(Endpoint::Client(raftlab_core::kv::ClientId(4))),
             TOP + 3.0 * LANE_HEIGHT
         );
+    }
+
+    /// A run to its first election, drawn.
+    fn elected() -> (Playback, Drawing) {
+        let sim = Simulation::new(3, Config::default()).expect("valid");
+        let mut playback = Playback::new(sim);
+        assert!(playback.jump_to_next(MarkKind::Election).expect("plays"));
+        let view = SharedView(Rc::new(playback.sim().view()));
+        let run = SharedRun(Rc::new(RunView::of(&mut playback)));
+        let earliest = run.0.journal.last().map_or(0, |e| e.at);
+        let scale = Scale::new(view.0.now, earliest, 1.0 / 30.0, view.0.nodes.len());
+        let drawing = Drawing::of(&view, &run, &scale);
+        (playback, drawing)
+    }
+
+    #[test]
+    fn an_election_draws_vote_arrows_a_candidate_and_a_leader_mark() {
+        let (playback, drawing) = elected();
+        let leader = playback.sim().leader().expect("a leader");
+        assert!(drawing
+            .arrows
+            .iter()
+            .any(|a| a.paint == Paint::Candidate && !a.lost));
+        assert!(drawing.roles.iter().any(|m| m.role == Role::Candidate));
+        let crowned = drawing
+            .roles
+            .iter()
+            .find(|m| m.role == Role::Leader)
+            .expect("the leader's mark");
+        assert_eq!(crowned.position, playback.position());
+        let lane = Scale::new(0, 0, 1.0, 5).y(Endpoint::Node(leader));
+        assert_eq!(crowned.at.1, lane);
+    }
+
+    #[test]
+    fn a_click_on_a_mark_or_an_arrow_end_finds_its_step_and_elsewhere_nothing() {
+        let (_, drawing) = elected();
+        let mark = drawing.roles.last().expect("a mark");
+        assert_eq!(
+            drawing.hit(mark.at.0 + 3.0, mark.at.1 - 2.0),
+            Some(mark.position)
+        );
+        let arrow = drawing.arrows.first().expect("an arrow");
+        let (x, y) = arrow.to;
+        let found = drawing.hit(x, y).expect("something there");
+        assert!(
+            drawing
+                .arrows
+                .iter()
+                .chain(drawing.in_flight.iter())
+                .any(|a| a.position == Some(found))
+                || drawing.roles.iter().any(|m| m.position == found)
+        );
+        assert_eq!(drawing.hit(-500.0, -500.0), None);
     }
 }
