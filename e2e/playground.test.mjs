@@ -98,3 +98,41 @@ test('pause stops virtual time and step processes one event', options, async () 
   assert.equal(await page.getByRole('button', { name: 'Play', exact: true }).count(), 1);
   await page.close();
 });
+
+test('the whole page at 1280×800 and 390×844, light and dark, with nothing overlapping', options, async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=7&speed=1`, viewport);
+      await page.emulateMedia({ colorScheme });
+      await page.locator('svg.cluster [data-role="leader"]').waitFor({ timeout: 5_000 });
+      await page.getByRole('button', { name: 'Request', exact: true }).click();
+      await page.waitForTimeout(400);
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      // The first screen's panels sit side by side (or stacked) without overlapping.
+      const boxes = await page.evaluate(() => [...document.querySelectorAll('.workspace > .panel')]
+        .map((p) => { const r = p.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          const overlap = a[0] < b[2] - 1 && b[0] < a[2] - 1 && a[1] < b[3] - 1 && b[1] < a[3] - 1;
+          assert.ok(!overlap, `panels ${i} and ${j} overlap at ${viewport.width}px: ${a} / ${b}`);
+        }
+      }
+      // Nothing is wider than the screen except the scrollers built for it.
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scrollWidth <= viewport.width, `the page is ${scrollWidth}px wide at ${viewport.width}px`);
+      // The first screen, then each panel below it scrolled into view (they
+      // are only rendered once in sight: content-visibility).
+      const name = `page-${colorScheme}-${viewport.width}`;
+      await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+      for (const panel of ['logs', 'state', 'spacetime']) {
+        const section = page.locator(`.${panel}-panel`);
+        await section.scrollIntoViewIfNeeded();
+        await page.waitForTimeout(100);
+        await section.screenshot({ path: path.join(screenshots, `${name}-${panel}.png`) });
+      }
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  }
+});

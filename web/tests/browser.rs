@@ -252,7 +252,7 @@ async fn requests_are_replicated_into_every_log() {
 }
 
 #[wasm_bindgen_test]
-async fn a_crash_report_shows_one_box_with_a_reload_button() {
+async fn a_crash_report_shows_one_box_with_a_restart_button() {
     let document = web_sys::window().unwrap().document().unwrap();
     raftlab_web::panic::remember("seed 1 inputs []".into());
     raftlab_web::panic::report("test crash");
@@ -263,7 +263,7 @@ async fn a_crash_report_shows_one_box_with_a_reload_button() {
     assert_eq!(boxes.length(), 1);
     let crash = document.query_selector(".crash").unwrap().unwrap();
     let reload = crash.query_selector("button").unwrap().unwrap();
-    assert_eq!(reload.text_content().as_deref(), Some("Reload"));
+    assert_eq!(reload.text_content().as_deref(), Some("Restart"));
     // Leave the page as the other tests expect it.
     crash.remove();
 }

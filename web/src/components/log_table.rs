@@ -25,11 +25,12 @@ pub struct LogTableProps {
     pub on_action: Callback<Action>,
 }
 
-/// The first and last index shown: the latest [`COLUMNS`] indexes, ending one
-/// past the longest log so that a nextIndex there stays visible.
+/// The first and last index shown: at most the latest [`COLUMNS`] indexes,
+/// ending one past the longest log so that a nextIndex there stays visible
+/// (and nothing empty after it, so a narrow screen opens on the newest).
 fn window(longest: u64) -> (u64, u64) {
-    let last = (longest + 1).max(COLUMNS);
-    (last + 1 - COLUMNS, last)
+    let last = longest + 1;
+    (last.saturating_sub(COLUMNS - 1).max(1), last)
 }
 
 /// The logs.
@@ -235,7 +236,8 @@ mod tests {
 
     #[test]
     fn the_window_shows_the_newest_indexes_and_one_more() {
-        assert_eq!(window(0), (1, COLUMNS));
+        assert_eq!(window(0), (1, 1));
+        assert_eq!(window(2), (1, 3));
         assert_eq!(window(COLUMNS - 1), (1, COLUMNS));
         assert_eq!(window(COLUMNS), (2, COLUMNS + 1));
         assert_eq!(window(100), (101 + 1 - COLUMNS, 101));
