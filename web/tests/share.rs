@@ -70,9 +70,7 @@ fn shared_query() -> (ShareLink, String) {
     let sim = Simulation::new(9, Config::default()).unwrap();
     let mut playback = Playback::new(sim);
     playback.seek_position(120).unwrap();
-    playback
-        .apply(Command::Crash { node: NodeId(2) })
-        .unwrap();
+    playback.apply(Command::Crash { node: NodeId(2) }).unwrap();
     playback.seek_position(300).unwrap();
     playback.seek_position(200).unwrap();
     let open = OpenPanels::default().with(Panel::Network);
@@ -97,9 +95,15 @@ async fn a_share_link_opens_paused_with_its_selection_panels_and_speed() {
     assert!(!panel(&root, "client").open());
     assert!(!panel(&root, "config").open());
     let speed = find(&root, "input[aria-label=\"Speed\"]");
-    assert_eq!(speed.get_attribute("aria-valuetext").as_deref(), Some("1/2×"));
+    assert_eq!(
+        speed.get_attribute("aria-valuetext").as_deref(),
+        Some("1/2×")
+    );
     let crashed = find(&root, "[data-node-id=\"2\"]");
-    assert_eq!(crashed.get_attribute("data-alive").as_deref(), Some("false"));
+    assert_eq!(
+        crashed.get_attribute("data-alive").as_deref(),
+        Some("false")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -132,7 +136,10 @@ async fn share_shows_the_link_with_the_open_panels_in_a_popover() {
     settle().await;
     assert_eq!(count(&root, "[role=\"dialog\"]"), 0);
     let share = button(&root, "Share");
-    assert_eq!(share.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(
+        share.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
     share.click();
     settle().await;
     let popover = find(&root, "[role=\"dialog\"][aria-label=\"Share link\"]");
@@ -148,7 +155,10 @@ async fn share_shows_the_link_with_the_open_panels_in_a_popover() {
     assert_eq!(link.run.seed, 2);
     assert_eq!(count(&popover, "button[aria-label=\"Copy\"]"), 1);
     assert!(find(&popover, "[role=\"status\"]").text_content().is_some());
-    assert_eq!(share.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(
+        share.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
     button(&popover, "Close").click();
     settle().await;
     assert_eq!(count(&root, "[role=\"dialog\"]"), 0);

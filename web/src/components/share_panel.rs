@@ -160,7 +160,8 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
     html! {
         <div class="share-tools" role="group" aria-label="Share and save the run">
             <button type="button" ref={share_button} aria-label="Share" onclick={on_share}
-                aria-expanded={shared.is_some().to_string()} aria-controls="share-popover"
+                aria-expanded={shared.is_some().to_string()}
+                aria-controls={shared.is_some().then_some("share-popover")}
                 title="Copy a link to exactly this: the run, the instant, the selection and the open panels">
                 { "Share" }
             </button>
