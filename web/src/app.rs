@@ -4,10 +4,11 @@
 //! draws from the same view of the cluster and of the run.
 
 use crate::components::{
-    Checks, ClientPanel, Cluster, ConfigPanel, Controls, EventLog, Help, Inspector, LogTable,
-    NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
+    Checks, ClientPanel, Cluster, ConfigPanel, Controls, EventLog, FileDrop, Help, Inspector,
+    LogTable, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{self, Settings};
+use crate::share::{self, OpenError, OpenPanels, Panel, ShareLink, ShareSource};
 use raftlab_core::journal::{JournalEntry, MarkKind};
 use raftlab_core::kv::Operation;
 use raftlab_core::playback::{FoundViolation, Linearizability, Playback};
@@ -158,6 +159,21 @@ pub enum Action {
         /// The new run's seed.
         seed: u64,
     },
+    /// A panel's `<details>` was opened or closed.
+    PanelToggled {
+        /// Which panel.
+        panel: Panel,
+        /// Is it open now?
+        open: bool,
+    },
+    /// Open a run file (the Import button or a file dropped on the page),
+    /// replacing the run unless the file cannot be opened.
+    Import {
+        /// The file's name, for messages.
+        file_name: String,
+        /// The file's text, or why it could not be read.
+        text: Result<String, String>,
+    },
 }
 
 /// The UI state. The playback sits behind a shared cell so that a new state
@@ -189,6 +205,8 @@ pub struct Ui {
     pub selected_message: Option<u64>,
     /// The last command's error, shown until the next command succeeds.
     pub error: Option<String>,
+    /// The panels below the cluster that are open.
+    pub open_panels: OpenPanels,
     /// Client puts sent so far (they name their keys and values).
     puts: u32,
 }
@@ -220,8 +238,80 @@ impl Ui {
             selected: NodeId(1),
             selected_message: None,
             error: None,
+            open_panels: OpenPanels::default(),
             puts: 0,
         }
+    }
+
+    /// Opens the page: the run a share link in `query` describes, paused
+    /// where it was shared; without one, or if it cannot be opened (then
+    /// saying why), the run the settings describe.
+    pub(crate) fn open(query: &str, settings: &Settings, fresh_seed: u64) -> Ui {
+        let mut ui = Ui::new(settings, fresh_seed);
+        if let Some(link) = ShareLink::parse(query) {
+            if let Err(e) = link.and_then(|link| ui.restore(&link)) {
+                ui.error = Some(format!("{}: {e}.", share::LINK_FAILED));
+            }
+            ui.refresh();
+        }
+        ui
+    }
+
+    /// Shows what a share link holds, paused; changes nothing if it cannot.
+    fn restore(&mut self, link: &ShareLink) -> Result<(), OpenError> {
+        let playback = link.rebuild()?;
+        self.load(playback);
+        self.playing = false;
+        self.selected = link.selected;
+        self.open_panels = link.open;
+        self.speed = link.speed;
+        Ok(())
+    }
+
+    /// Replaces the run; the selection falls back to S1 if its server is gone.
+    fn load(&mut self, playback: Playback) {
+        remember(playback.sim());
+        // Generated puts go on numbering after the run's own requests.
+        let requests = playback
+            .timeline()
+            .recorded_inputs()
+            .iter()
+            .filter(|i| matches!(i.command, Command::ClientRequest { .. }))
+            .count();
+        self.puts = u32::try_from(requests).unwrap_or(u32::MAX);
+        self.playback = Rc::new(RefCell::new(playback));
+        self.error = None;
+        if self.selected.0 as usize > self.playback.borrow().sim().server_count() {
+            self.selected = NodeId(1);
+        }
+        self.selected_message = None;
+    }
+
+    /// Opens a run file, paused at its last input; a file that cannot be
+    /// opened leaves the run as it was and says why.
+    fn import(&mut self, file_name: &str, text: Result<String, String>) {
+        match text
+            .map_err(OpenError::Unreadable)
+            .and_then(|text| share::open_file(&text))
+        {
+            Ok(playback) => {
+                self.load(playback);
+                self.playing = false;
+            }
+            Err(e) => {
+                self.error = Some(format!("The file {file_name:?} could not be opened: {e}."))
+            }
+        }
+    }
+
+    /// What the Share and Export buttons read when clicked.
+    pub fn share_source(&self) -> ShareSource {
+        ShareSource::new(
+            self.playback.clone(),
+            self.selected,
+            self.open_panels,
+            self.speed,
+        )
     }
 
     /// The run's seed.
@@ -253,16 +343,7 @@ impl Ui {
             return;
         }
         match Simulation::new(seed, config) {
-            Ok(sim) => {
-                remember(&sim);
-                self.playback = Rc::new(RefCell::new(Playback::new(sim)));
-                self.error = None;
-                self.puts = 0;
-                if self.selected.0 as usize > self.playback.borrow().sim().server_count() {
-                    self.selected = NodeId(1);
-                }
-                self.selected_message = None;
-            }
+            Ok(sim) => self.load(Playback::new(sim)),
             Err(e) => self.error = Some(e.to_string()),
         }
     }
@@ -395,6 +476,8 @@ impl Ui {
             Action::DropMessage(id) => self.run(Command::DropMessage { id }),
             Action::DuplicateMessage(id) => self.run(Command::DuplicateMessage { id }),
             Action::Configure { config, seed } => self.configure(config, seed),
+            Action::PanelToggled { panel, open } => self.open_panels.set(panel, open),
+            Action::Import { file_name, text } => self.import(&file_name, text),
         }
         self.refresh();
     }
@@ -445,7 +528,8 @@ pub fn app(props: &AppProps) -> Html {
     let ui = {
         let settings = settings.clone();
         let fresh = props.fresh_seed;
-        use_reducer(move || Ui::new(&settings, fresh.unwrap_or_else(fresh_seed)))
+        let query = props.query.clone();
+        use_reducer(move || Ui::open(&query, &settings, fresh.unwrap_or_else(fresh_seed)))
     };
 
     // The animation loop runs only while playing: paused, nothing runs at all.
@@ -495,7 +579,8 @@ pub fn app(props: &AppProps) -> Html {
             <header>
                 <h1>{ "Raftlab" }</h1>
                 <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
-                    events={v.events_processed} run={run.clone()} on_action={on_action.clone()} />
+                    events={v.events_processed} run={run.clone()} share={ui.share_source()}
+                    on_action={on_action.clone()} />
             </header>
             { for problems.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
             if let Some(e) = ui.error.clone() {
@@ -518,9 +603,12 @@ pub fn app(props: &AppProps) -> Html {
                 </aside>
             </div>
             <div class="control-panels">
-                <NetworkPanel view={view.clone()} on_action={on_action.clone()} />
-                <ClientPanel view={view.clone()} on_action={on_action.clone()} />
-                <ConfigPanel config={ui.config()} seed={ui.seed()} on_action={on_action.clone()} />
+                <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(Panel::Network)}
+                    on_action={on_action.clone()} />
+                <ClientPanel view={view.clone()} open={ui.open_panels.is_open(Panel::Client)}
+                    on_action={on_action.clone()} />
+                <ConfigPanel config={ui.config()} seed={ui.seed()} open={ui.open_panels.is_open(Panel::Config)}
+                    on_action={on_action.clone()} />
             </div>
             <section class="panel logs-panel" aria-label="Logs">
                 <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
@@ -532,8 +620,9 @@ pub fn app(props: &AppProps) -> Html {
                 <SpaceTime view={ui.run_view.clone()} run={run} speed={ui.speed} on_action={on_action.clone()} />
             </section>
             if ui.help_open {
-                <Help on_action={on_action} />
+                <Help on_action={on_action.clone()} />
             }
+            <FileDrop on_action={on_action} />
         </main>
     }
 }
@@ -733,7 +822,7 @@ mod tests {
     use raftlab_core::sim::TimedCommand;
 
     fn ui(query: &str) -> Rc<Ui> {
-        Rc::new(Ui::new(&params::parse(query).0, 99))
+        Rc::new(Ui::open(query, &params::parse(query).0, 99))
     }
 
     fn frame(ui: Rc<Ui>, elapsed_ms: f64) -> Rc<Ui> {

@@ -7,6 +7,7 @@ mod config_panel;
 mod controls;
 mod event_log;
 mod fault_sliders;
+mod file_drop;
 mod form;
 mod help;
 mod inspector;
@@ -15,6 +16,7 @@ mod log_table;
 mod network_panel;
 mod node_menu;
 mod select_field;
+mod share_panel;
 mod spacetime;
 mod state_diagram;
 mod state_machine;
@@ -26,6 +28,7 @@ pub use config_panel::{ConfigPanel, ConfigPanelProps};
 pub use controls::Controls;
 pub use event_log::EventLog;
 pub use fault_sliders::FaultSliders;
+pub use file_drop::FileDrop;
 pub use help::{Help, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps};
 pub use legend::Legend;
@@ -33,9 +36,27 @@ pub use log_table::LogTable;
 pub use network_panel::{NetworkPanel, NetworkPanelProps};
 pub use node_menu::NodeMenu;
 pub use select_field::SelectField;
+pub use share_panel::{SharePanel, SharePanelProps};
 pub use spacetime::{Scale, SpaceTime};
 pub use state_diagram::{StateDiagram, StateDiagramProps};
 pub use state_machine::{StateMachineView, StateMachineViewProps};
+
+use crate::app::Action;
+use crate::share::Panel;
+use yew::{Callback, Event, TargetCast};
+
+/// The `ontoggle` handler of a panel's `<details>`: tells the app whether
+/// the panel is now open (so a share link can say so).
+pub fn on_panel_toggle(panel: Panel, on_action: &Callback<Action>) -> Callback<Event> {
+    let on_action = on_action.clone();
+    Callback::from(move |e: Event| {
+        let details: web_sys::Element = e.target_unchecked_into();
+        on_action.emit(Action::PanelToggled {
+            panel,
+            open: details.has_attribute("open"),
+        });
+    })
+}
 
 /// How long (in wall-clock seconds at the current speed) a transition stays lit.
 pub const FLASH_WALL_SECONDS: f64 = 1.5;

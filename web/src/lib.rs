@@ -10,6 +10,7 @@ pub mod diagram;
 pub mod geometry;
 pub mod panic;
 pub mod params;
+pub mod share;
 
 pub use app::{App, AppProps};
 

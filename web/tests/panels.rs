@@ -136,6 +136,7 @@ async fn network_panel(view: SharedView, recorder: &Recorder) -> Element {
         root.clone(),
         NetworkPanelProps {
             view,
+            open: false,
             on_action: recorder.callback(),
         },
     )
@@ -150,6 +151,7 @@ async fn client_panel(view: SharedView, recorder: &Recorder) -> Element {
         root.clone(),
         ClientPanelProps {
             view,
+            open: false,
             on_action: recorder.callback(),
         },
     )
@@ -165,6 +167,7 @@ async fn config_panel(config: Config, seed: u64, recorder: &Recorder) -> Element
         ConfigPanelProps {
             config,
             seed,
+            open: false,
             on_action: recorder.callback(),
         },
     )

@@ -6,6 +6,7 @@
 use super::form::{input_checked, input_value, parse_count, parse_node, Draft};
 use super::select_field::{Choice, SelectField};
 use crate::app::{Action, SharedView};
+use crate::share::Panel;
 use raftlab_core::kv::{Operation, StateMachine, ToyOp};
 use raftlab_core::raft::NodeId;
 use raftlab_core::sim::{Command, WorkloadSpec};
@@ -27,6 +28,9 @@ pub const WORKLOAD_CLIENTS_MAX: u64 = 8;
 pub struct ClientPanelProps {
     /// The cluster now.
     pub view: SharedView,
+    /// Is the panel open? (It tells the app when the user opens or closes it.)
+    #[prop_or_default]
+    pub open: bool,
     /// Where commands go.
     pub on_action: Callback<Action>,
 }
@@ -352,7 +356,8 @@ pub fn client_panel(props: &ClientPanelProps) -> Html {
         }
     };
     html! {
-        <details class="panel control-panel" data-panel="client">
+        <details class="panel control-panel" data-panel="client" open={props.open}
+            ontoggle={super::on_panel_toggle(Panel::Client, &props.on_action)}>
             <summary><span class="summary-title">{ "Client" }</span><small>{ summary }</small></summary>
             <fieldset class="group">
                 <legend>{ "One request" }</legend>

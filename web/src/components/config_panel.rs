@@ -6,6 +6,7 @@
 use super::form::{format_ms, input_checked, input_value, parse_count, parse_ms, Draft};
 use super::select_field::SelectField;
 use crate::app::Action;
+use crate::share::Panel;
 use raftlab_core::kv::StateMachine;
 use raftlab_core::raft::{BugSwitches, RaftOptions, ReadMode};
 use raftlab_core::sim::{Config, NODE_COUNT_MAX};
@@ -25,6 +26,9 @@ pub struct ConfigPanelProps {
     pub config: Config,
     /// The running seed.
     pub seed: u64,
+    /// Is the panel open? (It tells the app when the user opens or closes it.)
+    #[prop_or_default]
+    pub open: bool,
     /// Where Apply goes.
     pub on_action: Callback<Action>,
 }
@@ -325,7 +329,8 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
         }
     );
     html! {
-        <details class="panel control-panel" data-panel="config">
+        <details class="panel control-panel" data-panel="config" open={props.open}
+            ontoggle={super::on_panel_toggle(Panel::Config, &props.on_action)}>
             <summary><span class="summary-title">{ "Configuration" }</span><small>{ summary }</small></summary>
             <p class="hint">{ "Apply changes the running cluster from this instant: a timed command, so rewinding and replaying cross it. A new seed, cluster size or state machine starts a new run instead." }</p>
             <fieldset class="group">

@@ -1,10 +1,12 @@
 //! Playback controls: play/pause, step back and forward, speed, jumps to the
 //! next election, commit or violation, the scrubber over the whole run, a
-//! client request, the clock, the seed and the keyboard help.
+//! client request, the clock, the seed, the keyboard help, and the share
+//! tools (Share, Export, Import).
 
 use crate::app::{Action, SharedRun};
-use crate::components::format_time;
+use crate::components::{format_time, SharePanel};
 use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
+use crate::share::ShareSource;
 use raftlab_core::journal::MarkKind;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -24,6 +26,8 @@ pub struct ControlsProps {
     pub events: u64,
     /// Where the playback is in the run.
     pub run: SharedRun,
+    /// What the share tools read.
+    pub share: ShareSource,
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
@@ -92,6 +96,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <span class="meta">{ format!("seed {} · {} event{}", props.seed, props.events, if props.events == 1 { "" } else { "s" }) }</span>
             <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
                 onclick={send(Action::ShowHelp(true))}>{ "?" }</button>
+            <SharePanel source={props.share.clone()} on_action={props.on_action.clone()} />
             <label class="scrubber">
                 <span class="sr-only">{ "Time" }</span>
                 <input type="range" min="0" max={end_units.to_string()} step="1" aria-label="Time"

@@ -7,6 +7,7 @@ use super::fault_sliders::FaultSliders;
 use super::form::{parse_node, Draft};
 use super::select_field::{Choice, SelectField};
 use crate::app::{Action, SharedView};
+use crate::share::Panel;
 use raftlab_core::raft::NodeId;
 use raftlab_core::sim::{Command, LinkFaults};
 use std::collections::BTreeSet;
@@ -17,6 +18,9 @@ use yew::prelude::*;
 pub struct NetworkPanelProps {
     /// The cluster now.
     pub view: SharedView,
+    /// Is the panel open? (It tells the app when the user opens or closes it.)
+    #[prop_or_default]
+    pub open: bool,
     /// Where commands go.
     pub on_action: Callback<Action>,
 }
@@ -231,7 +235,8 @@ pub fn network_panel(props: &NetworkPanelProps) -> Html {
         }
     );
     html! {
-        <details class="panel control-panel" data-panel="network">
+        <details class="panel control-panel" data-panel="network" open={props.open}
+            ontoggle={super::on_panel_toggle(Panel::Network, &props.on_action)}>
             <summary><span class="summary-title">{ "Network" }</span><small>{ summary }</small></summary>
             <fieldset class="group">
                 <legend>{ "Partition" }</legend>

@@ -1,0 +1,179 @@
+//! Share links, export and import in a real browser: a link opens paused
+//! with its selection and panels, a bad one is one message over the default
+//! cluster, the Share button shows its link in a popover that reflects the
+//! open panels, and the import and export controls have their names.
+
+use raftlab_core::playback::Playback;
+use raftlab_core::raft::NodeId;
+use raftlab_core::sim::{Command, Config, Simulation};
+use raftlab_web::share::{OpenPanels, Panel, ShareLink};
+use raftlab_web::{App, AppProps};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlButtonElement, HtmlDetailsElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Lets Yew's scheduler render and queued events (toggles) arrive.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+async fn mount(query: &str) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            query: query.into(),
+            fresh_seed: Some(5),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn button(root: &Element, name: &str) -> HtmlButtonElement {
+    find(root, &format!("button[aria-label=\"{name}\"]"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn panel(root: &Element, name: &str) -> HtmlDetailsElement {
+    find(root, &format!("details[data-panel=\"{name}\"]"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn alerts(root: &Element) -> Vec<String> {
+    let list = root.query_selector_all("[role=\"alert\"]").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.text_content())
+        .collect()
+}
+
+/// A run 300 steps in with S2 crashed at step 120, shared at step 200.
+fn shared_query() -> (ShareLink, String) {
+    let sim = Simulation::new(9, Config::default()).unwrap();
+    let mut playback = Playback::new(sim);
+    playback.seek_position(120).unwrap();
+    playback.apply(Command::Crash { node: NodeId(2) }).unwrap();
+    playback.seek_position(300).unwrap();
+    playback.seek_position(200).unwrap();
+    let open = OpenPanels::default().with(Panel::Network);
+    let link = ShareLink::of(&playback, NodeId(4), open, 0.5);
+    let query = link.to_query();
+    (link, query)
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_opens_paused_with_its_selection_panels_and_speed() {
+    let (link, query) = shared_query();
+    let root = mount(&query).await;
+    assert!(alerts(&root).is_empty(), "{:?}", alerts(&root));
+    let main = find(&root, "#raftlab");
+    assert_eq!(main.get_attribute("data-playing").as_deref(), Some("false"));
+    assert_eq!(
+        main.get_attribute("data-position"),
+        Some(link.position.to_string())
+    );
+    assert_eq!(count(&root, "[aria-label=\"Actions for S4\"]"), 1);
+    assert!(panel(&root, "network").open());
+    assert!(!panel(&root, "client").open());
+    assert!(!panel(&root, "config").open());
+    let speed = find(&root, "input[aria-label=\"Speed\"]");
+    assert_eq!(
+        speed.get_attribute("aria-valuetext").as_deref(),
+        Some("1/2×")
+    );
+    let crashed = find(&root, "[data-node-id=\"2\"]");
+    assert_eq!(
+        crashed.get_attribute("data-alive").as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_share_link_is_one_message_over_the_default_cluster() {
+    let (_, query) = shared_query();
+    let cut = &query[..query.find("&at=").unwrap() - 7];
+    for broken in ["?run=1.AAAA&seed=7".to_owned(), format!("{cut}&seed=7")] {
+        let root = mount(&broken).await;
+        let alerts = alerts(&root);
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert!(
+            alerts[0].starts_with("This link could not be opened: "),
+            "{alerts:?}"
+        );
+        assert_eq!(count(&root, "[data-node-id]"), 5);
+        assert!(root.text_content().unwrap().contains("seed 7 "));
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn share_shows_the_link_with_the_open_panels_in_a_popover() {
+    let root = mount("?seed=2&speed=0.001").await;
+    button(&root, "Pause").click();
+    settle().await;
+    for _ in 0..10 {
+        button(&root, "Step").click();
+    }
+    panel(&root, "config").set_open(true);
+    settle().await;
+    assert_eq!(count(&root, "[role=\"dialog\"]"), 0);
+    let share = button(&root, "Share");
+    assert_eq!(
+        share.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    share.click();
+    settle().await;
+    let popover = find(&root, "[role=\"dialog\"][aria-label=\"Share link\"]");
+    let field: HtmlInputElement = find(&popover, "input[aria-label=\"Share link\"]")
+        .dyn_into()
+        .unwrap();
+    let url = field.value();
+    let query = &url[url.find('?').expect("a query")..];
+    assert!(query.starts_with("?run=1."), "{url}");
+    assert!(query.contains("&at=10&"), "{url}");
+    assert!(query.contains("&sel=1&open=config&speed=0.001"), "{url}");
+    let link = ShareLink::parse(query).unwrap().unwrap();
+    assert_eq!(link.run.seed, 2);
+    assert_eq!(count(&popover, "button[aria-label=\"Copy\"]"), 1);
+    assert!(find(&popover, "[role=\"status\"]").text_content().is_some());
+    assert_eq!(
+        share.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    button(&popover, "Close").click();
+    settle().await;
+    assert_eq!(count(&root, "[role=\"dialog\"]"), 0);
+    assert!(alerts(&root).is_empty(), "{:?}", alerts(&root));
+}
+
+#[wasm_bindgen_test]
+async fn the_export_button_and_the_import_field_are_named_in_the_toolbar() {
+    let root = mount("?seed=1").await;
+    let toolbar = find(&root, "[role=\"toolbar\"]");
+    assert_eq!(count(&toolbar, "button[aria-label=\"Export\"]"), 1);
+    let import = find(&toolbar, "input[type=\"file\"][aria-label=\"Import\"]");
+    assert!(import
+        .get_attribute("accept")
+        .unwrap_or_default()
+        .contains(".json"));
+    assert_eq!(count(&root, ".drop-target"), 0, "no drag, no drop target");
+}
