@@ -326,7 +326,11 @@ fn scenario(flags: &Flags) -> Result<ExitCode, String> {
             .clone(),
     );
     let steps = scenario.resolve_steps_in(&playback);
-    for violation in playback.violations() {
+    let violations = playback.violations();
+    if violations.len() > 10 {
+        println!("{} violations; the first ten:", violations.len());
+    }
+    for violation in violations.iter().take(10) {
         println!(
             "violation at position {}: {}",
             violation.position, violation.violation
