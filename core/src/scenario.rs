@@ -87,7 +87,30 @@ pub fn library() -> Vec<(&'static str, &'static str)> {
             vec![$(($name, include_str!(concat!("../../scenarios/", $name, ".json")))),+]
         };
     }
-    bundled!["replication-step-by-step",]
+    bundled![
+        "replication-step-by-step",
+        "dropped-append-entries-retried",
+        "follower-catches-up-by-walking-back",
+        "leader-failover",
+        "split-vote",
+        "two-of-five-down-still-live",
+        "three-of-five-down-stalls",
+        "stale-leader-cannot-commit-or-read",
+        "retry-after-leader-crash-deduplicated",
+        "toy-machine-diverges-without-dedup",
+        "figure-6",
+        "figure-7",
+        "figure-8",
+        "figure-8-e",
+        "figure-8-commit-by-counting",
+        "disruptive-rejoin",
+        "disruptive-rejoin-with-pre-vote",
+        "partial-connectivity-livelock",
+        "partial-connectivity-with-pre-vote-and-check-quorum",
+        "joint-consensus-three-to-five",
+        "direct-membership-switch",
+        "snapshot-to-a-far-behind-follower",
+    ]
 }
 
 /// A scenario read from its file: what it is, the run it plays and its
