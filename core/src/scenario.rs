@@ -45,7 +45,10 @@
 //!   `{"servers": [{"current_term": 2, "voted_for": 1, "log": [{"term": 1,
 //!   "op": "x=1"}, {"term": 2, "op": "noop"}]}, ...]}`. Every server starts
 //!   as a follower, so a scenario that needs a given leader forces it with
-//!   an input such as `{"at_ms": 0, "command": {"Timeout": {"node": 1}}}`.
+//!   an input such as `{"at_ms": 1, "command": {"Timeout": {"node": 1}}}`
+//!   (at 1 ms rather than 0 if a first step waiting for instant 0 should
+//!   show the state before it). The linearizability checker does not see
+//!   the starting logs' entries: clients should use other keys.
 //! - `inputs` are [`Command`]s in their serde form, in time order. An input
 //!   at `at_ms` happens after every event at or before that instant, as if
 //!   a learner had played the run to there and clicked; several at one

@@ -100,6 +100,9 @@ pub struct InitialEntry {
 
 /// The client the entries of a starting log are filed under: no real client
 /// (those are C1 and up) ever retries them, so sessions never mix them up.
+/// The linearizability checker sees only the clients' own operations, not
+/// these entries, so a run's clients should use keys the starting logs do
+/// not write (or the checker may find their answers unexplained).
 pub const INITIAL_CLIENT: ClientId = ClientId(0);
 
 impl InitialEntry {
