@@ -921,3 +921,35 @@ fn record_run(
     }
     Ok(RunDescription::of(&sim))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_in_files_reads_back_to_its_value() {
+        for kind in MomentKind::ALL {
+            assert_eq!(MomentKind::from_name(kind.as_str()), Some(kind));
+        }
+        for role in Role::ALL {
+            assert_eq!(Role::from_name(role.as_str()), Some(role));
+        }
+        for kind in MessageKind::ALL {
+            assert_eq!(MessageKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(
+            Role::from_name("Leader"),
+            None,
+            "files use the lower-case names"
+        );
+    }
+
+    #[test]
+    fn the_library_lists_each_id_once() {
+        let mut ids: Vec<&str> = library().into_iter().map(|(id, _)| id).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count);
+    }
+}
