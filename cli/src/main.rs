@@ -6,6 +6,7 @@
 //! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on]
 //! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on] [--json FILE]
 //! raftlab-cli check --file FILE
+//! raftlab-cli scenario --file FILE [--journal]
 //! ```
 
 use raftlab_core::check::{check_history, SafetyChecker};
@@ -13,6 +14,7 @@ use raftlab_core::explore::{run_seed, Experiment, Failure};
 use raftlab_core::kv::StateMachine;
 use raftlab_core::raft::{Micros, RaftOptions, ReadMode};
 use raftlab_core::run::RunDescription;
+use raftlab_core::scenario::Scenario;
 use raftlab_core::sim::{BugSwitches, Config, Simulation};
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -24,6 +26,7 @@ const USAGE: &str = "usage:
   raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on]
   raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on] [--json FILE]
   raftlab-cli check --file FILE
+  raftlab-cli scenario --file FILE [--journal]   (plays a scenario headless: its steps, violations, linearizability; --journal prints every step of the run)
 
 MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
 
@@ -163,6 +166,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         "explore" => explore(&flags),
         "replay" => replay(&flags),
         "check" => check(&flags),
+        "scenario" => scenario(&flags),
         other => Err(format!("unknown command {other:?}")),
     }
 }
@@ -301,6 +305,51 @@ fn check(flags: &Flags) -> Result<ExitCode, String> {
         sim.trace_hash()
     );
     Ok(verdict(failure))
+}
+
+/// Plays a scenario file to its end with the checkers on and prints where
+/// each narration step falls, for whoever writes one.
+fn scenario(flags: &Flags) -> Result<ExitCode, String> {
+    let path = flags.text("--file")?.ok_or("scenario needs --file")?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let mut playback = scenario.play().map_err(|e| format!("{path}: {e}"))?;
+    if flags.0.iter().any(|a| a == "--journal") {
+        for entry in playback.journal() {
+            println!("{:>8} {:>10} µs  {}", entry.position, entry.at, entry.text);
+        }
+    }
+    print_inputs(
+        &RunDescription::to_timeline(&scenario.to_run())
+            .map_err(|e| e.to_string())?
+            .sim()
+            .clone(),
+    );
+    let steps = scenario.resolve_steps_in(&playback);
+    let violations = playback.violations();
+    if violations.len() > 10 {
+        println!("{} violations; the first ten:", violations.len());
+    }
+    for violation in violations.iter().take(10) {
+        println!(
+            "violation at position {}: {}",
+            violation.position, violation.violation
+        );
+    }
+    let linearizable = format!("{:?}", playback.linearizability());
+    println!("{linearizable}");
+    let steps = steps.map_err(|e| format!("{path}: {e}"))?;
+    for step in steps {
+        println!(
+            "step {} at position {} ({} µs): {}\n    matched: {}",
+            step.index,
+            step.position,
+            step.at_us,
+            step.text,
+            step.matched.as_deref().unwrap_or("(an instant)")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_inputs(sim: &Simulation) {

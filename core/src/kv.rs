@@ -109,6 +109,84 @@ impl fmt::Display for Operation {
     }
 }
 
+/// Why [`parse_operation`] could not read an operation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ParseOperationError {
+    /// Nothing but white space.
+    Empty,
+    /// `=v`, `get` or `del` without a key.
+    MissingKey,
+    /// A key with white space in it (`get a b`).
+    KeyWithSpace(String),
+    /// `k=` without a value.
+    MissingValue,
+    /// None of the forms.
+    Unknown(String),
+}
+
+impl fmt::Display for ParseOperationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseOperationError::Empty => f.write_str("the operation is empty"),
+            ParseOperationError::MissingKey => f.write_str("the operation names no key"),
+            ParseOperationError::KeyWithSpace(key) => {
+                write!(f, "the key {key:?} has a space in it")
+            }
+            ParseOperationError::MissingValue => {
+                f.write_str("a put needs a value after the `=` (write `k=v`)")
+            }
+            ParseOperationError::Unknown(text) => write!(
+                f,
+                "{text:?} is no operation: write `k=v`, `get k`, `del k`, or X, Y or Z for the toy machine"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParseOperationError {}
+
+/// Reads an operation written the way the page shows it: `k=v` (a put),
+/// `get k`, `del k`, or `X`, `Y`, `Z` (the toy machine). Space around the
+/// parts is ignored; a key is one word.
+pub fn parse_operation(text: &str) -> Result<Operation, ParseOperationError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ParseOperationError::Empty);
+    }
+    let one_key = |key: &str| -> Result<String, ParseOperationError> {
+        let key = key.trim();
+        if key.is_empty() {
+            Err(ParseOperationError::MissingKey)
+        } else if key.contains(char::is_whitespace) {
+            Err(ParseOperationError::KeyWithSpace(key.to_owned()))
+        } else {
+            Ok(key.to_owned())
+        }
+    };
+    match text {
+        "X" => return Ok(Operation::Toy { op: ToyOp::X }),
+        "Y" => return Ok(Operation::Toy { op: ToyOp::Y }),
+        "Z" => return Ok(Operation::Toy { op: ToyOp::Z }),
+        "get" | "del" => return Err(ParseOperationError::MissingKey),
+        _ => {}
+    }
+    if let Some((key, value)) = text.split_once('=') {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(ParseOperationError::MissingValue);
+        }
+        return Ok(Operation::Put {
+            key: one_key(key)?,
+            value: value.to_owned(),
+        });
+    }
+    match text.split_once(char::is_whitespace) {
+        Some(("get", key)) => Ok(Operation::Get { key: one_key(key)? }),
+        Some(("del", key)) => Ok(Operation::Delete { key: one_key(key)? }),
+        _ => Err(ParseOperationError::Unknown(text.to_owned())),
+    }
+}
+
 /// The store key that holds the toy machine's state; unset means [`ToyState::A`].
 pub const TOY_KEY: &str = "toy";
 
@@ -411,6 +489,49 @@ mod tests {
         assert_eq!(kv.entries().count(), 0, "back in A: nothing stored");
         kv.execute(&put(TOY_KEY, "nonsense"));
         assert_eq!(kv.toy_state(), ToyState::A, "a foreign value reads as A");
+    }
+
+    #[test]
+    fn operations_parse_as_the_page_writes_them() {
+        assert_eq!(parse_operation("x=1"), Ok(put("x", "1")));
+        assert_eq!(
+            parse_operation("  x = hello world "),
+            Ok(put("x", "hello world"))
+        );
+        assert_eq!(
+            parse_operation("get x"),
+            Ok(Operation::Get { key: "x".into() })
+        );
+        assert_eq!(
+            parse_operation("del  y"),
+            Ok(Operation::Delete { key: "y".into() })
+        );
+        assert_eq!(parse_operation("Y"), Ok(Operation::Toy { op: ToyOp::Y }));
+        for op in [put("k", "v"), Operation::Get { key: "k".into() }] {
+            assert_eq!(
+                parse_operation(&op.to_string()),
+                Ok(op),
+                "Display reads back"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_operations_say_what_is_wrong() {
+        assert_eq!(parse_operation("  "), Err(ParseOperationError::Empty));
+        assert_eq!(parse_operation("=1"), Err(ParseOperationError::MissingKey));
+        assert_eq!(parse_operation("get"), Err(ParseOperationError::MissingKey));
+        assert_eq!(
+            parse_operation("x="),
+            Err(ParseOperationError::MissingValue)
+        );
+        assert_eq!(
+            parse_operation("get a b"),
+            Err(ParseOperationError::KeyWithSpace("a b".into()))
+        );
+        let unknown = parse_operation("set x 1").unwrap_err();
+        assert_eq!(unknown, ParseOperationError::Unknown("set x 1".into()));
+        assert!(unknown.to_string().contains("`k=v`"), "{unknown}");
     }
 
     #[test]

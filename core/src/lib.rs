@@ -16,6 +16,7 @@ pub mod kv;
 pub mod playback;
 pub mod raft;
 pub mod run;
+pub mod scenario;
 pub mod sim;
 pub mod timeline;
 pub mod view;

@@ -255,7 +255,7 @@ fn config_with_changes(changes: &str) -> Result<Config, RunDecodeError> {
 
 /// The default configuration with the fields of `changes` (from
 /// [`config_changes_value`]) laid over it.
-fn config_from_changes(changes: serde_json::Value) -> Result<Config, serde_json::Error> {
+pub(crate) fn config_from_changes(changes: serde_json::Value) -> Result<Config, serde_json::Error> {
     let mut config = serde_json::to_value(Config::default()).expect("a config always serializes");
     overlay(&mut config, changes);
     serde_json::from_value(config)

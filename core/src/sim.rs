@@ -13,7 +13,10 @@ mod workload;
 
 pub use crate::raft::BugSwitches;
 pub use client::{CompletedOp, Outstanding};
-pub use config::{Config, ConfigError, NODE_COUNT_MAX};
+pub use config::{
+    Config, ConfigError, InitialEntry, InitialServer, InitialState, InitialStateError,
+    INITIAL_CLIENT, NODE_COUNT_MAX,
+};
 pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
@@ -151,11 +154,19 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// A fresh cluster at instant 0: every server a follower in term 0 with an
-    /// empty log and a randomized election timer.
+    /// A fresh cluster at instant 0: every server a follower with a
+    /// randomized election timer, in term 0 with an empty log, or, when the
+    /// configuration has an [`InitialState`], with the term, vote and log it
+    /// gives, as if it had just restarted from that disk (nothing committed
+    /// or applied yet).
     pub fn new(seed: u64, config: Config) -> Result<Simulation, ConfigError> {
         config.validate()?;
-        let members: Vec<NodeId> = (1..=config.node_count as u32).map(NodeId).collect();
+        let disks = match &config.initial {
+            Some(initial) => initial
+                .persistent_states(config.node_count)
+                .map_err(ConfigError::InitialState)?,
+            None => vec![PersistentState::default(); config.node_count],
+        };
         let mut sim = Simulation {
             seed,
             network: Network::new(seed, config.latency_us_min, config.latency_us_max),
@@ -172,19 +183,20 @@ impl Simulation {
             current_config: config.clone(),
             config,
         };
-        for id in members {
-            sim.start_server(id);
+        for (number, disk) in (1..).zip(disks) {
+            sim.start_server(NodeId(number), disk);
         }
         Ok(sim)
     }
 
-    /// Starts server `id`, the next number, with an empty disk.
-    fn start_server(&mut self, id: NodeId) {
+    /// Starts server `id`, the next number, from what is on its disk.
+    fn start_server(&mut self, id: NodeId, storage: PersistentState) {
         debug_assert_eq!(self.index_of(id), self.servers.len());
+        let node_config = self.node_config(id);
         self.servers.push(Server {
             id,
             node: None,
-            storage: PersistentState::default(),
+            storage,
             kv: KvStore::default(),
             wake: None,
             timeouts: Stream::new(self.seed, TIMEOUT_STREAM, u64::from(id.0), 0),
@@ -194,7 +206,8 @@ impl Simulation {
         });
         let index = self.servers.len() - 1;
         let ctx = self.context_for_index(index);
-        self.servers[index].node = Some(Node::new(self.node_config(id), ctx));
+        let node = Node::restart(node_config, &self.servers[index].storage, ctx);
+        self.servers[index].node = Some(node);
         self.schedule_wake(id);
     }
 
@@ -223,7 +236,7 @@ impl Simulation {
         }
         let highest = named.iter().map(|id| id.0).max().unwrap_or(0);
         for number in self.servers.len() as u32 + 1..=highest {
-            self.start_server(NodeId(number));
+            self.start_server(NodeId(number), PersistentState::default());
         }
         self.step_node(leader, Input::ChangeMembership(change), record);
         Ok(())
@@ -946,6 +959,9 @@ impl Simulation {
         }
         if config.state_machine != self.current_config.state_machine {
             return Err(CommandError::StateMachineFixed);
+        }
+        if config.initial != self.current_config.initial {
+            return Err(CommandError::InitialStateFixed);
         }
         config.validate().map_err(CommandError::InvalidConfig)?;
         self.current_config = config.clone();

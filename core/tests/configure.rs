@@ -14,7 +14,9 @@ use raftlab_core::raft::{
     Input, NodeConfig, NodeId, PersistentState, ProposalOutcome, RaftOptions, ReadMode, Role,
     TransitionCause,
 };
-use raftlab_core::sim::{Command, CommandError, Config, ConfigError, Endpoint};
+use raftlab_core::sim::{
+    Command, CommandError, Config, ConfigError, Endpoint, InitialServer, InitialState,
+};
 use support::{Checked, MS};
 
 fn configure(config: Config) -> Command {
@@ -237,6 +239,15 @@ fn size_state_machine_and_invalid_changes_are_refused_and_leave_no_trace() {
                 ..pre_vote_on()
             },
             CommandError::StateMachineFixed,
+        ),
+        (
+            Config {
+                initial: Some(InitialState {
+                    servers: vec![InitialServer::default(); 5],
+                }),
+                ..pre_vote_on()
+            },
+            CommandError::InitialStateFixed,
         ),
         (
             with_options(RaftOptions {

@@ -5,9 +5,12 @@
 mod support;
 
 use raftlab_core::kv::{Operation, StateMachine, ToyOp};
-use raftlab_core::raft::NodeId;
+use raftlab_core::raft::{LogIndex, NodeId, Term};
 use raftlab_core::run::{RunDecodeError, RunDescription, RUN_FORMAT_VERSION};
-use raftlab_core::sim::{Command, Config, LinkFaults, ReplayError, Simulation, WorkloadSpec};
+use raftlab_core::sim::{
+    Command, Config, InitialEntry, InitialServer, InitialState, LinkFaults, ReplayError,
+    Simulation, WorkloadSpec,
+};
 use support::MS;
 
 /// A run that uses every kind of command, with 40 user inputs.
@@ -111,6 +114,78 @@ fn json_round_trip_rebuilds_the_run_bit_for_bit() {
     let mut timeline = back.to_timeline().expect("the inputs fit");
     timeline.advance_to(sim.now()).expect("fits");
     assert_eq!(timeline.sim().trace_hash(), sim.trace_hash());
+}
+
+/// Three servers started from given disks (S1 and S2 hold entries of terms
+/// 1 and 2, S3 only the first), S1 forced to time out at once, a write.
+fn run_from_an_initial_state() -> Simulation {
+    let entry = |term: u64, op: &str| InitialEntry {
+        term: Term(term),
+        op: op.into(),
+    };
+    let ahead = InitialServer {
+        current_term: Term(2),
+        voted_for: Some(NodeId(1)),
+        log: vec![entry(1, "x=1"), entry(2, "noop"), entry(2, "y=2")],
+    };
+    let behind = InitialServer {
+        current_term: Term(1),
+        voted_for: None,
+        log: vec![entry(1, "x=1")],
+    };
+    let config = Config {
+        node_count: 3,
+        initial: Some(InitialState {
+            servers: vec![ahead.clone(), ahead, behind],
+        }),
+        ..Config::default()
+    };
+    let mut sim = Simulation::new(7, config).expect("a state a cluster could be in");
+    sim.apply(Command::Timeout { node: NodeId(1) }).expect("up");
+    sim.advance_to(300 * MS);
+    sim.apply(Command::ClientRequest {
+        client: None,
+        target: None,
+        op: Operation::Get { key: "y".into() },
+    })
+    .expect("valid");
+    sim.advance_to(1_000 * MS);
+    sim
+}
+
+#[test]
+fn a_run_from_an_initial_state_round_trips_and_replays_to_the_same_trace() {
+    let sim = run_from_an_initial_state();
+    let leader = sim.node(NodeId(1)).expect("up");
+    assert_eq!(leader.current_term(), Term(3), "it started from term 2");
+    assert_eq!(
+        leader.log().last_index(),
+        LogIndex(5),
+        "3 given, a no-op, the read"
+    );
+    assert_eq!(sim.kv(NodeId(3)).and_then(|kv| kv.get("y")), Some("2"));
+    let read = sim.completed_requests().next().expect("answered");
+    assert_eq!(
+        read.outcome.previous.as_deref(),
+        Some("2"),
+        "the given log was applied"
+    );
+
+    let run = RunDescription::of(&sim);
+    let json = run.to_json();
+    assert!(
+        json.contains("\"initial\""),
+        "the starting disks travel in the file"
+    );
+    let from_json = RunDescription::from_json(&json).expect("reads back");
+    let from_token = RunDescription::from_url_token(&run.to_url_token()).expect("reads back");
+    assert_eq!(from_json, run);
+    assert_eq!(from_token, run);
+    for back in [from_json, from_token] {
+        let mut timeline = back.to_timeline().expect("the inputs fit");
+        timeline.advance_to(sim.now()).expect("fits");
+        assert_eq!(timeline.sim().trace_hash(), sim.trace_hash());
+    }
 }
 
 #[test]

@@ -135,6 +135,28 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [MessageKind; 11] = [
+        MessageKind::RequestVote,
+        MessageKind::RequestVoteReply,
+        MessageKind::AppendEntries,
+        MessageKind::Heartbeat,
+        MessageKind::AppendEntriesReply,
+        MessageKind::ClientRequest,
+        MessageKind::ClientReply,
+        MessageKind::PreVote,
+        MessageKind::PreVoteReply,
+        MessageKind::TimeoutNow,
+        MessageKind::InstallSnapshot,
+    ];
+
+    /// The kind whose [`MessageKind::as_str`] name is `name`.
+    pub fn from_name(name: &str) -> Option<MessageKind> {
+        MessageKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+
     /// The kebab-case name used in the page's `data-msg-kind` attribute.
     pub fn as_str(self) -> &'static str {
         match self {

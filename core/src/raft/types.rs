@@ -74,6 +74,19 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order of the paper's Figure 4 (PreVote's last).
+    pub const ALL: [Role; 4] = [
+        Role::Follower,
+        Role::Candidate,
+        Role::Leader,
+        Role::PreCandidate,
+    ];
+
+    /// The role whose [`Role::as_str`] name is `name`.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == name)
+    }
+
     /// The lower-case name used in the page's `data-role` attribute.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -124,7 +124,7 @@ pub enum Command {
     /// Change the cluster's parameters from now on: timeouts (each server's
     /// next draw), heartbeats, latency, batching and flow control, client
     /// timeouts, Raft options, bug switches and compaction. The number of
-    /// servers and the state machine stay as they are. (Written in run
+    /// servers, the state machine and the starting state stay as they are. (Written in run
     /// tokens and files as its changes from the defaults, so fields added to
     /// [`Config`] later do not break old links.)
     Configure {
@@ -297,6 +297,9 @@ pub enum CommandError {
     },
     /// A running cluster keeps its state machine.
     StateMachineFixed,
+    /// The state the servers started from is part of the run's start, not
+    /// something a later configuration can change.
+    InitialStateFixed,
     /// The new configuration cannot run.
     InvalidConfig(ConfigError),
     /// A replayed command names a point the run cannot reach.
@@ -343,6 +346,9 @@ impl fmt::Display for CommandError {
             CommandError::StateMachineFixed => {
                 f.write_str("the state machine cannot change in the middle of a run")
             }
+            CommandError::InitialStateFixed => f.write_str(
+                "the servers' starting state (terms, votes and logs) is fixed when the run starts and cannot be reconfigured",
+            ),
             CommandError::InvalidConfig(e) => write!(f, "invalid configuration: {e}"),
             CommandError::Unreachable { at, after_event } => write!(
                 f,

@@ -192,7 +192,10 @@ impl Payload {
 
 /// How a link between two servers misbehaves. Probabilities are in parts per
 /// thousand so that faults stay exact integers in input logs and URLs.
+/// A field left out of a file is no fault (`{"drop_per_mille": 1000}` drops
+/// everything and nothing else).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LinkFaults {
     /// Chance that a packet is lost, in ‰.
     pub drop_per_mille: u16,
