@@ -5,7 +5,7 @@
 
 use crate::components::{
     Checks, ClientPanel, Cluster, ConfigPanel, Controls, EventLog, FileDrop, Help, Inspector,
-    LogTable, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
+    LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{self, Settings};
 use crate::share::{self, OpenError, OpenPanels, Panel, ShareLink, ShareSource};
@@ -13,6 +13,7 @@ use raftlab_core::journal::{JournalEntry, MarkKind};
 use raftlab_core::kv::Operation;
 use raftlab_core::playback::{FoundViolation, Linearizability, Playback};
 use raftlab_core::raft::{Micros, NodeId};
+use raftlab_core::scenario::{self, Highlight, ResolvedStep, Scenario};
 use raftlab_core::sim::{Command, Config, Simulation};
 use raftlab_core::view::ClusterView;
 use std::cell::{Cell, RefCell};
@@ -109,6 +110,41 @@ impl PartialEq for SharedRun {
     }
 }
 
+/// A scenario being narrated. The played run is kept as it was, so the
+/// learner can leave the script, change the future, and come back to a
+/// step exactly as it was.
+#[derive(Clone, Debug)]
+pub struct Narration {
+    /// The scenario.
+    pub scenario: Rc<Scenario>,
+    /// Its steps, placed in its run.
+    pub steps: Rc<Vec<ResolvedStep>>,
+    /// The step shown; `None` once the learner has left the script.
+    pub current: Option<usize>,
+    /// The step shown last (where "Back to the script" returns).
+    pub last: usize,
+    /// The scenario's run as played, to return to.
+    pristine: Rc<Playback>,
+}
+
+impl PartialEq for Narration {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.steps, &other.steps)
+            && self.current == other.current
+            && self.last == other.last
+    }
+}
+
+impl Narration {
+    /// What the page points at for the step shown (nothing off the script).
+    pub fn highlight(&self) -> Highlight {
+        self.current
+            .and_then(|i| self.steps.get(i))
+            .map(|s| s.highlight.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// What can happen to the UI; components send these up, the animation loop sends `Frame`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -174,6 +210,18 @@ pub enum Action {
         /// The file's text, or why it could not be read.
         text: Result<String, String>,
     },
+    /// Load a bundled scenario by id and show its first step.
+    LoadScenario(String),
+    /// Show a step of the narration.
+    NarrationGo(usize),
+    /// The next step (or, off the script, back to the last one).
+    NarrationNext,
+    /// The previous step.
+    NarrationBack,
+    /// Leave the script and play freely.
+    LeaveScript,
+    /// Stop narrating (the run stays).
+    CloseScenario,
 }
 
 /// The UI state. The playback sits behind a shared cell so that a new state
@@ -203,6 +251,8 @@ pub struct Ui {
     pub selected: NodeId,
     /// The message the inspector shows instead of the selected server.
     pub selected_message: Option<u64>,
+    /// The scenario being narrated, if any.
+    pub narration: Option<Narration>,
     /// The last command's error, shown until the next command succeeds.
     pub error: Option<String>,
     /// The panels below the cluster that are open.
@@ -237,6 +287,7 @@ impl Ui {
             speed: settings.speed,
             selected: NodeId(1),
             selected_message: None,
+            narration: None,
             error: None,
             open_panels: OpenPanels::default(),
             puts: 0,
@@ -370,6 +421,9 @@ impl Ui {
     }
 
     fn run(&mut self, command: Command) {
+        if let Some(narration) = &mut self.narration {
+            narration.current = None;
+        }
         let result = self.playback.borrow_mut().apply(command);
         self.error = result.err().map(|e| e.to_string());
         remember(self.playback.borrow().sim());
@@ -381,6 +435,63 @@ impl Ui {
         self.playing = false;
         let result = travel(&mut self.playback.borrow_mut());
         self.error = result.err();
+    }
+
+    /// Loads a bundled scenario: plays it headless once, places its steps,
+    /// and shows the first one, paused.
+    fn load_scenario(&mut self, id: &str) {
+        let Some((_, json)) = scenario::library()
+            .into_iter()
+            .find(|(name, _)| *name == id)
+        else {
+            self.error = Some(format!("there is no scenario called {id:?}"));
+            return;
+        };
+        let loaded = Scenario::from_json(json).and_then(|scenario| {
+            let played = scenario.play()?;
+            let steps = scenario.resolve_steps_in(&played)?;
+            Ok((scenario, played, steps))
+        });
+        match loaded {
+            Ok((scenario, played, steps)) => {
+                remember(played.sim());
+                self.narration = Some(Narration {
+                    scenario: Rc::new(scenario),
+                    steps: Rc::new(steps),
+                    current: Some(0),
+                    last: 0,
+                    pristine: Rc::new(played),
+                });
+                self.selected_message = None;
+                self.error = None;
+                self.puts = 0;
+                self.go_to_step(0);
+            }
+            Err(e) => self.error = Some(format!("the scenario {id:?} could not be loaded: {e}")),
+        }
+    }
+
+    /// Shows step `index` of the narration exactly as the scenario's run has
+    /// it (after leaving the script, that run is restored first).
+    fn go_to_step(&mut self, index: usize) {
+        let Some(narration) = &mut self.narration else {
+            return;
+        };
+        let Some(step) = narration.steps.get(index) else {
+            return;
+        };
+        if narration.current.is_none() {
+            self.playback = Rc::new(RefCell::new((*narration.pristine).clone()));
+        }
+        let position = step.position;
+        if let Some(first) = step.highlight.nodes.first() {
+            self.selected = *first;
+        }
+        narration.current = Some(index);
+        narration.last = index;
+        self.playing = false;
+        let result = self.playback.borrow_mut().seek_position(position);
+        self.error = result.err().map(|e| e.to_string());
     }
 
     /// The next generated put: keys x, y, z in turn, values 1, 2, 3, ...
@@ -443,6 +554,25 @@ impl Ui {
                 Err(e) => Err(e.to_string()),
             }),
             Action::ShowHelp(open) => self.help_open = open,
+            Action::LoadScenario(id) => self.load_scenario(&id),
+            Action::NarrationGo(index) => self.go_to_step(index),
+            Action::NarrationNext => {
+                if let Some(n) = &self.narration {
+                    let next = n.current.map_or(n.last, |i| i + 1);
+                    self.go_to_step(next);
+                }
+            }
+            Action::NarrationBack => {
+                if let Some(i) = self.narration.as_ref().and_then(|n| n.current) {
+                    self.go_to_step(i.saturating_sub(1));
+                }
+            }
+            Action::LeaveScript => {
+                if let Some(n) = &mut self.narration {
+                    n.current = None;
+                }
+            }
+            Action::CloseScenario => self.narration = None,
             Action::SpeedStep(direction) => {
                 let factor = 2f64.powi(direction.signum());
                 self.speed = (self.speed * factor).clamp(params::SPEED_MIN, params::SPEED_MAX);
@@ -557,6 +687,7 @@ pub fn app(props: &AppProps) -> Html {
             selected: ui.selected,
             node_count: ui.view.0.nodes.len(),
             help_open: ui.help_open,
+            narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
         };
         use_effect_with(context, move |&context| {
             let listener = Shortcuts::install(dispatcher, context);
@@ -586,6 +717,7 @@ pub fn app(props: &AppProps) -> Html {
             if let Some(e) = ui.error.clone() {
                 <p class="notice error" role="alert">{ e }</p>
             }
+            <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
             <div class="workspace">
                 <section class="panel cluster-panel" aria-label="Cluster">
                     <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
@@ -725,6 +857,8 @@ struct ShortcutContext {
     selected: NodeId,
     node_count: usize,
     help_open: bool,
+    /// A narration step is shown: ← → move through the steps.
+    narrating: bool,
 }
 
 /// The action for a key press, if the key is a shortcut (see [`crate::components::Help`]).
@@ -732,6 +866,8 @@ fn shortcut(key: &str, context: ShortcutContext) -> Option<Action> {
     let node = context.selected;
     Some(match key {
         " " | "k" => Action::TogglePlay,
+        "ArrowRight" if context.narrating => Action::NarrationNext,
+        "ArrowLeft" if context.narrating => Action::NarrationBack,
         "ArrowRight" | "." => Action::Step,
         "ArrowLeft" | "," => Action::StepBack,
         "e" => Action::JumpNext(MarkKind::Election),
