@@ -99,6 +99,15 @@ test('unknown panel names are one short notice and the rest works', options, asy
   await page.close();
 });
 
+test('an embed without a seed links to the full page with the seed it drew', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}index.html?embed=1&nodes=3&autoplay=0`);
+  const href = await page.getByRole('link', { name: 'Open in Raftlab', exact: true }).getAttribute('href');
+  assert.match(href, /^\/index\.html\?seed=\d+&nodes=3$/);
+  assert.equal(new URL(page.url()).searchParams.get('seed'), new URL(href, page.url()).searchParams.get('seed'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('autoplay=0 waits for Play', options, async () => {
   const { page, problems } = await openPage(shared.browser, embedUrl('seed=1&speed=1&autoplay=0'));
   assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false');
@@ -192,6 +201,68 @@ test('destroy removes one instance and the others keep running', options, async 
   });
   await clockPasses(page, mounted('crash'), 0);
   assert.equal(await page.locator('#crash [data-node-id]').count(), 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// Counts what the page's scripts leave behind: listeners on the document and
+// animation-frame requests (installed before any script of the page runs).
+function watchLeftovers() {
+  const listeners = [];
+  const capture = (o) => (typeof o === 'boolean' ? o : Boolean(o && o.capture));
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, fn, o) {
+    if (this === document) listeners.push({ type, fn, capture: capture(o) });
+    return add.call(this, type, fn, o);
+  };
+  EventTarget.prototype.removeEventListener = function (type, fn, o) {
+    if (this === document) {
+      const i = listeners.findIndex((l) => l.type === type && l.fn === fn && l.capture === capture(o));
+      if (i >= 0) listeners.splice(i, 1);
+    }
+    return remove.call(this, type, fn, o);
+  };
+  let frames = 0;
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => {
+    frames += 1;
+    return request(callback);
+  };
+  window.leftovers = () => ({ listeners: listeners.map((l) => l.type).sort(), frames });
+}
+
+test('destroy stops the animation loop and removes every document listener', options, async () => {
+  const page = await shared.browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.addInitScript(watchLeftovers);
+  await page.goto(`${shared.server.url}blog-post.html`);
+  for (const name of ['election', 'crash']) await clockPasses(page, mounted(name), 0);
+  const perInstance = ['focusin', 'keydown', 'pointerdown', 'visibilitychange'];
+  const running = await page.evaluate(() => window.leftovers());
+  assert.deepEqual(running.listeners, perInstance.flatMap((type) => [type, type]));
+  assert.ok(running.frames > 0);
+  await page.evaluate(() => {
+    window.raftlabExample.election.destroy();
+    window.raftlabExample.crash.destroy();
+  });
+  await page.waitForTimeout(200);
+  const settled = await page.evaluate(() => window.leftovers());
+  assert.deepEqual(settled.listeners, [], 'no listener left on the document');
+  await page.waitForTimeout(400);
+  assert.equal((await page.evaluate(() => window.leftovers())).frames, settled.frames, 'no frame requested');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the full page still starts by itself', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}index.html?seed=1&speed=1`);
+  assert.equal(await page.locator('h1').innerText(), 'Raftlab');
+  assert.equal(await page.locator('.controls').count(), 1);
+  assert.equal(await page.locator('.embed').count(), 0);
+  await clockPasses(page, '#raftlab', 0);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -539,10 +539,14 @@ pub fn app(props: &AppProps) -> Html {
         let notices: Vec<String> = problems.iter().chain(embed_problems).cloned().collect();
         let (frame, open_href) = match &host {
             Some(host) => (Frame::Mounted, host.open_href()),
-            None => (
-                Frame::Page,
-                Some(params::open_href(&page_path(), &props.query)),
-            ),
+            None => {
+                // A fresh seed is in the address bar, not yet in the query.
+                let query = match settings.seed {
+                    Some(_) => props.query.clone(),
+                    None => params::with_seed(&props.query, ui.seed()),
+                };
+                (Frame::Page, Some(params::open_href(&page_path(), &query)))
+            }
         };
         return embed::layout(&ui, embed, frame, &notices, open_href, &on_action);
     }

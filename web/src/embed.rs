@@ -17,7 +17,7 @@ mod attention;
 pub mod options;
 mod toolbar;
 
-pub use attention::Attention;
+pub use attention::{Attention, AttentionTracker};
 pub use toolbar::{EmbedToolbar, EmbedToolbarProps};
 
 use crate::app::{Action, App, Ui};
@@ -41,7 +41,9 @@ struct HostParts {
     open_href: Option<String>,
     run: Option<Rc<RunDescription>>,
     remote: Remote,
-    attention: Attention,
+    /// Lives as long as the App (not the handle, which JavaScript may drop
+    /// while the instance goes on), so its listeners go exactly when the App does.
+    attention: Option<AttentionTracker>,
 }
 
 impl PartialEq for Host {
@@ -53,12 +55,13 @@ impl PartialEq for Host {
 impl Host {
     /// A host showing `embed`, linking to `open_href` (no link when `None`),
     /// starting from `run` (the query's seed and size when `None`), taking
-    /// keyboard shortcuts only while `attention` says so.
+    /// keyboard shortcuts only while `attention` says its element holds the
+    /// reader's attention (never without one).
     pub fn new(
         embed: Embed,
         open_href: Option<String>,
         run: Option<RunDescription>,
-        attention: Attention,
+        attention: Option<AttentionTracker>,
     ) -> Host {
         Host(Rc::new(HostParts {
             embed,
@@ -91,7 +94,10 @@ impl Host {
 
     /// Is a key press on the document this instance's to take?
     pub fn takes_keys(&self) -> bool {
-        self.0.attention.is_held()
+        self.0
+            .attention
+            .as_ref()
+            .is_some_and(|a| a.attention().is_held())
     }
 }
 

@@ -11,8 +11,8 @@
 //! exports only reach the module from the binary crate itself. See
 //! `docs/embed.md` for how a page loads the module and calls them.
 
-use super::attention::AttentionTracker;
 use super::options::{self, OptionValue};
+use super::AttentionTracker;
 use super::{Host, Hosted, HostedProps};
 use crate::app::{fresh_seed, Action};
 use std::rc::Rc;
@@ -58,16 +58,11 @@ pub fn mount(element: JsValue, options: &JsValue) -> Result<Instance, String> {
     element.set_attribute(MOUNTED_ATTRIBUTE, "").ok();
 
     let seed = fresh_seed();
-    let tracker = AttentionTracker::install(&container);
-    let attention = tracker
-        .as_ref()
-        .map(AttentionTracker::attention)
-        .unwrap_or_default();
     let host = Host::new(
         options.embed.clone(),
         options.open_href(seed),
         options.run.clone(),
-        attention,
+        AttentionTracker::install(&container),
     );
     let app = yew::Renderer::<Hosted>::with_root_and_props(
         container.clone(),
@@ -81,7 +76,6 @@ pub fn mount(element: JsValue, options: &JsValue) -> Result<Instance, String> {
         mounted: Some(Mounted {
             app,
             host,
-            _tracker: tracker,
             element,
             container,
         }),
@@ -94,13 +88,12 @@ pub struct Instance {
     mounted: Option<Mounted>,
 }
 
-/// What a live handle owns; dropping it releases everything but the Yew app,
-/// which [`Instance::destroy`] unmounts first.
+/// What a live instance holds. Dropping it (JavaScript may collect a handle
+/// it no longer references) leaves the App running with everything it
+/// needs; only [`Instance::destroy`] stops it.
 struct Mounted {
     app: AppHandle<Hosted>,
     host: Host,
-    /// Kept for its listeners, removed on drop.
-    _tracker: Option<AttentionTracker>,
     element: Element,
     container: Element,
 }
