@@ -44,8 +44,9 @@ export function launch() {
   });
 }
 
-// A page that records console errors and any request leaving 127.0.0.1.
-export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+// A page that records console errors and any request leaving 127.0.0.1,
+// opened once `ready` (a selector in the top document) is there.
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }, ready = '#raftlab') {
   const page = await browser.newPage({ viewport });
   // No action may hang until the test's own timeout: fail with a clear step.
   page.setDefaultTimeout(10_000);
@@ -58,7 +59,7 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 8
   });
   page.on('requestfailed', (r) => problems.push(`failed request: ${r.url()}`));
   await page.goto(url);
-  await page.waitForSelector('#raftlab');
+  await page.waitForSelector(ready);
   return { page, problems };
 }
 

@@ -7,12 +7,14 @@ use crate::components::{
     Checks, ClientPanel, Cluster, ConfigPanel, Controls, EventLog, FileDrop, Help, Inspector,
     LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
+use crate::embed::{self, Frame, Host};
 use crate::params::{self, Settings};
 use crate::share::{self, OpenError, OpenPanels, Panel, ShareLink, ShareSource};
 use raftlab_core::journal::{JournalEntry, MarkKind};
 use raftlab_core::kv::Operation;
 use raftlab_core::playback::{FoundViolation, Linearizability, Playback};
 use raftlab_core::raft::{Micros, NodeId};
+use raftlab_core::run::RunDescription;
 use raftlab_core::scenario::{self, Highlight, ResolvedStep, Scenario};
 use raftlab_core::sim::{Command, Config, Simulation};
 use raftlab_core::view::ClusterView;
@@ -152,6 +154,8 @@ pub enum Action {
     TogglePlay,
     /// Stop playback (the tab was hidden).
     Pause,
+    /// Start playback (an embedding page's handle).
+    Play,
     /// Pause, then process exactly one event.
     Step,
     /// Pause, then go back exactly one step.
@@ -187,6 +191,9 @@ pub enum Action {
     DropMessage(u64),
     /// Have the network deliver a message in flight twice.
     DuplicateMessage(u64),
+    /// Replace the run with a recorded one, positioned at its start (an
+    /// embedding page's handle), keeping the speed and whether it plays.
+    Load(Rc<RunDescription>),
     /// Start a new run with this configuration and seed (the Configuration
     /// panel's Apply), keeping the speed and, if it still exists, the selection.
     Configure {
@@ -331,6 +338,7 @@ impl Ui {
             .count();
         self.puts = u32::try_from(requests).unwrap_or(u32::MAX);
         self.playback = Rc::new(RefCell::new(playback));
+        self.narration = None;
         self.error = None;
         if self.selected.0 as usize > self.playback.borrow().sim().server_count() {
             self.selected = NodeId(1);
@@ -396,6 +404,14 @@ impl Ui {
         match Simulation::new(seed, config) {
             Ok(sim) => self.load(Playback::new(sim)),
             Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Replaces the run with a recorded one, played from its start.
+    fn load_run(&mut self, run: &RunDescription) {
+        match Simulation::replay(run.seed, run.config.clone(), &run.inputs) {
+            Ok(sim) => self.load(Playback::new(sim)),
+            Err(e) => self.error = Some(format!("this run cannot be replayed: {e}")),
         }
     }
 
@@ -539,6 +555,7 @@ impl Ui {
         match action {
             Action::TogglePlay => self.playing = !self.playing,
             Action::Pause => self.playing = false,
+            Action::Play => self.playing = true,
             Action::Step => self.travel(|p| p.step().map(|_| ()).map_err(|e| e.to_string())),
             Action::StepBack => self.travel(|p| p.step_back().map_err(|e| e.to_string())),
             Action::Seek(t) => self.travel(|p| p.seek(t).map_err(|e| e.to_string())),
@@ -608,6 +625,7 @@ impl Ui {
             Action::Configure { config, seed } => self.configure(config, seed),
             Action::PanelToggled { panel, open } => self.open_panels.set(panel, open),
             Action::Import { file_name, text } => self.import(&file_name, text),
+            Action::Load(run) => self.load_run(&run),
         }
         self.refresh();
     }
@@ -640,6 +658,13 @@ fn remember(sim: &Simulation) {
     crate::panic::remember(format!("seed {} inputs {:?}", sim.seed(), sim.inputs()));
 }
 
+/// The page's path (for the embed's link to the full page); `./` without a window.
+fn page_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "./".into())
+}
+
 /// A fresh seed from the browser's random source. Kept below a million so it
 /// is easy to read out and type; seed 1 if there is no random source.
 pub fn fresh_seed() -> u64 {
@@ -655,11 +680,32 @@ pub fn fresh_seed() -> u64 {
 pub fn app(props: &AppProps) -> Html {
     let parsed = use_memo(props.query.clone(), |query| params::parse(query));
     let (settings, problems) = &*parsed;
+    // Embedded: in a page of its own (`?embed=1`) or mounted by a host page.
+    let host = use_context::<Host>();
+    let embedding = use_memo(
+        (props.query.clone(), host.clone()),
+        |(query, host)| match host {
+            Some(host) => (Some(host.embed().clone()), Vec::new()),
+            None => params::parse_embed(query),
+        },
+    );
     let ui = {
         let settings = settings.clone();
         let fresh = props.fresh_seed;
         let query = props.query.clone();
-        use_reducer(move || Ui::open(&query, &settings, fresh.unwrap_or_else(fresh_seed)))
+        let embed = embedding.0.clone();
+        let run = host.as_ref().and_then(Host::run);
+        use_reducer(move || {
+            let mut ui = Ui::open(&query, &settings, fresh.unwrap_or_else(fresh_seed));
+            if let Some(run) = run {
+                ui.load_run(&run);
+                ui.refresh();
+            }
+            if let Some(embed) = embed {
+                ui.playing = embed.autoplay;
+            }
+            ui
+        })
     };
 
     // The animation loop runs only while playing: paused, nothing runs at all.
@@ -689,8 +735,9 @@ pub fn app(props: &AppProps) -> Html {
             help_open: ui.help_open,
             narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
         };
+        let host = host.clone();
         use_effect_with(context, move |&context| {
-            let listener = Shortcuts::install(dispatcher, context);
+            let listener = Shortcuts::install(dispatcher, context, host);
             move || drop(listener)
         });
     }
@@ -701,6 +748,22 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = ui.dispatcher();
         use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
+    embed::use_host_commands(host.clone(), on_action.clone());
+    if let (Some(embed), embed_problems) = &*embedding {
+        let notices: Vec<String> = problems.iter().chain(embed_problems).cloned().collect();
+        let (frame, open_href) = match &host {
+            Some(host) => (Frame::Mounted, host.open_href()),
+            None => {
+                // A fresh seed is in the address bar, not yet in the query.
+                let query = match settings.seed {
+                    Some(_) => props.query.clone(),
+                    None => params::with_seed(&props.query, ui.seed()),
+                };
+                (Frame::Page, Some(params::open_href(&page_path(), &query)))
+            }
+        };
+        return embed::layout(&ui, embed, frame, &notices, open_href, &on_action);
+    }
     let view = ui.view.clone();
     let run = ui.run.clone();
     let v = &view.0;
@@ -713,7 +776,7 @@ pub fn app(props: &AppProps) -> Html {
                     events={v.events_processed} run={run.clone()} share={ui.share_source()}
                     on_action={on_action.clone()} />
             </header>
-            { for problems.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
+            { for problems.iter().chain(&embedding.1).map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
             if let Some(e) = ui.error.clone() {
                 <p class="notice error" role="alert">{ e }</p>
             }
@@ -904,14 +967,18 @@ impl Shortcuts {
     fn install(
         dispatcher: UseReducerDispatcher<Ui>,
         context: ShortcutContext,
+        host: Option<Host>,
     ) -> Option<Shortcuts> {
         let document = web_sys::window()?.document()?;
         let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
             move |event: web_sys::KeyboardEvent| {
+                // With several instances on a page, the keyboard belongs
+                // to the one last interacted with, if any.
                 if event.ctrl_key()
                     || event.meta_key()
                     || event.alt_key()
                     || event.default_prevented()
+                    || host.as_ref().is_some_and(|h| !h.takes_keys())
                 {
                     return;
                 }
@@ -1085,6 +1152,41 @@ mod tests {
         // Stepping back before it shows the configuration it replaced.
         let state = state.reduce(Action::StepBack);
         assert!(!state.config().raft.pre_vote);
+    }
+
+    #[test]
+    fn a_handle_plays_and_loads_a_recorded_run_from_its_start() {
+        let recorded = {
+            let state = ui("?seed=8&nodes=3")
+                .reduce(Action::Step)
+                .reduce(Action::Run(Command::Crash { node: NodeId(2) }));
+            let run = raftlab_core::run::RunDescription::of(state.playback.borrow().sim());
+            run
+        };
+        let state = ui("?seed=1&speed=0.5")
+            .reduce(Action::Pause)
+            .reduce(Action::Play);
+        assert!(state.playing);
+        let state = state
+            .reduce(Action::Select(NodeId(5)))
+            .reduce(Action::Load(Rc::new(recorded.clone())));
+        assert_eq!((state.seed(), state.view.0.nodes.len()), (8, 3));
+        assert_eq!(state.view.0.events_processed, 0, "from its start");
+        assert_eq!(
+            (state.speed, state.selected, state.playing),
+            (0.5, NodeId(1), true)
+        );
+        let state = state.reduce(Action::Seek(1_000_000));
+        assert_eq!(state.view.0.node(NodeId(2)).map(|n| n.alive), Some(false));
+        // A run that does not replay keeps the current one and says why.
+        let mut broken = recorded;
+        broken.inputs[0].command = Command::Restart { node: NodeId(1) };
+        let kept = state.reduce(Action::Load(Rc::new(broken)));
+        assert_eq!(kept.seed(), 8);
+        assert!(kept
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("cannot be replayed")));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod diagram;
+pub mod embed;
 pub mod geometry;
 pub mod panic;
 pub mod params;
@@ -15,8 +16,11 @@ pub mod share;
 pub use app::{App, AppProps};
 
 /// Mounts the playground on the page's `<body>`, configured from the URL's
-/// query string. A run without a valid seed gets a fresh one, written back into
-/// the address bar so that a reload replays the same run.
+/// query string (`?embed=1` gives the compact page meant for iframes). A run
+/// without a valid seed gets a fresh one, written back into the address bar
+/// so that a reload replays the same run. The binary exports it to
+/// JavaScript: the full page's `index.html` calls it once the module has
+/// loaded; a page that uses the module as a library calls `mount` instead.
 pub fn start() {
     panic::install_hook();
     let window = web_sys::window();

@@ -200,3 +200,360 @@ mod tests {
         assert_eq!(parse("speed=inf").1.len(), 1);
     }
 }
+
+/// A panel an embed can show, named in `panels=` (and in the JavaScript
+/// API's `panels` option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// The ring of servers with the messages in flight.
+    Cluster,
+    /// The selected server's state diagram.
+    Diagram,
+    /// Every server's log.
+    Log,
+    /// Every server's state machine.
+    State,
+    /// The space-time diagram.
+    Timeline,
+    /// The safety checkers.
+    Checks,
+    /// The event log.
+    Events,
+    /// The selected server's actions and every field of it (or of a message).
+    Inspector,
+    /// Partitions and link faults.
+    Network,
+    /// The client's request form.
+    Client,
+    /// The configuration form.
+    Config,
+}
+
+impl Panel {
+    /// Every panel, in the order the names are listed in messages.
+    pub const ALL: [Panel; 11] = [
+        Panel::Cluster,
+        Panel::Diagram,
+        Panel::Log,
+        Panel::State,
+        Panel::Timeline,
+        Panel::Checks,
+        Panel::Events,
+        Panel::Inspector,
+        Panel::Network,
+        Panel::Client,
+        Panel::Config,
+    ];
+
+    /// What an embed shows when it names no panel.
+    pub const DEFAULT: [Panel; 2] = [Panel::Cluster, Panel::Log];
+
+    /// The name used in `panels=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Cluster => "cluster",
+            Panel::Diagram => "diagram",
+            Panel::Log => "log",
+            Panel::State => "state",
+            Panel::Timeline => "timeline",
+            Panel::Checks => "checks",
+            Panel::Events => "events",
+            Panel::Inspector => "inspector",
+            Panel::Network => "network",
+            Panel::Client => "client",
+            Panel::Config => "config",
+        }
+    }
+
+    /// The panel called `name` (exactly, lower case).
+    pub fn from_name(name: &str) -> Option<Panel> {
+        Panel::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Every name, for messages: "cluster, diagram, ...".
+    pub fn names() -> String {
+        Panel::ALL.map(Panel::name).join(", ")
+    }
+}
+
+/// What `embed=1` asks for: the compact page meant for an iframe.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embed {
+    /// The panels to show, in the order named, each once.
+    pub panels: Vec<Panel>,
+    /// Does playback start on its own?
+    pub autoplay: bool,
+}
+
+impl Default for Embed {
+    fn default() -> Embed {
+        Embed {
+            panels: Panel::DEFAULT.to_vec(),
+            autoplay: true,
+        }
+    }
+}
+
+/// The parameters that only an embed reads; the full page's link drops them.
+const EMBED_ONLY: [&str; 3] = ["embed", "panels", "autoplay"];
+
+/// Reads the embed parameters of a query: `None` unless `embed` is `1` (or
+/// `true`, or bare). Like [`parse`], a bad value becomes a message and its
+/// default: unknown panel names are left out (all unknown: the default
+/// panels), a bad `autoplay` plays.
+pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
+    let mut on = false;
+    let mut embed = Embed::default();
+    let mut problems = Vec::new();
+    for (name, value) in pairs(query) {
+        match name {
+            "embed" => match value {
+                "" | "1" | "true" => on = true,
+                "0" | "false" => on = false,
+                _ => problems.push(format!(
+                    "embed={value:?} must be 1 (compact page) or 0 (full page); showing the full page"
+                )),
+            },
+            "panels" => {
+                let (panels, unknown) = panel_list(&percent_decode(value));
+                if !unknown.is_empty() {
+                    problems.push(format!(
+                        "unknown panel{} {} (known: {})",
+                        if unknown.len() == 1 { "" } else { "s" },
+                        unknown
+                            .iter()
+                            .map(|u| format!("{u:?}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        Panel::names()
+                    ));
+                }
+                embed.panels = if panels.is_empty() {
+                    Panel::DEFAULT.to_vec()
+                } else {
+                    panels
+                };
+            }
+            "autoplay" => match value {
+                "1" | "true" => embed.autoplay = true,
+                "0" | "false" => embed.autoplay = false,
+                _ => problems.push(format!("autoplay={value:?} must be 1 or 0; playing")),
+            },
+            _ => {}
+        }
+    }
+    if !on {
+        // The full page ignores the embed-only parameters, so it says
+        // nothing about their values either.
+        problems.retain(|p| p.starts_with("embed="));
+        return (None, problems);
+    }
+    (Some(embed), problems)
+}
+
+/// The panels a comma-separated list names, each once in the order first
+/// named, and the names that are no panel (blank items are skipped).
+pub fn panel_list(list: &str) -> (Vec<Panel>, Vec<String>) {
+    let mut panels = Vec::new();
+    let mut unknown = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match Panel::from_name(name) {
+            Some(panel) if !panels.contains(&panel) => panels.push(panel),
+            Some(_) => {}
+            None => unknown.push(name.to_owned()),
+        }
+    }
+    (panels, unknown)
+}
+
+/// The query for the full page that an embed's "Open in Raftlab" link
+/// opens: every pair but `embed`, `panels` and `autoplay`, kept as written
+/// and in order (parameters this build does not know pass through).
+/// Empty when nothing is left, else starting with `?`.
+pub fn full_page_query(query: &str) -> String {
+    let kept: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let name = p.split_once('=').map_or(*p, |(name, _)| name);
+            !EMBED_ONLY.contains(&name)
+        })
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    }
+}
+
+/// The "Open in Raftlab" address: the full page at `page` (a path or URL,
+/// any query and fragment of its own dropped) with [`full_page_query`].
+pub fn open_href(page: &str, query: &str) -> String {
+    let page = page.split(['?', '#']).next().unwrap_or_default();
+    let page = if page.is_empty() { "./" } else { page };
+    format!("{page}{}", full_page_query(query))
+}
+
+/// The `name=value` pairs of a query, in order (a bare name has an empty value).
+fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+}
+
+/// `%XX` escapes decoded (a list of panel names may come as
+/// `cluster%2Clog`); anything that is not a valid escape stays as written.
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = (bytes[i] == b'%')
+            .then(|| value.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod embed_tests {
+    //! The embed parameters: which queries make the compact page, what it
+    //! shows, and the full page's address.
+
+    use super::*;
+
+    #[test]
+    fn only_embed_1_makes_the_compact_page() {
+        assert_eq!(parse_embed("?seed=4").0, None);
+        assert_eq!(parse_embed("?embed=0&panels=log").0, None);
+        assert_eq!(parse_embed("?embed=1").0, Some(Embed::default()));
+        assert_eq!(parse_embed("?embed").0, Some(Embed::default()));
+        assert_eq!(parse_embed("embed=true&seed=1").0, Some(Embed::default()));
+        let (embed, problems) = parse_embed("?embed=yes");
+        assert_eq!(embed, None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn the_default_is_cluster_and_log_playing() {
+        let embed = Embed::default();
+        assert_eq!(embed.panels, [Panel::Cluster, Panel::Log]);
+        assert!(embed.autoplay);
+    }
+
+    #[test]
+    fn panels_are_shown_in_the_order_named_and_once() {
+        let (embed, problems) = parse_embed("?embed=1&panels=log,cluster,diagram,log");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            embed.map(|e| e.panels),
+            Some(vec![Panel::Log, Panel::Cluster, Panel::Diagram])
+        );
+        let (embed, _) = parse_embed("?embed=1&panels=cluster%2Ctimeline");
+        assert_eq!(
+            embed.map(|e| e.panels),
+            Some(vec![Panel::Cluster, Panel::Timeline])
+        );
+        for panel in Panel::ALL {
+            assert_eq!(Panel::from_name(panel.name()), Some(panel));
+        }
+    }
+
+    #[test]
+    fn unknown_panels_are_named_in_one_notice_and_the_rest_shows() {
+        let (embed, problems) = parse_embed("?embed=1&panels=cluster,graph,log,Votes");
+        assert_eq!(
+            embed.map(|e| e.panels),
+            Some(vec![Panel::Cluster, Panel::Log])
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("\"graph\", \"Votes\""), "{problems:?}");
+        assert!(
+            problems[0].contains("cluster, diagram, log"),
+            "{problems:?}"
+        );
+        // Nothing known (or nothing at all): the default panels.
+        let (embed, problems) = parse_embed("?embed=1&panels=nope");
+        assert_eq!(embed.map(|e| e.panels), Some(Panel::DEFAULT.to_vec()));
+        assert_eq!(problems.len(), 1);
+        let (embed, problems) = parse_embed("?embed=1&panels=");
+        assert_eq!(embed.map(|e| e.panels), Some(Panel::DEFAULT.to_vec()));
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn autoplay_0_waits_and_a_bad_value_plays_with_a_notice() {
+        assert_eq!(
+            parse_embed("?embed=1&autoplay=0").0.map(|e| e.autoplay),
+            Some(false)
+        );
+        assert_eq!(
+            parse_embed("?embed=1&autoplay=1").0.map(|e| e.autoplay),
+            Some(true)
+        );
+        let (embed, problems) = parse_embed("?embed=1&autoplay=maybe");
+        assert_eq!(embed.map(|e| e.autoplay), Some(true));
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn the_full_page_ignores_embed_parameters_silently() {
+        let (embed, problems) = parse_embed("?panels=bogus&autoplay=x&seed=1");
+        assert_eq!(embed, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        // And the run's own parameters read the same either way.
+        assert_eq!(
+            parse("?embed=1&panels=log&autoplay=0&seed=4&nodes=3"),
+            parse("?seed=4&nodes=3")
+        );
+    }
+
+    #[test]
+    fn the_full_page_link_drops_only_the_embed_parameters() {
+        assert_eq!(
+            full_page_query("?embed=1&seed=4&panels=cluster,log&nodes=3&autoplay=0&run=1.AAAB"),
+            "?seed=4&nodes=3&run=1.AAAB"
+        );
+        assert_eq!(full_page_query("?embed=1&panels=log"), "");
+        assert_eq!(full_page_query(""), "");
+        assert_eq!(
+            open_href("/sub/dist/index.html", "?embed=1&seed=4"),
+            "/sub/dist/index.html?seed=4"
+        );
+        assert_eq!(open_href("/sub/dist/", "?embed=1"), "/sub/dist/");
+        assert_eq!(
+            open_href("index.html?old=1#top", "?seed=2&speed=1"),
+            "index.html?seed=2&speed=1"
+        );
+        assert_eq!(open_href("", "?seed=2"), "./?seed=2");
+    }
+
+    #[test]
+    fn odd_embed_queries_never_panic() {
+        for query in [
+            "?embed=1&panels=%",
+            "?embed=1&panels=%zz,log",
+            "?embed=1&panels=%E2%82",
+            "?embed=1&panels=,,,",
+            "embed=1&&autoplay",
+            "?embed=1&panels=log%2",
+        ] {
+            let (embed, _) = parse_embed(query);
+            assert!(embed.is_some_and(|e| !e.panels.is_empty()), "{query}");
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! The JavaScript API's inputs, checked as plain values: `mount`'s options
+//! object, `seek`'s milliseconds and `load`'s run. Unlike URL parameters
+//! (which fall back to defaults with a notice), a bad option is a mistake in
+//! the host page's code, so it is refused with a message naming the option;
+//! [`super::api`] throws it as a JavaScript `Error`.
+
+use crate::params::{self, Embed, Panel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
+use raftlab_core::raft::Micros;
+use raftlab_core::run::RunDescription;
+use raftlab_core::sim::{Simulation, NODE_COUNT_MAX};
+
+/// The largest integer a JavaScript number holds exactly (2^53 − 1); larger
+/// seeds must come as strings or BigInts.
+pub const SAFE_INTEGER_MAX: f64 = 9_007_199_254_740_991.0;
+
+/// The furthest `seek` goes, in virtual milliseconds (ten minutes). Why a
+/// limit: seeking computes every event on the way, synchronously.
+pub const SEEK_MS_MAX: f64 = 600_000.0;
+
+/// The options `mount` reads, in the order messages list them.
+pub const OPTION_NAMES: [&str; 7] = [
+    "seed", "nodes", "speed", "panels", "autoplay", "run", "link",
+];
+
+/// A JavaScript value as far as the options care.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptionValue {
+    /// `undefined` or `null`: as if the option were left out.
+    Absent,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A BigInt, in decimal.
+    BigInt(String),
+    /// A string.
+    Text(String),
+    /// An array.
+    List(Vec<OptionValue>),
+    /// Anything else, by its `typeof`.
+    Other(String),
+}
+
+impl OptionValue {
+    /// What the value is, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            OptionValue::Absent => "nothing".into(),
+            OptionValue::Bool(b) => format!("the boolean {b}"),
+            OptionValue::Number(n) => format!("the number {n}"),
+            OptionValue::BigInt(n) => format!("the BigInt {n}n"),
+            OptionValue::Text(t) => format!("the string {t:?}"),
+            OptionValue::List(_) => "an array".into(),
+            OptionValue::Other(kind) => format!("a value of type {kind}"),
+        }
+    }
+}
+
+/// `mount`'s options, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MountOptions {
+    /// The seed; `None` draws a fresh one (a run brings its own).
+    pub seed: Option<u64>,
+    /// Cluster size.
+    pub nodes: usize,
+    /// Virtual time per wall time.
+    pub speed: f64,
+    /// Panels and autoplay.
+    pub embed: Embed,
+    /// A recorded run to play instead of a fresh one.
+    pub run: Option<RunDescription>,
+    /// The full page's address, for an "Open in Raftlab" link.
+    pub link: Option<String>,
+}
+
+impl MountOptions {
+    /// The run's parameters as the App's query, with `seed` for a missing
+    /// one (a run's own seed and size win).
+    pub fn query(&self, seed: u64) -> String {
+        let (seed, nodes) = match &self.run {
+            Some(run) => (run.seed, run.config.node_count),
+            None => (self.seed.unwrap_or(seed), self.nodes),
+        };
+        format!("?seed={seed}&nodes={nodes}&speed={}", self.speed)
+    }
+
+    /// The "Open in Raftlab" address, if there is a `link`: the full page
+    /// with the same run (a recorded run as the share link's `run` token).
+    pub fn open_href(&self, seed: u64) -> Option<String> {
+        let link = self.link.as_deref()?;
+        let mut query = self.query(seed);
+        if let Some(run) = &self.run {
+            query.push_str("&run=");
+            query.push_str(&run.to_url_token());
+        }
+        Some(params::open_href(link, &query))
+    }
+}
+
+/// Checks `mount`'s options (name and value pairs, from a plain object).
+pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, String> {
+    let mut checked = MountOptions {
+        seed: None,
+        nodes: NODES_DEFAULT,
+        speed: SPEED_DEFAULT,
+        embed: Embed::default(),
+        run: None,
+        link: None,
+    };
+    let mut size_given = false;
+    for (name, value) in options {
+        if *value == OptionValue::Absent {
+            continue;
+        }
+        match name.as_str() {
+            "seed" => checked.seed = Some(seed(value)?),
+            "nodes" => {
+                checked.nodes = nodes(value)?;
+                size_given = true;
+            }
+            "speed" => checked.speed = speed(value)?,
+            "panels" => checked.embed.panels = panels(value)?,
+            "autoplay" => match value {
+                OptionValue::Bool(b) => checked.embed.autoplay = *b,
+                other => {
+                    return Err(format!(
+                        "autoplay must be true or false, not {}",
+                        other.describe()
+                    ))
+                }
+            },
+            "run" => match value {
+                OptionValue::Text(text) => {
+                    checked.run = Some(decode_run(text).map_err(|e| format!("run: {e}"))?)
+                }
+                other => {
+                    return Err(format!(
+                        "run must be a string (a run's JSON or its link token), not {}",
+                        other.describe()
+                    ))
+                }
+            },
+            "link" => match value {
+                OptionValue::Text(text) if !text.trim().is_empty() => {
+                    checked.link = Some(text.trim().to_owned())
+                }
+                other => {
+                    return Err(format!(
+                        "link must be the full page's address (e.g. \"index.html\"), not {}",
+                        other.describe()
+                    ))
+                }
+            },
+            unknown => {
+                return Err(format!(
+                    "there is no option {unknown:?} (the options are {})",
+                    OPTION_NAMES.join(", ")
+                ))
+            }
+        }
+    }
+    if checked.run.is_some() && (checked.seed.is_some() || size_given) {
+        return Err(
+            "run already fixes the seed and the cluster size: leave seed and nodes out".into(),
+        );
+    }
+    Ok(checked)
+}
+
+fn seed(value: &OptionValue) -> Result<u64, String> {
+    let problem = || {
+        format!(
+            "seed must be a whole number from 0 to {} (as a string or BigInt above 2^53), not {}",
+            u64::MAX,
+            value.describe()
+        )
+    };
+    match value {
+        OptionValue::Number(n) if n.fract() == 0.0 && (0.0..=SAFE_INTEGER_MAX).contains(n) => {
+            Ok(*n as u64)
+        }
+        OptionValue::Number(n) if n.fract() == 0.0 && *n > SAFE_INTEGER_MAX => Err(format!(
+            "seed {n} is above 2^53, where JavaScript numbers skip integers: pass it as a string or a BigInt"
+        )),
+        OptionValue::Text(text) | OptionValue::BigInt(text) => {
+            text.trim().parse().map_err(|_| problem())
+        }
+        _ => Err(problem()),
+    }
+}
+
+fn nodes(value: &OptionValue) -> Result<usize, String> {
+    match value {
+        OptionValue::Number(n) if n.fract() == 0.0 && (1.0..=NODE_COUNT_MAX as f64).contains(n) => {
+            Ok(*n as usize)
+        }
+        other => Err(format!(
+            "nodes must be a whole number from 1 to {NODE_COUNT_MAX}, not {}",
+            other.describe()
+        )),
+    }
+}
+
+fn speed(value: &OptionValue) -> Result<f64, String> {
+    match value {
+        OptionValue::Number(s) if (SPEED_MIN..=SPEED_MAX).contains(s) => Ok(*s),
+        other => Err(format!(
+            "speed must be a number from {SPEED_MIN} to {SPEED_MAX} (virtual time per wall time; 1 is real time), not {}",
+            other.describe()
+        )),
+    }
+}
+
+/// An array of panel names, or one comma-separated string.
+fn panels(value: &OptionValue) -> Result<Vec<Panel>, String> {
+    let names: Vec<String> = match value {
+        OptionValue::List(items) => items
+            .iter()
+            .map(|item| match item {
+                OptionValue::Text(name) => Ok(name.clone()),
+                other => Err(format!(
+                    "panels must hold panel names ({}), not {}",
+                    Panel::names(),
+                    other.describe()
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        OptionValue::Text(list) => vec![list.clone()],
+        other => {
+            return Err(format!(
+                "panels must be an array of panel names, not {}",
+                other.describe()
+            ))
+        }
+    };
+    let (panels, unknown) = params::panel_list(&names.join(","));
+    if let Some(name) = unknown.first() {
+        return Err(format!(
+            "there is no panel {name:?} (the panels are {})",
+            Panel::names()
+        ));
+    }
+    if panels.is_empty() {
+        return Err(format!(
+            "panels names no panel (the panels are {})",
+            Panel::names()
+        ));
+    }
+    Ok(panels)
+}
+
+/// Reads a run: its JSON (as exported), its link token, or a whole share
+/// link holding `run=<token>`; checks that its inputs replay.
+pub fn decode_run(text: &str) -> Result<RunDescription, String> {
+    let text = text.trim();
+    let run = if text.starts_with('{') {
+        RunDescription::from_json(text)
+    } else {
+        let token = text
+            .split(['?', '&', '#'])
+            .find_map(|pair| pair.strip_prefix("run="))
+            .unwrap_or(text);
+        RunDescription::from_url_token(token)
+    }
+    .map_err(|e| e.to_string())?;
+    Simulation::replay(run.seed, run.config.clone(), &run.inputs)
+        .map_err(|e| format!("the run does not replay: {e}"))?;
+    Ok(run)
+}
+
+/// `seek`'s argument, virtual milliseconds, as microseconds.
+pub fn seek_target(ms: f64) -> Result<Micros, String> {
+    if !(0.0..=SEEK_MS_MAX).contains(&ms) {
+        return Err(format!(
+            "seek takes virtual milliseconds from 0 to {SEEK_MS_MAX}, not {ms}"
+        ));
+    }
+    Ok((ms * 1000.0).round() as Micros)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Option checking: every option read, every mistake named.
+
+    use super::*;
+    use raftlab_core::kv::Operation;
+    use raftlab_core::sim::{Command, Config};
+
+    fn options(pairs: &[(&str, OptionValue)]) -> Result<MountOptions, String> {
+        let pairs: Vec<(String, OptionValue)> = pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.clone()))
+            .collect();
+        validate(&pairs)
+    }
+
+    fn text(t: &str) -> OptionValue {
+        OptionValue::Text(t.into())
+    }
+
+    fn names(list: &[&str]) -> OptionValue {
+        OptionValue::List(list.iter().map(|n| text(n)).collect())
+    }
+
+    /// A short recorded run: seed 3, three servers, one put.
+    fn recorded_run() -> RunDescription {
+        let config = Config {
+            node_count: 3,
+            ..Config::default()
+        };
+        let mut sim = Simulation::new(3, config).expect("valid configuration");
+        sim.advance_to(400_000);
+        sim.apply(Command::ClientRequest {
+            client: None,
+            target: None,
+            op: Operation::Put {
+                key: "x".into(),
+                value: "1".into(),
+            },
+        })
+        .expect("a put is accepted");
+        RunDescription::of(&sim)
+    }
+
+    #[test]
+    fn no_options_mean_the_defaults() {
+        let checked = options(&[]).expect("empty options are fine");
+        assert_eq!(checked.seed, None);
+        assert_eq!(checked.nodes, NODES_DEFAULT);
+        assert_eq!(checked.speed, SPEED_DEFAULT);
+        assert_eq!(checked.embed, Embed::default());
+        assert_eq!(
+            checked.query(9),
+            format!("?seed=9&nodes=5&speed={SPEED_DEFAULT}")
+        );
+        assert_eq!(checked.open_href(9), None, "no link without `link`");
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let checked = options(&[
+            ("seed", OptionValue::Number(4.0)),
+            ("nodes", OptionValue::Number(3.0)),
+            ("speed", OptionValue::Number(0.5)),
+            ("panels", names(&["cluster", "diagram"])),
+            ("autoplay", OptionValue::Bool(false)),
+            ("link", text("index.html")),
+            ("run", OptionValue::Absent),
+        ])
+        .expect("valid options");
+        assert_eq!(checked.query(1), "?seed=4&nodes=3&speed=0.5");
+        assert_eq!(checked.embed.panels, [Panel::Cluster, Panel::Diagram]);
+        assert!(!checked.embed.autoplay);
+        assert_eq!(
+            checked.open_href(1).as_deref(),
+            Some("index.html?seed=4&nodes=3&speed=0.5")
+        );
+        // The query reads back as the same run on the page.
+        let (settings, problems) = params::parse(&checked.query(1));
+        assert!(problems.is_empty());
+        assert_eq!(
+            (settings.seed, settings.nodes, settings.speed),
+            (Some(4), 3, 0.5)
+        );
+    }
+
+    #[test]
+    fn seeds_come_as_numbers_strings_or_bigints() {
+        let seed = |value| options(&[("seed", value)]).map(|o| o.seed);
+        assert_eq!(seed(OptionValue::Number(0.0)), Ok(Some(0)));
+        assert_eq!(seed(text("18446744073709551615")), Ok(Some(u64::MAX)));
+        assert_eq!(
+            seed(OptionValue::BigInt("12345678901234567890".into())),
+            Ok(Some(12345678901234567890))
+        );
+        let above = seed(OptionValue::Number(1e17)).expect_err("not exact");
+        assert!(above.contains("string or a BigInt"), "{above}");
+        for bad in [
+            OptionValue::Number(-1.0),
+            OptionValue::Number(1.5),
+            text("ten"),
+            OptionValue::Bool(true),
+        ] {
+            let error = seed(bad).expect_err("refused");
+            assert!(error.starts_with("seed must be"), "{error}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_with_the_option_named() {
+        for (name, value, expected) in [
+            (
+                "nodes",
+                OptionValue::Number(0.0),
+                "nodes must be a whole number from 1 to 9",
+            ),
+            ("nodes", OptionValue::Number(10.0), "nodes must be"),
+            ("nodes", text("3"), "not the string \"3\""),
+            (
+                "speed",
+                OptionValue::Number(0.0),
+                "speed must be a number from 0.001 to 10",
+            ),
+            ("speed", OptionValue::Number(f64::NAN), "speed must be"),
+            ("speed", OptionValue::Number(20.0), "speed must be"),
+            (
+                "autoplay",
+                OptionValue::Number(1.0),
+                "autoplay must be true or false, not the number 1",
+            ),
+            (
+                "panels",
+                names(&["cluster", "graph"]),
+                "there is no panel \"graph\"",
+            ),
+            ("panels", names(&[]), "panels names no panel"),
+            (
+                "panels",
+                OptionValue::List(vec![OptionValue::Number(1.0)]),
+                "panels must hold panel names",
+            ),
+            (
+                "panels",
+                OptionValue::Other("object".into()),
+                "a value of type object",
+            ),
+            ("run", OptionValue::Number(1.0), "run must be a string"),
+            ("run", text("1.@@@"), "run: the run is damaged"),
+            (
+                "run",
+                text("{\"format\": \"raftlab-run\""),
+                "run: the run is cut short",
+            ),
+            ("link", text("  "), "link must be"),
+            (
+                "panel",
+                names(&["log"]),
+                "there is no option \"panel\" (the options are seed, nodes",
+            ),
+        ] {
+            let error = options(&[(name, value)]).expect_err(name);
+            assert!(error.contains(expected), "{name}: {error}");
+        }
+    }
+
+    #[test]
+    fn panels_may_be_one_comma_separated_string() {
+        let checked = options(&[("panels", text("log, timeline"))]).expect("a list as a string");
+        assert_eq!(checked.embed.panels, [Panel::Log, Panel::Timeline]);
+    }
+
+    #[test]
+    fn a_run_comes_as_json_token_or_share_link_and_fixes_seed_and_size() {
+        let run = recorded_run();
+        let token = run.to_url_token();
+        assert_eq!(decode_run(&run.to_json()), Ok(run.clone()));
+        assert_eq!(decode_run(&token), Ok(run.clone()));
+        assert_eq!(
+            decode_run(&format!(
+                "https://example.org/raftlab/?seed=3&run={token}#x"
+            )),
+            Ok(run.clone())
+        );
+        let checked = options(&[("run", text(&token)), ("link", text("index.html"))])
+            .expect("a run alone is fine");
+        assert_eq!(
+            checked.query(99),
+            format!("?seed=3&nodes=3&speed={SPEED_DEFAULT}")
+        );
+        let href = checked.open_href(99).expect("a link");
+        assert!(href.ends_with(&format!("&run={token}")), "{href}");
+        let error = options(&[("run", text(&token)), ("seed", OptionValue::Number(1.0))])
+            .expect_err("two seeds");
+        assert!(error.contains("leave seed and nodes out"), "{error}");
+    }
+
+    #[test]
+    fn a_run_whose_inputs_do_not_fit_is_refused() {
+        let mut run = recorded_run();
+        run.inputs[0].command = Command::Restart {
+            node: raftlab_core::raft::NodeId(2),
+        };
+        let error = decode_run(&run.to_url_token()).expect_err("S2 is not crashed");
+        assert!(error.starts_with("the run does not replay"), "{error}");
+        assert_eq!(decode_run("").expect_err("empty"), "the run is empty");
+    }
+
+    #[test]
+    fn seek_takes_virtual_milliseconds_within_ten_minutes() {
+        assert_eq!(seek_target(0.0), Ok(0));
+        assert_eq!(seek_target(1.5), Ok(1_500));
+        assert_eq!(seek_target(SEEK_MS_MAX), Ok(600_000_000));
+        for bad in [-1.0, f64::NAN, f64::INFINITY, SEEK_MS_MAX + 1.0] {
+            assert!(seek_target(bad).is_err(), "{bad}");
+        }
+    }
+}
