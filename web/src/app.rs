@@ -470,7 +470,7 @@ impl Ui {
         });
         match loaded {
             Ok((scenario, played, steps)) => {
-                remember(played.sim());
+                self.load(played.clone());
                 self.narration = Some(Narration {
                     scenario: Rc::new(scenario),
                     steps: Rc::new(steps),
@@ -478,9 +478,6 @@ impl Ui {
                     last: 0,
                     pristine: Rc::new(played),
                 });
-                self.selected_message = None;
-                self.error = None;
-                self.puts = 0;
                 self.go_to_step(0);
             }
             Err(e) => self.error = Some(format!("the scenario {id:?} could not be loaded: {e}")),
@@ -506,7 +503,17 @@ impl Ui {
         narration.current = Some(index);
         narration.last = index;
         self.playing = false;
-        let result = self.playback.borrow_mut().seek_position(position);
+        let mut playback = self.playback.borrow_mut();
+        // The same state whichever way the learner comes: a step that waits
+        // for an instant is the state at that instant; one that waits for an
+        // event is the state right after it, reached from the start.
+        let result = match step.matched {
+            None => playback.seek(step.at_us),
+            Some(_) => playback
+                .seek_position(0)
+                .and_then(|()| playback.seek_position(position)),
+        };
+        drop(playback);
         self.error = result.err().map(|e| e.to_string());
     }
 
@@ -766,6 +773,11 @@ pub fn app(props: &AppProps) -> Html {
     }
     let view = ui.view.clone();
     let run = ui.run.clone();
+    let highlight = ui
+        .narration
+        .as_ref()
+        .map(Narration::highlight)
+        .unwrap_or_default();
     let v = &view.0;
     html! {
         <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
@@ -784,13 +796,15 @@ pub fn app(props: &AppProps) -> Html {
             <div class="workspace">
                 <section class="panel cluster-panel" aria-label="Cluster">
                     <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                        highlight={highlight.clone()}
                         speed={ui.speed} on_action={on_action.clone()} />
                 </section>
                 <aside class="panel side" aria-label="Selected server">
                     <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
                     <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
                         on_action={on_action.clone()} />
-                    <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed} />
+                    <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed}
+                        highlight={highlight.transition} />
                 </aside>
                 <aside class="panel side checks-side" aria-label="Checkers and events">
                     <Checks run={run.clone()} on_action={on_action.clone()} />
@@ -806,7 +820,8 @@ pub fn app(props: &AppProps) -> Html {
                     on_action={on_action.clone()} />
             </div>
             <section class="panel logs-panel" aria-label="Logs">
-                <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+                <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()}
+                    highlight={highlight.clone()} />
             </section>
             <section class="panel state-panel" aria-label="State machines">
                 <StateMachineView view={view.clone()} />

@@ -29,7 +29,9 @@ pub fn start() {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let fresh_seed = params::parse(&query).0.seed.is_none().then(app::fresh_seed);
-    if let (Some(window), Some(seed)) = (&window, fresh_seed) {
+    // A share link carries its run (seed included): its address stays as it is.
+    let shared_run = share::ShareLink::parse(&query).is_some();
+    if let (Some(window), Some(seed), false) = (&window, fresh_seed, shared_run) {
         if let Ok(history) = window.history() {
             // Only the query changes; a failure just leaves the address as it was.
             let url = params::with_seed(&query, seed);

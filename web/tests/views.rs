@@ -431,6 +431,7 @@ async fn render_cluster(view: ClusterView) -> Element {
             selected_message: None,
             speed: 1.0,
             on_action: Callback::noop(),
+            highlight: Default::default(),
         },
     )
     .render();
@@ -538,6 +539,7 @@ async fn render_state_diagram(view: ClusterView, selected: NodeId) -> Element {
             view: SharedView(Rc::new(view)),
             selected,
             speed: 1.0,
+            highlight: None,
         },
     )
     .render();

@@ -47,6 +47,9 @@ pub struct ClusterProps {
     pub speed: f64,
     /// Where clicks go.
     pub on_action: Callback<Action>,
+    /// What a narration step points at (servers, kinds of message).
+    #[prop_or_default]
+    pub highlight: raftlab_core::scenario::Highlight,
 }
 
 /// The ring, the client in its middle, the messages in flight, and a legend.
@@ -272,7 +275,7 @@ fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
     html! {
         <g key={m.id} transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <Message message={m.clone()} selected={props.selected_message == Some(m.id)}
-                on_action={props.on_action.clone()} />
+                highlighted={props.highlight.messages.contains(&m.kind)} on_action={props.on_action.clone()} />
         </g>
     }
 }
@@ -282,6 +285,7 @@ fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
 struct MessageProps {
     message: MessageView,
     selected: bool,
+    highlighted: bool,
     on_action: Callback<Action>,
 }
 
@@ -318,6 +322,9 @@ fn message(props: &MessageProps) -> Html {
     }
     if selected {
         class.push_str(" selected");
+    }
+    if props.highlighted {
+        class.push_str(" highlighted");
     }
     let fields = m
         .payload

@@ -23,6 +23,9 @@ pub struct LogTableProps {
     pub selected: NodeId,
     /// Where clicks go.
     pub on_action: Callback<Action>,
+    /// What a narration step points at (log entries).
+    #[prop_or_default]
+    pub highlight: raftlab_core::scenario::Highlight,
 }
 
 /// The first and last index shown: at most the latest [`COLUMNS`] indexes,
@@ -142,6 +145,9 @@ fn render_row(
                 }
                 if index == node.snapshot_index {
                     class.push("snapshot-edge");
+                }
+                if props.highlight.entries.iter().any(|e| e.node == node.id && e.index == index) {
+                    class.push("highlighted");
                 }
                 if let Some(e) = entry {
                     class.push(format!("t{}", e.term.0 % TERM_COLOURS));

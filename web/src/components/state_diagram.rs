@@ -17,6 +17,9 @@ const HISTORY: usize = 8;
 pub struct StateDiagramProps {
     /// The cluster now.
     pub view: SharedView,
+    /// An arrow a narration step points at.
+    #[prop_or_default]
+    pub highlight: Option<raftlab_core::scenario::RoleArrow>,
     /// The server whose states are shown.
     pub selected: NodeId,
     /// Playback speed (for how long an arrow flashes).
@@ -65,7 +68,10 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
                 </defs>
                 { for drawing.edges.iter().map(|edge| {
                     let cause = flashing.filter(|(a, _)| *a == edge.arrow).map(|(_, c)| c);
-                    edge_html(edge, cause)
+                    let pointed = props
+                        .highlight
+                        .is_some_and(|h| edge.arrow.ends() == (Some(h.from), h.to));
+                    edge_html(edge, cause, pointed)
                 }) }
                 { for drawing.states.iter().map(|place| state_html(place, current)) }
             </svg>
@@ -93,9 +99,11 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
 
 /// One arrow with its label: the usual words, or while it flashes (`cause`
 /// is then the transition's) the words of that cause.
-fn edge_html(edge: &Edge, cause: Option<TransitionCause>) -> Html {
+fn edge_html(edge: &Edge, cause: Option<TransitionCause>, pointed: bool) -> Html {
     let class = if cause.is_some() {
-        classes!("edge", "flash")
+        classes!("edge", "flash", pointed.then_some("highlighted"))
+    } else if pointed {
+        classes!("edge", "highlighted")
     } else {
         classes!("edge")
     };
