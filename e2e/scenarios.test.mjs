@@ -94,3 +94,24 @@ test('leaving the script to play freely, then coming back, restores the step', o
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a share link made during a scenario opens the same step of it', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1`);
+  await load(page, 'figure-8');
+  for (let i = 1; i <= 3; i++) {
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await waitStep(page, i);
+  }
+  const here = await snapshot(page);
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const url = await page.getByRole('dialog', { name: 'Share link' })
+    .getByRole('textbox', { name: 'Share link' }).inputValue();
+  assert.match(url, /&scenario=figure-8&step=3/);
+  const opened = await openPage(shared.browser, url);
+  await opened.page.waitForFunction(() => document.querySelector('.narration')?.dataset.step === '3', null, { timeout: 20_000 });
+  assert.equal(await opened.page.locator('.narration').getAttribute('data-scenario'), 'figure-8');
+  assert.deepEqual(await snapshot(opened.page), here);
+  assert.deepEqual([...problems, ...opened.problems], []);
+  await opened.page.close();
+  await page.close();
+});

@@ -9,7 +9,7 @@ use crate::components::{
 };
 use crate::embed::{self, Frame, Host};
 use crate::params::{self, Settings};
-use crate::share::{self, OpenError, OpenPanels, Panel, ShareLink, ShareSource};
+use crate::share::{self, OpenError, OpenPanels, Panel, ScenarioStep, ShareLink, ShareSource};
 use raftlab_core::journal::{JournalEntry, MarkKind};
 use raftlab_core::kv::Operation;
 use raftlab_core::playback::{FoundViolation, Linearizability, Playback};
@@ -319,6 +319,16 @@ impl Ui {
     fn restore(&mut self, link: &ShareLink) -> Result<(), OpenError> {
         let playback = link.rebuild()?;
         self.load(playback);
+        // A link made while narrating opens the scenario at that step (the
+        // run it carries is the scenario's, so without it the page still
+        // shows the same state).
+        if let Some(ScenarioStep { id, step }) = &link.scenario {
+            self.load_scenario(id);
+            let steps = self.narration.as_ref().map_or(0, |n| n.steps.len());
+            if *step < steps {
+                self.go_to_step(*step);
+            }
+        }
         self.playing = false;
         self.selected = link.selected;
         self.open_panels = link.open;
@@ -365,12 +375,19 @@ impl Ui {
 
     /// What the Share and Export buttons read when clicked.
     pub fn share_source(&self) -> ShareSource {
+        let scenario = self.narration.as_ref().and_then(|n| {
+            n.current.map(|step| ScenarioStep {
+                id: n.scenario.id.clone(),
+                step,
+            })
+        });
         ShareSource::new(
             self.playback.clone(),
             self.selected,
             self.open_panels,
             self.speed,
         )
+        .in_scenario(scenario)
     }
 
     /// The run's seed.

@@ -179,6 +179,25 @@ pub struct ShareLink {
     pub open: OpenPanels,
     /// The playback speed.
     pub speed: f64,
+    /// The narrated scenario and the step shown, if the learner is on its script.
+    pub scenario: Option<ScenarioStep>,
+}
+
+/// A bundled scenario and one of its narration steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioStep {
+    /// The scenario's id (its file name without `.json`).
+    pub id: String,
+    /// The step, from 0.
+    pub step: usize,
+}
+
+/// Is `id` written as scenario ids are (lower-case letters, digits, dashes)?
+fn is_scenario_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 impl ShareLink {
@@ -192,6 +211,7 @@ impl ShareLink {
             selected,
             open,
             speed,
+            scenario: None,
         }
     }
 
@@ -212,6 +232,9 @@ impl ShareLink {
         }
         // `{}` writes the shortest text that reads back as the same number.
         query.push_str(&format!("&speed={}", self.speed));
+        if let Some(ScenarioStep { id, step }) = &self.scenario {
+            query.push_str(&format!("&scenario={id}&step={step}"));
+        }
         query
     }
 
@@ -275,6 +298,24 @@ impl ShareLink {
             })?;
             open.set(panel, true);
         }
+        let scenario = match value("scenario") {
+            None => None,
+            Some(id) if !is_scenario_id(&id) => {
+                return Err(OpenError::Parameter {
+                    name: "scenario",
+                    value: id,
+                    expected: "is not a scenario id (lower-case letters, digits and dashes)"
+                        .to_owned(),
+                })
+            }
+            Some(id) => {
+                let step = number("step", "is not a step number")?.unwrap_or(0);
+                Some(ScenarioStep {
+                    id,
+                    step: usize::try_from(step).unwrap_or(usize::MAX),
+                })
+            }
+        };
         Ok(ShareLink {
             run,
             position,
@@ -283,6 +324,7 @@ impl ShareLink {
             selected,
             open,
             speed: params::SPEED_DEFAULT,
+            scenario,
         })
     }
 
@@ -422,6 +464,7 @@ pub struct ShareSource {
     selected: NodeId,
     open: OpenPanels,
     speed: f64,
+    scenario: Option<ScenarioStep>,
 }
 
 impl ShareSource {
@@ -437,17 +480,26 @@ impl ShareSource {
             selected,
             open,
             speed,
+            scenario: None,
         }
+    }
+
+    /// The same, narrating a step of a bundled scenario.
+    pub fn in_scenario(mut self, scenario: Option<ScenarioStep>) -> ShareSource {
+        self.scenario = scenario;
+        self
     }
 
     /// The share link for what is on screen now.
     pub fn link(&self) -> ShareLink {
-        ShareLink::of(
+        let mut link = ShareLink::of(
             &self.playback.borrow(),
             self.selected,
             self.open,
             self.speed,
-        )
+        );
+        link.scenario = self.scenario.clone();
+        link
     }
 
     /// The whole recorded run, for a file.
@@ -461,6 +513,7 @@ impl PartialEq for ShareSource {
         Rc::ptr_eq(&self.playback, &other.playback)
             && (self.selected, self.open) == (other.selected, other.open)
             && self.speed == other.speed
+            && self.scenario == other.scenario
     }
 }
 
@@ -602,6 +655,27 @@ mod tests {
             None,
             "not a share link"
         );
+    }
+
+    #[test]
+    fn a_link_made_while_narrating_names_the_scenario_and_step() {
+        let playback = busy_run(4, 3);
+        let mut link = link_of(&playback);
+        link.scenario = Some(ScenarioStep {
+            id: "figure-8".into(),
+            step: 4,
+        });
+        let query = link.to_query();
+        assert!(query.ends_with("&scenario=figure-8&step=4"), "{query}");
+        assert_eq!(parsed(&query), Ok(link));
+        let bad = format!("{}&scenario=Figure_8", link_of(&playback).to_query());
+        assert!(matches!(
+            parsed(&bad),
+            Err(OpenError::Parameter {
+                name: "scenario",
+                ..
+            })
+        ));
     }
 
     #[test]
