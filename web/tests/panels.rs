@@ -44,9 +44,15 @@ fn fresh_root() -> Element {
 struct Recorder(Rc<RefCell<Vec<Action>>>);
 
 impl Recorder {
+    /// Records what the panel sends, except that it was opened (the panels
+    /// are rendered open, so their controls exist, and say so).
     fn callback(&self) -> Callback<Action> {
         let log = self.0.clone();
-        Callback::from(move |action| log.borrow_mut().push(action))
+        Callback::from(move |action| {
+            if !matches!(action, Action::PanelToggled { .. }) {
+                log.borrow_mut().push(action)
+            }
+        })
     }
 
     fn take(&self) -> Vec<Action> {
@@ -136,7 +142,7 @@ async fn network_panel(view: SharedView, recorder: &Recorder) -> Element {
         root.clone(),
         NetworkPanelProps {
             view,
-            open: false,
+            open: true,
             on_action: recorder.callback(),
         },
     )
@@ -151,7 +157,7 @@ async fn client_panel(view: SharedView, recorder: &Recorder) -> Element {
         root.clone(),
         ClientPanelProps {
             view,
-            open: false,
+            open: true,
             on_action: recorder.callback(),
         },
     )
@@ -167,7 +173,7 @@ async fn config_panel(config: Config, seed: u64, recorder: &Recorder) -> Element
         ConfigPanelProps {
             config,
             seed,
-            open: false,
+            open: true,
             on_action: recorder.callback(),
         },
     )

@@ -359,6 +359,9 @@ pub fn client_panel(props: &ClientPanelProps) -> Html {
         <details class="panel control-panel" data-panel="client" open={props.open}
             ontoggle={super::on_panel_toggle(Panel::Client, &props.on_action)}>
             <summary><span class="summary-title">{ "Client" }</span><small>{ summary }</small></summary>
+            // A closed panel draws only its summary: its controls cost nothing
+            // while the cluster plays.
+            if props.open {
             <fieldset class="group">
                 <legend>{ "One request" }</legend>
                 <div class="fields">
@@ -413,6 +416,7 @@ pub fn client_panel(props: &ClientPanelProps) -> Html {
             </fieldset>
             if let Some(message) = form.0.message.clone() {
                 <p class="notice error" role="alert">{ message }</p>
+            }
             }
         </details>
     }

@@ -332,6 +332,9 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
         <details class="panel control-panel" data-panel="config" open={props.open}
             ontoggle={super::on_panel_toggle(Panel::Config, &props.on_action)}>
             <summary><span class="summary-title">{ "Configuration" }</span><small>{ summary }</small></summary>
+            // A closed panel draws only its summary: its controls cost nothing
+            // while the cluster plays.
+            if props.open {
             <p class="hint">{ "Apply changes the running cluster from this instant: a timed command, so rewinding and replaying cross it. A new seed, cluster size or state machine starts a new run instead." }</p>
             <fieldset class="group">
                 <legend>{ "Cluster" }</legend>
@@ -409,6 +412,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
             </div>
             if let Some(message) = d.message.clone() {
                 <p class="notice error" role="alert">{ message }</p>
+            }
             }
         </details>
     }

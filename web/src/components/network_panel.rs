@@ -238,6 +238,9 @@ pub fn network_panel(props: &NetworkPanelProps) -> Html {
         <details class="panel control-panel" data-panel="network" open={props.open}
             ontoggle={super::on_panel_toggle(Panel::Network, &props.on_action)}>
             <summary><span class="summary-title">{ "Network" }</span><small>{ summary }</small></summary>
+            // A closed panel draws only its summary: its controls cost nothing
+            // while the cluster plays.
+            if props.open {
             <fieldset class="group">
                 <legend>{ "Partition" }</legend>
                 <p class="hint">{ "Click a server to move it between side A and side B, then Partition: messages no longer cross between the sides." }</p>
@@ -301,6 +304,7 @@ pub fn network_panel(props: &NetworkPanelProps) -> Html {
             </fieldset>
             if let Some(message) = form.0.message.clone() {
                 <p class="notice error" role="alert">{ message }</p>
+            }
             }
         </details>
     }
