@@ -559,7 +559,19 @@ impl Ui {
         let found = {
             let mut playback = next.playback.borrow_mut();
             let target = playback.now() + virtual_us as u64;
-            playback.advance_to(target)
+            let found = playback.advance_to(target);
+            // Stop exactly at the step that broke a property, not at the
+            // end of the frame that found it.
+            if let Ok(new) = found {
+                let all = playback.violations();
+                if let Some(first) = all.len().checked_sub(new).and_then(|i| all.get(i)) {
+                    let position = first.position;
+                    if let Err(e) = playback.seek_position(position) {
+                        next.error = Some(e.to_string());
+                    }
+                }
+            }
+            found
         };
         match found {
             // A broken property pauses playback where it was seen.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// How many entries the log lists.
-const SHOWN: usize = 60;
+const SHOWN: usize = 25;
 
 /// Props of [`EventLog`].
 #[derive(Properties, Clone, PartialEq)]
