@@ -5,19 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { setUp, openPage, screenshots } from './support.mjs';
+import { setUp, openPage, screenshots, ring, pause, select, leaderId } from './support.mjs';
 
 const shared = setUp();
 
 const options = { timeout: 60_000 };
-const ring = (page, id) => page.locator(`svg.cluster [data-node-id="${id}"]`);
 const state = (page, name) => page.locator('#raftlab').getAttribute(name);
-
-async function pause(page) {
-  const button = page.getByRole('button', { name: 'Pause', exact: true });
-  if (await button.count()) await button.click();
-  await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false');
-}
 
 async function play(page) {
   await page.getByRole('button', { name: 'Play', exact: true }).click();
@@ -27,17 +20,6 @@ async function openPanel(page, name) {
   const details = page.locator(`details[data-panel="${name}"]`);
   if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
   return details;
-}
-
-async function select(page, id) {
-  await ring(page, id).dispatchEvent('click');
-  await page.getByRole('group', { name: `Actions for S${id}` }).waitFor();
-}
-
-async function leaderId(page) {
-  const leader = page.locator('svg.cluster [data-role="leader"][data-alive="true"]');
-  await leader.first().waitFor({ timeout: 10_000 });
-  return leader.first().getAttribute('data-node-id');
 }
 
 test('a partition cuts the leader off; the majority elects another; heal leaves one leader', options, async () => {

@@ -7,13 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setUp, openPage, screenshots } from './support.mjs';
+import { setUp, openPage, screenshots, ring, pause, select, leaderId } from './support.mjs';
 
 const shared = setUp();
 
 const options = { timeout: 60_000 };
 const main = (page, name) => page.locator('#raftlab').getAttribute(name);
-const ring = (page, id) => page.locator(`svg.cluster [data-node-id="${id}"]`);
 
 // Everything a link must reproduce, as one comparable value.
 const onScreen = (page) => page.evaluate(() => {
@@ -40,23 +39,6 @@ const onScreen = (page) => page.evaluate(() => {
     alerts: [...document.querySelectorAll('[role="alert"]')].map((a) => a.textContent),
   };
 });
-
-async function pause(page) {
-  const button = page.getByRole('button', { name: 'Pause', exact: true });
-  if (await button.count()) await button.click();
-  await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false');
-}
-
-async function select(page, id) {
-  await ring(page, id).dispatchEvent('click');
-  await page.getByRole('group', { name: `Actions for S${id}` }).waitFor();
-}
-
-async function leaderId(page) {
-  const leader = page.locator('svg.cluster [data-role="leader"][data-alive="true"]');
-  await leader.first().waitFor({ timeout: 10_000 });
-  return leader.first().getAttribute('data-node-id');
-}
 
 // Moves the scrubber the way a drag does: set the value, fire `input`.
 async function scrubTo(page, ms) {

@@ -77,3 +77,24 @@ export function setUp() {
   });
   return shared;
 }
+
+// Page helpers the test files share: a server on the ring, pausing,
+// selecting a server, waiting for a leader.
+export const ring = (page, id) => page.locator(`svg.cluster [data-node-id="${id}"]`);
+
+export async function pause(page) {
+  const button = page.getByRole('button', { name: 'Pause', exact: true });
+  if (await button.count()) await button.click();
+  await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false');
+}
+
+export async function select(page, id) {
+  await ring(page, id).dispatchEvent('click');
+  await page.getByRole('group', { name: `Actions for S${id}` }).waitFor();
+}
+
+export async function leaderId(page) {
+  const leader = page.locator('svg.cluster [data-role="leader"][data-alive="true"]');
+  await leader.first().waitFor({ timeout: 10_000 });
+  return leader.first().getAttribute('data-node-id');
+}

@@ -4,7 +4,6 @@
 //! simulation, and bad URLs become messages. Time moves by Step clicks where a
 //! test asserts on the run, so no assertion depends on how fast frames come.
 
-use raftlab_web::{App, AppProps};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -12,43 +11,8 @@ use web_sys::{Element, HtmlButtonElement, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Lets Yew's scheduler render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-/// Renders the app for `query` into a fresh element and lets it draw.
-async fn mount(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            query: query.into(),
-            fresh_seed: Some(5),
-        },
-    )
-    .render();
-    settle().await;
-    root
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn button(root: &Element, name: &str) -> HtmlButtonElement {
-    find(root, &format!("button[aria-label=\"{name}\"]"))
-        .dyn_into()
-        .unwrap()
-}
+mod common;
+use common::*;
 
 fn number(element: &Element, attribute: &str) -> u64 {
     element.get_attribute(attribute).unwrap().parse().unwrap()

@@ -15,29 +15,15 @@ use raftlab_web::components::{
 use raftlab_web::{App, AppProps};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    Element, Event, EventInit, HtmlButtonElement, HtmlDetailsElement, HtmlInputElement,
-    HtmlSelectElement,
-};
+use web_sys::{Element, Event, EventInit, HtmlDetailsElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Lets Yew's scheduler render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-/// A fresh element on the page to render into.
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
+mod common;
+use common::*;
 
 /// Every action a panel emitted, in order.
 #[derive(Clone, Default)]
@@ -71,22 +57,6 @@ fn view_of(config: Config, commands: Vec<Command>) -> SharedView {
 
 fn ids(ns: &[u32]) -> Vec<NodeId> {
     ns.iter().copied().map(NodeId).collect()
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn button(root: &Element, name: &str) -> HtmlButtonElement {
-    find(root, &format!("button[aria-label=\"{name}\"]"))
-        .dyn_into()
-        .unwrap()
 }
 
 fn input(root: &Element, name: &str) -> HtmlInputElement {

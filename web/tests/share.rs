@@ -7,50 +7,14 @@ use raftlab_core::playback::Playback;
 use raftlab_core::raft::NodeId;
 use raftlab_core::sim::{Command, Config, Simulation};
 use raftlab_web::share::{OpenPanels, Panel, ShareLink};
-use raftlab_web::{App, AppProps};
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlButtonElement, HtmlDetailsElement, HtmlInputElement};
+use web_sys::{Element, HtmlDetailsElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Lets Yew's scheduler render and queued events (toggles) arrive.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-async fn mount(query: &str) -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            query: query.into(),
-            fresh_seed: Some(5),
-        },
-    )
-    .render();
-    settle().await;
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn button(root: &Element, name: &str) -> HtmlButtonElement {
-    find(root, &format!("button[aria-label=\"{name}\"]"))
-        .dyn_into()
-        .unwrap()
-}
+mod common;
+use common::*;
 
 fn panel(root: &Element, name: &str) -> HtmlDetailsElement {
     find(root, &format!("details[data-panel=\"{name}\"]"))

@@ -16,39 +16,16 @@ use raftlab_web::components::{
     Cluster, ClusterProps, Inspector, InspectorProps, StateDiagram, StateDiagramProps,
     StateMachineView, StateMachineViewProps,
 };
-use raftlab_web::{App, AppProps};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlButtonElement};
+use web_sys::Element;
 use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Lets Yew's scheduler render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-/// A fresh element on the page to render into.
-fn fresh_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
+mod common;
+use common::*;
 
 fn text(root: &Element, selector: &str) -> String {
     find(root, selector).text_content().unwrap_or_default()
@@ -58,12 +35,6 @@ fn has_class(element: &Element, name: &str) -> bool {
     element
         .get_attribute("class")
         .is_some_and(|c| c.split_whitespace().any(|c| c == name))
-}
-
-fn button(root: &Element, name: &str) -> HtmlButtonElement {
-    find(root, &format!("button[aria-label=\"{name}\"]"))
-        .dyn_into()
-        .unwrap()
 }
 
 /// A cluster run until it has a leader, and that leader.
@@ -364,16 +335,7 @@ async fn the_toy_machine_shows_each_servers_state() {
 
 /// Renders the app for `query` and pauses it.
 async fn mount_paused(query: &str) -> Element {
-    let root = fresh_root();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            query: query.into(),
-            fresh_seed: Some(5),
-        },
-    )
-    .render();
-    settle().await;
+    let root = mount(query).await;
     button(&root, "Pause").click();
     settle().await;
     root

@@ -1,0 +1,53 @@
+//! Helpers the browser test files share: rendering into a fresh element,
+//! letting Yew draw, and finding what was drawn.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use raftlab_web::{App, AppProps};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlButtonElement};
+
+/// Lets Yew's scheduler render.
+pub async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+/// A fresh element on the page to render into.
+pub fn fresh_root() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// Renders the app for `query` into a fresh element and lets it draw.
+pub async fn mount(query: &str) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            query: query.into(),
+            fresh_seed: Some(5),
+        },
+    )
+    .render();
+    settle().await;
+    root
+}
+
+pub fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+pub fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+pub fn button(root: &Element, name: &str) -> HtmlButtonElement {
+    find(root, &format!("button[aria-label=\"{name}\"]"))
+        .dyn_into()
+        .unwrap()
+}
