@@ -12,8 +12,6 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 /// Lets Yew's scheduler render.
 async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(40)).await;

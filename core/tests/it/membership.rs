@@ -8,8 +8,7 @@
 //! the exact interleaving of the paper's argument happens on every run; the
 //! rest runs in the simulator with the safety checker watching every event.
 
-mod support;
-
+use crate::support::{put, Checked, MS};
 use raftlab_core::check::{Observation, ObservedNode, Property, SafetyChecker, Violation};
 use raftlab_core::raft::MembershipError;
 use raftlab_core::raft::{
@@ -18,7 +17,6 @@ use raftlab_core::raft::{
 };
 use raftlab_core::sim::{Command, CommandError, Config};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use support::{put, Checked, MS};
 
 fn n(id: u32) -> NodeId {
     NodeId(id)

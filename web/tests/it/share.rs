@@ -11,10 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlDetailsElement, HtmlInputElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 fn panel(root: &Element, name: &str) -> HtmlDetailsElement {
     find(root, &format!("details[data-panel=\"{name}\"]"))

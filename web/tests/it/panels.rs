@@ -20,10 +20,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlDetailsElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Every action a panel emitted, in order.
 #[derive(Clone, Default)]

@@ -1,11 +1,9 @@
 //! PreVote, CheckQuorum and leader stickiness (Raft thesis §9.6, §6.2,
 //! §4.2.3), each shown against the same cluster with it switched off.
 
-mod support;
-
+use crate::support::{Checked, MS};
 use raftlab_core::raft::{NodeId, RaftOptions, Role, Term, TransitionCause};
 use raftlab_core::sim::{Command, Config};
-use support::{Checked, MS};
 
 fn options(pre_vote: bool, check_quorum: bool) -> Config {
     Config {
@@ -207,7 +205,7 @@ fn a_transfer_that_cannot_finish_is_abandoned_and_requests_resume() {
         groups: vec![vec![target]],
     });
     c.apply(Command::TransferLeadership { to: target });
-    c.apply(support::put("k", "during the transfer"));
+    c.apply(crate::support::put("k", "during the transfer"));
     c.run_ok(c.sim.now() + 3_000 * MS);
     assert_eq!(c.sim.leader(), Some(leader), "the target never took over");
     let done: Vec<_> = c.sim.completed_requests().collect();

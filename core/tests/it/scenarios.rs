@@ -2,11 +2,9 @@
 //! `shared/seeds/` and the Raft paper, each watched in a simulated cluster with
 //! the safety checker on after every event.
 
-mod support;
-
+use crate::support::{crash, get, put, restart, Checked, MS};
 use raftlab_core::raft::{LogIndex, Message, NodeId, RaftOptions, Role, Term};
 use raftlab_core::sim::{Command, Config, EventKind, Payload};
-use support::{crash, get, put, restart, Checked, MS};
 
 #[test]
 fn a_leader_is_elected_from_a_cold_start_within_a_few_timeouts() {

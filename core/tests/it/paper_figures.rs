@@ -3,12 +3,10 @@
 //! before it, and drives messages by hand until the figure's logs appear),
 //! then checks what the figure says. Elections are forced with
 //! `Input::ForceTimeout`; the no-op entry of a new leader is off (the paper's
-//! basic algorithm, as in `bare::config`) unless a test says otherwise, so
+//! basic algorithm, as in `crate::bare::config`) unless a test says otherwise, so
 //! the indices and terms are the figure's.
 
-mod bare;
-
-use bare::{request, stored, Cluster, HEARTBEAT};
+use crate::bare::{request, stored, Cluster, HEARTBEAT};
 use raftlab_core::check::{Observation, ObservedNode, Property, SafetyChecker, Violation};
 use raftlab_core::raft::{
     BugSwitches, Input, LogIndex, Message, NodeConfig, NodeId, PersistentState, Role, Term,
@@ -256,13 +254,13 @@ fn commit_old_terms_by_counting(id: u32, n: u32) -> NodeConfig {
             commit_old_terms_by_counting: true,
             ..BugSwitches::default()
         },
-        ..bare::config(id, n)
+        ..crate::bare::config(id, n)
     }
 }
 
 #[test]
 fn figure_8_c_index_2_on_a_majority_is_not_committed() {
-    let mut c = figure_8_c(bare::config);
+    let mut c = figure_8_c(crate::bare::config);
     // Heartbeats come and go; index 2 stays on three of five servers, and
     // is of term 2, not the leader's term 4 (§5.4.2).
     for _ in 0..3 {
@@ -286,7 +284,7 @@ fn figure_8_c_index_2_on_a_majority_is_not_committed() {
 #[test]
 fn figure_8_d_s5_can_be_elected_and_overwrites_index_2() {
     let mut checker = SafetyChecker::new();
-    let mut c = figure_8_c(bare::config);
+    let mut c = figure_8_c(crate::bare::config);
     assert!(figure_8_d(&mut c), "S5 wins term 5");
     assert_eq!(c.node(5).current_term(), Term(5));
     let broken = deliver_all_checked(&mut c, &mut checker);
@@ -306,7 +304,7 @@ fn figure_8_d_s5_can_be_elected_and_overwrites_index_2() {
 
 #[test]
 fn figure_8_e_once_a_term_4_entry_is_on_a_majority_index_2_is_committed_and_s5_cannot_win() {
-    let mut c = figure_8_c(bare::config);
+    let mut c = figure_8_c(crate::bare::config);
     c.input(1, Input::Propose(request(3)));
     c.deliver_all();
     for id in 1..=3 {

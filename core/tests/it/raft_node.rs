@@ -1,9 +1,7 @@
 //! The Raft paper's rules (Figure 2, §5), one test each, on bare `Node`s with a
 //! hand-run message queue: no simulator, no time except what the test hands in.
 
-mod bare;
-
-use bare::{
+use crate::bare::{
     config, config_with, ctx, entries_carried, options_config, request, stored, Cluster,
     MAX_INFLIGHT, TIMEOUT,
 };

@@ -1,8 +1,6 @@
 //! Helpers the browser test files share: rendering into a fresh element,
 //! letting Yew draw, and finding what was drawn.
 
-#![allow(dead_code)] // each test file uses its own subset
-
 use raftlab_web::{App, AppProps};
 use std::time::Duration;
 use wasm_bindgen::JsCast;

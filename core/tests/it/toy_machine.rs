@@ -7,15 +7,13 @@
 //! history; and swarm runs of the toy machine stay safe, linearizable and
 //! live.
 
-mod support;
-
+use crate::support::{toy, Checked, MS};
 use raftlab_core::check::check_history;
 use raftlab_core::explore::{run_seed, Experiment};
 use raftlab_core::kv::{ClientId, KvStore, Operation, StateMachine, ToyOp, ToyState};
 use raftlab_core::raft::{LogIndex, Message, NodeId, Role};
 use raftlab_core::sim::{BugSwitches, Command, Config, EventKind, LinkFaults, Payload};
 use std::collections::BTreeMap;
-use support::{toy, Checked, MS};
 
 /// A three-server cluster replicating the toy machine.
 fn toy_cluster(seed: u64, bugs: BugSwitches) -> Checked {

@@ -4,11 +4,9 @@
 //! server restarts from its snapshot plus the log after it. The safety
 //! checker watches every event.
 
-mod support;
-
+use crate::support::{crash, put, restart, Checked, MS};
 use raftlab_core::raft::{LogIndex, MessageKind, NodeId};
 use raftlab_core::sim::{Command, Config, EventKind};
-use support::{crash, put, restart, Checked, MS};
 
 const EVERY: u64 = 10;
 

@@ -1,11 +1,9 @@
 //! The simulator drives real nodes deterministically: same seed and inputs,
 //! same run; inputs are recorded and replay bit for bit.
 
-mod support;
-
+use crate::support::{crash, put, restart, Checked, MS};
 use raftlab_core::raft::{NodeId, Role};
 use raftlab_core::sim::{Command, CommandError, Config, Simulation, WorkloadSpec};
-use support::{crash, put, restart, Checked, MS};
 
 fn busy_run(seed: u64) -> Simulation {
     let mut c = Checked::five(seed);

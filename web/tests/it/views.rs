@@ -22,10 +22,7 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::Callback;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 fn text(root: &Element, selector: &str) -> String {
     find(root, selector).text_content().unwrap_or_default()

@@ -9,10 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlButtonElement, HtmlElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod common;
-use common::*;
+use crate::common::*;
 
 fn number(element: &Element, attribute: &str) -> u64 {
     element.get_attribute(attribute).unwrap().parse().unwrap()

@@ -18,15 +18,13 @@
 //! - 004 (terms):
 //!   `each_term_begins_with_an_election_and_has_at_most_one_leader`.
 
-mod support;
-
+use crate::support::{crash, put, restart, toy, Checked, MS};
 use raftlab_core::kv::{StateMachine, ToyOp, ToyState};
 use raftlab_core::raft::{LogIndex, Message, NodeId, Role, Term, Transition, TransitionCause};
 use raftlab_core::sim::{
     ClientResult, Command, Config, Endpoint, EventKind, Payload, StepRecord, SwarmPlan,
 };
 use std::collections::{BTreeMap, BTreeSet};
-use support::{crash, put, restart, toy, Checked, MS};
 
 /// Steps to `until` with the checker on, handing every record to `watch`.
 fn run_watching(c: &mut Checked, until: u64, mut watch: impl FnMut(&Checked, &StepRecord)) {
@@ -409,7 +407,7 @@ fn every_role_change_is_an_arrow_of_the_state_diagram() {
 
 #[test]
 fn a_write_is_acknowledged_only_once_a_majority_stores_it() {
-    let mut c = support::five_writes_over_lossy_links(6);
+    let mut c = crate::support::five_writes_over_lossy_links(6);
     let mut acknowledged = 0;
     let until = c.sim.now() + 10_000 * MS;
     run_watching(&mut c, until, |c, record| {

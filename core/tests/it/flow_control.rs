@@ -4,9 +4,7 @@
 //! finds its way back when a batch or an answer is lost. On bare `Node`s with
 //! a hand-run message queue.
 
-mod bare;
-
-use bare::{entries_carried, request, Cluster, HEARTBEAT, MAX_ENTRIES, MAX_INFLIGHT};
+use crate::bare::{entries_carried, request, Cluster, HEARTBEAT, MAX_ENTRIES, MAX_INFLIGHT};
 use raftlab_core::raft::{Input, LogIndex, Message, NodeId, ProgressState};
 
 #[test]

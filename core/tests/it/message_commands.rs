@@ -5,13 +5,11 @@
 //! every event. A packet that is not in flight is an error that leaves the
 //! run as it was.
 
-mod support;
-
+use crate::support::{put, Checked, MS};
 use raftlab_core::kv::{ClientId, Operation, StateMachine, ToyOp, ToyState};
 use raftlab_core::raft::{LogIndex, Message, NodeId};
 use raftlab_core::sim::{Command, CommandError, Config, Endpoint, EventKind, Payload, StepRecord};
 use raftlab_core::view::MessageView;
-use support::{put, Checked, MS};
 
 /// Steps `c` until a packet in flight matches `wanted`, checking every step.
 fn run_until_in_flight(c: &mut Checked, wanted: impl Fn(&MessageView) -> bool) -> MessageView {

@@ -5,10 +5,8 @@
 //! refused, leaving the run as it was. The leader's side of a change (its
 //! lease, pending reads, CheckQuorum count) is checked on bare nodes.
 
-mod bare;
-mod support;
-
-use bare::{options_config, Cluster, TIMEOUT};
+use crate::bare::{options_config, Cluster, TIMEOUT};
+use crate::support::{Checked, MS};
 use raftlab_core::kv::{ClientId, ClientRequest, Operation, StateMachine};
 use raftlab_core::raft::{
     Input, NodeConfig, NodeId, PersistentState, ProposalOutcome, RaftOptions, ReadMode, Role,
@@ -17,7 +15,6 @@ use raftlab_core::raft::{
 use raftlab_core::sim::{
     Command, CommandError, Config, ConfigError, Endpoint, InitialServer, InitialState,
 };
-use support::{Checked, MS};
 
 fn configure(config: Config) -> Command {
     Command::Configure {
@@ -381,7 +378,7 @@ fn a_leader_whose_lease_rules_change_forgets_its_lease() {
 
     // A change the lease does not rest on keeps it.
     let faster_heartbeats = NodeConfig {
-        heartbeat_interval_us: bare::HEARTBEAT / 2,
+        heartbeat_interval_us: crate::bare::HEARTBEAT / 2,
         ..lease_config(1, 3)
     };
     let now = c.now;
@@ -454,7 +451,7 @@ fn a_reconfigured_node_keeps_its_id_and_membership() {
     let elsewhere = NodeConfig {
         members: vec![NodeId(1)],
         max_entries_per_append: 1,
-        ..bare::config(1, 3)
+        ..crate::bare::config(1, 3)
     };
     let now = c.now;
     c.nodes
@@ -464,12 +461,12 @@ fn a_reconfigured_node_keeps_its_id_and_membership() {
     assert_eq!(c.node(1).id(), NodeId(1));
     assert_eq!(c.node(1).membership(), &membership);
     for seq in 1..=3 {
-        c.input(1, Input::Propose(bare::request(seq)));
+        c.input(1, Input::Propose(crate::bare::request(seq)));
     }
     assert!(
         c.queue
             .iter()
-            .all(|(_, _, m)| bare::entries_carried(m) <= 1),
+            .all(|(_, _, m)| crate::bare::entries_carried(m) <= 1),
         "the new batch size is in force"
     );
 }

@@ -1,8 +1,6 @@
 //! Bare `Node`s and a hand-run message queue, shared by the tests that drive
 //! servers without the simulator: no time except what the test hands in.
 
-#![allow(dead_code)]
-
 use raftlab_core::kv::{ClientId, ClientRequest, Operation};
 use raftlab_core::raft::{
     Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId, PeerProgress,

@@ -1,12 +1,10 @@
 //! Linearizable reads without the log (Raft thesis §6.4): ReadIndex, and
 //! leases with their clock assumption; a deposed leader answers neither.
 
-mod support;
-
+use crate::support::{put, Checked, MS};
 use raftlab_core::kv::{ClientId, Operation};
 use raftlab_core::raft::{NodeId, RaftOptions, ReadMode};
 use raftlab_core::sim::{Command, Config, ConfigError};
-use support::{put, Checked, MS};
 
 fn reads(read_mode: ReadMode) -> Config {
     Config {

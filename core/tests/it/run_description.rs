@@ -2,8 +2,7 @@
 //! JSON and through a compact URL-safe token, rebuilds bit for bit, and
 //! anything malformed, cut short or from a future version is a clear error.
 
-mod support;
-
+use crate::support::MS;
 use raftlab_core::kv::{Operation, StateMachine, ToyOp};
 use raftlab_core::raft::{LogIndex, NodeId, Term};
 use raftlab_core::run::{RunDecodeError, RunDescription, RUN_FORMAT_VERSION};
@@ -11,7 +10,6 @@ use raftlab_core::sim::{
     Command, Config, InitialEntry, InitialServer, InitialState, LinkFaults, ReplayError,
     Simulation, WorkloadSpec,
 };
-use support::MS;
 
 /// A run that uses every kind of command, with 40 user inputs.
 fn busy_run() -> Simulation {

@@ -2,8 +2,6 @@
 //! exactly the state a straight run had there, stepping back undoes one step,
 //! and acting in the past starts a new future.
 
-mod support;
-
 use proptest::prelude::*;
 use raftlab_core::kv::Operation;
 use raftlab_core::raft::{Micros, NodeId};
@@ -14,7 +12,7 @@ use raftlab_core::timeline::Timeline;
 
 /// Checkpoint spacing for these short runs, so seeks cross several.
 const EVERY: u64 = 100;
-use support::{put, MS};
+use crate::support::{put, MS};
 
 /// A straight run with a workload, a crash and a restart, sampled every
 /// 250 ms: the instants, and the trace hash and position at each.

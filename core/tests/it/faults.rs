@@ -1,11 +1,9 @@
 //! The network and server faults of the fault lab, each shown doing what it
 //! says, with the safety checker on after every event.
 
-mod support;
-
+use crate::support::{put, Checked, MS};
 use raftlab_core::raft::{LogIndex, Message, NodeId, Role};
 use raftlab_core::sim::{Command, CommandError, EventKind, LinkFaults, Payload};
-use support::{put, Checked, MS};
 
 fn ids(list: &[u32]) -> Vec<NodeId> {
     list.iter().copied().map(NodeId).collect()
@@ -73,7 +71,7 @@ fn a_partitioned_old_leader_cannot_commit_and_steps_down_after_healing() {
 
 #[test]
 fn dropped_append_entries_are_retried_until_they_land_and_applied_once() {
-    let mut c = support::five_writes_over_lossy_links(22);
+    let mut c = crate::support::five_writes_over_lossy_links(22);
     let mut drops = 0;
     let until = c.sim.now() + 10_000 * MS;
     while c.sim.now() < until {

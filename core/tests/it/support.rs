@@ -1,8 +1,6 @@
 //! Helpers shared by the simulation tests: running with the safety checker on,
 //! and short names for commands.
 
-#![allow(dead_code)]
-
 use raftlab_core::check::{SafetyChecker, Violation};
 use raftlab_core::kv::{Operation, ToyOp};
 use raftlab_core::raft::NodeId;

@@ -4,12 +4,10 @@
 //! every fault is healed, a leader is elected and every write completes.
 //! proptest prints the failing seed and schedule.
 
-mod support;
-
+use crate::support::{put, Checked, MS};
 use proptest::prelude::*;
 use raftlab_core::raft::NodeId;
 use raftlab_core::sim::{Command, Config, LinkFaults};
-use support::{put, Checked, MS};
 
 #[derive(Clone, Debug)]
 enum Fault {
