@@ -2,173 +2,38 @@
 //! every core, and prints, for a failure, its seed, the property and the
 //! commands that replay and export it.
 //!
-//! ```text
-//! raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on]
-//! raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on] [--json FILE]
-//! raftlab-cli check --file FILE
-//! raftlab-cli scenario --file FILE [--journal]
-//! ```
+//! `raftlab-cli --help` lists the subcommands and `raftlab-cli SUBCOMMAND --help`
+//! their flags (declared in `args`).
 
+mod args;
+
+use args::{Cli, Command, ExploreArgs, ReplayArgs, ScenarioArgs};
+use clap::Parser;
 use raftlab_core::check::{check_history, SafetyChecker};
-use raftlab_core::explore::{run_seed, Experiment, Failure};
-use raftlab_core::kv::StateMachine;
-use raftlab_core::raft::{Micros, RaftOptions, ReadMode};
+use raftlab_core::explore::{run_seed, Failure};
+use raftlab_core::raft::Micros;
 use raftlab_core::run::RunDescription;
 use raftlab_core::scenario::Scenario;
-use raftlab_core::sim::{BugSwitches, Config, Simulation};
+use raftlab_core::sim::Simulation;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
 
-const USAGE: &str = "usage:
-  raftlab-cli explore [--seeds N] [--start S] [--jobs J] [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on]
-  raftlab-cli replay --seed S [--bug NAME] [--on OPTIONS] [--off OPTIONS] [--reads MODE] [--state-machine MACHINE] [--snapshot-every N] [--membership on] [--reconfigure on] [--json FILE]
-  raftlab-cli check --file FILE
-  raftlab-cli scenario --file FILE [--journal]   (plays a scenario headless: its steps, violations, linearizability; --journal prints every step of the run)
-
-MODE: how leaders answer reads: log (default), read-index or lease (needs check_quorum)
-
-MACHINE: what the cluster replicates: kv (default, the key-value store) or toy (states A/B/C, operations X/Y/Z)
-
-OPTIONS: a comma-separated list of Raft options (or `all`):
-  noop_on_election, fast_backtracking, pre_vote, check_quorum";
-
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// The command line after the command name.
-struct Flags<'a>(&'a [String]);
-
-impl Flags<'_> {
-    fn text(&self, name: &str) -> Result<Option<&str>, String> {
-        match self.0.iter().position(|a| a == name) {
-            None => Ok(None),
-            Some(i) => self
-                .0
-                .get(i + 1)
-                .map(|v| Some(v.as_str()))
-                .ok_or(format!("{name} needs a value")),
-        }
-    }
-
-    fn number(&self, name: &str) -> Result<Option<u64>, String> {
-        self.text(name)?
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| format!("{name} needs a whole number, not {v:?}"))
-            })
-            .transpose()
-    }
-
-    fn experiment(&self) -> Result<Experiment, String> {
-        let mut bugs = BugSwitches::default();
-        if let Some(name) = self.text("--bug")? {
-            *bugs.switch_mut(name).ok_or(format!(
-                "no bug switch {name:?}; there are: {}",
-                BugSwitches::NAMES.join(", ")
-            ))? = true;
-        }
-        let mut raft = RaftOptions::default();
-        for (flag, on) in [("--on", true), ("--off", false)] {
-            let Some(list) = self.text(flag)? else {
-                continue;
-            };
-            let names: Vec<&str> = if list == "all" {
-                RaftOptions::NAMES.to_vec()
-            } else {
-                list.split(',').collect()
-            };
-            for name in names {
-                *raft.switch_mut(name).ok_or(format!(
-                    "no Raft option {name:?}; there are: {}",
-                    RaftOptions::NAMES.join(", ")
-                ))? = on;
-            }
-        }
-        if let Some(mode) = self.text("--reads")? {
-            raft.read_mode = match mode {
-                "log" => ReadMode::Log,
-                "read-index" => ReadMode::ReadIndex,
-                "lease" => ReadMode::Lease,
-                other => {
-                    return Err(format!(
-                        "--reads takes log, read-index or lease, not {other:?}"
-                    ))
-                }
-            };
-        }
-        let state_machine = match self.text("--state-machine")? {
-            None | Some("kv") => StateMachine::KeyValue,
-            Some("toy") => StateMachine::Toy,
-            Some(other) => return Err(format!("--state-machine takes kv or toy, not {other:?}")),
-        };
-        let snapshot_every = self.number("--snapshot-every")?.unwrap_or(0);
-        let membership_changes = match self.text("--membership")? {
-            None | Some("off") => false,
-            Some("on") => true,
-            Some(other) => return Err(format!("--membership takes on or off, not {other:?}")),
-        };
-        let reconfigurations = match self.text("--reconfigure")? {
-            None | Some("off") => false,
-            Some("on") => true,
-            Some(other) => return Err(format!("--reconfigure takes on or off, not {other:?}")),
-        };
-        Ok(Experiment {
-            config: Config {
-                raft,
-                bugs,
-                state_machine,
-                snapshot_every,
-                ..Config::default()
-            },
-            membership_changes,
-            reconfigurations,
-            ..Experiment::default()
-        })
-    }
-
-    /// The flags that shape the experiment, as a command-line suffix for
-    /// printed replay commands.
-    fn experiment_suffix(&self) -> Result<String, String> {
-        let mut suffix = String::new();
-        for flag in [
-            "--bug",
-            "--on",
-            "--off",
-            "--reads",
-            "--state-machine",
-            "--snapshot-every",
-            "--membership",
-            "--reconfigure",
-        ] {
-            if let Some(value) = self.text(flag)? {
-                suffix.push_str(&format!(" {flag} {value}"));
-            }
-        }
-        Ok(suffix)
-    }
-}
-
-fn run(args: &[String]) -> Result<ExitCode, String> {
-    let command = args.first().ok_or("no command given")?;
-    let flags = Flags(&args[1..]);
-    match command.as_str() {
-        "explore" => explore(&flags),
-        "replay" => replay(&flags),
-        "check" => check(&flags),
-        "scenario" => scenario(&flags),
-        other => Err(format!("unknown command {other:?}")),
-    }
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Explore(args) => explore(args),
+        Command::Replay(args) => replay(args),
+        Command::Check(args) => check(&args.file),
+        Command::Scenario(args) => scenario(args),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
 }
 
 /// What one seed came to, as the workers report it.
@@ -179,13 +44,12 @@ struct Outcome {
     failure: Option<Failure>,
 }
 
-fn explore(flags: &Flags) -> Result<ExitCode, String> {
-    let seeds = flags.number("--seeds")?.unwrap_or(1000);
-    let start = flags.number("--start")?.unwrap_or(0);
+fn explore(args: &ExploreArgs) -> Result<ExitCode, String> {
+    let (seeds, start) = (args.seeds, args.start);
     let available = thread::available_parallelism().map_or(1, |n| n.get() as u64);
-    let jobs = flags.number("--jobs")?.unwrap_or(available).clamp(1, 256);
-    let experiment = flags.experiment()?;
-    let suffix = flags.experiment_suffix()?;
+    let jobs = args.jobs.unwrap_or(available).clamp(1, 256);
+    let experiment = args.experiment.experiment();
+    let suffix = args.experiment.suffix();
     experiment.config.validate().map_err(|e| e.to_string())?;
 
     let next_seed = AtomicU64::new(start);
@@ -245,10 +109,9 @@ fn explore(flags: &Flags) -> Result<ExitCode, String> {
     })
 }
 
-fn replay(flags: &Flags) -> Result<ExitCode, String> {
-    let seed = flags.number("--seed")?.ok_or("replay needs --seed")?;
-    let experiment = flags.experiment()?;
-    let report = run_seed(seed, &experiment).map_err(|e| e.to_string())?;
+fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
+    let experiment = args.experiment.experiment();
+    let report = run_seed(args.seed, &experiment).map_err(|e| e.to_string())?;
     print_inputs(&report.sim);
     println!(
         "{} events, {} client operations, trace hash {:016x}",
@@ -256,9 +119,10 @@ fn replay(flags: &Flags) -> Result<ExitCode, String> {
         report.operations,
         report.sim.trace_hash()
     );
-    if let Some(path) = flags.text("--json")? {
+    if let Some(path) = &args.json {
         let json = RunDescription::of(&report.sim).to_json();
-        std::fs::write(path, json).map_err(|e| format!("cannot write {path}: {e}"))?;
+        std::fs::write(path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let path = path.display();
         println!("run written to {path} (check it with: raftlab-cli check --file {path})");
     }
     Ok(verdict(report.failure))
@@ -266,9 +130,9 @@ fn replay(flags: &Flags) -> Result<ExitCode, String> {
 
 /// Rebuilds a run file with the safety checker watching every step, then
 /// checks the client history for linearizability.
-fn check(flags: &Flags) -> Result<ExitCode, String> {
-    let path = flags.text("--file")?.ok_or("check needs --file")?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+fn check(file: &Path) -> Result<ExitCode, String> {
+    let path = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {path}: {e}"))?;
     let run = RunDescription::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
     let mut sim = Simulation::new(run.seed, run.config.clone()).map_err(|e| e.to_string())?;
     let mut checker = SafetyChecker::new();
@@ -309,12 +173,13 @@ fn check(flags: &Flags) -> Result<ExitCode, String> {
 
 /// Plays a scenario file to its end with the checkers on and prints where
 /// each narration step falls, for whoever writes one.
-fn scenario(flags: &Flags) -> Result<ExitCode, String> {
-    let path = flags.text("--file")?.ok_or("scenario needs --file")?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+fn scenario(args: &ScenarioArgs) -> Result<ExitCode, String> {
+    let path = args.file.display();
+    let text =
+        std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read {path}: {e}"))?;
     let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
     let mut playback = scenario.play().map_err(|e| format!("{path}: {e}"))?;
-    if flags.0.iter().any(|a| a == "--journal") {
+    if args.journal {
         for entry in playback.journal() {
             println!("{:>8} {:>10} µs  {}", entry.position, entry.at, entry.text);
         }
