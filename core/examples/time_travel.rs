@@ -8,36 +8,20 @@
 //! cargo run --release -p raftlab-core --example time_travel [-- minutes]
 //! ```
 
+use cap::Cap;
 use raftlab_core::sim::{Command, Config, Simulation, WorkloadSpec};
 use raftlab_core::timeline::{Timeline, CHECKPOINT_EVERY};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::alloc::System;
 use std::time::Instant;
 
 const SECOND_US: u64 = 1_000_000;
 
 /// The system allocator, counting the bytes currently allocated.
-struct Counting;
-
-static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
 fn live_kib() -> usize {
-    LIVE_BYTES.load(Ordering::Relaxed) / 1024
+    ALLOCATOR.allocated() / 1024
 }
 
 fn main() {
