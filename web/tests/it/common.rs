@@ -1,7 +1,10 @@
 //! Helpers the browser test files share: rendering into a fresh element,
-//! letting Yew draw, and finding what was drawn.
+//! letting Yew draw, and finding what was drawn. All tests run in one page,
+//! so a new app first unmounts the ones earlier tests left playing: no
+//! test's timing depends on how many ran before it.
 
 use raftlab_web::{App, AppProps};
+use std::cell::RefCell;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlButtonElement};
@@ -11,8 +14,23 @@ pub async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(30)).await;
 }
 
+thread_local! {
+    /// The apps mounted by earlier tests, with the elements they render into.
+    static MOUNTED: RefCell<Vec<yew::AppHandle<App>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Stops every app an earlier test mounted. Their emptied host elements
+/// stay in the document: removing the host of a destroyed app left later
+/// apps deaf to a panel's `toggle` event (seen in these tests).
+pub fn unmount_apps() {
+    for app in MOUNTED.with(|mounted| mounted.take()) {
+        app.destroy();
+    }
+}
+
 /// A fresh element on the page to render into.
 pub fn fresh_root() -> Element {
+    unmount_apps();
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -22,7 +40,7 @@ pub fn fresh_root() -> Element {
 /// Renders the app for `query` into a fresh element and lets it draw.
 pub async fn mount(query: &str) -> Element {
     let root = fresh_root();
-    yew::Renderer::<App>::with_root_and_props(
+    let app = yew::Renderer::<App>::with_root_and_props(
         root.clone(),
         AppProps {
             query: query.into(),
@@ -30,6 +48,7 @@ pub async fn mount(query: &str) -> Element {
         },
     )
     .render();
+    MOUNTED.with(|mounted| mounted.borrow_mut().push(app));
     settle().await;
     root
 }

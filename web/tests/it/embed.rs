@@ -19,6 +19,7 @@ async fn settle() {
 
 /// A fresh element on the page to mount into.
 fn fresh_element() -> Element {
+    crate::common::unmount_apps();
     let document = web_sys::window().unwrap().document().unwrap();
     let element = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&element).unwrap();
