@@ -17,7 +17,10 @@ pub use log::{Entry, Log, LogCommand};
 pub use membership::{
     CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
 };
-pub use message::{ConflictHint, Message, MessageKind};
+pub use message::{
+    AppendEntries, AppendEntriesReply, ConflictHint, InstallSnapshot, Message, MessageKind,
+    RequestVote, RequestVoteReply, TimeoutNow,
+};
 pub use node::{
     BugSwitches, Input, Node, NodeConfig, PeerProgress, PendingRead, PersistChange,
     PersistentState, ProgressState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready,

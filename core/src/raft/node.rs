@@ -4,7 +4,10 @@ use super::log::{Entry, Log, LogCommand};
 use super::membership::{
     CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
 };
-use super::message::{ConflictHint, Message};
+use super::message::{
+    AppendEntries, AppendEntriesReply, ConflictHint, InstallSnapshot, Message, RequestVote,
+    RequestVoteReply, TimeoutNow,
+};
 use super::snapshot::Snapshot;
 use super::types::{LogIndex, Micros, NodeId, Role, Term};
 use crate::kv::ClientRequest;
@@ -885,11 +888,11 @@ impl Node {
         if self.config.options.check_quorum
             && matches!(
                 message,
-                Message::RequestVote {
+                Message::RequestVote(RequestVote {
                     pre_vote: false,
                     transfer: false,
                     ..
-                }
+                })
             )
             && self.leader_is_fresh(ctx.now)
         {
@@ -900,7 +903,7 @@ impl Node {
         // server that never learnt of its removal cannot disrupt the
         // cluster (thesis §4.2.3). Otherwise it is answered as usual: a new
         // server must be able to vote before it learns its configuration.
-        if let Message::RequestVote { candidate, .. } = message {
+        if let Message::RequestVote(RequestVote { candidate, .. }) = message {
             if !self.membership().is_voter(candidate) && self.leader_is_fresh(ctx.now) {
                 return;
             }
@@ -908,7 +911,7 @@ impl Node {
         // §5.1: any higher term seen makes this server a follower in that term.
         if message.term() > self.current_term && !message.is_term_neutral() {
             let leader = match message {
-                Message::AppendEntries { leader, .. } => Some(leader),
+                Message::AppendEntries(AppendEntries { leader, .. }) => Some(leader),
                 _ => None,
             };
             self.become_follower(
@@ -919,38 +922,38 @@ impl Node {
             );
         }
         match message {
-            Message::RequestVote {
+            Message::RequestVote(RequestVote {
                 term,
                 candidate,
                 last_log_index,
                 last_log_term,
                 pre_vote: false,
                 ..
-            } => self.handle_request_vote(ctx, term, candidate, last_log_index, last_log_term),
-            Message::RequestVote {
+            }) => self.handle_request_vote(ctx, term, candidate, last_log_index, last_log_term),
+            Message::RequestVote(RequestVote {
                 term,
                 candidate,
                 last_log_index,
                 last_log_term,
                 pre_vote: true,
                 ..
-            } => self.handle_pre_vote(ctx, term, candidate, last_log_index, last_log_term),
-            Message::TimeoutNow { term } => {
+            }) => self.handle_pre_vote(ctx, term, candidate, last_log_index, last_log_term),
+            Message::TimeoutNow(TimeoutNow { term }) => {
                 if term == self.current_term && !matches!(self.role, RoleState::Leader { .. }) {
                     self.campaign(ctx, TransitionCause::ReceivesTimeoutNow);
                 }
             }
-            Message::RequestVoteReply {
+            Message::RequestVoteReply(RequestVoteReply {
                 term,
                 vote_granted,
                 pre_vote: false,
-            } => self.handle_request_vote_reply(ctx, from, term, vote_granted),
-            Message::RequestVoteReply {
+            }) => self.handle_request_vote_reply(ctx, from, term, vote_granted),
+            Message::RequestVoteReply(RequestVoteReply {
                 term,
                 vote_granted,
                 pre_vote: true,
-            } => self.handle_pre_vote_reply(ctx, from, term, vote_granted),
-            Message::AppendEntries {
+            }) => self.handle_pre_vote_reply(ctx, from, term, vote_granted),
+            Message::AppendEntries(AppendEntries {
                 term,
                 leader,
                 prev_log_index,
@@ -958,7 +961,7 @@ impl Node {
                 entries,
                 leader_commit,
                 round,
-            } => self.handle_append_entries(
+            }) => self.handle_append_entries(
                 ctx,
                 term,
                 leader,
@@ -968,19 +971,19 @@ impl Node {
                 leader_commit,
                 round,
             ),
-            Message::InstallSnapshot {
+            Message::InstallSnapshot(InstallSnapshot {
                 term,
                 leader,
                 snapshot,
                 round,
-            } => self.handle_install_snapshot(ctx, term, leader, snapshot, round),
-            Message::AppendEntriesReply {
+            }) => self.handle_install_snapshot(ctx, term, leader, snapshot, round),
+            Message::AppendEntriesReply(AppendEntriesReply {
                 term,
                 success,
                 index,
                 conflict,
                 round,
-            } => {
+            }) => {
                 self.handle_append_entries_reply(ctx, from, term, success, index, conflict);
                 self.note_round_answered(ctx, from, term, round);
                 let transferring_to_sender = matches!(
@@ -1064,7 +1067,7 @@ impl Node {
             .is_some_and(|p| p.match_index == last_index);
         if caught_up {
             let term = self.current_term;
-            self.send(to, Message::TimeoutNow { term });
+            self.send(to, Message::TimeoutNow(TimeoutNow { term }));
         } else {
             self.maybe_send_entries(ctx, to);
         }
@@ -1404,14 +1407,14 @@ impl Node {
 
     /// Sends every peer a RequestVote (or pre-vote) for `term`.
     fn ask_for_votes(&mut self, term: Term, pre_vote: bool, transfer: bool) {
-        let request = Message::RequestVote {
+        let request = Message::RequestVote(RequestVote {
             term,
             candidate: self.config.id,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
             pre_vote,
             transfer,
-        };
+        });
         let mut voters = self.membership().all_voters();
         voters.remove(&self.config.id);
         for peer in voters {
@@ -1441,11 +1444,11 @@ impl Node {
         };
         self.send(
             candidate,
-            Message::RequestVoteReply {
+            Message::RequestVoteReply(RequestVoteReply {
                 term,
                 vote_granted,
                 pre_vote: true,
-            },
+            }),
         );
     }
 
@@ -1509,11 +1512,11 @@ impl Node {
         }
         self.send(
             candidate,
-            Message::RequestVoteReply {
+            Message::RequestVoteReply(RequestVoteReply {
                 term: self.current_term,
                 vote_granted,
                 pre_vote: false,
-            },
+            }),
         );
     }
 
@@ -1764,12 +1767,12 @@ impl Node {
                 peer_progress.become_probe(peer_progress.next_index);
             }
             peer_progress.probe_sent_at = Some(ctx.now);
-            let message = Message::InstallSnapshot {
+            let message = Message::InstallSnapshot(InstallSnapshot {
                 term: self.current_term,
                 leader: self.config.id,
                 snapshot,
                 round,
-            };
+            });
             self.send(peer, message);
             return true;
         }
@@ -1829,7 +1832,7 @@ impl Node {
             .term_at(prev_log_index)
             .expect("a leader's nextIndex never passes its log's end + 1");
         let entries = self.log.entries_from(first).take(count).cloned().collect();
-        Message::AppendEntries {
+        Message::AppendEntries(AppendEntries {
             term: self.current_term,
             leader: self.config.id,
             prev_log_index,
@@ -1837,7 +1840,7 @@ impl Node {
             entries,
             leader_commit: self.commit_index,
             round,
-        }
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1924,13 +1927,13 @@ impl Node {
         conflict: Option<ConflictHint>,
         round: u64,
     ) {
-        let reply = Message::AppendEntriesReply {
+        let reply = Message::AppendEntriesReply(AppendEntriesReply {
             term: self.current_term,
             success,
             index,
             conflict,
             round,
-        };
+        });
         self.send(leader, reply);
     }
 

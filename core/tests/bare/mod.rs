@@ -5,8 +5,8 @@
 
 use raftlab_core::kv::{ClientId, ClientRequest, Operation};
 use raftlab_core::raft::{
-    Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId, PeerProgress,
-    PersistentState, RaftOptions, Ready, Role, StepContext, Term,
+    AppendEntries, Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId,
+    PeerProgress, PersistentState, RaftOptions, Ready, Role, StepContext, Term,
 };
 use std::collections::{BTreeMap, VecDeque};
 
@@ -223,7 +223,7 @@ impl Cluster {
 /// How many entries a message carries (0 for anything but AppendEntries).
 pub fn entries_carried(message: &Message) -> usize {
     match message {
-        Message::AppendEntries { entries, .. } => entries.len(),
+        Message::AppendEntries(AppendEntries { entries, .. }) => entries.len(),
         _ => 0,
     }
 }
