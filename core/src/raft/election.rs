@@ -63,7 +63,7 @@ impl Node {
         self.is_leader()
             || self
                 .leader_heard_at
-                .is_some_and(|at| now < at + self.config.election_timeout_min_us)
+                .is_some_and(|at| now < at + self.config.election_timeout_us_min)
     }
 
     /// Asks everyone whether they would vote for this server in the next

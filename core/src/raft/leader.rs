@@ -55,7 +55,7 @@ impl LeaderState {
             progress,
             heartbeat_deadline: now,
             recently_active: BTreeSet::new(),
-            quorum_check_deadline: now + config.election_timeout_min_us,
+            quorum_check_deadline: now + config.election_timeout_us_min,
             round: 0,
             rounds_sent_at: VecDeque::new(),
             acked_round: BTreeMap::new(),
@@ -85,7 +85,7 @@ impl LeaderState {
         self.round += 1;
         if config.options.read_mode == ReadMode::Lease {
             // A round sent an election timeout ago can no longer extend the lease.
-            let oldest_useful = now.saturating_sub(config.election_timeout_min_us);
+            let oldest_useful = now.saturating_sub(config.election_timeout_us_min);
             while self
                 .rounds_sent_at
                 .front()
@@ -106,7 +106,7 @@ impl LeaderState {
         // other rules vouch for nothing (thesis §6.4.1).
         let lease_rules_changed = old_options.read_mode != new_options.read_mode
             || old_options.check_quorum != new_options.check_quorum
-            || old.election_timeout_min_us != new.election_timeout_min_us;
+            || old.election_timeout_us_min != new.election_timeout_us_min;
         if lease_rules_changed {
             self.lease_until = 0;
             self.rounds_sent_at.clear();
@@ -115,7 +115,7 @@ impl LeaderState {
             // Nobody was counting: the first check covers a whole interval
             // from now, not whatever was heard since the term began.
             self.recently_active.clear();
-            self.quorum_check_deadline = now + new.election_timeout_min_us;
+            self.quorum_check_deadline = now + new.election_timeout_us_min;
         }
     }
 }
@@ -248,7 +248,7 @@ impl Node {
         if to == self.config.id || !self.membership().is_voter(to) {
             return;
         }
-        let until = ctx.now + self.config.election_timeout_min_us;
+        let until = ctx.now + self.config.election_timeout_us_min;
         let Some(leader) = self.leader_mut() else {
             return;
         };
@@ -281,7 +281,7 @@ impl Node {
     /// CheckQuorum: a leader that heard from no majority since the last
     /// check steps down; otherwise it starts counting afresh.
     fn check_quorum(&mut self, ctx: StepContext) {
-        let interval = self.config.election_timeout_min_us;
+        let interval = self.config.election_timeout_us_min;
         let id = self.config.id;
         let Some(leader) = self.leader() else {
             return;

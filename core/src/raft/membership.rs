@@ -405,7 +405,7 @@ impl Node {
             learner_match,
             last_index: self.log.last_index(),
             now: ctx.now,
-            election_timeout_us_min: self.config.election_timeout_min_us,
+            election_timeout_us_min: self.config.election_timeout_us_min,
         }
     }
 }

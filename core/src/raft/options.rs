@@ -172,7 +172,7 @@ pub struct NodeConfig {
     pub heartbeat_interval_us: Micros,
     /// The shortest election timeout: how long a leader's word keeps a
     /// server from helping an election (PreVote, CheckQuorum).
-    pub election_timeout_min_us: Micros,
+    pub election_timeout_us_min: Micros,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
     /// The most AppendEntries with entries a replicating leader leaves

@@ -102,7 +102,7 @@ impl Node {
         {
             return;
         }
-        let lease = self.config.election_timeout_min_us;
+        let lease = self.config.election_timeout_us_min;
         let Some(leader) = self.leader_mut() else {
             return;
         };

@@ -49,7 +49,7 @@ pub fn options_config(id: u32, n: u32, options: RaftOptions) -> NodeConfig {
         id: NodeId(id),
         members: (1..=n).map(NodeId).collect(),
         heartbeat_interval_us: HEARTBEAT,
-        election_timeout_min_us: TIMEOUT,
+        election_timeout_us_min: TIMEOUT,
         max_entries_per_append: MAX_ENTRIES,
         max_inflight_appends: MAX_INFLIGHT,
         // The paper's basic algorithm: no no-op entry on election.
