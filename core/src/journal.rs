@@ -3,7 +3,10 @@
 //! the message it delivered or lost, and marks for the moments a learner
 //! jumps between (elections, commits, safety violations).
 
-use crate::raft::{LogIndex, Message, MessageKind, Micros, NodeId, Role, Transition};
+use crate::raft::{
+    AppendEntries, AppendEntriesReply, InstallSnapshot, LogIndex, Message, MessageKind, Micros,
+    NodeId, RequestVote, RequestVoteReply, Role, TimeoutNow, Transition,
+};
 use crate::sim::{ClientResult, Endpoint, EventKind, Packet, Payload, Simulation, StepRecord};
 use std::fmt::Write;
 
@@ -234,27 +237,27 @@ fn flight_of(packet: &Packet, at: Micros, fate: Fate) -> Flight {
 /// A message in a few words: its kind and the fields that matter most.
 pub fn summary(payload: &Payload) -> String {
     match payload {
-        Payload::Raft(Message::RequestVote { term, pre_vote, .. }) => {
+        Payload::Raft(Message::RequestVote(RequestVote { term, pre_vote, .. })) => {
             let name = if *pre_vote { "PreVote" } else { "RequestVote" };
             format!("{name} for term {term}")
         }
-        Payload::Raft(Message::RequestVoteReply {
+        Payload::Raft(Message::RequestVoteReply(RequestVoteReply {
             term,
             vote_granted,
             pre_vote,
-        }) => {
+        })) => {
             let what = if *pre_vote { "pre-vote" } else { "vote" };
             let answer = if *vote_granted { "granted" } else { "refused" };
             format!("{what} {answer} (term {term})")
         }
-        Payload::Raft(Message::AppendEntries {
+        Payload::Raft(Message::AppendEntries(AppendEntries {
             term,
             prev_log_index,
             prev_log_term,
             entries,
             leader_commit,
             ..
-        }) => {
+        })) => {
             if entries.is_empty() {
                 format!("heartbeat, term {term}, commit {leader_commit}")
             } else {
@@ -265,18 +268,22 @@ pub fn summary(payload: &Payload) -> String {
                 )
             }
         }
-        Payload::Raft(Message::AppendEntriesReply { success, index, .. }) => {
+        Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
+            success, index, ..
+        })) => {
             if *success {
                 format!("AppendEntries ok, matches up to {index}")
             } else {
                 format!("AppendEntries rejected at {index}")
             }
         }
-        Payload::Raft(Message::InstallSnapshot { snapshot, .. }) => format!(
+        Payload::Raft(Message::InstallSnapshot(InstallSnapshot { snapshot, .. })) => format!(
             "InstallSnapshot up to {}/t{}",
             snapshot.index, snapshot.term
         ),
-        Payload::Raft(Message::TimeoutNow { term }) => format!("TimeoutNow, term {term}"),
+        Payload::Raft(Message::TimeoutNow(TimeoutNow { term })) => {
+            format!("TimeoutNow, term {term}")
+        }
         Payload::Request(request) => format!("request #{} {}", request.seq, request.op),
         Payload::Reply { seq, result } => match result {
             ClientResult::Done(outcome) => format!(

@@ -5,23 +5,42 @@
 //! election-timeout draw, and returns a [`Ready`]: the messages to send, the
 //! changes to persist, the entries that are now committed and may be applied,
 //! the role transitions it made, and the next instant it wants to be woken.
+//!
+//! The layout follows raft-rs: the node and its entry points (`node`), its
+//! parameters (`options`), what goes in and out of a step (`ready`), role
+//! changes (`transition`), the roles' work (`election`, `leader` with its
+//! `replication`, `follower`, `read_only`, `membership`), a leader's view of
+//! each follower (`progress`), and the data it moves (`log`, `message`,
+//! `snapshot`, `types`).
 
+mod election;
+mod follower;
+mod leader;
 mod log;
 mod membership;
 mod message;
 mod node;
+mod options;
+mod progress;
+mod read_only;
+mod ready;
 mod snapshot;
+mod transition;
 mod types;
 
 pub use log::{Entry, Log, LogCommand};
 pub use membership::{
     CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
 };
-pub use message::{ConflictHint, Message, MessageKind};
-pub use node::{
-    BugSwitches, Input, Node, NodeConfig, PeerProgress, PendingRead, PersistChange,
-    PersistentState, ProgressState, ProposalOutcome, RaftOptions, ReadMode, ReadReady, Ready,
-    StepContext, Transition, TransitionCause,
+pub use message::{
+    AppendEntries, AppendEntriesReply, ConflictHint, InstallSnapshot, Message, MessageKind,
+    RequestVote, RequestVoteReply, TimeoutNow,
 };
+pub use node::Node;
+pub use options::{BugSwitches, NodeConfig, RaftOptions, ReadMode};
+pub use progress::{PeerProgress, ProgressState};
+pub use read_only::{PendingRead, ReadReady};
+pub use ready::{Input, PersistChange, PersistentState, ProposalOutcome, Ready, StepContext};
 pub use snapshot::Snapshot;
+pub use transition::{Transition, TransitionCause};
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

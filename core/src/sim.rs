@@ -1166,7 +1166,7 @@ impl Simulation {
             id,
             members: self.starting_members(id),
             heartbeat_interval_us: self.current_config.heartbeat_interval_us,
-            election_timeout_min_us: self.current_config.election_timeout_us_min,
+            election_timeout_us_min: self.current_config.election_timeout_us_min,
             max_entries_per_append: self.current_config.max_entries_per_append,
             max_inflight_appends: self.current_config.max_inflight_appends,
             options: self.current_config.raft,

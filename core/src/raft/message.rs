@@ -9,88 +9,115 @@ use std::sync::Arc;
 /// A message between two Raft servers. Every message carries its sender's term (§5.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Message {
-    /// A candidate asks for a vote (§5.2), or, with `pre_vote`, a
-    /// pre-candidate asks whether it would get one (thesis §9.6).
-    RequestVote {
-        /// The candidate's term; for a pre-vote, the term it would campaign in.
-        term: Term,
-        /// The candidate asking.
-        candidate: NodeId,
-        /// Index of the candidate's last log entry (§5.4.1).
-        last_log_index: LogIndex,
-        /// Term of the candidate's last log entry (§5.4.1).
-        last_log_term: Term,
-        /// A pre-vote: nobody changes term or vote because of it.
-        pre_vote: bool,
-        /// The election a leader asked for by TimeoutNow: voters honour it
-        /// even while they hear from that leader (no stickiness).
-        transfer: bool,
-    },
+    /// A candidate asks for a vote (§5.2), or a pre-candidate whether it
+    /// would get one (thesis §9.6).
+    RequestVote(RequestVote),
     /// The answer to a RequestVote.
-    RequestVoteReply {
-        /// The voter's current term, for the candidate to update itself (for
-        /// a granted pre-vote, the term asked about).
-        term: Term,
-        /// True means the candidate received this vote.
-        vote_granted: bool,
-        /// The answer to a pre-vote.
-        pre_vote: bool,
-    },
+    RequestVoteReply(RequestVoteReply),
     /// The leader replicates entries, or sends none as a heartbeat (§5.3).
-    AppendEntries {
-        /// The leader's term.
-        term: Term,
-        /// So followers can redirect clients.
-        leader: NodeId,
-        /// Index of the entry immediately preceding the new ones.
-        prev_log_index: LogIndex,
-        /// Term of the entry at `prev_log_index`.
-        prev_log_term: Term,
-        /// Entries to store; empty for a heartbeat.
-        entries: Vec<Entry>,
-        /// The leader's commitIndex.
-        leader_commit: LogIndex,
-        /// The leader's heartbeat round, echoed in the reply, so the leader
-        /// knows which of its rounds a majority answered (ReadIndex, leases).
-        round: u64,
-    },
-    /// The answer to an AppendEntries.
-    AppendEntriesReply {
-        /// The follower's current term, for the leader to update itself.
-        term: Term,
-        /// True if the follower held an entry matching `prev_log_index` and `prev_log_term`.
-        success: bool,
-        /// On success, the last index the follower now shares with the leader
-        /// (`prev_log_index` + number of entries); on rejection, the
-        /// `prev_log_index` that did not match. Replies may arrive late or
-        /// twice, so the leader reasons from this rather than from what it sent last.
-        index: LogIndex,
-        /// On rejection with fast backtracking on, where the leader should
-        /// look next, so it skips a whole term per round trip.
-        conflict: Option<ConflictHint>,
-        /// The round of the AppendEntries this answers.
-        round: u64,
-    },
+    AppendEntries(AppendEntries),
+    /// The answer to an AppendEntries (or an InstallSnapshot).
+    AppendEntriesReply(AppendEntriesReply),
     /// A leader handing over: the receiver starts an election at once
     /// (thesis §3.10).
-    TimeoutNow {
-        /// The leader's term.
-        term: Term,
-    },
-    /// The leader sends its snapshot to a follower that needs entries it has
-    /// compacted away (thesis §5.1, the paper's InstallSnapshot, sent whole
-    /// rather than in chunks). Answered by an [`Message::AppendEntriesReply`]
-    /// whose `index` is the snapshot's.
-    InstallSnapshot {
-        /// The leader's term.
-        term: Term,
-        /// So followers can redirect clients.
-        leader: NodeId,
-        /// The snapshot, shared rather than copied.
-        snapshot: Arc<Snapshot>,
-        /// The leader's heartbeat round, echoed in the reply.
-        round: u64,
-    },
+    TimeoutNow(TimeoutNow),
+    /// The leader sends its snapshot to a follower that needs entries it
+    /// has compacted away (thesis §5.1).
+    InstallSnapshot(InstallSnapshot),
+}
+
+/// A candidate asks for a vote (§5.2), or, with `pre_vote`, a pre-candidate
+/// asks whether it would get one (thesis §9.6).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RequestVote {
+    /// The candidate's term; for a pre-vote, the term it would campaign in.
+    pub term: Term,
+    /// The candidate asking.
+    pub candidate: NodeId,
+    /// Index of the candidate's last log entry (§5.4.1).
+    pub last_log_index: LogIndex,
+    /// Term of the candidate's last log entry (§5.4.1).
+    pub last_log_term: Term,
+    /// A pre-vote: nobody changes term or vote because of it.
+    pub pre_vote: bool,
+    /// The election a leader asked for by TimeoutNow: voters honour it
+    /// even while they hear from that leader (no stickiness).
+    pub transfer: bool,
+}
+
+/// The answer to a [`RequestVote`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RequestVoteReply {
+    /// The voter's current term, for the candidate to update itself (for
+    /// a granted pre-vote, the term asked about).
+    pub term: Term,
+    /// True means the candidate received this vote.
+    pub vote_granted: bool,
+    /// The answer to a pre-vote.
+    pub pre_vote: bool,
+}
+
+/// The leader replicates entries, or sends none as a heartbeat (§5.3).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AppendEntries {
+    /// The leader's term.
+    pub term: Term,
+    /// So followers can redirect clients.
+    pub leader: NodeId,
+    /// Index of the entry immediately preceding the new ones.
+    pub prev_log_index: LogIndex,
+    /// Term of the entry at `prev_log_index`.
+    pub prev_log_term: Term,
+    /// Entries to store; empty for a heartbeat.
+    pub entries: Vec<Entry>,
+    /// The leader's commitIndex.
+    pub leader_commit: LogIndex,
+    /// The leader's heartbeat round, echoed in the reply, so the leader
+    /// knows which of its rounds a majority answered (ReadIndex, leases).
+    pub round: u64,
+}
+
+/// The answer to an [`AppendEntries`] or an [`InstallSnapshot`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AppendEntriesReply {
+    /// The follower's current term, for the leader to update itself.
+    pub term: Term,
+    /// True if the follower held an entry matching `prev_log_index` and `prev_log_term`.
+    pub success: bool,
+    /// On success, the last index the follower now shares with the leader
+    /// (`prev_log_index` + number of entries); on rejection, the
+    /// `prev_log_index` that did not match. Replies may arrive late or
+    /// twice, so the leader reasons from this rather than from what it sent last.
+    pub index: LogIndex,
+    /// On rejection with fast backtracking on, where the leader should
+    /// look next, so it skips a whole term per round trip.
+    pub conflict: Option<ConflictHint>,
+    /// The round of the AppendEntries this answers.
+    pub round: u64,
+}
+
+/// A leader handing over: the receiver starts an election at once
+/// (thesis §3.10).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimeoutNow {
+    /// The leader's term.
+    pub term: Term,
+}
+
+/// The leader sends its snapshot to a follower that needs entries it has
+/// compacted away (thesis §5.1, the paper's InstallSnapshot, sent whole
+/// rather than in chunks). Answered by an [`AppendEntriesReply`] whose
+/// `index` is the snapshot's.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InstallSnapshot {
+    /// The leader's term.
+    pub term: Term,
+    /// So followers can redirect clients.
+    pub leader: NodeId,
+    /// The snapshot, shared rather than copied.
+    pub snapshot: Arc<Snapshot>,
+    /// The leader's heartbeat round, echoed in the reply.
+    pub round: u64,
 }
 
 /// Why a follower's log did not match `prev_log_index`, so the leader can
@@ -180,41 +207,37 @@ impl Message {
     /// (§5.1 does not apply): a pre-vote request, and a granted pre-vote
     /// reply, which carries the term asked about.
     pub fn is_term_neutral(&self) -> bool {
-        matches!(
-            self,
-            Message::RequestVote { pre_vote: true, .. }
-                | Message::RequestVoteReply {
-                    pre_vote: true,
-                    vote_granted: true,
-                    ..
-                }
-        )
+        match self {
+            Message::RequestVote(request) => request.pre_vote,
+            Message::RequestVoteReply(reply) => reply.pre_vote && reply.vote_granted,
+            _ => false,
+        }
     }
 
     /// The sender's term.
     pub fn term(&self) -> Term {
         match self {
-            Message::RequestVote { term, .. }
-            | Message::RequestVoteReply { term, .. }
-            | Message::AppendEntries { term, .. }
-            | Message::AppendEntriesReply { term, .. }
-            | Message::TimeoutNow { term }
-            | Message::InstallSnapshot { term, .. } => *term,
+            Message::RequestVote(RequestVote { term, .. })
+            | Message::RequestVoteReply(RequestVoteReply { term, .. })
+            | Message::AppendEntries(AppendEntries { term, .. })
+            | Message::AppendEntriesReply(AppendEntriesReply { term, .. })
+            | Message::TimeoutNow(TimeoutNow { term })
+            | Message::InstallSnapshot(InstallSnapshot { term, .. }) => *term,
         }
     }
 
     /// The message's kind.
     pub fn kind(&self) -> MessageKind {
         match self {
-            Message::RequestVote { pre_vote: true, .. } => MessageKind::PreVote,
-            Message::RequestVote { .. } => MessageKind::RequestVote,
-            Message::RequestVoteReply { pre_vote: true, .. } => MessageKind::PreVoteReply,
-            Message::RequestVoteReply { .. } => MessageKind::RequestVoteReply,
-            Message::AppendEntries { entries, .. } if entries.is_empty() => MessageKind::Heartbeat,
-            Message::AppendEntries { .. } => MessageKind::AppendEntries,
-            Message::AppendEntriesReply { .. } => MessageKind::AppendEntriesReply,
-            Message::TimeoutNow { .. } => MessageKind::TimeoutNow,
-            Message::InstallSnapshot { .. } => MessageKind::InstallSnapshot,
+            Message::RequestVote(request) if request.pre_vote => MessageKind::PreVote,
+            Message::RequestVote(_) => MessageKind::RequestVote,
+            Message::RequestVoteReply(reply) if reply.pre_vote => MessageKind::PreVoteReply,
+            Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
+            Message::AppendEntries(append) if append.entries.is_empty() => MessageKind::Heartbeat,
+            Message::AppendEntries(_) => MessageKind::AppendEntries,
+            Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
+            Message::TimeoutNow(_) => MessageKind::TimeoutNow,
+            Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
         }
     }
 }

@@ -2,7 +2,10 @@
 
 use super::rng::Stream;
 use crate::kv::{ClientId, ClientRequest, Outcome};
-use crate::raft::{Message, MessageKind, Micros, NodeId};
+use crate::raft::{
+    AppendEntries, AppendEntriesReply, InstallSnapshot, Message, MessageKind, Micros, NodeId,
+    RequestVote, RequestVoteReply, TimeoutNow,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -76,14 +79,14 @@ impl Payload {
     /// Every field, named as in the Raft paper's Figure 2, for an inspector.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         match self {
-            Payload::Raft(Message::RequestVote {
+            Payload::Raft(Message::RequestVote(RequestVote {
                 term,
                 candidate,
                 last_log_index,
                 last_log_term,
                 pre_vote,
                 transfer,
-            }) => vec![
+            })) => vec![
                 ("term", term.to_string()),
                 ("candidateId", candidate.to_string()),
                 ("lastLogIndex", last_log_index.to_string()),
@@ -91,17 +94,19 @@ impl Payload {
                 ("preVote", pre_vote.to_string()),
                 ("leadershipTransfer", transfer.to_string()),
             ],
-            Payload::Raft(Message::TimeoutNow { term }) => vec![("term", term.to_string())],
-            Payload::Raft(Message::RequestVoteReply {
+            Payload::Raft(Message::TimeoutNow(TimeoutNow { term })) => {
+                vec![("term", term.to_string())]
+            }
+            Payload::Raft(Message::RequestVoteReply(RequestVoteReply {
                 term,
                 vote_granted,
                 pre_vote,
-            }) => vec![
+            })) => vec![
                 ("term", term.to_string()),
                 ("voteGranted", vote_granted.to_string()),
                 ("preVote", pre_vote.to_string()),
             ],
-            Payload::Raft(Message::AppendEntries {
+            Payload::Raft(Message::AppendEntries(AppendEntries {
                 term,
                 leader,
                 prev_log_index,
@@ -109,7 +114,7 @@ impl Payload {
                 entries,
                 leader_commit,
                 round,
-            }) => vec![
+            })) => vec![
                 ("term", term.to_string()),
                 ("leaderId", leader.to_string()),
                 ("prevLogIndex", prev_log_index.to_string()),
@@ -125,12 +130,12 @@ impl Payload {
                 ("leaderCommit", leader_commit.to_string()),
                 ("round", round.to_string()),
             ],
-            Payload::Raft(Message::InstallSnapshot {
+            Payload::Raft(Message::InstallSnapshot(InstallSnapshot {
                 term,
                 leader,
                 snapshot,
                 round,
-            }) => vec![
+            })) => vec![
                 ("term", term.to_string()),
                 ("leaderId", leader.to_string()),
                 ("lastIncludedIndex", snapshot.index.to_string()),
@@ -140,13 +145,13 @@ impl Payload {
                 ("sessions", snapshot.state.sessions().count().to_string()),
                 ("round", round.to_string()),
             ],
-            Payload::Raft(Message::AppendEntriesReply {
+            Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
                 term,
                 success,
                 index,
                 conflict,
                 round,
-            }) => {
+            })) => {
                 let mut fields = vec![
                     ("term", term.to_string()),
                     ("success", success.to_string()),

@@ -3,8 +3,8 @@
 
 use raftlab_core::kv::{ClientId, ClientRequest, Operation};
 use raftlab_core::raft::{
-    Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId, PeerProgress,
-    PersistentState, RaftOptions, Ready, Role, StepContext, Term,
+    AppendEntries, Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId,
+    PeerProgress, PersistentState, RaftOptions, Ready, Role, StepContext, Term,
 };
 use std::collections::{BTreeMap, VecDeque};
 
@@ -47,7 +47,7 @@ pub fn options_config(id: u32, n: u32, options: RaftOptions) -> NodeConfig {
         id: NodeId(id),
         members: (1..=n).map(NodeId).collect(),
         heartbeat_interval_us: HEARTBEAT,
-        election_timeout_min_us: TIMEOUT,
+        election_timeout_us_min: TIMEOUT,
         max_entries_per_append: MAX_ENTRIES,
         max_inflight_appends: MAX_INFLIGHT,
         // The paper's basic algorithm: no no-op entry on election.
@@ -221,7 +221,7 @@ impl Cluster {
 /// How many entries a message carries (0 for anything but AppendEntries).
 pub fn entries_carried(message: &Message) -> usize {
     match message {
-        Message::AppendEntries { entries, .. } => entries.len(),
+        Message::AppendEntries(AppendEntries { entries, .. }) => entries.len(),
         _ => 0,
     }
 }

@@ -391,7 +391,7 @@ fn a_leader_whose_lease_rules_change_forgets_its_lease() {
     // Followers answered under a shorter election timeout: that round
     // cannot vouch for the longer lease the new one would give.
     let longer = NodeConfig {
-        election_timeout_min_us: 2 * TIMEOUT,
+        election_timeout_us_min: 2 * TIMEOUT,
         ..lease_config(1, 3)
     };
     c.nodes

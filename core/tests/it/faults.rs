@@ -77,7 +77,7 @@ fn dropped_append_entries_are_retried_until_they_land_and_applied_once() {
     while c.sim.now() < until {
         let Some(record) = c.sim.step() else { break };
         assert!(c.checker.observe(&c.sim, &record).is_empty());
-        if matches!(&record.event, EventKind::Dropped(p) if matches!(p.payload, Payload::Raft(Message::AppendEntries { .. })))
+        if matches!(&record.event, EventKind::Dropped(p) if matches!(p.payload, Payload::Raft(Message::AppendEntries(_))))
         {
             drops += 1;
         }

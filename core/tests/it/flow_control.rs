@@ -5,7 +5,9 @@
 //! a hand-run message queue.
 
 use crate::bare::{entries_carried, request, Cluster, HEARTBEAT, MAX_ENTRIES, MAX_INFLIGHT};
-use raftlab_core::raft::{Input, LogIndex, Message, NodeId, ProgressState};
+use raftlab_core::raft::{
+    AppendEntries, AppendEntriesReply, Input, LogIndex, Message, NodeId, ProgressState,
+};
 
 #[test]
 fn a_probing_leader_sends_one_append_entries_per_heartbeat_to_a_follower_it_has_not_matched() {
@@ -23,7 +25,7 @@ fn a_probing_leader_sends_one_append_entries_per_heartbeat_to_a_follower_it_has_
         for (to, message) in proposed.messages.iter().chain(&ticked.messages) {
             // Empty heartbeats keep S2 from starting elections; they are not probes.
             if *to == NodeId(2) && entries_carried(message) > 0 {
-                if let Message::AppendEntries { prev_log_index, .. } = message {
+                if let Message::AppendEntries(AppendEntries { prev_log_index, .. }) = message {
                     probes.push((c.now, *prev_log_index));
                 }
             }
@@ -136,7 +138,10 @@ fn a_rejection_drops_the_follower_back_to_probe() {
         let before = c.progress(1, 2);
         c.deliver_one();
         if from != NodeId(2)
-            || !matches!(message, Message::AppendEntriesReply { success: false, .. })
+            || !matches!(
+                message,
+                Message::AppendEntriesReply(AppendEntriesReply { success: false, .. })
+            )
         {
             continue;
         }

@@ -53,7 +53,7 @@ impl Bare {
                     id: n(id),
                     members,
                     heartbeat_interval_us: 50_000,
-                    election_timeout_min_us: TIMEOUT,
+                    election_timeout_us_min: TIMEOUT,
                     max_entries_per_append: 8,
                     max_inflight_appends: 4,
                     options: RaftOptions::default(),

@@ -7,7 +7,7 @@
 
 use crate::support::{put, Checked, MS};
 use raftlab_core::kv::{ClientId, Operation, StateMachine, ToyOp, ToyState};
-use raftlab_core::raft::{LogIndex, Message, NodeId};
+use raftlab_core::raft::{AppendEntries, LogIndex, Message, NodeId};
 use raftlab_core::sim::{Command, CommandError, Config, Endpoint, EventKind, Payload, StepRecord};
 use raftlab_core::view::MessageView;
 
@@ -55,12 +55,13 @@ fn a_dropped_append_entries_is_doomed_at_once_never_arrives_and_the_leader_retri
     c.apply(put("k", "v"));
     let batch = run_until_in_flight(&mut c, |m| {
         m.from == Endpoint::Node(leader)
-            && matches!(&m.payload, Payload::Raft(Message::AppendEntries { entries, .. }) if !entries.is_empty())
+            && matches!(&m.payload, Payload::Raft(Message::AppendEntries(AppendEntries { entries, .. })) if !entries.is_empty())
     });
     let Endpoint::Node(follower) = batch.to else {
         panic!("AppendEntries go to servers");
     };
-    let Payload::Raft(Message::AppendEntries { entries, .. }) = &batch.payload else {
+    let Payload::Raft(Message::AppendEntries(AppendEntries { entries, .. })) = &batch.payload
+    else {
         unreachable!("matched above");
     };
     let index = entries.last().expect("not empty").index;
@@ -100,7 +101,7 @@ fn a_dropped_append_entries_is_doomed_at_once_never_arrives_and_the_leader_retri
         assert_ne!(packet_of(&record), Some(batch.id), "never seen again");
         if let EventKind::Delivered(p) = &record.event {
             redelivered |= p.to == Endpoint::Node(follower)
-                && matches!(&p.payload, Payload::Raft(Message::AppendEntries { entries, .. })
+                && matches!(&p.payload, Payload::Raft(Message::AppendEntries(AppendEntries { entries, .. }))
                     if entries.iter().any(|e| e.index == index));
         }
     }

@@ -9,7 +9,8 @@
 use crate::bare::{request, stored, Cluster, HEARTBEAT};
 use raftlab_core::check::{Observation, ObservedNode, Property, SafetyChecker, Violation};
 use raftlab_core::raft::{
-    BugSwitches, Input, LogIndex, Message, NodeConfig, NodeId, PersistentState, Role, Term,
+    AppendEntries, BugSwitches, Input, LogIndex, Message, NodeConfig, NodeId, PersistentState,
+    Role, Term,
 };
 
 /// A server's stored state: `current_term`, whom it voted for in it, and a
@@ -112,7 +113,7 @@ fn figure_6_entries_up_to_index_7_are_committed_index_8_is_not() {
         _ => true,
     };
     c.queue.retain(|(_, to, m)| match m {
-        Message::AppendEntries { entries, .. } => {
+        Message::AppendEntries(AppendEntries { entries, .. }) => {
             entries.first().is_none_or(|e| reaches(*to, e.index))
         }
         _ => true,

@@ -6,8 +6,8 @@ use crate::bare::{
     MAX_INFLIGHT, TIMEOUT,
 };
 use raftlab_core::raft::{
-    Input, LogCommand, LogIndex, Message, Node, NodeId, PersistentState, ProposalOutcome,
-    RaftOptions, Role, Term, TransitionCause,
+    AppendEntriesReply, Input, LogCommand, LogIndex, Message, Node, NodeId, PersistentState,
+    ProposalOutcome, RaftOptions, RequestVote, RequestVoteReply, Role, Term, TransitionCause,
 };
 
 #[test]
@@ -110,11 +110,11 @@ fn stale_append_entries_is_refused_with_the_current_term() {
     let (_, _, reply) = c.queue.pop_front().unwrap();
     assert!(matches!(
         reply,
-        Message::AppendEntriesReply {
+        Message::AppendEntriesReply(AppendEntriesReply {
             term: Term(2),
             success: false,
             ..
-        }
+        })
     ));
 }
 
@@ -296,13 +296,13 @@ fn a_duplicated_success_reply_does_not_send_the_next_batch_twice() {
     }
     c.queue.clear();
     let term = c.node(1).current_term();
-    let reply = Message::AppendEntriesReply {
+    let reply = Message::AppendEntriesReply(AppendEntriesReply {
         term,
         success: true,
         index: LogIndex(2),
         conflict: None,
         round: 1,
-    };
+    });
     let first = c.input(
         1,
         Input::Message {
@@ -377,7 +377,10 @@ fn rejections_while_repairing(fast_backtracking: bool) -> usize {
     c.input(1, Input::ForceTimeout);
     let mut rejections = 0;
     while let Some((from, to, message)) = c.queue.pop_front() {
-        if matches!(message, Message::AppendEntriesReply { success: false, .. }) {
+        if matches!(
+            message,
+            Message::AppendEntriesReply(AppendEntriesReply { success: false, .. })
+        ) {
             rejections += 1;
         }
         c.input(to.0, Input::Message { from, message });
@@ -420,14 +423,14 @@ fn with_check_quorum_a_server_that_just_heard_the_leader_ignores_a_request_vote(
     let term = c.node(1).current_term();
     let disruptive = || Input::Message {
         from: NodeId(3),
-        message: Message::RequestVote {
+        message: Message::RequestVote(RequestVote {
             term: Term(term.0 + 5),
             candidate: NodeId(3),
             last_log_index: LogIndex(9),
             last_log_term: Term(term.0 + 4),
             pre_vote: false,
             transfer: false,
-        },
+        }),
     };
     // Within the minimum election timeout of the leader's heartbeat.
     c.now = TIMEOUT / 2;
@@ -442,10 +445,10 @@ fn with_check_quorum_a_server_that_just_heard_the_leader_ignores_a_request_vote(
         answered.messages.as_slice(),
         [(
             _,
-            Message::RequestVoteReply {
+            Message::RequestVoteReply(RequestVoteReply {
                 vote_granted: true,
                 ..
-            }
+            })
         )]
     ));
 }

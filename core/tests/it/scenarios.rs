@@ -3,7 +3,7 @@
 //! the safety checker on after every event.
 
 use crate::support::{crash, get, put, restart, Checked, MS};
-use raftlab_core::raft::{LogIndex, Message, NodeId, RaftOptions, Role, Term};
+use raftlab_core::raft::{AppendEntriesReply, LogIndex, Message, NodeId, RaftOptions, Role, Term};
 use raftlab_core::sim::{Command, Config, EventKind, Payload};
 
 #[test]
@@ -160,7 +160,11 @@ fn crashed_follower_catches_up(fast_backtracking: bool) -> usize {
         let record = c.sim.step().unwrap();
         assert!(c.checker.observe(&c.sim, &record).is_empty());
         if let EventKind::Delivered(p) = &record.event {
-            if let Payload::Raft(Message::AppendEntriesReply { success: false, .. }) = p.payload {
+            if let Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
+                success: false,
+                ..
+            })) = p.payload
+            {
                 if p.from == raftlab_core::sim::Endpoint::Node(follower) {
                     rejections += 1;
                 }

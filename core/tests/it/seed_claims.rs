@@ -20,7 +20,10 @@
 
 use crate::support::{crash, put, restart, toy, Checked, MS};
 use raftlab_core::kv::{StateMachine, ToyOp, ToyState};
-use raftlab_core::raft::{LogIndex, Message, NodeId, Role, Term, Transition, TransitionCause};
+use raftlab_core::raft::{
+    AppendEntries, AppendEntriesReply, LogIndex, Message, NodeId, RequestVote, Role, Term,
+    Transition, TransitionCause,
+};
 use raftlab_core::sim::{
     ClientResult, Command, Config, Endpoint, EventKind, Payload, StepRecord, SwarmPlan,
 };
@@ -118,7 +121,7 @@ fn replication_goes_append_send_acknowledge_commit_then_apply() {
                     // 2 and 4: it came in an AppendEntries from the leader.
                     let carried = matches!(&record.event, EventKind::Delivered(p)
                         if p.from == Endpoint::Node(leader) && matches!(&p.payload,
-                            Payload::Raft(Message::AppendEntries { entries, .. })
+                            Payload::Raft(Message::AppendEntries(AppendEntries { entries, .. }))
                                 if entries.iter().any(|e| e.index == index)));
                     assert!(carried, "seed {seed}: {id} appended from an AppendEntries");
                     follower_appended.insert(id, step);
@@ -127,11 +130,11 @@ fn replication_goes_append_send_acknowledge_commit_then_apply() {
             if let EventKind::Delivered(p) = &record.event {
                 if let (
                     Endpoint::Node(from),
-                    Payload::Raft(Message::AppendEntriesReply {
+                    Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
                         success: true,
                         index: acked,
                         ..
-                    }),
+                    })),
                 ) = (p.from, &p.payload)
                 {
                     if *acked >= index && p.to == Endpoint::Node(leader) && committed.is_none() {
@@ -197,7 +200,7 @@ fn an_idle_leader_sends_empty_append_entries_as_heartbeats_and_nobody_times_out(
             if let (
                 Endpoint::Node(from),
                 Endpoint::Node(to),
-                Payload::Raft(Message::AppendEntries { entries, .. }),
+                Payload::Raft(Message::AppendEntries(AppendEntries { entries, .. })),
             ) = (p.from, p.to, &p.payload)
             {
                 assert_eq!(from, leader);
@@ -242,7 +245,7 @@ fn a_candidate_without_a_majority_times_out_and_tries_again_in_the_next_term() {
             elections.push(t.term);
         }
         if let EventKind::Lost(p) = &record.event {
-            if let Payload::Raft(Message::RequestVote { term, .. }) = p.payload {
+            if let Payload::Raft(Message::RequestVote(RequestVote { term, .. })) = p.payload {
                 *votes_asked.entry(term).or_insert(0) += 1;
             }
         }
@@ -312,7 +315,7 @@ fn append_entries_carries_term_prev_log_index_prev_log_term_entries_and_leader_c
         let EventKind::Delivered(p) = &record.event else {
             return;
         };
-        let Payload::Raft(Message::AppendEntries {
+        let Payload::Raft(Message::AppendEntries(AppendEntries {
             term,
             leader: sender,
             prev_log_index,
@@ -320,7 +323,7 @@ fn append_entries_carries_term_prev_log_index_prev_log_term_entries_and_leader_c
             entries,
             leader_commit,
             ..
-        }) = &p.payload
+        })) = &p.payload
         else {
             return;
         };
