@@ -5,6 +5,7 @@
 
 mod client;
 mod config;
+mod config_changes;
 mod input;
 mod network;
 mod rng;
@@ -17,13 +18,14 @@ pub use config::{
     Config, ConfigError, InitialEntry, InitialServer, InitialState, InitialStateError,
     INITIAL_CLIENT, NODE_COUNT_MAX,
 };
+pub(crate) use config_changes::{config_changes_value, config_from_changes};
 pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
 pub use workload::WorkloadSpec;
 
-use crate::check::{HistoryOp, OpResult};
 use crate::fnv::{Fnv64, FNV_OFFSET};
+use crate::history::{HistoryOp, OpResult};
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{
     Entry, Input, MembershipChange, Micros, Node, NodeConfig, NodeId, PersistentState,
