@@ -4,5 +4,6 @@
 pub mod linearizability;
 pub mod safety;
 
-pub use linearizability::{check_history, HistoryOp, NotLinearizable, OpResult};
+pub use crate::history::{HistoryOp, OpResult};
+pub use linearizability::{check_history, NotLinearizable};
 pub use safety::{Observation, ObservedNode, Property, SafetyChecker, Violation};

@@ -229,7 +229,7 @@ fn settle(
     let unanswered = sim
         .history()
         .iter()
-        .filter(|op| op.result == crate::check::OpResult::Unknown)
+        .filter(|op| op.result == crate::history::OpResult::Unknown)
         .count();
     (unanswered > 0).then_some(Failure::Unanswered(unanswered))
 }

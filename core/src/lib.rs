@@ -11,6 +11,7 @@ pub mod check;
 mod chunked;
 pub mod explore;
 mod fnv;
+pub mod history;
 pub mod journal;
 pub mod kv;
 pub mod playback;

@@ -64,8 +64,10 @@
 use crate::journal::JournalEntry;
 use crate::playback::Playback;
 use crate::raft::{LogIndex, MessageKind, Micros, NodeId, Role};
-use crate::run::{config_from_changes, RunDescription};
-use crate::sim::{Command, CommandError, Config, ConfigError, ReplayError, Simulation};
+use crate::run::RunDescription;
+use crate::sim::{
+    config_from_changes, Command, CommandError, Config, ConfigError, ReplayError, Simulation,
+};
 use serde::Deserialize;
 use std::fmt;
 

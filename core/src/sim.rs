@@ -2,12 +2,22 @@
 //! the network, crashes and clients. It drives real [`Node`]s and records
 //! every user action as a [`TimedCommand`], so a seed plus its input log
 //! replays a run bit for bit.
+//!
+//! This file holds the [`Simulation`] itself: starting and replaying a run,
+//! driving virtual time, and reading its state. Its neighbours hold the
+//! event queue and supersession (`events`), the server wrapper that steps a
+//! node and carries out its `Ready` (`server`), and one method per user
+//! command (`commands`).
 
 mod client;
+mod commands;
 mod config;
+mod config_changes;
+mod events;
 mod input;
 mod network;
 mod rng;
+mod server;
 mod swarm;
 mod workload;
 
@@ -17,34 +27,26 @@ pub use config::{
     Config, ConfigError, InitialEntry, InitialServer, InitialState, InitialStateError,
     INITIAL_CLIENT, NODE_COUNT_MAX,
 };
+pub(crate) use config_changes::{config_changes_value, config_from_changes};
 pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
 pub use workload::WorkloadSpec;
 
-use crate::check::{HistoryOp, OpResult};
 use crate::fnv::{Fnv64, FNV_OFFSET};
+use crate::history::{HistoryOp, OpResult};
 use crate::kv::{ClientId, KvStore};
-use crate::raft::{
-    Entry, Input, MembershipChange, Micros, Node, NodeConfig, NodeId, PersistentState,
-    ProposalOutcome, Ready, Role, Snapshot, StepContext, Transition, TransitionCause,
-};
-use client::{Client, ClientAction, ClientTiming};
+use crate::raft::{Entry, Micros, Node, NodeId, PersistentState, Role, Transition};
+use client::Client;
+use events::EventQueue;
 use network::Network;
-use rng::Stream;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use server::Server;
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use workload::Workload;
 
 /// The client that the page's "Request" button and node menus speak for.
 pub const UI_CLIENT: ClientId = ClientId(1);
-
-/// How many role transitions per server the simulator remembers for the view.
-const TRANSITIONS_KEPT: usize = 64;
-
-/// The stream tag for election-timeout draws (see [`Stream::new`]).
-const TIMEOUT_STREAM: u64 = 1;
 
 /// A role change with the instant it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,47 +91,6 @@ pub struct StepRecord {
     pub applied: Vec<(NodeId, Entry)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Event {
-    Deliver(u64),
-    WakeNode(NodeId),
-    WakeClient {
-        client: ClientId,
-        seq: u64,
-        attempt: u32,
-    },
-    WorkloadTick {
-        generation: u32,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Scheduled {
-    at: Micros,
-    seq: u64,
-    event: Event,
-}
-
-/// A simulated machine: a Raft node when running, its disk, its state machine.
-#[derive(Clone, Debug)]
-struct Server {
-    id: NodeId,
-    /// `None` while crashed.
-    node: Option<Node>,
-    /// Survives crashes.
-    storage: PersistentState,
-    /// Rebuilt from the log after a restart.
-    kv: KvStore,
-    /// The instant and queue sequence number of the one wake-up that counts;
-    /// every other queued wake-up of this server is superseded, for good.
-    wake: Option<(Micros, u64)>,
-    timeouts: Stream,
-    transitions: VecDeque<TimedTransition>,
-    /// A paused server processes nothing; what arrives waits in `held`.
-    paused: bool,
-    held: Vec<Packet>,
-}
-
 /// A whole simulated cluster.
 #[derive(Clone, Debug)]
 pub struct Simulation {
@@ -142,8 +103,7 @@ pub struct Simulation {
     current_config: Config,
     now: Micros,
     events_processed: u64,
-    next_seq: u64,
-    queue: BinaryHeap<Reverse<Scheduled>>,
+    queue: EventQueue,
     servers: Vec<Server>,
     network: Network,
     clients: Vec<Client>,
@@ -172,8 +132,7 @@ impl Simulation {
             network: Network::new(seed, config.latency_us_min, config.latency_us_max),
             now: 0,
             events_processed: 0,
-            next_seq: 0,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             servers: Vec::new(),
             clients: vec![Client::new(UI_CLIENT)],
             inputs: Vec::new(),
@@ -187,59 +146,6 @@ impl Simulation {
             sim.start_server(NodeId(number), disk);
         }
         Ok(sim)
-    }
-
-    /// Starts server `id`, the next number, from what is on its disk.
-    fn start_server(&mut self, id: NodeId, storage: PersistentState) {
-        debug_assert_eq!(self.index_of(id), self.servers.len());
-        let node_config = self.node_config(id);
-        self.servers.push(Server {
-            id,
-            node: None,
-            storage,
-            kv: KvStore::default(),
-            wake: None,
-            timeouts: Stream::new(self.seed, TIMEOUT_STREAM, u64::from(id.0), 0),
-            transitions: VecDeque::new(),
-            paused: false,
-            held: Vec::new(),
-        });
-        let index = self.servers.len() - 1;
-        let ctx = self.context_for_index(index);
-        let node = Node::restart(node_config, &self.servers[index].storage, ctx);
-        self.servers[index].node = Some(node);
-        self.schedule_wake(id);
-    }
-
-    /// Carries out a membership change through the leader, starting the
-    /// servers it names that do not exist yet. Everything is checked before
-    /// anything changes, so a refused command leaves no trace.
-    fn change_membership(
-        &mut self,
-        change: MembershipChange,
-        named: &[NodeId],
-        record: &mut StepRecord,
-    ) -> Result<(), CommandError> {
-        for &id in named {
-            if !(1..=NODE_COUNT_MAX as u32).contains(&id.0) {
-                return Err(CommandError::NoSuchNode(id));
-            }
-        }
-        let leader = self.leader().ok_or(CommandError::NoLeader)?;
-        let leader_server = &self.servers[self.index_of(leader)];
-        if leader_server.paused {
-            return Err(CommandError::Paused(leader));
-        }
-        if let Some(node) = &leader_server.node {
-            node.can_change_membership(&change)
-                .map_err(CommandError::Membership)?;
-        }
-        let highest = named.iter().map(|id| id.0).max().unwrap_or(0);
-        for number in self.servers.len() as u32 + 1..=highest {
-            self.start_server(NodeId(number), PersistentState::default());
-        }
-        self.step_node(leader, Input::ChangeMembership(change), record);
-        Ok(())
     }
 
     /// Rebuilds a run from its seed, configuration and input log, up to the last input.
@@ -314,11 +220,11 @@ impl Simulation {
         // processed, so what is queued before it must be superseded timers
         // (which the recording skipped); anything else means the log was not
         // recorded from this run.
-        while let Some(Reverse(next)) = self.queue.peek() {
+        while let Some(next) = self.queue.peek() {
             if next.at >= input.at {
                 break;
             }
-            if !self.is_superseded(&next.event, next.at, next.seq) {
+            if !self.is_superseded(next) {
                 return Err(input.unreachable());
             }
             self.queue.pop();
@@ -330,7 +236,7 @@ impl Simulation {
     /// Processes the next event if it happens no later than `limit`.
     pub fn step_no_later_than(&mut self, limit: Micros) -> Option<StepRecord> {
         while self.peek_time().is_some_and(|at| at <= limit) {
-            let Reverse(next) = self.queue.pop()?;
+            let next = self.queue.pop()?;
             debug_assert!(next.at >= self.now, "time never goes backwards");
             if let Some(record) = self.process(next) {
                 self.events_processed += 1;
@@ -343,169 +249,7 @@ impl Simulation {
 
     /// The instant of the next queued event, if any (it may turn out superseded).
     pub fn peek_time(&self) -> Option<Micros> {
-        self.queue.peek().map(|Reverse(s)| s.at)
-    }
-
-    // ---- User commands ----
-
-    /// Carries out a user command now and records it in the input log.
-    pub fn apply(&mut self, command: Command) -> Result<StepRecord, CommandError> {
-        let mut record = StepRecord {
-            at: self.now,
-            event: EventKind::Input(command.clone()),
-            transitions: Vec::new(),
-            applied: Vec::new(),
-        };
-        match &command {
-            Command::Crash { node } => {
-                let server = self.server_mut(*node)?;
-                if server.node.take().is_none() {
-                    return Err(CommandError::AlreadyCrashed(*node));
-                }
-                server.kv = KvStore::default();
-                server.wake = None;
-                server.paused = false;
-                server.held.clear();
-            }
-            Command::Restart { node } => {
-                let id = *node;
-                if self.server_mut(id)?.node.is_some() {
-                    return Err(CommandError::NotCrashed(id));
-                }
-                let config = self.node_config(id);
-                let index = self.index_of(id);
-                let ctx = self.context_for_index(index);
-                let server = &mut self.servers[index];
-                server.node = Some(Node::restart(config, &server.storage, ctx));
-                // The state machine restarts from the snapshot on disk, if
-                // any; the entries after it are applied again as they commit.
-                server.kv = server
-                    .storage
-                    .log
-                    .snapshot()
-                    .map(|snapshot| snapshot.state.clone())
-                    .unwrap_or_default();
-                let starts_up = Transition {
-                    from: Role::Follower,
-                    to: Role::Follower,
-                    term: server.storage.current_term,
-                    cause: TransitionCause::StartsUp,
-                };
-                self.remember_transitions(id, &[starts_up], &mut record);
-                self.schedule_wake(id);
-            }
-            Command::Timeout { node } => {
-                let server = self.server_mut(*node)?;
-                if server.node.is_none() {
-                    return Err(CommandError::Crashed(*node));
-                }
-                if server.paused {
-                    return Err(CommandError::Paused(*node));
-                }
-                self.step_node(*node, Input::ForceTimeout, &mut record);
-            }
-            Command::Pause { node } => {
-                let server = self.server_mut(*node)?;
-                if server.node.is_none() {
-                    return Err(CommandError::Crashed(*node));
-                }
-                if server.paused {
-                    return Err(CommandError::Paused(*node));
-                }
-                server.paused = true;
-            }
-            Command::Resume { node } => self.resume(*node)?,
-            Command::TransferLeadership { to } => {
-                self.server_mut(*to)?;
-                let leader = self.leader().ok_or(CommandError::NoLeader)?;
-                if self.servers[self.index_of(leader)].paused {
-                    return Err(CommandError::Paused(leader));
-                }
-                self.step_node(leader, Input::TransferLeadership(*to), &mut record);
-            }
-            Command::AddServer { node } => {
-                let change = MembershipChange::AddServer(*node);
-                self.change_membership(change, &[*node], &mut record)?;
-            }
-            Command::RemoveServer { node } => {
-                self.server_mut(*node)?;
-                let change = MembershipChange::RemoveServer(*node);
-                self.change_membership(change, &[*node], &mut record)?;
-            }
-            Command::ChangeMembership { voters } => {
-                let change = MembershipChange::ReplaceVoters(voters.iter().copied().collect());
-                self.change_membership(change, voters, &mut record)?;
-            }
-            Command::Partition { groups } => {
-                let cut = self.partition_cuts(groups)?;
-                self.network.cut = cut;
-            }
-            Command::CutLink { from, to } => {
-                self.check_link(*from, *to)?;
-                self.network.cut.insert((*from, *to));
-            }
-            Command::Heal => self.network.cut.clear(),
-            Command::SetNetworkFaults { faults } => {
-                if !faults.is_valid() {
-                    return Err(CommandError::InvalidFaults);
-                }
-                self.network.global_faults = *faults;
-            }
-            Command::SetWorkload { workload } => self.set_workload(*workload)?,
-            Command::SetLinkFaults { from, to, faults } => {
-                self.check_link(*from, *to)?;
-                match faults {
-                    Some(f) if !f.is_valid() => return Err(CommandError::InvalidFaults),
-                    Some(f) => {
-                        self.network.link_faults.insert((*from, *to), *f);
-                    }
-                    None => {
-                        self.network.link_faults.remove(&(*from, *to));
-                    }
-                }
-            }
-            Command::DropMessage { id } => match self.network.packet(*id) {
-                None => return Err(CommandError::NotInFlight(*id)),
-                Some(packet) if packet.doomed => return Err(CommandError::AlreadyDropped(*id)),
-                // The one way packets are lost: doomed in flight, dropped at
-                // their delivery instant (see `process`).
-                Some(_) => self.network.doom(*id),
-            },
-            Command::DuplicateMessage { id } => {
-                let (copy, at) = self
-                    .network
-                    .duplicate(self.now, *id)
-                    .ok_or(CommandError::NotInFlight(*id))?;
-                self.push(at, Event::Deliver(copy));
-            }
-            Command::Configure { config } => self.configure(config)?,
-            Command::ClientRequest { client, target, op } => {
-                if let Some(target) = target {
-                    self.server_mut(*target)?;
-                }
-                let id = client.unwrap_or(UI_CLIENT);
-                if !(1..=CLIENT_ID_MAX).contains(&id.0) {
-                    return Err(CommandError::NoSuchClient(id));
-                }
-                let index = match self.clients.iter().position(|c| c.id == id) {
-                    Some(index) => index,
-                    None => {
-                        self.clients.push(Client::new(id));
-                        self.clients.len() - 1
-                    }
-                };
-                let timing = self.client_timing();
-                let actions = self.clients[index].submit(self.now, op.clone(), *target, timing);
-                self.run_client_actions(id, actions);
-            }
-        }
-        self.inputs.push(TimedCommand {
-            at: self.now,
-            after_event: self.events_processed,
-            command,
-        });
-        self.fold_into_trace(&record);
-        Ok(record)
+        self.queue.peek().map(|next| next.at)
     }
 
     // ---- Reading ----
@@ -623,6 +367,7 @@ impl Simulation {
         history
     }
 
+    /// Every packet in flight, oldest first.
     pub(crate) fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
         self.network.in_flight()
     }
@@ -634,12 +379,12 @@ impl Simulation {
 
     /// Directed server-to-server links that are cut now, in order.
     pub fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        self.network.cut.iter().copied()
+        self.network.cut_links()
     }
 
     /// The faults on every server-to-server link without its own.
     pub fn network_faults(&self) -> LinkFaults {
-        self.network.global_faults
+        self.network.global_faults()
     }
 
     /// The workload running now, if any.
@@ -649,7 +394,7 @@ impl Simulation {
 
     /// Links with faults of their own.
     pub fn link_faults(&self) -> impl Iterator<Item = ((NodeId, NodeId), LinkFaults)> + '_ {
-        self.network.link_faults.iter().map(|(k, v)| (*k, *v))
+        self.network.link_faults()
     }
 
     /// Is the server paused?
@@ -659,6 +404,7 @@ impl Simulation {
             .is_some_and(|s| s.paused)
     }
 
+    /// Every client with its outstanding request and how many wait behind it.
     pub(crate) fn client_states(
         &self,
     ) -> impl Iterator<Item = (ClientId, Option<&Outstanding>, usize)> {
@@ -667,6 +413,8 @@ impl Simulation {
             .map(|c| (c.id, c.outstanding.as_ref(), c.queue.len()))
     }
 
+    /// Every server with its node (while up), disk, state machine and
+    /// recent role changes, for the view.
     pub(crate) fn server_parts(
         &self,
     ) -> impl Iterator<
@@ -683,523 +431,7 @@ impl Simulation {
             .map(|s| (s.id, s.node.as_ref(), &s.storage, &s.kv, &s.transitions))
     }
 
-    // ---- Internals ----
-
-    /// True for a queued event that will do nothing when its time comes: a
-    /// packet already taken, a timer that was reset, a client that moved on.
-    fn is_superseded(&self, event: &Event, at: Micros, seq: u64) -> bool {
-        match *event {
-            Event::Deliver(id) => !self.network.is_in_flight(id),
-            Event::WakeNode(id) => {
-                let server = &self.servers[self.index_of(id)];
-                server.node.is_none() || server.paused || server.wake != Some((at, seq))
-            }
-            Event::WorkloadTick { generation } => {
-                self.workload.as_ref().map(|w| w.generation) != Some(generation)
-            }
-            Event::WakeClient {
-                client,
-                seq,
-                attempt,
-            } => !self.clients[self.client_index(client)].is_waiting_on(seq, attempt),
-        }
-    }
-
-    fn process(&mut self, next: Scheduled) -> Option<StepRecord> {
-        if self.is_superseded(&next.event, next.at, next.seq) {
-            return None;
-        }
-        let event = match next.event {
-            Event::Deliver(id) => {
-                let packet = self.network.take(id)?;
-                self.now = next.at;
-                if self.will_lose(&packet) {
-                    return Some(self.record(EventKind::Dropped(packet)));
-                }
-                if let Endpoint::Node(node) = packet.to {
-                    let server = &mut self.servers[(node.0 as usize) - 1];
-                    if server.node.is_none() {
-                        return Some(self.record(EventKind::Lost(packet)));
-                    }
-                    if server.paused {
-                        server.held.push(packet.clone());
-                        return Some(self.record(EventKind::Held(packet)));
-                    }
-                }
-                EventKind::Delivered(packet)
-            }
-            Event::WakeNode(id) => {
-                // (A paused server's timer is superseded: `resume` wakes it again.)
-                self.servers[(id.0 as usize) - 1].wake = None;
-                self.now = next.at;
-                EventKind::NodeTimer(id)
-            }
-            Event::WorkloadTick { generation } => {
-                self.now = next.at;
-                self.workload_tick(generation);
-                return Some(self.record(EventKind::WorkloadTick));
-            }
-            Event::WakeClient {
-                client,
-                seq,
-                attempt,
-            } => {
-                let index = self.client_index(client);
-                self.now = next.at;
-                let timing = self.client_timing();
-                let actions = self.clients[index].on_wake(self.now, seq, attempt, timing);
-                self.run_client_actions(client, actions);
-                return Some(self.record(EventKind::ClientTimer(client)));
-            }
-        };
-        let mut record = self.record(event.clone());
-        match event {
-            EventKind::NodeTimer(id) => {
-                self.step_node(id, Input::Tick, &mut record);
-            }
-            EventKind::Delivered(packet) => self.deliver(packet, &mut record),
-            _ => unreachable!("other events returned above"),
-        }
-        Some(record)
-    }
-
-    fn record(&self, event: EventKind) -> StepRecord {
-        StepRecord {
-            at: self.now,
-            event,
-            transitions: Vec::new(),
-            applied: Vec::new(),
-        }
-    }
-
-    fn deliver(&mut self, packet: Packet, record: &mut StepRecord) {
-        match (packet.from, packet.to, packet.payload) {
-            (Endpoint::Node(from), Endpoint::Node(to), Payload::Raft(message)) => {
-                self.step_node(to, Input::Message { from, message }, record);
-            }
-            (Endpoint::Client(client), Endpoint::Node(to), Payload::Request(request)) => {
-                let seq = request.seq;
-                let read = request.op.is_read().then(|| request.op.clone());
-                let result = match self.step_node(to, Input::Propose(request), record) {
-                    Some(ProposalOutcome::NotLeader { leader_hint }) => {
-                        Some(ClientResult::NotLeader { leader_hint })
-                    }
-                    Some(ProposalOutcome::Transferring { to }) => Some(ClientResult::NotLeader {
-                        leader_hint: Some(to),
-                    }),
-                    Some(ProposalOutcome::ServeLocally) => read.map(|op| {
-                        let index = self.index_of(to);
-                        ClientResult::Done(self.servers[index].kv.execute(&op))
-                    }),
-                    _ => None,
-                };
-                if let Some(result) = result {
-                    let reply = Payload::Reply { seq, result };
-                    self.send(Endpoint::Node(to), Endpoint::Client(client), reply);
-                }
-            }
-            (Endpoint::Node(from), Endpoint::Client(client), Payload::Reply { seq, result }) => {
-                let index = self.client_index(client);
-                let timing = self.client_timing();
-                let actions = self.clients[index].on_reply(self.now, from, seq, result, timing);
-                self.run_client_actions(client, actions);
-            }
-            (from, to, payload) => unreachable!("no route for {payload:?} from {from} to {to}"),
-        }
-    }
-
-    /// Hands one input to a running server and carries out its Ready.
-    /// Returns the proposal outcome, if the input was a proposal.
-    fn step_node(
-        &mut self,
-        id: NodeId,
-        input: Input,
-        record: &mut StepRecord,
-    ) -> Option<ProposalOutcome> {
-        let index = self.index_of(id);
-        let mut server = self.servers[index].node.take()?;
-        let ctx = self.context_for_index(index);
-        let ready = server.step(ctx, input);
-        let role = server.role();
-        let term = server.current_term();
-        self.servers[index].node = Some(server);
-        self.carry_out(id, role, term, ready, record)
-    }
-
-    fn carry_out(
-        &mut self,
-        id: NodeId,
-        role: Role,
-        term: crate::raft::Term,
-        ready: Ready,
-        record: &mut StepRecord,
-    ) -> Option<ProposalOutcome> {
-        let index = self.index_of(id);
-        // Stable storage first: nothing is sent before it is on disk.
-        if let Some(change) = &ready.persist {
-            self.servers[index].storage.apply(change);
-        }
-        if let Some(snapshot) = &ready.snapshot {
-            // The leader's snapshot replaces the state machine; the
-            // committed entries below follow on from it.
-            self.servers[index].kv = snapshot.state.clone();
-        }
-        let applied_any = !ready.committed.is_empty();
-        for entry in ready.committed {
-            let deduplicate = !self.current_config.bugs.no_request_dedup;
-            if let Some(request) = entry.command.request() {
-                let outcome = self.servers[index].kv.apply(request, deduplicate);
-                if role == Role::Leader && entry.term == term {
-                    let reply = Payload::Reply {
-                        seq: request.seq,
-                        result: ClientResult::Done(outcome),
-                    };
-                    let client = Endpoint::Client(request.client);
-                    self.send(Endpoint::Node(id), client, reply);
-                }
-            }
-            record.applied.push((id, entry));
-        }
-        if applied_any {
-            self.maybe_compact(index);
-        }
-        for read in ready.reads {
-            // Entries up to the read's index were applied just above.
-            let outcome = self.servers[index].kv.execute(&read.request.op);
-            let reply = Payload::Reply {
-                seq: read.request.seq,
-                result: ClientResult::Done(outcome),
-            };
-            let client = Endpoint::Client(read.request.client);
-            self.send(Endpoint::Node(id), client, reply);
-        }
-        for (to, message) in ready.messages {
-            self.send(
-                Endpoint::Node(id),
-                Endpoint::Node(to),
-                Payload::Raft(message),
-            );
-        }
-        self.remember_transitions(id, &ready.transitions, record);
-        if self.servers[index].wake.map(|(at, _)| at) != Some(ready.next_deadline) {
-            self.schedule_wake(id);
-        }
-        ready.proposal
-    }
-
-    /// Log compaction (thesis §5.1): once a server has applied
-    /// `snapshot_every` entries past its last snapshot, it snapshots its
-    /// state machine at its last applied index and drops the entries before.
-    fn maybe_compact(&mut self, index: usize) {
-        let every = self.current_config.snapshot_every;
-        // With entries applied before they commit, a snapshot could hold
-        // entries the leader later overwrites: that bug runs uncompacted.
-        if every == 0 || self.current_config.bugs.apply_before_commit {
-            return;
-        }
-        let server = &mut self.servers[index];
-        let Some(node) = server.node.as_mut() else {
-            return;
-        };
-        let at = node.last_applied();
-        if at.0 < node.log().snapshot_index().0 + every {
-            return;
-        }
-        let (Some(term), Some(fingerprint)) =
-            (node.log().term_at(at), node.log().prefix_fingerprint(at))
-        else {
-            return;
-        };
-        let snapshot = std::sync::Arc::new(Snapshot {
-            index: at,
-            term,
-            fingerprint,
-            membership: node.membership_at(at).clone(),
-            state: server.kv.clone(),
-        });
-        node.compact(snapshot.clone());
-        server.storage.log.compact_to(snapshot);
-    }
-
-    fn remember_transitions(
-        &mut self,
-        id: NodeId,
-        transitions: &[Transition],
-        record: &mut StepRecord,
-    ) {
-        let index = self.index_of(id);
-        let kept = &mut self.servers[index].transitions;
-        for &transition in transitions {
-            if kept.len() == TRANSITIONS_KEPT {
-                kept.pop_front();
-            }
-            kept.push_back(TimedTransition {
-                at: self.now,
-                transition,
-            });
-            record.transitions.push((id, transition));
-        }
-    }
-
-    fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
-        for (id, at) in self.network.send(self.now, from, to, payload) {
-            self.push(at, Event::Deliver(id));
-        }
-    }
-
-    /// Puts `config` in force from now on (see [`Command::Configure`]).
-    /// Everything is checked before anything changes, so a refused
-    /// configuration leaves no trace.
-    fn configure(&mut self, config: &Config) -> Result<(), CommandError> {
-        if config.node_count != self.current_config.node_count {
-            return Err(CommandError::NodeCountFixed {
-                current: self.current_config.node_count,
-                requested: config.node_count,
-            });
-        }
-        if config.state_machine != self.current_config.state_machine {
-            return Err(CommandError::StateMachineFixed);
-        }
-        if config.initial != self.current_config.initial {
-            return Err(CommandError::InitialStateFixed);
-        }
-        config.validate().map_err(CommandError::InvalidConfig)?;
-        self.current_config = config.clone();
-        // Packets already in flight keep their delivery instants; the new
-        // range applies to the next send on each link.
-        self.network
-            .set_latency(config.latency_us_min, config.latency_us_max);
-        // Election timeouts need nothing here: each server's next draw
-        // comes from the new range (`context_for_index`), its current
-        // deadline stays. Crashed servers pick the new configuration up
-        // when they restart (`node_config`).
-        for index in 0..self.servers.len() {
-            let id = self.servers[index].id;
-            let node_config = self.node_config(id);
-            let server = &mut self.servers[index];
-            let Some(node) = server.node.as_mut() else {
-                continue;
-            };
-            node.reconfigure(self.now, node_config);
-            // CheckQuorum switched on or off moves a leader's next wake-up;
-            // a paused server is woken again when it resumes.
-            let deadline = node.next_deadline();
-            if !server.paused && server.wake.map(|(at, _)| at) != Some(deadline) {
-                self.schedule_wake(id);
-            }
-        }
-        Ok(())
-    }
-
-    fn set_workload(&mut self, spec: Option<WorkloadSpec>) -> Result<(), CommandError> {
-        let Some(spec) = spec else {
-            self.workload = None;
-            return Ok(());
-        };
-        if !spec.is_valid() {
-            return Err(CommandError::InvalidWorkload);
-        }
-        self.workload_generation += 1;
-        let mut workload = Workload::new(
-            self.seed,
-            spec,
-            self.workload_generation,
-            self.current_config.state_machine,
-        );
-        for i in 0..spec.clients {
-            let id = workload_client(i);
-            if !self.clients.iter().any(|c| c.id == id) {
-                self.clients.push(Client::new(id));
-            }
-        }
-        let first = self.now + workload.next_gap();
-        self.workload = Some(workload);
-        self.push(
-            first,
-            Event::WorkloadTick {
-                generation: self.workload_generation,
-            },
-        );
-        Ok(())
-    }
-
-    fn workload_tick(&mut self, generation: u32) {
-        let Some(workload) = self.workload.as_mut() else {
-            return;
-        };
-        let client = workload_client(workload.next_client());
-        let op = workload.next_op();
-        let next = self.now + workload.next_gap();
-        let index = self.client_index(client);
-        if self.clients[index].is_idle() {
-            let timing = self.client_timing();
-            let actions = self.clients[index].submit(self.now, op, None, timing);
-            self.run_client_actions(client, actions);
-        }
-        self.push(next, Event::WorkloadTick { generation });
-    }
-
-    fn resume(&mut self, id: NodeId) -> Result<(), CommandError> {
-        let server = self.server_mut(id)?;
-        if server.node.is_none() {
-            return Err(CommandError::Crashed(id));
-        }
-        if !server.paused {
-            return Err(CommandError::NotPaused(id));
-        }
-        server.paused = false;
-        let held = std::mem::take(&mut server.held);
-        // Everything that waited arrives now, in the order it came.
-        for packet in held {
-            let packet_id = self.network.requeue(packet, self.now);
-            self.push(self.now, Event::Deliver(packet_id));
-        }
-        self.schedule_wake(id);
-        Ok(())
-    }
-
-    fn check_link(&self, from: NodeId, to: NodeId) -> Result<(), CommandError> {
-        for id in [from, to] {
-            if self.servers.get(self.index_of(id)).is_none() {
-                return Err(CommandError::NoSuchNode(id));
-            }
-        }
-        if from == to {
-            return Err(CommandError::SelfLink(from));
-        }
-        Ok(())
-    }
-
-    /// The directed links a partition into `groups` cuts.
-    fn partition_cuts(
-        &self,
-        groups: &[Vec<NodeId>],
-    ) -> Result<std::collections::BTreeSet<(NodeId, NodeId)>, CommandError> {
-        let mut group_of = vec![groups.len(); self.servers.len()];
-        for (g, group) in groups.iter().enumerate() {
-            for &id in group {
-                let slot = group_of
-                    .get_mut(self.index_of(id))
-                    .ok_or(CommandError::NoSuchNode(id))?;
-                if *slot != groups.len() {
-                    return Err(CommandError::InTwoGroups(id));
-                }
-                *slot = g;
-            }
-        }
-        let ids: Vec<NodeId> = self.servers.iter().map(|s| s.id).collect();
-        let mut cut = std::collections::BTreeSet::new();
-        for (i, &a) in ids.iter().enumerate() {
-            for (j, &b) in ids.iter().enumerate() {
-                if group_of[i] != group_of[j] {
-                    cut.insert((a, b));
-                }
-            }
-        }
-        Ok(cut)
-    }
-
-    fn run_client_actions(&mut self, client: ClientId, actions: Vec<ClientAction>) {
-        for action in actions {
-            match action {
-                ClientAction::Send { to, request } => {
-                    self.send(
-                        Endpoint::Client(client),
-                        Endpoint::Node(to),
-                        Payload::Request(request),
-                    );
-                }
-                ClientAction::WakeAt { at, seq, attempt } => {
-                    self.push(
-                        at,
-                        Event::WakeClient {
-                            client,
-                            seq,
-                            attempt,
-                        },
-                    );
-                }
-            }
-        }
-    }
-
-    fn schedule_wake(&mut self, id: NodeId) {
-        let index = self.index_of(id);
-        let Some(node) = &self.servers[index].node else {
-            return;
-        };
-        let at = node.next_deadline().max(self.now);
-        self.servers[index].wake = Some((at, self.next_seq));
-        self.push(at, Event::WakeNode(id));
-    }
-
-    fn push(&mut self, at: Micros, event: Event) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.queue.push(Reverse(Scheduled { at, seq, event }));
-    }
-
-    fn context_for_index(&mut self, index: usize) -> StepContext {
-        let (min, max) = (
-            self.current_config.election_timeout_us_min,
-            self.current_config.election_timeout_us_max,
-        );
-        StepContext {
-            now: self.now,
-            election_timeout_us: self.servers[index].timeouts.uniform(min, max),
-        }
-    }
-
-    /// The configuration server `id` starts from: the servers the cluster
-    /// started with know each other; a server added later starts with none
-    /// and learns its configuration from the leader.
-    pub(crate) fn starting_members(&self, id: NodeId) -> Vec<NodeId> {
-        if self.index_of(id) < self.config.node_count {
-            (1..=self.config.node_count as u32).map(NodeId).collect()
-        } else {
-            Vec::new()
-        }
-    }
-
-    fn node_config(&self, id: NodeId) -> NodeConfig {
-        NodeConfig {
-            id,
-            members: self.starting_members(id),
-            heartbeat_interval_us: self.current_config.heartbeat_interval_us,
-            election_timeout_us_min: self.current_config.election_timeout_us_min,
-            max_entries_per_append: self.current_config.max_entries_per_append,
-            max_inflight_appends: self.current_config.max_inflight_appends,
-            options: self.current_config.raft,
-            bugs: self.current_config.bugs,
-        }
-    }
-
-    fn client_timing(&self) -> ClientTiming {
-        ClientTiming {
-            node_count: self.servers.len(),
-            timeout_us: self.current_config.client_timeout_us,
-            retry_delay_us: self.current_config.heartbeat_interval_us,
-        }
-    }
-
-    fn index_of(&self, id: NodeId) -> usize {
-        (id.0 as usize).wrapping_sub(1)
-    }
-
-    fn server_mut(&mut self, id: NodeId) -> Result<&mut Server, CommandError> {
-        let index = self.index_of(id);
-        self.servers
-            .get_mut(index)
-            .ok_or(CommandError::NoSuchNode(id))
-    }
-
-    fn client_index(&self, id: ClientId) -> usize {
-        self.clients
-            .iter()
-            .position(|c| c.id == id)
-            .expect("packets only go to clients that exist")
-    }
-
+    /// Folds a step into the run's trace hash.
     fn fold_into_trace(&mut self, record: &StepRecord) {
         let mut hasher = Fnv64(self.trace_hash);
         record.hash(&mut hasher);

@@ -10,40 +10,10 @@
 //! at the end of time with any output. Operations known to have failed did not
 //! take effect and are left out.
 
-use crate::kv::{ClientId, Operation};
+use crate::history::{HistoryOp, OpResult};
 use crate::raft::Micros;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-
-/// What a client learned about one operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OpResult {
-    /// It took effect; `previous` is what the store returned (the value read,
-    /// or the value a put or delete replaced).
-    Ok {
-        /// The store's answer.
-        previous: Option<String>,
-    },
-    /// It certainly did not take effect.
-    Failed,
-    /// The client never heard back: it may or may not have taken effect.
-    Unknown,
-}
-
-/// One operation in a client history: invoked at one instant, answered at a later one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HistoryOp {
-    /// Who issued it.
-    pub client: ClientId,
-    /// What was asked.
-    pub op: Operation,
-    /// When it was invoked.
-    pub invoked_at: Micros,
-    /// When the answer arrived (ignored for [`OpResult::Unknown`]).
-    pub completed_at: Micros,
-    /// The answer.
-    pub result: OpResult,
-}
 
 /// The most distinct search states (operations placed, value) the checker
 /// visits for one key before it gives up. Correct runs need a tiny fraction;
@@ -263,6 +233,7 @@ fn relink(nodes: &mut [Node], index: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kv::{ClientId, Operation};
 
     fn op(
         client: u32,

@@ -1,6 +1,7 @@
 //! User actions as timed commands: the input log that, with the seed, replays a run.
 
 use super::config::{Config, ConfigError};
+use super::config_changes::config_changes_value;
 use super::network::LinkFaults;
 use super::workload::WorkloadSpec;
 use crate::kv::{ClientId, Operation};
@@ -129,7 +130,7 @@ pub enum Command {
     /// [`Config`] later do not break old links.)
     Configure {
         /// The new parameters.
-        #[serde(with = "crate::run::config_as_changes")]
+        #[serde(with = "super::config_changes::config_as_changes")]
         config: Box<Config>,
     },
 }
@@ -200,7 +201,7 @@ impl fmt::Display for Command {
             Command::DuplicateMessage { id } => write!(f, "duplicate message {id}"),
             Command::Configure { config } => {
                 let mut changes = Vec::new();
-                describe_changes(&crate::run::config_changes_value(config), "", &mut changes);
+                describe_changes(&config_changes_value(config), "", &mut changes);
                 if changes.is_empty() {
                     f.write_str("configure: the defaults")
                 } else {

@@ -252,11 +252,11 @@ pub(super) struct Network {
     in_flight: BTreeMap<u64, Packet>,
     next_id: u64,
     /// Faults on every server-to-server link without its own.
-    pub(super) global_faults: LinkFaults,
+    global_faults: LinkFaults,
     /// Faults of single directed links.
-    pub(super) link_faults: BTreeMap<(NodeId, NodeId), LinkFaults>,
+    link_faults: BTreeMap<(NodeId, NodeId), LinkFaults>,
     /// Directed links that carry nothing.
-    pub(super) cut: BTreeSet<(NodeId, NodeId)>,
+    cut: BTreeSet<(NodeId, NodeId)>,
 }
 
 /// The stream tag for link delays (see [`Stream::new`]).
@@ -345,6 +345,67 @@ impl Network {
         if let Some(packet) = packet {
             packet.doomed = true;
         }
+    }
+
+    /// Splits the servers into sides that cannot reach each other: every
+    /// directed link between two servers on different sides is cut, every
+    /// other cut is healed. `side_of` names each server's side.
+    pub(super) fn partition(&mut self, side_of: &[(NodeId, usize)]) {
+        self.cut.clear();
+        for &(a, side_a) in side_of {
+            for &(b, side_b) in side_of {
+                if side_a != side_b {
+                    self.cut.insert((a, b));
+                }
+            }
+        }
+    }
+
+    /// Cuts the directed link `from` → `to`: it carries nothing until healed.
+    pub(super) fn cut(&mut self, from: NodeId, to: NodeId) {
+        self.cut.insert((from, to));
+    }
+
+    /// Restores every cut link.
+    pub(super) fn heal(&mut self) {
+        self.cut.clear();
+    }
+
+    /// Sets the faults on every server-to-server link without its own.
+    pub(super) fn set_faults(&mut self, faults: LinkFaults) {
+        debug_assert!(faults.is_valid());
+        self.global_faults = faults;
+    }
+
+    /// Sets the faults of the directed link `from` → `to`, or with `None`
+    /// lets it follow the network's again.
+    pub(super) fn set_link_faults(&mut self, from: NodeId, to: NodeId, faults: Option<LinkFaults>) {
+        match faults {
+            Some(faults) => {
+                debug_assert!(faults.is_valid());
+                self.link_faults.insert((from, to), faults);
+            }
+            None => {
+                self.link_faults.remove(&(from, to));
+            }
+        }
+    }
+
+    /// Directed server-to-server links that are cut now, in order.
+    pub(super) fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        self.cut.iter().copied()
+    }
+
+    /// The faults on every server-to-server link without its own.
+    pub(super) fn global_faults(&self) -> LinkFaults {
+        self.global_faults
+    }
+
+    /// Links with faults of their own, in order.
+    pub(super) fn link_faults(&self) -> impl Iterator<Item = ((NodeId, NodeId), LinkFaults)> + '_ {
+        self.link_faults
+            .iter()
+            .map(|(link, faults)| (*link, *faults))
     }
 
     /// Sets the range every link without its own draws its latency from.

@@ -210,7 +210,7 @@ fn variant(rng: &mut Stream, base: &Config) -> Config {
 /// One membership change among servers 1 to `node_count` + 2 (at most
 /// nine); the leader refuses those that make no sense at the time.
 fn membership_change(rng: &mut Stream, node_count: usize) -> Command {
-    let highest = (node_count as u64 + 2).min(crate::sim::NODE_COUNT_MAX as u64);
+    let highest = (node_count as u64 + 2).min(super::config::NODE_COUNT_MAX as u64);
     let node = NodeId(rng.uniform(1, highest) as u32);
     match rng.uniform(0, 2) {
         0 => Command::AddServer { node },
