@@ -1,14 +1,26 @@
-//! The view model: plain data describing the cluster at one instant. It is the
-//! only thing the page reads; it holds no references into the simulation.
+//! The view model: plain data describing the cluster at one instant
+//! ([`ClusterView`]) and the run around it ([`RunView`]). It is the only
+//! thing the page reads; it holds no references into the simulation. The
+//! vocabulary its fields use (ids, roles, terms, instants, the journal's
+//! words, the checkers' verdicts) is re-exported here, so a page needs
+//! nothing from `raft`, `sim` or `check`.
 
-use crate::kv::{ClientId, StateMachine, ToyState};
-use crate::raft::{
-    Entry, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId, PeerProgress,
-    PendingRead, PersistentState, RaftOptions, Role, Term,
+mod run;
+
+pub use crate::check::{NotLinearizable, Property, Violation};
+pub use crate::journal::{Fate, Flight, JournalEntry, MarkKind, Marks};
+pub use crate::kv::{ClientId, StateMachine, ToyState, TOY_KEY};
+pub use crate::playback::{FoundViolation, Linearizability};
+pub use crate::raft::{
+    Entry, LogCommand, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId,
+    PendingRead, ProgressState, RaftOptions, Role, Term, Transition, TransitionCause,
 };
-use crate::sim::{
-    Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition, WorkloadSpec,
-};
+pub use crate::scenario::{EntryRef, Highlight, RoleArrow};
+pub use crate::sim::{Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec};
+pub use run::{RunView, JOURNAL_SHOWN};
+
+use crate::raft::{PeerProgress, PersistentState};
+use crate::sim::{Payload, Simulation};
 
 /// Everything drawn for one instant.
 #[derive(Clone, Debug, PartialEq)]
@@ -270,6 +282,14 @@ impl ClusterView {
     /// The view of one server.
     pub fn node(&self, id: NodeId) -> Option<&NodeView> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The running leader with the highest term, if any.
+    pub fn leader(&self) -> Option<&NodeView> {
+        self.nodes
+            .iter()
+            .filter(|n| n.alive && n.role == Role::Leader)
+            .max_by_key(|n| n.term)
     }
 }
 
