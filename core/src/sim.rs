@@ -623,7 +623,8 @@ impl Simulation {
         history
     }
 
-    pub(crate) fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
+    /// The packets on the wire, oldest first.
+    pub fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
         self.network.in_flight()
     }
 

@@ -327,8 +327,7 @@ fn message(props: &MessageProps) -> Html {
         class.push_str(" highlighted");
     }
     let fields = m
-        .payload
-        .fields()
+        .fields
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()

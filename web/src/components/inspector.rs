@@ -207,14 +207,14 @@ struct ProgressRow {
 fn progress_rows(node: &NodeView) -> Vec<ProgressRow> {
     node.progress
         .iter()
-        .map(|(id, p)| ProgressRow {
-            follower: *id,
-            learner: node.membership.is_learner(*id),
+        .map(|p| ProgressRow {
+            follower: p.peer,
+            learner: node.membership.is_learner(p.peer),
             next_index: p.next_index,
             match_index: p.match_index,
             state: p.state,
             probe_sent_at: p.probe_sent_at,
-            inflight: p.inflight.len(),
+            inflight: p.inflight,
         })
         .collect()
 }
@@ -405,13 +405,13 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
             </section>
         };
     };
-    let payload = m.payload.fields();
+    let payload = &m.fields;
     html! {
         <section class="inspector" aria-label="Inspector" data-inspect-msg={id.to_string()}>
             <h2>{ "Inspector" }<small>{ format!("message #{id} · {} {} → {}", kind_name(m.kind), m.from, m.to) }</small></h2>
             { render_facts(format!("Message #{id} on the wire"), &envelope_facts(m)) }
             <h3>{ "Payload" }</h3>
-            { render_facts(format!("Fields of message #{id}"), &payload) }
+            { render_facts(format!("Fields of message #{id}"), payload) }
             <div class="buttons" role="group" aria-label={format!("Actions on message #{id}")}>
                 <button type="button" aria-label="Drop message" disabled={m.doomed}
                     title={if m.doomed { "The network will lose it already" } else { "The network loses it" }}
@@ -549,7 +549,7 @@ mod tests {
     fn a_message_lists_its_envelope_then_its_payload() {
         let (mut sim, _) = with_leader(3);
         let carries_prev_log_index =
-            |m: &MessageView| m.payload.fields().iter().any(|(n, _)| *n == "prevLogIndex");
+            |m: &MessageView| m.fields.iter().any(|(n, _)| *n == "prevLogIndex");
         for _ in 0..1_000 {
             if sim.view().messages.iter().any(carries_prev_log_index) {
                 break;

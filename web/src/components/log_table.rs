@@ -93,9 +93,7 @@ fn render_row(
     last: u64,
     props: &LogTableProps,
 ) -> Html {
-    let progress = leader
-        .and_then(|l| l.progress.iter().find(|(id, _)| *id == node.id))
-        .map(|(_, p)| p);
+    let progress = leader.and_then(|l| l.progress.iter().find(|p| p.peer == node.id));
     let select = {
         let cb = props.on_action.clone();
         let id = node.id;
@@ -119,7 +117,7 @@ fn render_row(
             ProgressState::Probe => "probe",
             ProgressState::Replicate => "replicate",
         };
-        format!("{state} · {} in flight", p.inflight.len())
+        format!("{state} · {} in flight", p.inflight)
     });
     html! {
         <tr class={row_class} data-log-node={node.id.0.to_string()}>
