@@ -18,6 +18,7 @@ pub mod playback;
 pub mod raft;
 pub mod run;
 pub mod scenario;
+pub mod session;
 pub mod sim;
 pub mod timeline;
 pub mod view;

@@ -367,8 +367,8 @@ impl Simulation {
         history
     }
 
-    /// Every packet in flight, oldest first.
-    pub(crate) fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
+    /// The packets on the wire, oldest first.
+    pub fn packets_in_flight(&self) -> impl Iterator<Item = &Packet> {
         self.network.in_flight()
     }
 

@@ -1,14 +1,27 @@
-//! The view model: plain data describing the cluster at one instant. It is the
-//! only thing the page reads; it holds no references into the simulation.
+//! The view model: plain data describing the cluster at one instant
+//! ([`ClusterView`]) and the run around it ([`RunView`]). It is the only
+//! thing the page reads; it holds no references into the simulation. The
+//! vocabulary its fields use (ids, roles, terms, instants, the journal's
+//! words, the checkers' verdicts) is re-exported here, so a page needs
+//! nothing from `raft`, `sim` or `check`.
 
-use crate::kv::{ClientId, StateMachine, ToyState};
-use crate::raft::{
-    Entry, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId, PeerProgress,
-    PendingRead, PersistentState, RaftOptions, Role, Term,
+mod run;
+
+pub use crate::check::{NotLinearizable, Property, Violation};
+pub use crate::journal::{Fate, Flight, JournalEntry, MarkKind, Marks};
+pub use crate::kv::{ClientId, StateMachine, ToyState, TOY_KEY};
+pub use crate::playback::{FoundViolation, Linearizability};
+pub use crate::raft::{
+    Entry, LogCommand, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId,
+    PendingRead, ProgressState, RaftOptions, Role, Term, Transition, TransitionCause,
 };
-use crate::sim::{
-    Endpoint, LinkFaults, Outstanding, Payload, Simulation, TimedTransition, WorkloadSpec,
-};
+pub use crate::scenario::{EntryRef, Highlight, RoleArrow};
+pub use crate::sim::{Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec};
+pub use run::{RunView, JOURNAL_SHOWN};
+
+use crate::kv::KvStore;
+use crate::raft::{Node, PeerProgress, PersistentState};
+use crate::sim::{Packet, Simulation};
 
 /// Everything drawn for one instant.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,8 +81,8 @@ pub struct NodeView {
     pub election_timeout_us: Micros,
     /// Votes received, for a candidate (itself included).
     pub votes_granted: Vec<NodeId>,
-    /// For a leader: nextIndex and matchIndex per follower.
-    pub progress: Vec<(NodeId, PeerProgress)>,
+    /// For a leader: nextIndex and matchIndex per follower, in id order.
+    pub progress: Vec<PeerView>,
     /// For a leader: reads waiting for ReadIndex confirmation or a lease.
     pub pending_reads: Vec<PendingRead>,
     /// The last index folded into its snapshot (0: none); the log shown
@@ -95,6 +108,108 @@ pub struct NodeView {
     pub transitions: Vec<TimedTransition>,
 }
 
+/// A server's state machine as its [`NodeView`] shows it.
+struct MachineView {
+    kv: Vec<(String, String)>,
+    toy_state: Option<ToyState>,
+    sessions: Vec<SessionView>,
+}
+
+impl MachineView {
+    fn of(kv: &KvStore, state_machine: StateMachine) -> MachineView {
+        MachineView {
+            toy_state: (state_machine == StateMachine::Toy).then(|| kv.toy_state()),
+            sessions: kv
+                .sessions()
+                .map(|(client, session)| SessionView {
+                    client,
+                    seq: session.seq,
+                    previous: session.outcome.previous.clone(),
+                })
+                .collect(),
+            kv: kv
+                .entries()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        }
+    }
+}
+
+impl NodeView {
+    /// A server that is up.
+    fn running(
+        sim: &Simulation,
+        node: &Node,
+        machine: MachineView,
+        transitions: Vec<TimedTransition>,
+    ) -> NodeView {
+        NodeView {
+            id: node.id(),
+            alive: true,
+            paused: sim.is_paused(node.id()),
+            role: node.role(),
+            term: node.current_term(),
+            voted_for: node.voted_for(),
+            log: node.log().entries().cloned().collect(),
+            commit_index: node.commit_index(),
+            last_applied: node.last_applied(),
+            leader_id: node.leader_id(),
+            election_deadline: node.election_deadline(),
+            election_timeout_us: node.election_timeout_us(),
+            votes_granted: node.votes_granted(),
+            progress: node
+                .progress()
+                .iter()
+                .map(|(peer, progress)| PeerView::of(*peer, progress))
+                .collect(),
+            pending_reads: node.pending_reads().to_vec(),
+            snapshot_index: node.log().snapshot_index(),
+            snapshot_term: node.log().snapshot_term(),
+            membership: node.membership().clone(),
+            membership_job: node.membership_job().cloned(),
+            kv: machine.kv,
+            toy_state: machine.toy_state,
+            sessions: machine.sessions,
+            transitions,
+        }
+    }
+
+    /// A crashed server: what is on its disk, its volatile state gone.
+    fn crashed(
+        sim: &Simulation,
+        id: NodeId,
+        storage: &PersistentState,
+        machine: MachineView,
+        transitions: Vec<TimedTransition>,
+    ) -> NodeView {
+        NodeView {
+            id,
+            alive: false,
+            paused: false,
+            role: Role::Follower,
+            term: storage.current_term,
+            voted_for: storage.voted_for,
+            log: storage.log.entries().cloned().collect(),
+            commit_index: LogIndex(0),
+            last_applied: LogIndex(0),
+            leader_id: None,
+            election_deadline: None,
+            election_timeout_us: 0,
+            votes_granted: Vec::new(),
+            progress: Vec::new(),
+            pending_reads: Vec::new(),
+            snapshot_index: storage.log.snapshot_index(),
+            snapshot_term: storage.log.snapshot_term(),
+            membership: stored_membership(sim, id, storage),
+            membership_job: None,
+            kv: machine.kv,
+            toy_state: machine.toy_state,
+            sessions: machine.sessions,
+            transitions,
+        }
+    }
+}
+
 /// One client session in a server's state machine (Raft paper §8): the last
 /// request applied for that client and its answer, kept so that a retry is
 /// answered without running again.
@@ -107,6 +222,37 @@ pub struct SessionView {
     /// The cached answer to that request: the value its key held just
     /// before it (`None`: unset).
     pub previous: Option<String>,
+}
+
+/// What a leader knows of one follower's log (nextIndex, matchIndex) and
+/// how it streams entries to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeerView {
+    /// The follower.
+    pub peer: NodeId,
+    /// nextIndex: the next log index to send it.
+    pub next_index: LogIndex,
+    /// matchIndex: the highest index known to be replicated on it.
+    pub match_index: LogIndex,
+    /// Probing for where the logs match, or streaming entries.
+    pub state: ProgressState,
+    /// In Probe, when the one AppendEntries out was sent (`None`: answered).
+    pub probe_sent_at: Option<Micros>,
+    /// In Replicate, the batches sent and not yet acknowledged.
+    pub inflight: usize,
+}
+
+impl PeerView {
+    fn of(peer: NodeId, progress: &PeerProgress) -> PeerView {
+        PeerView {
+            peer,
+            next_index: progress.next_index,
+            match_index: progress.match_index,
+            state: progress.state,
+            probe_sent_at: progress.probe_sent_at,
+            inflight: progress.inflight.len(),
+        }
+    }
 }
 
 /// One packet in flight.
@@ -124,8 +270,9 @@ pub struct MessageView {
     pub sent_at: Micros,
     /// When it arrives.
     pub deliver_at: Micros,
-    /// What it carries; [`Payload::fields`] names every field.
-    pub payload: Payload,
+    /// Every field it carries, named as in the Raft paper's Figure 2 (what
+    /// the inspector lists).
+    pub fields: Vec<(&'static str, String)>,
     /// The network will lose it (a drop, or a link cut).
     pub doomed: bool,
     /// A copy the network made.
@@ -133,6 +280,20 @@ pub struct MessageView {
 }
 
 impl MessageView {
+    fn of(sim: &Simulation, packet: &Packet) -> MessageView {
+        MessageView {
+            id: packet.id,
+            kind: packet.payload.kind(),
+            from: packet.from,
+            to: packet.to,
+            sent_at: packet.sent_at,
+            deliver_at: packet.deliver_at,
+            fields: packet.payload.fields(),
+            doomed: sim.will_lose(packet),
+            duplicate: packet.duplicate,
+        }
+    }
+
     /// How far along its way the message is at `now`, from 0 to 1 (RaftScope's rule).
     pub fn progress_at(&self, now: Micros) -> f64 {
         let span = self.deliver_at.saturating_sub(self.sent_at);
@@ -157,91 +318,16 @@ pub struct ClientView {
 impl ClusterView {
     /// The view of `sim` at its current instant.
     pub fn of(sim: &Simulation) -> ClusterView {
-        let state_machine = sim.current_config().state_machine;
-        let raft = sim.current_config().raft;
+        let config = sim.current_config();
         let nodes = sim
             .server_parts()
             .map(|(id, node, storage, kv, transitions)| {
-                let toy_state = (state_machine == StateMachine::Toy).then(|| kv.toy_state());
-                let sessions = kv
-                    .sessions()
-                    .map(|(client, session)| SessionView {
-                        client,
-                        seq: session.seq,
-                        previous: session.outcome.previous.clone(),
-                    })
-                    .collect();
-                let kv = kv
-                    .entries()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect();
+                let machine = MachineView::of(kv, config.state_machine);
                 let transitions = transitions.iter().copied().collect();
                 match node {
-                    Some(node) => NodeView {
-                        id,
-                        alive: true,
-                        paused: sim.is_paused(id),
-                        role: node.role(),
-                        term: node.current_term(),
-                        voted_for: node.voted_for(),
-                        log: node.log().entries().cloned().collect(),
-                        commit_index: node.commit_index(),
-                        last_applied: node.last_applied(),
-                        leader_id: node.leader_id(),
-                        election_deadline: node.election_deadline(),
-                        election_timeout_us: node.election_timeout_us(),
-                        votes_granted: node.votes_granted(),
-                        progress: node.progress(),
-                        pending_reads: node.pending_reads().to_vec(),
-                        snapshot_index: node.log().snapshot_index(),
-                        snapshot_term: node.log().snapshot_term(),
-                        membership: node.membership().clone(),
-                        membership_job: node.membership_job().cloned(),
-                        kv,
-                        toy_state,
-                        sessions,
-                        transitions,
-                    },
-                    None => NodeView {
-                        id,
-                        alive: false,
-                        paused: false,
-                        role: Role::Follower,
-                        term: storage.current_term,
-                        voted_for: storage.voted_for,
-                        log: storage.log.entries().cloned().collect(),
-                        commit_index: LogIndex(0),
-                        last_applied: LogIndex(0),
-                        leader_id: None,
-                        election_deadline: None,
-                        election_timeout_us: 0,
-                        votes_granted: Vec::new(),
-                        progress: Vec::new(),
-                        pending_reads: Vec::new(),
-                        snapshot_index: storage.log.snapshot_index(),
-                        snapshot_term: storage.log.snapshot_term(),
-                        membership: stored_membership(sim, id, storage),
-                        membership_job: None,
-                        kv,
-                        toy_state,
-                        sessions,
-                        transitions,
-                    },
+                    Some(node) => NodeView::running(sim, node, machine, transitions),
+                    None => NodeView::crashed(sim, id, storage, machine, transitions),
                 }
-            })
-            .collect();
-        let messages = sim
-            .packets_in_flight()
-            .map(|p| MessageView {
-                id: p.id,
-                kind: p.payload.kind(),
-                from: p.from,
-                to: p.to,
-                sent_at: p.sent_at,
-                deliver_at: p.deliver_at,
-                payload: p.payload.clone(),
-                doomed: sim.will_lose(p),
-                duplicate: p.duplicate,
             })
             .collect();
         let clients = sim
@@ -256,20 +342,31 @@ impl ClusterView {
             now: sim.now(),
             events_processed: sim.events_processed(),
             nodes,
-            messages,
+            messages: sim
+                .packets_in_flight()
+                .map(|p| MessageView::of(sim, p))
+                .collect(),
             clients,
             cut_links: sim.cut_links().collect(),
             network_faults: sim.network_faults(),
             link_faults: sim.link_faults().collect(),
-            state_machine,
+            state_machine: config.state_machine,
             workload: sim.workload(),
-            raft,
+            raft: config.raft,
         }
     }
 
     /// The view of one server.
     pub fn node(&self, id: NodeId) -> Option<&NodeView> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The running leader with the highest term, if any.
+    pub fn leader(&self) -> Option<&NodeView> {
+        self.nodes
+            .iter()
+            .filter(|n| n.alive && n.role == Role::Leader)
+            .max_by_key(|n| n.term)
     }
 }
 

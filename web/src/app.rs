@@ -10,14 +10,11 @@ use crate::components::{
 use crate::embed::{self, Frame, Host};
 use crate::params::{self, Settings};
 use crate::share::{self, OpenError, OpenPanels, Panel, ScenarioStep, ShareLink, ShareSource};
-use raftlab_core::journal::{JournalEntry, MarkKind};
-use raftlab_core::kv::Operation;
-use raftlab_core::playback::{FoundViolation, Linearizability, Playback};
-use raftlab_core::raft::{Micros, NodeId};
-use raftlab_core::run::RunDescription;
-use raftlab_core::scenario::{self, Highlight, ResolvedStep, Scenario};
-use raftlab_core::sim::{Command, Config, Simulation};
-use raftlab_core::view::ClusterView;
+use raftlab_core::session::{
+    Command, Config, MarkKind, NarratedScenario, Operation, ResolvedStep, RunDescription, Scenario,
+    Session,
+};
+use raftlab_core::view::{ClusterView, Highlight, Micros, NodeId, RunView};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
@@ -50,10 +47,6 @@ impl PartialEq for SharedView {
     }
 }
 
-/// How many of the latest journal entries the event log and the space-time
-/// diagram get.
-pub const JOURNAL_SHOWN: usize = 400;
-
 /// While playback takes more steps than this per frame, the run's panels
 /// (event log, space-time diagram, checkers, scrubber) are rebuilt only
 /// every [`RUN_REFRESH_MS`] of wall time.
@@ -61,46 +54,6 @@ pub const RUN_STEPS_EVERY_FRAME: u64 = 12;
 
 /// The longest the run's panels lag behind the cluster while playing fast.
 pub const RUN_REFRESH_MS: f64 = 200.0;
-
-/// What the run looks like beyond the cluster at this instant: where the
-/// playback is, the latest steps in words, and what the checkers found.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunView {
-    /// Steps taken to reach the playback position.
-    pub position: u64,
-    /// The furthest position played in this future.
-    pub frontier: u64,
-    /// The latest instant played: the end of the scrubber.
-    pub explored_until: Micros,
-    /// The latest journal entries up to the playback position, newest first.
-    pub journal: Vec<Rc<JournalEntry>>,
-    /// Safety violations at or before the playback position.
-    pub violations: Vec<FoundViolation>,
-    /// Violations already known further on in this future.
-    pub violations_ahead: usize,
-    /// The linearizability verdict on the client history so far.
-    pub linearizability: Linearizability,
-}
-
-impl RunView {
-    /// The run around `playback`'s position.
-    pub fn of(playback: &mut Playback) -> RunView {
-        let violations = playback.violations_until_now().to_vec();
-        RunView {
-            position: playback.position(),
-            frontier: playback.frontier(),
-            explored_until: playback.explored_until(),
-            journal: playback
-                .journal_until_now()
-                .take(JOURNAL_SHOWN)
-                .cloned()
-                .collect(),
-            violations_ahead: playback.violations().len() - violations.len(),
-            violations,
-            linearizability: playback.linearizability().clone(),
-        }
-    }
-}
 
 /// A [`RunView`] shared by components, equal only to itself (like [`SharedView`]).
 #[derive(Clone, Debug)]
@@ -126,7 +79,7 @@ pub struct Narration {
     /// The step shown last (where "Back to the script" returns).
     pub last: usize,
     /// The scenario's run as played, to return to.
-    pristine: Rc<Playback>,
+    pristine: Rc<Session>,
 }
 
 impl PartialEq for Narration {
@@ -236,7 +189,7 @@ pub enum Action {
 #[derive(Clone)]
 pub struct Ui {
     /// The run. Invariant: `view` and `run` were built from it as it is now.
-    playback: Rc<RefCell<Playback>>,
+    session: Rc<RefCell<Session>>,
     /// What every component draws.
     pub view: SharedView,
     /// The run around the playback position. While playback runs many
@@ -278,17 +231,16 @@ impl Ui {
         };
         // The parameters were validated, so this cannot fail; if the core's
         // rules ever grow stricter, the default cluster still starts.
-        let sim = Simulation::new(seed, config).unwrap_or_else(|_| {
-            Simulation::new(seed, Config::default()).expect("the default configuration is valid")
+        let mut session = Session::new(seed, config).unwrap_or_else(|_| {
+            Session::new(seed, Config::default()).expect("the default configuration is valid")
         });
-        remember(&sim);
-        let mut playback = Playback::new(sim);
+        remember(&session);
         Ui {
-            view: SharedView(Rc::new(playback.sim().view())),
-            run: SharedRun(Rc::new(RunView::of(&mut playback))),
-            run_view: SharedView(Rc::new(playback.sim().view())),
+            view: SharedView(Rc::new(session.view())),
+            run: SharedRun(Rc::new(session.run_view())),
+            run_view: SharedView(Rc::new(session.view())),
             since_run_ms: 0.0,
-            playback: Rc::new(RefCell::new(playback)),
+            session: Rc::new(RefCell::new(session)),
             help_open: false,
             playing: true,
             speed: settings.speed,
@@ -317,8 +269,8 @@ impl Ui {
 
     /// Shows what a share link holds, paused; changes nothing if it cannot.
     fn restore(&mut self, link: &ShareLink) -> Result<(), OpenError> {
-        let playback = link.rebuild()?;
-        self.load(playback);
+        let session = link.rebuild()?;
+        self.load(session);
         // A link made while narrating opens the scenario at that step (the
         // run it carries is the scenario's, so without it the page still
         // shows the same state).
@@ -337,20 +289,19 @@ impl Ui {
     }
 
     /// Replaces the run; the selection falls back to S1 if its server is gone.
-    fn load(&mut self, playback: Playback) {
-        remember(playback.sim());
+    fn load(&mut self, session: Session) {
+        remember(&session);
         // Generated puts go on numbering after the run's own requests.
-        let requests = playback
-            .timeline()
+        let requests = session
             .recorded_inputs()
             .iter()
             .filter(|i| matches!(i.command, Command::ClientRequest { .. }))
             .count();
         self.puts = u32::try_from(requests).unwrap_or(u32::MAX);
-        self.playback = Rc::new(RefCell::new(playback));
+        self.session = Rc::new(RefCell::new(session));
         self.narration = None;
         self.error = None;
-        if self.selected.0 as usize > self.playback.borrow().sim().server_count() {
+        if self.selected.0 as usize > self.session.borrow().server_count() {
             self.selected = NodeId(1);
         }
         self.selected_message = None;
@@ -363,8 +314,8 @@ impl Ui {
             .map_err(OpenError::Unreadable)
             .and_then(|text| share::open_file(&text))
         {
-            Ok(playback) => {
-                self.load(playback);
+            Ok(session) => {
+                self.load(session);
                 self.playing = false;
             }
             Err(e) => {
@@ -382,7 +333,7 @@ impl Ui {
             })
         });
         ShareSource::new(
-            self.playback.clone(),
+            self.session.clone(),
             self.selected,
             self.open_panels,
             self.speed,
@@ -392,12 +343,12 @@ impl Ui {
 
     /// The run's seed.
     pub fn seed(&self) -> u64 {
-        self.playback.borrow().sim().seed()
+        self.session.borrow().seed()
     }
 
     /// The run's configuration.
     pub fn config(&self) -> Config {
-        self.playback.borrow().sim().current_config().clone()
+        self.session.borrow().config().clone()
     }
 
     /// Applies the Configuration panel. With the same seed, cluster size
@@ -418,24 +369,24 @@ impl Ui {
             }
             return;
         }
-        match Simulation::new(seed, config) {
-            Ok(sim) => self.load(Playback::new(sim)),
+        match Session::new(seed, config) {
+            Ok(session) => self.load(session),
             Err(e) => self.error = Some(e.to_string()),
         }
     }
 
     /// Replaces the run with a recorded one, played from its start.
     fn load_run(&mut self, run: &RunDescription) {
-        match Simulation::replay(run.seed, run.config.clone(), &run.inputs) {
-            Ok(sim) => self.load(Playback::new(sim)),
+        match Session::replay(run) {
+            Ok(session) => self.load(session),
             Err(e) => self.error = Some(format!("this run cannot be replayed: {e}")),
         }
     }
 
     fn refresh(&mut self) {
-        let mut playback = self.playback.borrow_mut();
-        self.view = SharedView(Rc::new(playback.sim().view()));
-        self.run = SharedRun(Rc::new(RunView::of(&mut playback)));
+        let mut session = self.session.borrow_mut();
+        self.view = SharedView(Rc::new(session.view()));
+        self.run = SharedRun(Rc::new(session.run_view()));
         self.run_view = self.view.clone();
         self.since_run_ms = 0.0;
     }
@@ -444,12 +395,12 @@ impl Ui {
     /// few steps went by since it was built (slow playback stays smooth),
     /// when [`RUN_REFRESH_MS`] passed, or when playback stopped.
     fn refresh_after_frame(&mut self, elapsed_ms: f64) {
-        let steps = self.playback.borrow().position() - self.run.0.position;
+        let steps = self.session.borrow().position() - self.run.0.position;
         self.since_run_ms += elapsed_ms;
         if steps <= RUN_STEPS_EVERY_FRAME || self.since_run_ms >= RUN_REFRESH_MS || !self.playing {
             self.refresh();
         } else {
-            self.view = SharedView(Rc::new(self.playback.borrow().sim().view()));
+            self.view = SharedView(Rc::new(self.session.borrow().view()));
         }
     }
 
@@ -457,47 +408,39 @@ impl Ui {
         if let Some(narration) = &mut self.narration {
             narration.current = None;
         }
-        let result = self.playback.borrow_mut().apply(command);
+        let result = self.session.borrow_mut().submit(command);
         self.error = result.err().map(|e| e.to_string());
-        remember(self.playback.borrow().sim());
+        remember(&self.session.borrow());
     }
 
     /// Carries out a move of the playback position; a failure (a recorded
     /// input that no longer fits, which should not happen) is shown.
-    fn travel(&mut self, travel: impl FnOnce(&mut Playback) -> Result<(), String>) {
+    fn travel(&mut self, travel: impl FnOnce(&mut Session) -> Result<(), String>) {
         self.playing = false;
-        let result = travel(&mut self.playback.borrow_mut());
+        let result = travel(&mut self.session.borrow_mut());
         self.error = result.err();
     }
 
     /// Loads a bundled scenario: plays it headless once, places its steps,
     /// and shows the first one, paused.
     fn load_scenario(&mut self, id: &str) {
-        let Some((_, json)) = scenario::library()
-            .into_iter()
-            .find(|(name, _)| *name == id)
-        else {
-            self.error = Some(format!("there is no scenario called {id:?}"));
-            return;
-        };
-        let loaded = Scenario::from_json(json).and_then(|scenario| {
-            let played = scenario.play()?;
-            let steps = scenario.resolve_steps_in(&played)?;
-            Ok((scenario, played, steps))
-        });
-        match loaded {
-            Ok((scenario, played, steps)) => {
-                self.load(played.clone());
+        match NarratedScenario::load(id) {
+            Ok(NarratedScenario {
+                scenario,
+                steps,
+                session,
+            }) => {
+                self.load(session.clone());
                 self.narration = Some(Narration {
                     scenario: Rc::new(scenario),
                     steps: Rc::new(steps),
                     current: Some(0),
                     last: 0,
-                    pristine: Rc::new(played),
+                    pristine: Rc::new(session),
                 });
                 self.go_to_step(0);
             }
-            Err(e) => self.error = Some(format!("the scenario {id:?} could not be loaded: {e}")),
+            Err(e) => self.error = Some(e.to_string()),
         }
     }
 
@@ -511,26 +454,15 @@ impl Ui {
             return;
         };
         if narration.current.is_none() {
-            self.playback = Rc::new(RefCell::new((*narration.pristine).clone()));
+            self.session = Rc::new(RefCell::new((*narration.pristine).clone()));
         }
-        let position = step.position;
         if let Some(first) = step.highlight.nodes.first() {
             self.selected = *first;
         }
         narration.current = Some(index);
         narration.last = index;
         self.playing = false;
-        let mut playback = self.playback.borrow_mut();
-        // The same state whichever way the learner comes: a step that waits
-        // for an instant is the state at that instant; one that waits for an
-        // event is the state right after it, reached from the start.
-        let result = match step.matched {
-            None => playback.seek(step.at_us),
-            Some(_) => playback
-                .seek_position(0)
-                .and_then(|()| playback.seek_position(position)),
-        };
-        drop(playback);
+        let result = self.session.borrow_mut().show_step(step);
         self.error = result.err().map(|e| e.to_string());
     }
 
@@ -557,21 +489,11 @@ impl Ui {
         }
         let mut next = (*self).clone();
         let found = {
-            let mut playback = next.playback.borrow_mut();
-            let target = playback.now() + virtual_us as u64;
-            let found = playback.advance_to(target);
-            // Stop exactly at the step that broke a property, not at the
+            let mut session = next.session.borrow_mut();
+            let target = session.now() + virtual_us as u64;
+            // Stops exactly at the step that broke a property, not at the
             // end of the frame that found it.
-            if let Ok(new) = found {
-                let all = playback.violations();
-                if let Some(first) = all.len().checked_sub(new).and_then(|i| all.get(i)) {
-                    let position = first.position;
-                    if let Err(e) = playback.seek_position(position) {
-                        next.error = Some(e.to_string());
-                    }
-                }
-            }
-            found
+            session.play_to(target)
         };
         match found {
             // A broken property pauses playback where it was seen.
@@ -690,8 +612,12 @@ fn mark_name(kind: MarkKind) -> &'static str {
 }
 
 /// Keeps what reproduces the run (seed and inputs) for the panic report.
-fn remember(sim: &Simulation) {
-    crate::panic::remember(format!("seed {} inputs {:?}", sim.seed(), sim.inputs()));
+fn remember(session: &Session) {
+    crate::panic::remember(format!(
+        "seed {} inputs {:?}",
+        session.seed(),
+        session.inputs()
+    ));
 }
 
 /// The page's path (for the embed's link to the full page); `./` without a window.
@@ -1066,7 +992,7 @@ mod tests {
     //! and the simulation.
 
     use super::*;
-    use raftlab_core::sim::TimedCommand;
+    use raftlab_core::session::TimedCommand;
 
     fn ui(query: &str) -> Rc<Ui> {
         Rc::new(Ui::open(query, &params::parse(query).0, 99))
@@ -1129,7 +1055,7 @@ mod tests {
             .0
             .nodes
             .iter()
-            .filter(|n| n.role == raftlab_core::raft::Role::Leader)
+            .filter(|n| n.role == raftlab_core::view::Role::Leader)
             .count();
         assert_eq!(leaders, 1);
     }
@@ -1147,7 +1073,7 @@ mod tests {
         assert_eq!(state.view.0.node(NodeId(2)).map(|n| n.alive), Some(false));
         let state = state.reduce(Action::PutTo(NodeId(3)));
         let state = state.reduce(Action::Request);
-        assert_eq!(state.playback.borrow().sim().inputs().len(), 3);
+        assert_eq!(state.session.borrow().inputs().len(), 3);
     }
 
     #[test]
@@ -1185,7 +1111,7 @@ mod tests {
         assert_eq!(state.error, None);
         assert_eq!(state.config(), config);
         assert_eq!(state.view.0.events_processed, 2, "the same run goes on");
-        let inputs = state.playback.borrow().sim().inputs().to_vec();
+        let inputs = state.session.borrow().inputs().to_vec();
         assert!(matches!(
             inputs.as_slice(),
             [TimedCommand {
@@ -1204,7 +1130,7 @@ mod tests {
             let state = ui("?seed=8&nodes=3")
                 .reduce(Action::Step)
                 .reduce(Action::Run(Command::Crash { node: NodeId(2) }));
-            let run = raftlab_core::run::RunDescription::of(state.playback.borrow().sim());
+            let run = state.session.borrow().description();
             run
         };
         let state = ui("?seed=1&speed=0.5")
@@ -1240,7 +1166,7 @@ mod tests {
             .reduce(Action::Step);
         let config = Config {
             node_count: 3,
-            raft: raftlab_core::raft::RaftOptions {
+            raft: raftlab_core::session::RaftOptions {
                 pre_vote: true,
                 ..Default::default()
             },

@@ -4,7 +4,7 @@
 //! with the pre-candidate of PreVote (thesis §9.6) in its middle. No DOM here,
 //! so the mapping and the layout are tested natively.
 
-use raftlab_core::raft::{Role, Transition, TransitionCause};
+use raftlab_core::view::{Role, Transition, TransitionCause};
 
 /// The height of every role's box.
 pub const STATE_HEIGHT: f64 = 32.0;
@@ -572,7 +572,7 @@ mod tests {
     //! it, with words of its own; the drawings keep their labels apart.
 
     use super::*;
-    use raftlab_core::raft::Term;
+    use raftlab_core::view::Term;
     use Role::{Candidate, Follower, Leader, PreCandidate};
 
     /// Every cause, for the walks below (the match in `made_by_the_core`

@@ -26,7 +26,7 @@ use crate::components::{
     NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{Embed, Panel};
-use raftlab_core::run::RunDescription;
+use raftlab_core::session::RunDescription;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -1,7 +1,7 @@
 //! The URL parameters that start a run (`seed`, `nodes`, `speed`), parsed as a
 //! pure function so that a bad value becomes a message, never a panic.
 
-use raftlab_core::sim::NODE_COUNT_MAX;
+use raftlab_core::session::NODE_COUNT_MAX;
 
 /// The slowest playback speed: one virtual millisecond per wall second.
 pub const SPEED_MIN: f64 = 0.001;

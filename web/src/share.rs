@@ -21,10 +21,10 @@
 //! only the run: an imported file opens paused at its last input.
 
 use crate::params;
-use raftlab_core::playback::Playback;
-use raftlab_core::raft::{Micros, NodeId};
-use raftlab_core::run::{RunDecodeError, RunDescription};
-use raftlab_core::sim::{CommandError, ReplayError, TimedCommand};
+use raftlab_core::session::{
+    CommandError, ReplayError, RunDecodeError, RunDescription, Session, TimedCommand,
+};
+use raftlab_core::view::{Micros, NodeId};
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -201,13 +201,13 @@ fn is_scenario_id(id: &str) -> bool {
 }
 
 impl ShareLink {
-    /// The link for `playback` as it is now, with the page state around it.
-    pub fn of(playback: &Playback, selected: NodeId, open: OpenPanels, speed: f64) -> ShareLink {
+    /// The link for `session` as it is now, with the page state around it.
+    pub fn of(session: &Session, selected: NodeId, open: OpenPanels, speed: f64) -> ShareLink {
         ShareLink {
-            run: RunDescription::of_timeline(playback.timeline()),
-            position: playback.position(),
-            now_us: Some(playback.now()),
-            explored_until_us: Some(playback.explored_until()),
+            run: session.description(),
+            position: session.position(),
+            now_us: Some(session.now()),
+            explored_until_us: Some(session.explored_until()),
             selected,
             open,
             speed,
@@ -328,9 +328,9 @@ impl ShareLink {
         })
     }
 
-    /// Rebuilds the playback the link shows, paused at its position, and
+    /// Rebuilds the run the link shows, paused at its position, and
     /// checks that the selected server exists there.
-    pub fn rebuild(&self) -> Result<Playback, OpenError> {
+    pub fn rebuild(&self) -> Result<Session, OpenError> {
         let too_far = |t: Option<Micros>| t.is_some_and(|t| t > REPLAY_US_MAX);
         if self.position > REPLAY_STEPS_MAX
             || too_far(self.now_us)
@@ -338,29 +338,29 @@ impl ShareLink {
         {
             return Err(OpenError::TooLong);
         }
-        let (mut playback, _) = replayed(&self.run)?;
+        let mut session = replayed(&self.run)?;
         if let Some(end) = self.explored_until_us {
-            explore_to(&mut playback, end)?;
+            explore_to(&mut session, end)?;
         }
-        playback.seek_position(self.position)?;
-        if playback.position() != self.position {
+        session.seek_position(self.position)?;
+        if session.position() != self.position {
             return Err(OpenError::Parameter {
                 name: "at",
                 value: self.position.to_string(),
-                expected: format!("is past the end of the run ({} steps)", playback.position()),
+                expected: format!("is past the end of the run ({} steps)", session.position()),
             });
         }
         if let Some(now) = self.now_us {
-            let step_at = playback.now();
+            let step_at = session.now();
             if now < step_at {
                 return Err(self.clock_error(now, "is before the step at `at`"));
             }
-            playback.advance_to(now)?;
-            if playback.position() != self.position {
+            session.advance_to(now)?;
+            if session.position() != self.position {
                 return Err(self.clock_error(now, "is past the step after `at`"));
             }
         }
-        let servers = playback.sim().server_count();
+        let servers = session.server_count();
         if self.selected.0 as usize > servers {
             return Err(OpenError::Parameter {
                 name: "sel",
@@ -368,7 +368,7 @@ impl ShareLink {
                 expected: format!("names no server of this run (it has {servers})"),
             });
         }
-        Ok(playback)
+        Ok(session)
     }
 
     fn clock_error(&self, now: Micros, why: &str) -> OpenError {
@@ -382,34 +382,38 @@ impl ShareLink {
 
 /// Reads a run file and rebuilds its run, paused at its last input (at the
 /// start if it has none).
-pub fn open_file(text: &str) -> Result<Playback, OpenError> {
+pub fn open_file(text: &str) -> Result<Session, OpenError> {
     let run = RunDescription::from_json(text).map_err(OpenError::Decode)?;
-    let (mut playback, last_input) = replayed(&run)?;
-    playback.seek_position(last_input)?;
-    Ok(playback)
+    check_bounds(&run)?;
+    Session::replay_to_last_input(&run).map_err(OpenError::Replay)
 }
 
 /// The run replayed from its description (checking every input fits),
-/// positioned at its start, with the position right after its last input.
-fn replayed(run: &RunDescription) -> Result<(Playback, u64), OpenError> {
-    // An input is applied after `after_event` events at instant `at`, and
-    // the replay never runs past either: bounding them bounds the replay,
-    // whatever the link says.
+/// positioned at its start.
+fn replayed(run: &RunDescription) -> Result<Session, OpenError> {
+    check_bounds(run)?;
+    Session::replay(run).map_err(OpenError::Replay)
+}
+
+/// Refuses a run whose inputs lie further than the page replays. An input
+/// is applied after `after_event` events at instant `at`, and the replay
+/// never runs past either: bounding them bounds the replay, whatever the
+/// link says.
+fn check_bounds(run: &RunDescription) -> Result<(), OpenError> {
     let beyond = |i: &TimedCommand| i.after_event > REPLAY_STEPS_MAX || i.at > REPLAY_US_MAX;
     if run.inputs.iter().any(beyond) {
         return Err(OpenError::TooLong);
     }
-    let timeline = run.to_timeline().map_err(OpenError::Replay)?;
-    Ok((Playback::new(timeline.sim().clone()), timeline.position()))
+    Ok(())
 }
 
 /// Plays `playback` on to instant `end` in strides, giving up past
 /// [`REPLAY_STEPS_MAX`].
-fn explore_to(playback: &mut Playback, end: Micros) -> Result<(), OpenError> {
-    while playback.now() < end {
-        let target = playback.now().saturating_add(REPLAY_STRIDE_US).min(end);
-        playback.advance_to(target)?;
-        if playback.position() > REPLAY_STEPS_MAX {
+fn explore_to(session: &mut Session, end: Micros) -> Result<(), OpenError> {
+    while session.now() < end {
+        let target = session.now().saturating_add(REPLAY_STRIDE_US).min(end);
+        session.advance_to(target)?;
+        if session.position() > REPLAY_STEPS_MAX {
             return Err(OpenError::TooLong);
         }
     }
@@ -460,7 +464,7 @@ pub fn export_file_name(seed: u64) -> String {
 /// same run object and values, so the tools are not drawn again every frame.
 #[derive(Clone)]
 pub struct ShareSource {
-    playback: Rc<RefCell<Playback>>,
+    session: Rc<RefCell<Session>>,
     selected: NodeId,
     open: OpenPanels,
     speed: f64,
@@ -470,13 +474,13 @@ pub struct ShareSource {
 impl ShareSource {
     /// The tools' view of a run and the page state around it.
     pub fn new(
-        playback: Rc<RefCell<Playback>>,
+        session: Rc<RefCell<Session>>,
         selected: NodeId,
         open: OpenPanels,
         speed: f64,
     ) -> ShareSource {
         ShareSource {
-            playback,
+            session,
             selected,
             open,
             speed,
@@ -492,25 +496,20 @@ impl ShareSource {
 
     /// The share link for what is on screen now.
     pub fn link(&self) -> ShareLink {
-        let mut link = ShareLink::of(
-            &self.playback.borrow(),
-            self.selected,
-            self.open,
-            self.speed,
-        );
+        let mut link = ShareLink::of(&self.session.borrow(), self.selected, self.open, self.speed);
         link.scenario = self.scenario.clone();
         link
     }
 
     /// The whole recorded run, for a file.
     pub fn run(&self) -> RunDescription {
-        RunDescription::of_timeline(self.playback.borrow().timeline())
+        self.session.borrow().description()
     }
 }
 
 impl PartialEq for ShareSource {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.playback, &other.playback)
+        Rc::ptr_eq(&self.session, &other.session)
             && (self.selected, self.open) == (other.selected, other.open)
             && self.speed == other.speed
             && self.scenario == other.scenario
@@ -524,11 +523,13 @@ mod tests {
     //! be wrong, each a message; and the page state around them in the reducer.
 
     use super::*;
-    use crate::app::{Action, RunView, Ui};
-    use raftlab_core::kv::Operation;
-    use raftlab_core::raft::RaftOptions;
-    use raftlab_core::run::RUN_FORMAT_VERSION;
-    use raftlab_core::sim::{Command, Config, LinkFaults, Simulation, WorkloadSpec};
+    use crate::app::{Action, Ui};
+    use raftlab_core::session::Operation;
+    use raftlab_core::session::RaftOptions;
+    use raftlab_core::session::RUN_FORMAT_VERSION;
+    use raftlab_core::session::{Command, Config};
+    use raftlab_core::view::RunView;
+    use raftlab_core::view::{LinkFaults, WorkloadSpec};
     use yew::Reducible;
 
     /// A page address with a sub-path, as on a static host.
@@ -605,28 +606,27 @@ mod tests {
     }
 
     /// A run with `count` accepted inputs, 37 ms of virtual time apart.
-    fn busy_run(seed: u64, count: usize) -> Playback {
-        let sim = Simulation::new(seed, Config::default()).expect("the default config runs");
-        let mut playback = Playback::new(sim);
+    fn busy_run(seed: u64, count: usize) -> Session {
+        let mut session = Session::new(seed, Config::default()).expect("the default config runs");
         let mut accepted = 0;
         for i in 0..count * 10 {
             if accepted == count {
                 break;
             }
-            playback
-                .advance_to(playback.now() + 37_000)
+            session
+                .advance_to(session.now() + 37_000)
                 .expect("the recorded run plays");
-            accepted += usize::from(playback.apply(command(i)).is_ok());
+            accepted += usize::from(session.submit(command(i)).is_ok());
         }
         assert_eq!(accepted, count, "enough inputs were accepted");
-        playback
+        session
     }
 
-    fn link_of(playback: &Playback) -> ShareLink {
+    fn link_of(session: &Session) -> ShareLink {
         let open = OpenPanels::default()
             .with(Panel::Network)
             .with(Panel::Config);
-        ShareLink::of(playback, NodeId(3), open, 0.5)
+        ShareLink::of(session, NodeId(3), open, 0.5)
     }
 
     fn parsed(query: &str) -> Result<ShareLink, OpenError> {
@@ -634,14 +634,14 @@ mod tests {
     }
 
     /// The page as it looks: the cluster and the run around it.
-    fn looks(playback: &mut Playback) -> (raftlab_core::view::ClusterView, RunView) {
-        (playback.sim().view(), RunView::of(playback))
+    fn looks(session: &mut Session) -> (raftlab_core::view::ClusterView, RunView) {
+        (session.view(), session.run_view())
     }
 
     #[test]
     fn a_link_reads_back_as_what_was_shared() {
-        let playback = busy_run(4, 6);
-        let link = link_of(&playback);
+        let session = busy_run(4, 6);
+        let link = link_of(&session);
         let query = link.to_query();
         assert!(query.starts_with("?run=1."), "{query}");
         assert!(
@@ -659,8 +659,8 @@ mod tests {
 
     #[test]
     fn a_link_made_while_narrating_names_the_scenario_and_step() {
-        let playback = busy_run(4, 3);
-        let mut link = link_of(&playback);
+        let session = busy_run(4, 3);
+        let mut link = link_of(&session);
         link.scenario = Some(ScenarioStep {
             id: "figure-8".into(),
             step: 4,
@@ -668,7 +668,7 @@ mod tests {
         let query = link.to_query();
         assert!(query.ends_with("&scenario=figure-8&step=4"), "{query}");
         assert_eq!(parsed(&query), Ok(link));
-        let bad = format!("{}&scenario=Figure_8", link_of(&playback).to_query());
+        let bad = format!("{}&scenario=Figure_8", link_of(&session).to_query());
         assert!(matches!(
             parsed(&bad),
             Err(OpenError::Parameter {
@@ -680,11 +680,11 @@ mod tests {
 
     #[test]
     fn forty_varied_inputs_make_a_link_under_two_thousand_characters() {
-        let mut playback = busy_run(7, 40);
+        let mut session = busy_run(7, 40);
         // Scrub back to between two events, well before the last input.
-        let end = playback.now();
-        playback.seek(end / 2 + 123).expect("the run replays");
-        let link = link_of(&playback);
+        let end = session.now();
+        session.seek(end / 2 + 123).expect("the run replays");
+        let link = link_of(&session);
         let url = format!("{PAGE}{}", link.to_query());
         println!("a share link for 40 inputs: {} characters", url.len());
         assert!(url.len() < 2_000, "{} characters: {url}", url.len());
@@ -697,34 +697,31 @@ mod tests {
         let mut rebuilt = parsed(&url[PAGE.len()..])
             .and_then(|link| link.rebuild())
             .expect("the link opens");
-        assert_eq!(looks(&mut rebuilt), looks(&mut playback));
-        assert_eq!(
-            rebuilt.timeline().recorded_inputs(),
-            playback.timeline().recorded_inputs()
-        );
+        assert_eq!(looks(&mut rebuilt), looks(&mut session));
+        assert_eq!(rebuilt.recorded_inputs(), session.recorded_inputs());
         // The future plays on the same from both.
-        playback.advance_to(end + 500_000).expect("plays");
+        session.advance_to(end + 500_000).expect("plays");
         rebuilt.advance_to(end + 500_000).expect("plays");
-        assert_eq!(looks(&mut rebuilt), looks(&mut playback));
+        assert_eq!(looks(&mut rebuilt), looks(&mut session));
     }
 
     #[test]
     fn a_link_restores_the_clock_between_two_events_and_the_end_of_the_scrubber() {
-        let mut playback = busy_run(2, 3);
-        playback.advance_to(2_000_000).expect("plays");
-        playback.seek(1_234_567).expect("replays");
-        let link = link_of(&playback);
+        let mut session = busy_run(2, 3);
+        session.advance_to(2_000_000).expect("plays");
+        session.seek(1_234_567).expect("replays");
+        let link = link_of(&session);
         assert_eq!(link.now_us, Some(1_234_567));
         assert_eq!(link.explored_until_us, Some(2_000_000));
         let mut rebuilt = link.rebuild().expect("opens");
         assert_eq!(rebuilt.now(), 1_234_567);
         assert_eq!(rebuilt.explored_until(), 2_000_000);
-        assert_eq!(looks(&mut rebuilt), looks(&mut playback));
+        assert_eq!(looks(&mut rebuilt), looks(&mut session));
     }
 
     #[test]
     fn malformed_truncated_and_future_runs_are_messages() {
-        let token = busy_run(3, 5).timeline().recorded_inputs().to_vec();
+        let token = busy_run(3, 5).recorded_inputs().to_vec();
         let token = RunDescription {
             seed: 3,
             config: Config::default(),
@@ -784,7 +781,7 @@ mod tests {
 
     #[test]
     fn inputs_that_do_not_replay_or_reach_too_far_are_refused_before_replaying() {
-        let mut inputs = busy_run(6, 3).timeline().recorded_inputs().to_vec();
+        let mut inputs = busy_run(6, 3).recorded_inputs().to_vec();
         inputs[1].after_event = inputs[0].after_event.saturating_sub(1);
         let broken = RunDescription {
             seed: 6,
@@ -810,8 +807,8 @@ mod tests {
 
     #[test]
     fn a_run_file_opens_at_its_last_input_and_a_bad_one_is_a_message() {
-        let playback = busy_run(8, 4);
-        let run = RunDescription::of_timeline(playback.timeline());
+        let session = busy_run(8, 4);
+        let run = session.description();
         let opened = open_file(&run.to_json()).expect("the file opens");
         let last = run.inputs.last().expect("inputs");
         assert_eq!(
@@ -819,7 +816,7 @@ mod tests {
             last.after_event + run.inputs.len() as u64
         );
         assert_eq!(opened.now(), last.at);
-        assert_eq!(RunDescription::of_timeline(opened.timeline()), run);
+        assert_eq!(opened.description(), run);
         assert_eq!(
             open_file("{\"format\": \"raftlab-run\", \"version\": 1, \"seed\": \"x\"")
                 .err()

@@ -8,14 +8,15 @@
 use crate::support::{put, Checked, MS};
 use raftlab_core::kv::{ClientId, Operation, StateMachine, ToyOp, ToyState};
 use raftlab_core::raft::{AppendEntries, LogIndex, Message, NodeId};
-use raftlab_core::sim::{Command, CommandError, Config, Endpoint, EventKind, Payload, StepRecord};
-use raftlab_core::view::MessageView;
+use raftlab_core::sim::{
+    Command, CommandError, Config, Endpoint, EventKind, Packet, Payload, StepRecord,
+};
 
 /// Steps `c` until a packet in flight matches `wanted`, checking every step.
-fn run_until_in_flight(c: &mut Checked, wanted: impl Fn(&MessageView) -> bool) -> MessageView {
+fn run_until_in_flight(c: &mut Checked, wanted: impl Fn(&Packet) -> bool) -> Packet {
     let deadline = c.sim.now() + 1_000 * MS;
     while c.sim.now() < deadline {
-        if let Some(found) = c.sim.view().messages.into_iter().find(|m| wanted(m)) {
+        if let Some(found) = c.sim.packets_in_flight().find(|p| wanted(p)).cloned() {
             return found;
         }
         step_checked(c).expect("the cluster is busy");
@@ -65,7 +66,7 @@ fn a_dropped_append_entries_is_doomed_at_once_never_arrives_and_the_leader_retri
         unreachable!("matched above");
     };
     let index = entries.last().expect("not empty").index;
-    assert!(!batch.doomed, "the network had no faults");
+    assert!(!c.sim.will_lose(&batch), "the network had no faults");
     assert!(!has_entry(&c, follower, index));
 
     c.apply(Command::DropMessage { id: batch.id });
@@ -139,11 +140,11 @@ fn a_duplicated_client_request_arrives_twice_and_is_applied_once() {
     assert_eq!(c.sim.inputs().len(), inputs + 1, "recorded");
 
     let now = c.sim.now();
-    let view = c.sim.view();
-    let copies: Vec<&MessageView> = view
-        .messages
-        .iter()
+    let copies: Vec<Packet> = c
+        .sim
+        .packets_in_flight()
         .filter(|m| m.payload == original.payload)
+        .cloned()
         .collect();
     assert_eq!(copies.len(), 2, "the original and its copy");
     let copy = copies.iter().find(|m| m.id != original.id).expect("a copy");
@@ -153,7 +154,7 @@ fn a_duplicated_client_request_arrives_twice_and_is_applied_once() {
     assert_eq!(copy.sent_at, now, "sent by the command");
     let latency = Config::default().latency_us_min..=Config::default().latency_us_max;
     assert!(latency.contains(&(copy.deliver_at - copy.sent_at)));
-    assert!(!copy.doomed);
+    assert!(!c.sim.will_lose(copy));
 
     let mut delivered = Vec::new();
     let until = now + 2_000 * MS;

@@ -142,7 +142,7 @@ fn messages_in_flight_are_drawn_between_send_and_delivery() {
             "RaftScope's 10–15 ms"
         );
         assert!((0.0..=1.0).contains(&m.progress_at(view.now)));
-        assert!(!m.payload.fields().is_empty());
+        assert!(!m.fields.is_empty());
     }
     let leader = view.nodes.iter().find(|n| n.role == Role::Leader).unwrap();
     assert_eq!(leader.progress.len(), 4);

@@ -170,7 +170,7 @@ fn a_snapshot_message_shows_its_fields() {
             .messages
             .iter()
             .find(|m| m.kind == MessageKind::InstallSnapshot)
-            .map(|m| m.payload.fields());
+            .map(|m| m.fields.clone());
     }
     let fields = fields.expect("an InstallSnapshot in flight");
     let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();

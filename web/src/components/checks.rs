@@ -5,8 +5,8 @@
 
 use crate::app::{Action, SharedRun};
 use crate::components::format_time;
-use raftlab_core::check::Property;
-use raftlab_core::playback::{FoundViolation, Linearizability};
+use raftlab_core::view::Property;
+use raftlab_core::view::{FoundViolation, Linearizability};
 use yew::prelude::*;
 
 /// Props of [`Checks`].

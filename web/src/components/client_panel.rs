@@ -7,9 +7,11 @@ use super::form::{input_checked, input_value, parse_count, parse_node, Draft};
 use super::select_field::{Choice, SelectField};
 use crate::app::{Action, SharedView};
 use crate::share::Panel;
-use raftlab_core::kv::{Operation, StateMachine, ToyOp};
-use raftlab_core::raft::NodeId;
-use raftlab_core::sim::{Command, WorkloadSpec};
+use raftlab_core::session::Command;
+use raftlab_core::session::{Operation, ToyOp};
+use raftlab_core::view::NodeId;
+use raftlab_core::view::StateMachine;
+use raftlab_core::view::WorkloadSpec;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -8,8 +8,8 @@ use crate::components::{is_recent, Legend};
 use crate::geometry::{
     lerp, message_track, ring_position, timer_remaining, toward, Point, CENTER, NODE_RADIUS, SIZE,
 };
-use raftlab_core::raft::{MessageKind, NodeId, Role};
-use raftlab_core::sim::Endpoint;
+use raftlab_core::view::Endpoint;
+use raftlab_core::view::{MessageKind, NodeId, Role};
 use raftlab_core::view::{MessageView, NodeView};
 use std::collections::BTreeMap;
 use yew::prelude::*;
@@ -49,7 +49,7 @@ pub struct ClusterProps {
     pub on_action: Callback<Action>,
     /// What a narration step points at (servers, kinds of message).
     #[prop_or_default]
-    pub highlight: raftlab_core::scenario::Highlight,
+    pub highlight: raftlab_core::view::Highlight,
 }
 
 /// The ring, the client in its middle, the messages in flight, and a legend.
@@ -327,8 +327,7 @@ fn message(props: &MessageProps) -> Html {
         class.push_str(" highlighted");
     }
     let fields = m
-        .payload
-        .fields()
+        .fields
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()

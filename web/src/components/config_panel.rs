@@ -7,9 +7,9 @@ use super::form::{format_ms, input_checked, input_value, parse_count, parse_ms, 
 use super::select_field::SelectField;
 use crate::app::Action;
 use crate::share::Panel;
-use raftlab_core::kv::StateMachine;
-use raftlab_core::raft::{BugSwitches, RaftOptions, ReadMode};
-use raftlab_core::sim::{Config, NODE_COUNT_MAX};
+use raftlab_core::session::{BugSwitches, RaftOptions, ReadMode};
+use raftlab_core::session::{Config, NODE_COUNT_MAX};
+use raftlab_core::view::StateMachine;
 use std::rc::Rc;
 use yew::prelude::*;
 

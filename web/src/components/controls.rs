@@ -7,7 +7,7 @@ use crate::app::{Action, SharedRun};
 use crate::components::{format_time, SharePanel};
 use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
 use crate::share::ShareSource;
-use raftlab_core::journal::MarkKind;
+use raftlab_core::view::MarkKind;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use crate::app::{Action, SharedRun};
 use crate::components::format_time;
-use raftlab_core::journal::JournalEntry;
+use raftlab_core::view::JournalEntry;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -3,8 +3,8 @@
 //! on release, so one drag is one command in the run's input log.
 
 use super::form::{input_value, parse_count};
-use raftlab_core::raft::Micros;
-use raftlab_core::sim::LinkFaults;
+use raftlab_core::view::LinkFaults;
+use raftlab_core::view::Micros;
 use yew::prelude::*;
 
 /// The largest extra delay the slider offers. Why 500 ms: well past the

@@ -2,7 +2,7 @@
 //! (a bad number becomes a message naming the field, never a panic), and
 //! reading a form control's value out of its event.
 
-use raftlab_core::raft::{Micros, NodeId};
+use raftlab_core::view::{Micros, NodeId};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

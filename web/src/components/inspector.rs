@@ -6,9 +6,9 @@
 use crate::app::{Action, SharedView};
 use crate::components::format_time;
 use crate::components::legend::kind_name;
-use raftlab_core::raft::{LogIndex, Micros, NodeId, ProgressState, Role};
-use raftlab_core::sim::{Command, NODE_COUNT_MAX};
+use raftlab_core::session::{Command, NODE_COUNT_MAX};
 use raftlab_core::view::{ClusterView, MessageView, NodeView};
+use raftlab_core::view::{LogIndex, Micros, NodeId, ProgressState, Role};
 use yew::prelude::*;
 
 /// Props of [`Inspector`].
@@ -207,24 +207,16 @@ struct ProgressRow {
 fn progress_rows(node: &NodeView) -> Vec<ProgressRow> {
     node.progress
         .iter()
-        .map(|(id, p)| ProgressRow {
-            follower: *id,
-            learner: node.membership.is_learner(*id),
+        .map(|p| ProgressRow {
+            follower: p.peer,
+            learner: node.membership.is_learner(p.peer),
             next_index: p.next_index,
             match_index: p.match_index,
             state: p.state,
             probe_sent_at: p.probe_sent_at,
-            inflight: p.inflight.len(),
+            inflight: p.inflight,
         })
         .collect()
-}
-
-/// The leader a membership command goes to: the running one with the highest term.
-fn leader(view: &ClusterView) -> Option<&NodeView> {
-    view.nodes
-        .iter()
-        .filter(|n| n.alive && n.role == Role::Leader)
-        .max_by_key(|n| n.term)
 }
 
 /// Which membership commands the page offers now; each refusal says why.
@@ -241,7 +233,8 @@ struct MembershipOffer {
 /// What the leader would accept for server `id`, as far as the view can
 /// tell (the leader has the last word; a refusal shows as an error).
 fn membership_offer(view: &ClusterView, id: NodeId) -> MembershipOffer {
-    let ready = match leader(view) {
+    // The leader a membership command goes to: the running one with the highest term.
+    let ready = match view.leader() {
         None => Err("there is no leader to ask".to_owned()),
         Some(l) if l.paused => Err(format!("the leader {} is paused", l.id)),
         Some(l) if l.membership_job.is_some() => Err(format!(
@@ -412,13 +405,13 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
             </section>
         };
     };
-    let payload = m.payload.fields();
+    let payload = &m.fields;
     html! {
         <section class="inspector" aria-label="Inspector" data-inspect-msg={id.to_string()}>
             <h2>{ "Inspector" }<small>{ format!("message #{id} · {} {} → {}", kind_name(m.kind), m.from, m.to) }</small></h2>
             { render_facts(format!("Message #{id} on the wire"), &envelope_facts(m)) }
             <h3>{ "Payload" }</h3>
-            { render_facts(format!("Fields of message #{id}"), &payload) }
+            { render_facts(format!("Fields of message #{id}"), payload) }
             <div class="buttons" role="group" aria-label={format!("Actions on message #{id}")}>
                 <button type="button" aria-label="Drop message" disabled={m.doomed}
                     title={if m.doomed { "The network will lose it already" } else { "The network loses it" }}
@@ -434,18 +427,17 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use raftlab_core::kv::Operation;
-    use raftlab_core::sim::{Config, Simulation};
+    use raftlab_core::session::{Config, Operation, Session};
 
     /// A default cluster run until it has a leader, and that leader.
-    fn with_leader(seed: u64) -> (Simulation, NodeId) {
-        let mut sim = Simulation::new(seed, Config::default()).expect("the default is valid");
+    fn with_leader(seed: u64) -> (Session, NodeId) {
+        let mut sim = Session::new(seed, Config::default()).expect("the default is valid");
         for _ in 0..100 {
-            if let Some(leader) = sim.leader() {
+            if let Some(leader) = sim.view().leader().map(|n| n.id) {
                 return (sim, leader);
             }
             let next = sim.now() + 50_000;
-            sim.advance_to(next);
+            sim.advance_to(next).expect("a run without inputs plays");
         }
         panic!("seed {seed}: no leader after five seconds");
     }
@@ -461,7 +453,7 @@ mod tests {
     #[test]
     fn a_leader_has_one_progress_row_per_follower_and_a_follower_none() {
         let (mut sim, leader) = with_leader(3);
-        sim.apply(Command::ClientRequest {
+        sim.submit(Command::ClientRequest {
             client: None,
             target: None,
             op: Operation::Put {
@@ -470,7 +462,7 @@ mod tests {
             },
         })
         .expect("a put is accepted");
-        sim.advance_to(sim.now() + 500_000);
+        sim.advance_to(sim.now() + 500_000).expect("plays");
         let view = sim.view();
         let leader_view = view.node(leader).expect("the leader is in the view");
         let rows = progress_rows(leader_view);
@@ -507,7 +499,8 @@ mod tests {
     fn a_crashed_server_reads_as_crashed_with_no_timer() {
         let (mut sim, leader) = with_leader(3);
         let other = NodeId(if leader == NodeId(1) { 2 } else { 1 });
-        sim.apply(Command::Crash { node: other }).expect("it is up");
+        sim.submit(Command::Crash { node: other })
+            .expect("it is up");
         let view = sim.view();
         let facts = server_facts(&view, view.node(other).expect("in the view"));
         assert!(fact(&facts, "status").starts_with("crashed"));
@@ -529,11 +522,11 @@ mod tests {
         assert_eq!(offer.add_next, Ok(NodeId(6)));
         let mut paused = sim.clone();
         paused
-            .apply(Command::Pause { node: leader })
+            .submit(Command::Pause { node: leader })
             .expect("the leader runs");
         let offer = membership_offer(&paused.view(), NodeId(2));
         assert!(offer.remove.is_err() && offer.add_next.is_err());
-        let leaderless = Simulation::new(3, Config::default()).expect("valid");
+        let leaderless = Session::new(3, Config::default()).expect("valid");
         let offer = membership_offer(&leaderless.view(), NodeId(2));
         assert_eq!(offer.remove, Err("there is no leader to ask".to_owned()));
     }
@@ -544,7 +537,7 @@ mod tests {
             node_count: NODE_COUNT_MAX,
             ..Config::default()
         };
-        let sim = Simulation::new(1, config).expect("nine servers are allowed");
+        let sim = Session::new(1, config).expect("nine servers are allowed");
         let offer = membership_offer(&sim.view(), NodeId(1));
         assert_eq!(
             offer.add_next,
@@ -556,12 +549,12 @@ mod tests {
     fn a_message_lists_its_envelope_then_its_payload() {
         let (mut sim, _) = with_leader(3);
         let carries_prev_log_index =
-            |m: &MessageView| m.payload.fields().iter().any(|(n, _)| *n == "prevLogIndex");
+            |m: &MessageView| m.fields.iter().any(|(n, _)| *n == "prevLogIndex");
         for _ in 0..1_000 {
             if sim.view().messages.iter().any(carries_prev_log_index) {
                 break;
             }
-            sim.step();
+            sim.step().expect("plays");
         }
         let view = sim.view();
         let heartbeat = view

@@ -1,7 +1,7 @@
 //! What the cluster view's colours and shapes mean.
 
 use crate::components::cluster::{message_marks, message_shape};
-use raftlab_core::raft::MessageKind;
+use raftlab_core::view::MessageKind;
 use yew::prelude::*;
 
 /// Every message kind, in the order the legend lists them, with its name there.

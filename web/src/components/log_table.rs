@@ -5,8 +5,8 @@
 //! matchIndex and flow-control state for each follower.
 
 use crate::app::{Action, SharedView};
-use raftlab_core::raft::{Entry, LogIndex, NodeId, ProgressState, Role};
 use raftlab_core::view::NodeView;
+use raftlab_core::view::{Entry, LogIndex, NodeId, ProgressState, Role};
 use yew::prelude::*;
 
 /// How many of the latest indexes the table shows; older ones scroll out.
@@ -25,7 +25,7 @@ pub struct LogTableProps {
     pub on_action: Callback<Action>,
     /// What a narration step points at (log entries).
     #[prop_or_default]
-    pub highlight: raftlab_core::scenario::Highlight,
+    pub highlight: raftlab_core::view::Highlight,
 }
 
 /// The first and last index shown: at most the latest [`COLUMNS`] indexes,
@@ -93,9 +93,7 @@ fn render_row(
     last: u64,
     props: &LogTableProps,
 ) -> Html {
-    let progress = leader
-        .and_then(|l| l.progress.iter().find(|(id, _)| *id == node.id))
-        .map(|(_, p)| p);
+    let progress = leader.and_then(|l| l.progress.iter().find(|p| p.peer == node.id));
     let select = {
         let cb = props.on_action.clone();
         let id = node.id;
@@ -119,7 +117,7 @@ fn render_row(
             ProgressState::Probe => "probe",
             ProgressState::Replicate => "replicate",
         };
-        format!("{state} · {} in flight", p.inflight.len())
+        format!("{state} · {} in flight", p.inflight)
     });
     html! {
         <tr class={row_class} data-log-node={node.id.0.to_string()}>
@@ -212,8 +210,8 @@ fn conflicts(entry: &Entry, leader: &NodeView) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use raftlab_core::raft::{LogCommand, Term};
-    use raftlab_core::sim::{Config, Simulation};
+    use raftlab_core::session::{Config, Session};
+    use raftlab_core::view::{LogCommand, Term};
 
     fn entry(index: u64, term: u64) -> Entry {
         Entry {
@@ -225,7 +223,7 @@ mod tests {
 
     #[test]
     fn an_entry_conflicts_when_the_leader_has_another_term_or_nothing_there() {
-        let sim = Simulation::new(1, Config::default()).expect("valid");
+        let sim = Session::new(1, Config::default()).expect("valid");
         let mut leader = sim.view().nodes[0].clone();
         leader.log = vec![entry(1, 1), entry(2, 1), entry(3, 2)];
         assert!(!conflicts(&entry(2, 1), &leader));

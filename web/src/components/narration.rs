@@ -4,7 +4,7 @@
 //! way to leave the script, play freely, and come back.
 
 use crate::app::{Action, Narration};
-use raftlab_core::scenario;
+use raftlab_core::session::NarratedScenario;
 use yew::prelude::*;
 
 /// Props of [`NarrationPanel`].
@@ -32,7 +32,7 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
     };
-    let titles = use_memo((), |_| scenario_titles());
+    let titles = use_memo((), |_| NarratedScenario::titles());
     let current_id = props.narration.as_ref().map(|n| n.scenario.id.clone());
     let picker = html! {
         <label class="field scenario-picker">
@@ -106,17 +106,4 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
             </div>
         </section>
     }
-}
-
-/// Every bundled scenario's id and title (a file that does not parse is
-/// left out here; the tests keep that from happening).
-fn scenario_titles() -> Vec<(String, String)> {
-    scenario::library()
-        .into_iter()
-        .filter_map(|(id, json)| {
-            scenario::Scenario::from_json(json)
-                .ok()
-                .map(|s| (id.to_owned(), s.title))
-        })
-        .collect()
 }

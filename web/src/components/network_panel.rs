@@ -8,8 +8,9 @@ use super::form::{parse_node, Draft};
 use super::select_field::{Choice, SelectField};
 use crate::app::{Action, SharedView};
 use crate::share::Panel;
-use raftlab_core::raft::NodeId;
-use raftlab_core::sim::{Command, LinkFaults};
+use raftlab_core::session::Command;
+use raftlab_core::view::LinkFaults;
+use raftlab_core::view::NodeId;
 use std::collections::BTreeSet;
 use yew::prelude::*;
 

@@ -2,8 +2,8 @@
 //! the leader by a leadership transfer, send it a put.
 
 use crate::app::{Action, SharedView};
-use raftlab_core::raft::{NodeId, Role};
-use raftlab_core::sim::Command;
+use raftlab_core::session::Command;
+use raftlab_core::view::{NodeId, Role};
 use yew::prelude::*;
 
 /// Props of [`NodeMenu`].

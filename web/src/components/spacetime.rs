@@ -11,9 +11,9 @@
 //! data ([`Drawing`]), which the tests read and clicks are matched against.
 
 use crate::app::{Action, SharedRun, SharedView};
-use raftlab_core::journal::Fate;
-use raftlab_core::raft::{MessageKind, Micros, Role};
-use raftlab_core::sim::Endpoint;
+use raftlab_core::view::Endpoint;
+use raftlab_core::view::Fate;
+use raftlab_core::view::{MessageKind, Micros, Role};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -459,7 +459,7 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
                 { for props.view.0.nodes.iter().map(|n| html! {
                     <span style={format!("top:{:.0}px", scale.y(Endpoint::Node(n.id)) - 8.0)}>{ n.id.to_string() }</span>
                 }) }
-                <span style={format!("top:{:.0}px", scale.y(Endpoint::Client(raftlab_core::kv::ClientId(0))) - 8.0)}>{ "clients" }</span>
+                <span style={format!("top:{:.0}px", scale.y(Endpoint::Client(raftlab_core::view::ClientId(0))) - 8.0)}>{ "clients" }</span>
             </div>
             // Right to left, so it opens at now and stays there as the
             // diagram grows, with no script reading the layout each frame.
@@ -479,11 +479,8 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::RunView;
-    use raftlab_core::journal::MarkKind;
-    use raftlab_core::playback::Playback;
-    use raftlab_core::raft::NodeId;
-    use raftlab_core::sim::{Config, Simulation};
+    use raftlab_core::session::{Config, Session};
+    use raftlab_core::view::{MarkKind, NodeId};
 
     #[test]
     fn the_window_spans_six_wall_seconds_of_virtual_time_within_bounds() {
@@ -517,28 +514,27 @@ mod tests {
         assert_eq!(scale.y(Endpoint::Node(NodeId(1))), TOP);
         assert_eq!(scale.y(Endpoint::Node(NodeId(3))), TOP + 2.0 * LANE_HEIGHT);
         assert_eq!(
-            scale.y(Endpoint::Client(raftlab_core::kv::ClientId(4))),
+            scale.y(Endpoint::Client(raftlab_core::view::ClientId(4))),
             TOP + 3.0 * LANE_HEIGHT
         );
     }
 
     /// A run to its first election, drawn.
-    fn elected() -> (Playback, Drawing) {
-        let sim = Simulation::new(3, Config::default()).expect("valid");
-        let mut playback = Playback::new(sim);
-        assert!(playback.jump_to_next(MarkKind::Election).expect("plays"));
-        let view = SharedView(Rc::new(playback.sim().view()));
-        let run = SharedRun(Rc::new(RunView::of(&mut playback)));
+    fn elected() -> (Session, Drawing) {
+        let mut session = Session::new(3, Config::default()).expect("valid");
+        assert!(session.jump_to_next(MarkKind::Election).expect("plays"));
+        let view = SharedView(Rc::new(session.view()));
+        let run = SharedRun(Rc::new(session.run_view()));
         let earliest = run.0.journal.last().map_or(0, |e| e.at);
         let scale = Scale::new(view.0.now, earliest, 1.0 / 30.0, view.0.nodes.len());
         let drawing = Drawing::of(&view, &run, &scale);
-        (playback, drawing)
+        (session, drawing)
     }
 
     #[test]
     fn an_election_draws_vote_arrows_a_candidate_and_a_leader_mark() {
-        let (playback, drawing) = elected();
-        let leader = playback.sim().leader().expect("a leader");
+        let (session, drawing) = elected();
+        let leader = session.view().leader().map(|n| n.id).expect("a leader");
         assert!(drawing
             .arrows
             .iter()
@@ -549,7 +545,7 @@ mod tests {
             .iter()
             .find(|m| m.role == Role::Leader)
             .expect("the leader's mark");
-        assert_eq!(crowned.position, playback.position());
+        assert_eq!(crowned.position, session.position());
         let lane = Scale::new(0, 0, 1.0, 5).y(Endpoint::Node(leader));
         assert_eq!(crowned.at.1, lane);
     }

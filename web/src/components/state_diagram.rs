@@ -6,7 +6,7 @@
 use crate::app::SharedView;
 use crate::components::{format_time, is_recent};
 use crate::diagram::{sentence, Arrow, Edge, Layout, Place, LINE_HEIGHT, STATE_HEIGHT};
-use raftlab_core::raft::{NodeId, Role, TransitionCause};
+use raftlab_core::view::{NodeId, Role, TransitionCause};
 use yew::prelude::*;
 
 /// How many past transitions are listed under the diagram.
@@ -19,7 +19,7 @@ pub struct StateDiagramProps {
     pub view: SharedView,
     /// An arrow a narration step points at.
     #[prop_or_default]
-    pub highlight: Option<raftlab_core::scenario::RoleArrow>,
+    pub highlight: Option<raftlab_core::view::RoleArrow>,
     /// The server whose states are shown.
     pub selected: NodeId,
     /// Playback speed (for how long an arrow flashes).

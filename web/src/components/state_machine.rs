@@ -5,9 +5,9 @@
 //! lastApplied and its client sessions.
 
 use crate::app::SharedView;
-use raftlab_core::kv::{StateMachine, ToyState, TOY_KEY};
-use raftlab_core::raft::NodeId;
+use raftlab_core::view::NodeId;
 use raftlab_core::view::NodeView;
+use raftlab_core::view::{StateMachine, ToyState, TOY_KEY};
 use std::collections::BTreeSet;
 use yew::prelude::*;
 

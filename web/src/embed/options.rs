@@ -5,9 +5,8 @@
 //! [`super::api`] throws it as a JavaScript `Error`.
 
 use crate::params::{self, Embed, Panel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
-use raftlab_core::raft::Micros;
-use raftlab_core::run::RunDescription;
-use raftlab_core::sim::{Simulation, NODE_COUNT_MAX};
+use raftlab_core::session::{RunDescription, Session, NODE_COUNT_MAX};
+use raftlab_core::view::Micros;
 
 /// The largest integer a JavaScript number holds exactly (2^53 − 1); larger
 /// seeds must come as strings or BigInts.
@@ -263,8 +262,7 @@ pub fn decode_run(text: &str) -> Result<RunDescription, String> {
         RunDescription::from_url_token(token)
     }
     .map_err(|e| e.to_string())?;
-    Simulation::replay(run.seed, run.config.clone(), &run.inputs)
-        .map_err(|e| format!("the run does not replay: {e}"))?;
+    Session::replay(&run).map_err(|e| format!("the run does not replay: {e}"))?;
     Ok(run)
 }
 
@@ -283,8 +281,8 @@ mod tests {
     //! Option checking: every option read, every mistake named.
 
     use super::*;
-    use raftlab_core::kv::Operation;
-    use raftlab_core::sim::{Command, Config};
+    use raftlab_core::session::Operation;
+    use raftlab_core::session::{Command, Config};
 
     fn options(pairs: &[(&str, OptionValue)]) -> Result<MountOptions, String> {
         let pairs: Vec<(String, OptionValue)> = pairs
@@ -308,9 +306,9 @@ mod tests {
             node_count: 3,
             ..Config::default()
         };
-        let mut sim = Simulation::new(3, config).expect("valid configuration");
-        sim.advance_to(400_000);
-        sim.apply(Command::ClientRequest {
+        let mut sim = Session::new(3, config).expect("valid configuration");
+        sim.advance_to(400_000).expect("plays");
+        sim.submit(Command::ClientRequest {
             client: None,
             target: None,
             op: Operation::Put {
@@ -319,7 +317,7 @@ mod tests {
             },
         })
         .expect("a put is accepted");
-        RunDescription::of(&sim)
+        sim.description()
     }
 
     #[test]
@@ -478,7 +476,7 @@ mod tests {
     fn a_run_whose_inputs_do_not_fit_is_refused() {
         let mut run = recorded_run();
         run.inputs[0].command = Command::Restart {
-            node: raftlab_core::raft::NodeId(2),
+            node: raftlab_core::view::NodeId(2),
         };
         let error = decode_run(&run.to_url_token()).expect_err("S2 is not crashed");
         assert!(error.starts_with("the run does not replay"), "{error}");

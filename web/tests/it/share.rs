@@ -3,9 +3,8 @@
 //! cluster, the Share button shows its link in a popover that reflects the
 //! open panels, and the import and export controls have their names.
 
-use raftlab_core::playback::Playback;
 use raftlab_core::raft::NodeId;
-use raftlab_core::sim::{Command, Config, Simulation};
+use raftlab_core::session::{Command, Config, Session};
 use raftlab_web::share::{OpenPanels, Panel, ShareLink};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -28,14 +27,13 @@ fn alerts(root: &Element) -> Vec<String> {
 
 /// A run 300 steps in with S2 crashed at step 120, shared at step 200.
 fn shared_query() -> (ShareLink, String) {
-    let sim = Simulation::new(9, Config::default()).unwrap();
-    let mut playback = Playback::new(sim);
-    playback.seek_position(120).unwrap();
-    playback.apply(Command::Crash { node: NodeId(2) }).unwrap();
-    playback.seek_position(300).unwrap();
-    playback.seek_position(200).unwrap();
+    let mut session = Session::new(9, Config::default()).unwrap();
+    session.seek_position(120).unwrap();
+    session.submit(Command::Crash { node: NodeId(2) }).unwrap();
+    session.seek_position(300).unwrap();
+    session.seek_position(200).unwrap();
     let open = OpenPanels::default().with(Panel::Network);
-    let link = ShareLink::of(&playback, NodeId(4), open, 0.5);
+    let link = ShareLink::of(&session, NodeId(4), open, 0.5);
     let query = link.to_query();
     (link, query)
 }

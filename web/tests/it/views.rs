@@ -192,7 +192,7 @@ async fn selecting_a_message_shows_its_prev_log_index_and_offers_drop_and_duplic
     put(&mut sim, "x", "1");
     let carries = |v: &ClusterView| {
         v.messages.iter().find_map(|m| {
-            let fields = m.payload.fields();
+            let fields = m.fields.clone();
             let prev = fields.iter().find(|(n, _)| *n == "prevLogIndex")?;
             Some((m.id, prev.1.clone()))
         })
