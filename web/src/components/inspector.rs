@@ -461,7 +461,7 @@ mod tests {
     #[test]
     fn a_leader_has_one_progress_row_per_follower_and_a_follower_none() {
         let (mut sim, leader) = with_leader(3);
-        sim.apply(Command::ClientRequest {
+        sim.submit(Command::ClientRequest {
             client: None,
             target: None,
             op: Operation::Put {
@@ -507,7 +507,8 @@ mod tests {
     fn a_crashed_server_reads_as_crashed_with_no_timer() {
         let (mut sim, leader) = with_leader(3);
         let other = NodeId(if leader == NodeId(1) { 2 } else { 1 });
-        sim.apply(Command::Crash { node: other }).expect("it is up");
+        sim.submit(Command::Crash { node: other })
+            .expect("it is up");
         let view = sim.view();
         let facts = server_facts(&view, view.node(other).expect("in the view"));
         assert!(fact(&facts, "status").starts_with("crashed"));
@@ -529,7 +530,7 @@ mod tests {
         assert_eq!(offer.add_next, Ok(NodeId(6)));
         let mut paused = sim.clone();
         paused
-            .apply(Command::Pause { node: leader })
+            .submit(Command::Pause { node: leader })
             .expect("the leader runs");
         let offer = membership_offer(&paused.view(), NodeId(2));
         assert!(offer.remove.is_err() && offer.add_next.is_err());

@@ -310,7 +310,7 @@ mod tests {
         };
         let mut sim = Simulation::new(3, config).expect("valid configuration");
         sim.advance_to(400_000);
-        sim.apply(Command::ClientRequest {
+        sim.submit(Command::ClientRequest {
             client: None,
             target: None,
             op: Operation::Put {
