@@ -20,7 +20,7 @@ fn ten_seconds_with_writes() -> Simulation {
             key: format!("k{}", t % 7),
             value: t.to_string(),
         };
-        sim.apply(Command::ClientRequest {
+        sim.submit(Command::ClientRequest {
             client: None,
             target: None,
             op,
@@ -52,7 +52,7 @@ fn bench(c: &mut Criterion) {
 /// workload (20 operations a second), recorded on a timeline.
 fn one_hour_with_workload() -> Timeline {
     let mut sim = Simulation::new(1, Config::default()).expect("default config is valid");
-    sim.apply(Command::SetWorkload {
+    sim.submit(Command::SetWorkload {
         workload: Some(WorkloadSpec::default()),
     })
     .expect("the default workload is valid");

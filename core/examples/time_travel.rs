@@ -33,7 +33,7 @@ fn main() {
     let live_start = live_kib();
 
     let mut sim = Simulation::new(1, Config::default()).expect("default config is valid");
-    sim.apply(Command::SetWorkload {
+    sim.submit(Command::SetWorkload {
         workload: Some(WorkloadSpec::default()),
     })
     .expect("the default workload is valid");
@@ -61,7 +61,7 @@ fn main() {
     // The same run without a timeline, for the memory a single simulation takes.
     let bare = {
         let mut bare = Simulation::new(1, Config::default()).expect("valid");
-        bare.apply(Command::SetWorkload {
+        bare.submit(Command::SetWorkload {
             workload: Some(WorkloadSpec::default()),
         })
         .expect("valid");

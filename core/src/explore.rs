@@ -168,7 +168,7 @@ fn apply_checked(
     checker: &mut SafetyChecker,
     command: Command,
 ) -> Option<Failure> {
-    let record = sim.apply(command).ok()?;
+    let record = sim.submit(command).ok()?;
     observe(sim, checker, &record)
 }
 

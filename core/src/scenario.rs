@@ -914,7 +914,7 @@ fn record_run(
     let mut sim = Simulation::new(seed, config).map_err(ScenarioError::Config)?;
     for (index, input) in inputs.iter().enumerate() {
         sim.advance_to(input.at_ms * US_PER_MS);
-        sim.apply(input.command.clone())
+        sim.submit(input.command.clone())
             .map_err(|error| ScenarioError::Input {
                 index,
                 at_ms: input.at_ms,

@@ -230,7 +230,7 @@ impl Simulation {
             self.queue.pop();
         }
         self.now = input.at;
-        self.apply(input.command.clone()).map(Some)
+        self.submit(input.command.clone()).map(Some)
     }
 
     /// Processes the next event if it happens no later than `limit`.

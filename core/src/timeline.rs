@@ -202,7 +202,7 @@ impl Timeline {
     /// in the past, the recorded future after it is discarded.
     pub fn apply(&mut self, command: Command) -> Result<StepRecord, CommandError> {
         let applied_before = self.current.inputs().len();
-        let record = self.current.apply(command)?;
+        let record = self.current.submit(command)?;
         self.recorded.truncate(applied_before);
         self.recorded.extend(self.current.inputs().last().cloned());
         let position = self.current.position();

@@ -401,7 +401,7 @@ mod tests {
         assert!(!sim.view().raft.pre_vote, "PreVote is off by default");
         let mut config = sim.current_config().clone();
         config.raft.pre_vote = true;
-        sim.apply(Command::Configure {
+        sim.submit(Command::Configure {
             config: Box::new(config),
         })
         .expect("switching PreVote on is allowed mid-run");
@@ -424,13 +424,13 @@ mod tests {
             .map(|n| n.id)
             .find(|id| *id != leader)
             .expect("five servers");
-        sim.apply(Command::Crash { node: follower })
+        sim.submit(Command::Crash { node: follower })
             .expect("the follower is up");
         let put = Operation::Put {
             key: "x".into(),
             value: "1".into(),
         };
-        sim.apply(Command::ClientRequest {
+        sim.submit(Command::ClientRequest {
             client: None,
             target: None,
             op: put,

@@ -115,6 +115,16 @@ fn linearizable_register(ops: &[&HistoryOp]) -> Option<bool> {
         .copied()
         .filter(|o| !(o.result == OpResult::Unknown && o.op.is_read()))
         .collect();
+    let nodes = event_list(&ops);
+    if nodes.len() == 1 {
+        return Some(true);
+    }
+    search(&ops, nodes)
+}
+
+/// Every operation's call and return as a linked list in time order, after
+/// the head sentinel at [`HEAD`]; each call knows where its return is.
+fn event_list(ops: &[&HistoryOp]) -> Vec<Node> {
     let mut events: Vec<(Micros, Kind, usize)> = Vec::with_capacity(ops.len() * 2);
     for (i, op) in ops.iter().enumerate() {
         let returns_at = match op.result {
@@ -154,15 +164,18 @@ fn linearizable_register(ops: &[&HistoryOp]) -> Option<bool> {
             },
         });
     }
-    if events.is_empty() {
-        return Some(true);
-    }
     for node in nodes.iter_mut().skip(1) {
         if node.kind == Kind::Call {
             node.partner = return_slot[node.op];
         }
     }
+    nodes
+}
 
+/// The search over a non-empty event list from [`event_list`]: place the
+/// earliest pending call that fits, backtrack at a return that comes before
+/// its call could be placed, never explore a (placed, state) pair twice.
+fn search(ops: &[&HistoryOp], mut nodes: Vec<Node>) -> Option<bool> {
     let words = ops.len().div_ceil(64);
     let mut linearized = vec![0u64; words];
     let mut state: Option<String> = None;

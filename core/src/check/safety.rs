@@ -229,7 +229,15 @@ impl SafetyChecker {
         self.leader_logs.retain(|id, _| still_leading.contains(id));
     }
 
+    /// Leader Completeness: what was committed stays in every later leader's log.
     fn check_leader_completeness(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
+        self.record_committed(seen);
+        self.check_leaders_hold_committed(seen, found);
+    }
+
+    /// Records every entry a running server has newly seen committed, with
+    /// the term it was seen committed in.
+    fn record_committed(&mut self, seen: &Observation<'_>) {
         for node in &seen.nodes {
             let Some((_, term, commit_index)) = node.running else {
                 continue;
@@ -257,6 +265,10 @@ impl SafetyChecker {
                 index = index.next();
             }
         }
+    }
+
+    /// Every leader holds every entry committed in an earlier term (§5.4).
+    fn check_leaders_hold_committed(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
         for (id, term, log) in seen.leaders() {
             // A leader's log only grows (Leader Append-Only checks that), so
             // what was verified for it in this term stays verified.

@@ -1,4 +1,4 @@
-//! User commands: [`Simulation::apply`] carries out one now and records it
+//! User commands: [`Simulation::submit`] carries out one now and records it
 //! in the input log, through one method per [`Command`]. Every method checks
 //! everything before it changes anything, so a refused command leaves no
 //! trace in the run.
@@ -15,7 +15,7 @@ use crate::raft::{Input, MembershipChange, NodeId, PersistentState};
 
 impl Simulation {
     /// Carries out a user command now and records it in the input log.
-    pub fn apply(&mut self, command: Command) -> Result<StepRecord, CommandError> {
+    pub fn submit(&mut self, command: Command) -> Result<StepRecord, CommandError> {
         let mut record = self.record(EventKind::Input(command.clone()));
         self.carry_out_command(&command, &mut record)?;
         self.inputs.push(TimedCommand {

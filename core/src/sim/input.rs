@@ -154,31 +154,17 @@ impl fmt::Display for Command {
             Command::Pause { node } => write!(f, "pause {node}"),
             Command::Resume { node } => write!(f, "resume {node}"),
             Command::Partition { groups } => {
-                let groups: Vec<String> = groups
-                    .iter()
-                    .map(|g| {
-                        let names: Vec<String> = g.iter().map(NodeId::to_string).collect();
-                        format!("{{{}}}", names.join(","))
-                    })
-                    .collect();
+                let groups: Vec<String> = groups.iter().map(|group| node_set(group)).collect();
                 write!(f, "partition {}", groups.join(" | "))
             }
             Command::CutLink { from, to } => write!(f, "cut the link {from} → {to}"),
             Command::Heal => f.write_str("heal every link"),
-            Command::SetNetworkFaults { faults } => write!(
-                f,
-                "network: drop {}‰, duplicate {}‰, extra delay {} µs",
-                faults.drop_per_mille, faults.duplicate_per_mille, faults.extra_delay_us
-            ),
+            Command::SetNetworkFaults { faults } => write!(f, "network: {}", FaultsText(faults)),
             Command::SetLinkFaults {
                 from,
                 to,
                 faults: Some(faults),
-            } => write!(
-                f,
-                "link {from} → {to}: drop {}‰, duplicate {}‰, extra delay {} µs",
-                faults.drop_per_mille, faults.duplicate_per_mille, faults.extra_delay_us
-            ),
+            } => write!(f, "link {from} → {to}: {}", FaultsText(faults)),
             Command::SetLinkFaults {
                 from,
                 to,
@@ -194,21 +180,43 @@ impl fmt::Display for Command {
             Command::AddServer { node } => write!(f, "add {node} to the cluster"),
             Command::RemoveServer { node } => write!(f, "remove {node} from the cluster"),
             Command::ChangeMembership { voters } => {
-                let names: Vec<String> = voters.iter().map(NodeId::to_string).collect();
-                write!(f, "change the voters to {{{}}}", names.join(","))
+                write!(f, "change the voters to {}", node_set(voters))
             }
             Command::DropMessage { id } => write!(f, "drop message {id}"),
             Command::DuplicateMessage { id } => write!(f, "duplicate message {id}"),
-            Command::Configure { config } => {
-                let mut changes = Vec::new();
-                describe_changes(&config_changes_value(config), "", &mut changes);
-                if changes.is_empty() {
-                    f.write_str("configure: the defaults")
-                } else {
-                    write!(f, "configure: the defaults but {}", changes.join(", "))
-                }
-            }
+            Command::Configure { config } => describe_configure(config, f),
         }
+    }
+}
+
+/// Servers as a set: `{1,2,3}`, written as the page writes them.
+fn node_set(nodes: &[NodeId]) -> String {
+    let names: Vec<String> = nodes.iter().map(NodeId::to_string).collect();
+    format!("{{{}}}", names.join(","))
+}
+
+/// A link's faults in words.
+struct FaultsText<'a>(&'a LinkFaults);
+
+impl fmt::Display for FaultsText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let faults = self.0;
+        write!(
+            f,
+            "drop {}‰, duplicate {}‰, extra delay {} µs",
+            faults.drop_per_mille, faults.duplicate_per_mille, faults.extra_delay_us
+        )
+    }
+}
+
+/// A [`Command::Configure`] in words: its changes from the defaults.
+fn describe_configure(config: &Config, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut changes = Vec::new();
+    describe_changes(&config_changes_value(config), "", &mut changes);
+    if changes.is_empty() {
+        f.write_str("configure: the defaults")
+    } else {
+        write!(f, "configure: the defaults but {}", changes.join(", "))
     }
 }
 

@@ -78,87 +78,22 @@ impl SwarmPlan {
 
     fn draw(seed: u64, node_count: usize, fault_us: Micros, membership: bool) -> SwarmPlan {
         let mut rng = Stream::new(seed, SWARM_STREAM, node_count as u64, 0);
-        let n = node_count as u64;
-        let node = |rng: &mut Stream| NodeId(rng.uniform(1, n) as u32);
-        // The mix: a weight per fault kind, some of them zero.
-        let mut weights = [0u64; 8];
-        for w in &mut weights {
-            *w = rng.uniform(0, 3) * rng.uniform(0, 1);
-        }
-        weights[0] += 1; // at least crashes are always possible
-        let total: u64 = weights.iter().sum();
-        let mean_gap = rng.uniform(50_000, 600_000);
-
-        let mut commands = vec![(
-            0,
-            Command::SetWorkload {
-                workload: Some(WorkloadSpec {
-                    clients: rng.uniform(1, 4) as u32,
-                    ops_per_second: rng.uniform(5, 50) as u32,
-                    read_per_mille: rng.uniform(0, 500) as u16,
-                    cas_per_mille: rng.uniform(0, 300) as u16,
-                    keys: rng.uniform(1, 4) as u32,
-                }),
-            },
-        )];
+        let mix = FaultMix::draw(&mut rng);
+        let mut commands = vec![(0, draw_workload(&mut rng))];
         let mut t = 0;
         loop {
-            t += rng.uniform(1, 2 * mean_gap);
+            t += rng.uniform(1, 2 * mix.mean_gap_us);
             if t >= fault_us {
                 break;
             }
-            let mut roll = rng.uniform(0, total - 1);
-            let kind = weights
-                .iter()
-                .position(|&w| {
-                    if roll < w {
-                        true
-                    } else {
-                        roll -= w;
-                        false
-                    }
-                })
-                .unwrap_or(0);
-            let command = match kind {
-                0 => Command::Crash {
-                    node: node(&mut rng),
-                },
-                1 => Command::Restart {
-                    node: node(&mut rng),
-                },
-                2 => Command::Pause {
-                    node: node(&mut rng),
-                },
-                3 => Command::Resume {
-                    node: node(&mut rng),
-                },
-                4 => {
-                    let group: Vec<NodeId> = (1..=n as u32)
-                        .map(NodeId)
-                        .filter(|_| rng.uniform(0, 1) == 1)
-                        .collect();
-                    Command::Partition {
-                        groups: vec![group],
-                    }
-                }
-                5 => Command::Heal,
-                6 => Command::TransferLeadership { to: node(&mut rng) },
-                _ => Command::SetNetworkFaults {
-                    faults: LinkFaults {
-                        drop_per_mille: rng.uniform(0, 300) as u16,
-                        duplicate_per_mille: rng.uniform(0, 200) as u16,
-                        extra_delay_us: rng.uniform(0, 1) * rng.uniform(0, 20_000),
-                        latency_us: None,
-                    },
-                },
-            };
-            commands.push((t, command));
+            let kind = mix.pick(&mut rng);
+            commands.push((t, draw_fault(&mut rng, kind, node_count)));
             if membership && rng.uniform(0, 2) == 0 {
                 commands.push((t, membership_change(&mut rng, node_count)));
             }
             // Half the crashes schedule their own restart, so runs are not all
             // one long outage until the heal.
-            if kind == 0 && rng.uniform(0, 1) == 1 {
+            if kind == CRASH && rng.uniform(0, 1) == 1 {
                 let at = t + rng.uniform(100_000, 2_000_000);
                 if let Some((_, Command::Crash { node })) = commands.last() {
                     let node = *node;
@@ -169,20 +104,115 @@ impl SwarmPlan {
             }
         }
         let heal_at = fault_us;
-        commands.push((heal_at, Command::Heal));
-        commands.push((
-            heal_at,
-            Command::SetNetworkFaults {
-                faults: LinkFaults::default(),
-            },
-        ));
-        for id in 1..=n as u32 {
-            commands.push((heal_at, Command::Restart { node: NodeId(id) }));
-            commands.push((heal_at, Command::Resume { node: NodeId(id) }));
-        }
+        commands.extend(heal_phase(node_count).map(|command| (heal_at, command)));
         commands.sort_by_key(|(at, _)| *at);
         SwarmPlan { commands, heal_at }
     }
+}
+
+/// The fault kind that is always possible (see [`FaultMix::draw`]).
+const CRASH: usize = 0;
+
+/// How many fault kinds [`draw_fault`] knows.
+const FAULT_KINDS: usize = 8;
+
+/// One plan's mix of faults: a weight per fault kind, some of them zero,
+/// and the mean gap between two faults.
+struct FaultMix {
+    weights: [u64; FAULT_KINDS],
+    total: u64,
+    mean_gap_us: Micros,
+}
+
+impl FaultMix {
+    /// Draws a mix in which crashes at least are always possible.
+    fn draw(rng: &mut Stream) -> FaultMix {
+        let mut weights = [0u64; FAULT_KINDS];
+        for w in &mut weights {
+            *w = rng.uniform(0, 3) * rng.uniform(0, 1);
+        }
+        weights[CRASH] += 1;
+        let total: u64 = weights.iter().sum();
+        let mean_gap_us = rng.uniform(50_000, 600_000);
+        FaultMix {
+            weights,
+            total,
+            mean_gap_us,
+        }
+    }
+
+    /// Draws a fault kind with the mix's weights.
+    fn pick(&self, rng: &mut Stream) -> usize {
+        let mut roll = rng.uniform(0, self.total - 1);
+        self.weights
+            .iter()
+            .position(|&w| {
+                if roll < w {
+                    true
+                } else {
+                    roll -= w;
+                    false
+                }
+            })
+            .unwrap_or(CRASH)
+    }
+}
+
+/// The workload that runs throughout a plan.
+fn draw_workload(rng: &mut Stream) -> Command {
+    Command::SetWorkload {
+        workload: Some(WorkloadSpec {
+            clients: rng.uniform(1, 4) as u32,
+            ops_per_second: rng.uniform(5, 50) as u32,
+            read_per_mille: rng.uniform(0, 500) as u16,
+            cas_per_mille: rng.uniform(0, 300) as u16,
+            keys: rng.uniform(1, 4) as u32,
+        }),
+    }
+}
+
+/// One fault of the given kind among servers 1 to `node_count`.
+fn draw_fault(rng: &mut Stream, kind: usize, node_count: usize) -> Command {
+    let n = node_count as u64;
+    let node = |rng: &mut Stream| NodeId(rng.uniform(1, n) as u32);
+    match kind {
+        CRASH => Command::Crash { node: node(rng) },
+        1 => Command::Restart { node: node(rng) },
+        2 => Command::Pause { node: node(rng) },
+        3 => Command::Resume { node: node(rng) },
+        4 => {
+            let group: Vec<NodeId> = (1..=n as u32)
+                .map(NodeId)
+                .filter(|_| rng.uniform(0, 1) == 1)
+                .collect();
+            Command::Partition {
+                groups: vec![group],
+            }
+        }
+        5 => Command::Heal,
+        6 => Command::TransferLeadership { to: node(rng) },
+        _ => Command::SetNetworkFaults {
+            faults: LinkFaults {
+                drop_per_mille: rng.uniform(0, 300) as u16,
+                duplicate_per_mille: rng.uniform(0, 200) as u16,
+                extra_delay_us: rng.uniform(0, 1) * rng.uniform(0, 20_000),
+                latency_us: None,
+            },
+        },
+    }
+}
+
+/// The heal phase: the network clean and every server running.
+fn heal_phase(node_count: usize) -> impl Iterator<Item = Command> {
+    let servers = (1..=node_count as u32).map(NodeId);
+    [
+        Command::Heal,
+        Command::SetNetworkFaults {
+            faults: LinkFaults::default(),
+        },
+    ]
+    .into_iter()
+    .chain(servers.flat_map(|node| [Command::Restart { node }, Command::Resume { node }]))
 }
 
 /// A valid variant of `base`: options switched at random, timeouts and the

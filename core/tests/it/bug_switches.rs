@@ -56,7 +56,7 @@ impl Script {
     fn act(&mut self, command: Command) {
         let record = self
             .sim
-            .apply(command)
+            .submit(command)
             .expect("the script's commands are valid");
         let violations = self.checker.observe(&self.sim, &record);
         self.note(violations);

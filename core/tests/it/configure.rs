@@ -51,7 +51,7 @@ fn pre_vote_switched_on_mid_run_makes_a_forced_timeout_a_pre_candidate() {
     // Without the change, a forced timeout makes a candidate.
     let mut unchanged = c.sim.clone();
     unchanged
-        .apply(Command::Timeout { node: follower })
+        .submit(Command::Timeout { node: follower })
         .expect("valid");
     assert_eq!(
         unchanged.node(follower).map(|n| n.role()),
@@ -66,7 +66,7 @@ fn pre_vote_switched_on_mid_run_makes_a_forced_timeout_a_pre_candidate() {
     );
     let record = c
         .sim
-        .apply(Command::Timeout { node: follower })
+        .submit(Command::Timeout { node: follower })
         .expect("valid");
     let node = c.sim.node(follower).expect("up");
     assert_eq!(node.role(), Role::PreCandidate);
@@ -264,7 +264,7 @@ fn size_state_machine_and_invalid_changes_are_refused_and_leave_no_trace() {
     ];
     for (config, error) in refused {
         assert_eq!(
-            c.sim.apply(configure(config)),
+            c.sim.submit(configure(config)),
             Err(error.clone()),
             "{error}"
         );

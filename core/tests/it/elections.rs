@@ -217,6 +217,6 @@ fn a_transfer_that_cannot_finish_is_abandoned_and_requests_resume() {
 #[test]
 fn a_transfer_needs_a_leader() {
     let mut c = Checked::five(7);
-    let err = c.sim.apply(Command::TransferLeadership { to: NodeId(2) });
+    let err = c.sim.submit(Command::TransferLeadership { to: NodeId(2) });
     assert_eq!(err.unwrap_err(), raftlab_core::sim::CommandError::NoLeader);
 }

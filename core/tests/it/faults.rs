@@ -147,7 +147,7 @@ fn a_paused_leader_is_replaced_and_then_sees_a_burst_and_steps_down() {
     let old = c.run_until_leader(2_000 * MS);
     c.apply(Command::Pause { node: old });
     assert_eq!(
-        c.sim.apply(Command::Timeout { node: old }),
+        c.sim.submit(Command::Timeout { node: old }),
         Err(CommandError::Paused(old))
     );
     c.run_ok(c.sim.now() + 2_000 * MS);
@@ -202,14 +202,14 @@ fn faults_are_validated_and_partitions_must_not_overlap() {
         ..LinkFaults::default()
     };
     assert_eq!(
-        c.sim.apply(Command::SetNetworkFaults { faults: bad }),
+        c.sim.submit(Command::SetNetworkFaults { faults: bad }),
         Err(CommandError::InvalidFaults)
     );
     let overlap = Command::Partition {
         groups: vec![ids(&[1, 2]), ids(&[2, 3])],
     };
     assert_eq!(
-        c.sim.apply(overlap),
+        c.sim.submit(overlap),
         Err(CommandError::InTwoGroups(NodeId(2)))
     );
     let self_link = Command::CutLink {
@@ -217,7 +217,7 @@ fn faults_are_validated_and_partitions_must_not_overlap() {
         to: NodeId(1),
     };
     assert_eq!(
-        c.sim.apply(self_link),
+        c.sim.submit(self_link),
         Err(CommandError::SelfLink(NodeId(1)))
     );
     // Unnamed servers form their own group: {1,2} | {3,4,5}.

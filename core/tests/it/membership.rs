@@ -541,7 +541,7 @@ fn one_membership_change_at_a_time_and_nonsense_changes_are_refused() {
     c.run_until_leader(3_000 * MS);
     c.run_ok(c.sim.now() + 300 * MS);
     c.apply(Command::AddServer { node: n(4) });
-    let again = c.sim.apply(Command::AddServer { node: n(5) });
+    let again = c.sim.submit(Command::AddServer { node: n(5) });
     assert_eq!(
         again.map(|_| ()),
         Err(CommandError::Membership(MembershipError::ChangeInProgress))
@@ -576,7 +576,7 @@ fn one_membership_change_at_a_time_and_nonsense_changes_are_refused() {
         ),
     ];
     for (command, error) in refused {
-        assert_eq!(c.sim.apply(command).map(|_| ()), Err(error));
+        assert_eq!(c.sim.submit(command).map(|_| ()), Err(error));
     }
 }
 

@@ -230,7 +230,7 @@ fn dropping_or_duplicating_a_packet_not_in_flight_is_an_error_and_is_not_recorde
         ),
     ];
     for (command, error) in failures {
-        assert_eq!(c.sim.apply(command.clone()), Err(error), "{command}");
+        assert_eq!(c.sim.submit(command.clone()), Err(error), "{command}");
         assert_eq!(c.sim.inputs(), &inputs[..], "{command} left no input");
         assert_eq!(c.sim.trace_hash(), hash, "{command} left no step");
     }

@@ -79,7 +79,7 @@ proptest! {
                     },
                 },
             };
-            if let Ok(record) = c.sim.apply(command) {
+            if let Ok(record) = c.sim.submit(command) {
                 let found = c.checker.observe(&c.sim, &record);
                 prop_assert!(found.is_empty(), "seed {seed}: {}", found[0]);
             }
@@ -88,8 +88,8 @@ proptest! {
         c.apply(Command::Heal);
         c.apply(Command::SetNetworkFaults { faults: LinkFaults::default() });
         for id in 1..=nodes {
-            let _ = c.sim.apply(Command::Restart { node: NodeId(id) });
-            let _ = c.sim.apply(Command::Resume { node: NodeId(id) });
+            let _ = c.sim.submit(Command::Restart { node: NodeId(id) });
+            let _ = c.sim.submit(Command::Resume { node: NodeId(id) });
         }
         c.apply(put("final", "write"));
         if let Err(v) = c.run_to(t + 10_000 * MS) {

@@ -19,7 +19,7 @@ fn busy_run() -> Simulation {
     let mut at = |sim: &mut Simulation, command: Command| {
         t += 137 * MS;
         sim.advance_to(t);
-        sim.apply(command).expect("valid command");
+        sim.submit(command).expect("valid command");
     };
     at(
         &mut sim,
@@ -139,9 +139,10 @@ fn run_from_an_initial_state() -> Simulation {
         ..Config::default()
     };
     let mut sim = Simulation::new(7, config).expect("a state a cluster could be in");
-    sim.apply(Command::Timeout { node: NodeId(1) }).expect("up");
+    sim.submit(Command::Timeout { node: NodeId(1) })
+        .expect("up");
     sim.advance_to(300 * MS);
-    sim.apply(Command::ClientRequest {
+    sim.submit(Command::ClientRequest {
         client: None,
         target: None,
         op: Operation::Get { key: "y".into() },
@@ -414,7 +415,7 @@ fn a_toy_machine_run_round_trips_through_json_and_the_token_and_rebuilds() {
         ..Config::default()
     };
     let mut sim = Simulation::new(11, config).expect("valid");
-    sim.apply(Command::SetWorkload {
+    sim.submit(Command::SetWorkload {
         workload: Some(WorkloadSpec::default()),
     })
     .expect("valid");
@@ -425,7 +426,7 @@ fn a_toy_machine_run_round_trips_through_json_and_the_token_and_rebuilds() {
             target: None,
             op: Operation::Toy { op },
         };
-        sim.apply(request).expect("valid");
+        sim.submit(request).expect("valid");
     }
     sim.advance_to(3_000 * MS);
     let run = RunDescription::of(&sim);
@@ -448,16 +449,16 @@ fn a_toy_machine_run_round_trips_through_json_and_the_token_and_rebuilds() {
 /// cluster twice, each at a point where it does something.
 fn packet_and_configure_run() -> Simulation {
     let mut sim = Simulation::new(77, Config::default()).expect("valid");
-    sim.apply(Command::SetWorkload {
+    sim.submit(Command::SetWorkload {
         workload: Some(WorkloadSpec::default()),
     })
     .expect("valid");
     sim.advance_to(700 * MS);
     let in_flight: Vec<u64> = sim.view().messages.iter().map(|m| m.id).collect();
     assert!(in_flight.len() >= 2, "the workload keeps the network busy");
-    sim.apply(Command::DropMessage { id: in_flight[0] })
+    sim.submit(Command::DropMessage { id: in_flight[0] })
         .expect("in flight");
-    sim.apply(Command::DuplicateMessage { id: in_flight[1] })
+    sim.submit(Command::DuplicateMessage { id: in_flight[1] })
         .expect("in flight");
     let faster = Config {
         heartbeat_interval_us: 30 * MS,
@@ -471,7 +472,7 @@ fn packet_and_configure_run() -> Simulation {
         },
         ..Config::default()
     };
-    sim.apply(Command::Configure {
+    sim.submit(Command::Configure {
         config: Box::new(faster.clone()),
     })
     .expect("valid");
@@ -481,7 +482,7 @@ fn packet_and_configure_run() -> Simulation {
         election_timeout_us_min: 200 * MS,
         ..faster
     };
-    sim.apply(Command::Configure {
+    sim.submit(Command::Configure {
         config: Box::new(compacting),
     })
     .expect("valid");

@@ -259,7 +259,7 @@ fn run_random_faults(seed: u64) {
             2 => Command::Timeout { node: NodeId(id) },
             _ => put("k", &t.to_string()),
         };
-        let _ = c.sim.apply(command).map(|record| {
+        let _ = c.sim.submit(command).map(|record| {
             let found = c.checker.observe(&c.sim, &record);
             assert!(found.is_empty(), "seed {seed}: {}", found[0]);
         });

@@ -363,7 +363,7 @@ fn swarm_transitions() -> Vec<Vec<(NodeId, Transition)>> {
             run_watching(&mut c, at, |_, record| {
                 all.extend(record.transitions.iter().copied())
             });
-            if let Ok(record) = c.sim.apply(command) {
+            if let Ok(record) = c.sim.submit(command) {
                 assert!(c.checker.observe(&c.sim, &record).is_empty(), "seed {seed}");
                 all.extend(record.transitions);
             }

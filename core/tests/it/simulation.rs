@@ -68,7 +68,7 @@ fn inputs_between_events_at_the_same_instant_replay_in_place() {
         sim.step();
     }
     let leader = sim.leader().unwrap();
-    sim.apply(Command::Crash { node: leader }).unwrap();
+    sim.submit(Command::Crash { node: leader }).unwrap();
     sim.advance_to(1_500 * MS);
     let mut again = Simulation::replay(3, Config::default(), sim.inputs()).unwrap();
     again.advance_to(1_500 * MS);
@@ -88,20 +88,20 @@ fn step_processes_exactly_one_event() {
 fn invalid_commands_are_errors_not_panics() {
     let mut sim = Simulation::new(1, Config::default()).unwrap();
     assert_eq!(
-        sim.apply(Command::Restart { node: NodeId(2) }),
+        sim.submit(Command::Restart { node: NodeId(2) }),
         Err(CommandError::NotCrashed(NodeId(2)))
     );
     assert_eq!(
-        sim.apply(Command::Crash { node: NodeId(9) }),
+        sim.submit(Command::Crash { node: NodeId(9) }),
         Err(CommandError::NoSuchNode(NodeId(9)))
     );
-    sim.apply(Command::Crash { node: NodeId(2) }).unwrap();
+    sim.submit(Command::Crash { node: NodeId(2) }).unwrap();
     assert_eq!(
-        sim.apply(Command::Crash { node: NodeId(2) }),
+        sim.submit(Command::Crash { node: NodeId(2) }),
         Err(CommandError::AlreadyCrashed(NodeId(2)))
     );
     assert_eq!(
-        sim.apply(Command::Timeout { node: NodeId(2) }),
+        sim.submit(Command::Timeout { node: NodeId(2) }),
         Err(CommandError::Crashed(NodeId(2)))
     );
     assert_eq!(sim.inputs().len(), 1, "only the valid command was recorded");
@@ -119,7 +119,7 @@ fn invalid_commands_are_errors_not_panics() {
 fn a_replay_that_names_an_unreachable_point_is_an_error() {
     let mut sim = Simulation::new(1, Config::default()).unwrap();
     sim.advance_to(100 * MS);
-    sim.apply(crash(1)).unwrap();
+    sim.submit(crash(1)).unwrap();
     let mut inputs = sim.inputs().to_vec();
     inputs[0].after_event += 1_000_000;
     assert!(Simulation::replay(1, Config::default(), &inputs).is_err());
@@ -184,11 +184,11 @@ fn the_view_shows_the_workload_while_it_runs() {
         ops_per_second: 50,
         ..WorkloadSpec::default()
     };
-    sim.apply(Command::SetWorkload {
+    sim.submit(Command::SetWorkload {
         workload: Some(spec),
     })
     .unwrap();
     assert_eq!(sim.view().workload, Some(spec));
-    sim.apply(Command::SetWorkload { workload: None }).unwrap();
+    sim.submit(Command::SetWorkload { workload: None }).unwrap();
     assert_eq!(sim.view().workload, None);
 }

@@ -47,7 +47,7 @@ impl Checked {
 
     /// Applies a command that must be valid, and checks the state it leaves.
     pub fn apply(&mut self, command: Command) {
-        let record = self.sim.apply(command).expect("valid command");
+        let record = self.sim.submit(command).expect("valid command");
         let found = self.checker.observe(&self.sim, &record);
         assert!(found.is_empty(), "seed {}: {}", self.sim.seed(), found[0]);
     }

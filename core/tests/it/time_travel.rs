@@ -18,7 +18,7 @@ use crate::support::{put, MS};
 /// 250 ms: the instants, and the trace hash and position at each.
 fn straight_run(seed: u64, until: Micros) -> (Simulation, Vec<(Micros, u64, u64)>) {
     let mut sim = Simulation::new(seed, Config::default()).expect("default config is valid");
-    sim.apply(Command::SetWorkload {
+    sim.submit(Command::SetWorkload {
         workload: Some(WorkloadSpec::default()),
     })
     .expect("the default workload is valid");
@@ -28,15 +28,15 @@ fn straight_run(seed: u64, until: Micros) -> (Simulation, Vec<(Micros, u64, u64)
         t += 250 * MS;
         sim.advance_to(t);
         if t == 2_000 * MS {
-            sim.apply(Command::Crash { node: NodeId(2) })
+            sim.submit(Command::Crash { node: NodeId(2) })
                 .expect("S2 is up");
         }
         if t == 3_000 * MS {
-            sim.apply(put("x", "after crash"))
+            sim.submit(put("x", "after crash"))
                 .expect("requests are accepted");
         }
         if t == 4_500 * MS {
-            sim.apply(Command::Restart { node: NodeId(2) })
+            sim.submit(Command::Restart { node: NodeId(2) })
                 .expect("S2 is down");
         }
         samples.push((t, sim.trace_hash(), sim.position()));
@@ -227,7 +227,7 @@ proptest! {
                 2 => Command::Timeout { node },
                 _ => Command::ClientRequest { client: None, target: Some(node), op: Operation::Put { key: "k".into(), value: at.to_string() } },
             };
-            let _ = sim.apply(command);
+            let _ = sim.submit(command);
         }
         for t in pending {
             sim.advance_to(t);

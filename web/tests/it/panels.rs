@@ -47,7 +47,7 @@ impl Recorder {
 fn view_of(config: Config, commands: Vec<Command>) -> SharedView {
     let mut sim = Simulation::new(1, config).unwrap();
     for command in commands {
-        sim.apply(command).unwrap();
+        sim.submit(command).unwrap();
     }
     SharedView(Rc::new(sim.view()))
 }

@@ -51,7 +51,7 @@ fn with_leader(config: Config) -> (Simulation, NodeId) {
 /// client that has not met it yet might try a crashed server first).
 fn put(sim: &mut Simulation, key: &str, value: &str) {
     let target = sim.leader();
-    sim.apply(Command::ClientRequest {
+    sim.submit(Command::ClientRequest {
         client: None,
         target,
         op: Operation::Put {
@@ -269,7 +269,7 @@ async fn after_a_commit_every_server_holds_the_same_value() {
 async fn a_server_that_missed_a_put_differs_until_it_catches_up() {
     let (mut sim, leader) = with_leader(Config::default());
     let lagging = sim.view().nodes.iter().find(|n| n.id != leader).unwrap().id;
-    sim.apply(Command::Crash { node: lagging }).unwrap();
+    sim.submit(Command::Crash { node: lagging }).unwrap();
     put(&mut sim, "x", "1");
     advance(&mut sim, 500_000);
 
@@ -283,7 +283,7 @@ async fn a_server_that_missed_a_put_differs_until_it_catches_up() {
     assert_eq!(count(&root, "td.differs"), 0);
 
     // Restarted, before the leader tells it what is committed: it lacks x.
-    sim.apply(Command::Restart { node: lagging }).unwrap();
+    sim.submit(Command::Restart { node: lagging }).unwrap();
     let root = render_state_machines(sim.view()).await;
     let cell = find(
         &root,
@@ -308,7 +308,7 @@ async fn the_toy_machine_shows_each_servers_state() {
         ..Config::default()
     };
     let (mut sim, _) = with_leader(config);
-    sim.apply(Command::ClientRequest {
+    sim.submit(Command::ClientRequest {
         client: None,
         target: None,
         op: Operation::Toy { op: ToyOp::X },
@@ -414,7 +414,7 @@ async fn a_one_way_cut_has_one_mark_a_two_way_cut_two_and_their_messages_are_doo
         .collect();
     let (one_way, two_way) = (others[0], others[1]);
     for (from, to) in [(leader, one_way), (leader, two_way), (two_way, leader)] {
-        sim.apply(Command::CutLink { from, to }).unwrap();
+        sim.submit(Command::CutLink { from, to }).unwrap();
     }
     let over_the_cut = |v: &ClusterView| {
         v.messages
@@ -465,7 +465,7 @@ async fn a_duplicate_wears_a_badge() {
         duplicate_per_mille: 1000,
         ..LinkFaults::default()
     };
-    sim.apply(Command::SetNetworkFaults { faults }).unwrap();
+    sim.submit(Command::SetNetworkFaults { faults }).unwrap();
     let mut found = None;
     for _ in 0..1_000 {
         found = sim
@@ -595,7 +595,7 @@ async fn a_pre_candidate_that_hears_the_leader_flashes_its_way_back_and_the_hist
     // (they hear from the leader), and the leader's next heartbeat sends it
     // back: two transitions a round.
     for _ in 0..6 {
-        sim.apply(Command::Timeout { node: id }).unwrap();
+        sim.submit(Command::Timeout { node: id }).unwrap();
         advance(&mut sim, 200_000);
     }
     let view = sim.view();
