@@ -9,7 +9,9 @@ use crate::components::{
 };
 use crate::embed::{self, Frame, Host};
 use crate::params::{self, Settings};
-use crate::share::{self, OpenError, OpenPanels, Panel, ScenarioStep, ShareLink, ShareSource};
+use crate::share::{
+    self, ControlPanel, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
+};
 use raftlab_core::session::{
     Command, Config, MarkKind, NarratedScenario, Operation, ResolvedStep, RunDescription, Scenario,
     Session,
@@ -158,7 +160,7 @@ pub enum Action {
     /// A panel's `<details>` was opened or closed.
     PanelToggled {
         /// Which panel.
-        panel: Panel,
+        panel: ControlPanel,
         /// Is it open now?
         open: bool,
     },
@@ -767,11 +769,11 @@ pub fn app(props: &AppProps) -> Html {
                 </aside>
             </div>
             <div class="control-panels">
-                <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(Panel::Network)}
+                <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Network)}
                     on_action={on_action.clone()} />
-                <ClientPanel view={view.clone()} open={ui.open_panels.is_open(Panel::Client)}
+                <ClientPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Client)}
                     on_action={on_action.clone()} />
-                <ConfigPanel config={ui.config()} seed={ui.seed()} open={ui.open_panels.is_open(Panel::Config)}
+                <ConfigPanel config={ui.config()} seed={ui.seed()} open={ui.open_panels.is_open(ControlPanel::Config)}
                     on_action={on_action.clone()} />
             </div>
             <section class="panel logs-panel" aria-label="Logs">

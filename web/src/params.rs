@@ -204,7 +204,7 @@ mod tests {
 /// A panel an embed can show, named in `panels=` (and in the JavaScript
 /// API's `panels` option).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Panel {
+pub enum EmbedPanel {
     /// The ring of servers with the messages in flight.
     Cluster,
     /// The selected server's state diagram.
@@ -229,50 +229,50 @@ pub enum Panel {
     Config,
 }
 
-impl Panel {
+impl EmbedPanel {
     /// Every panel, in the order the names are listed in messages.
-    pub const ALL: [Panel; 11] = [
-        Panel::Cluster,
-        Panel::Diagram,
-        Panel::Log,
-        Panel::State,
-        Panel::Timeline,
-        Panel::Checks,
-        Panel::Events,
-        Panel::Inspector,
-        Panel::Network,
-        Panel::Client,
-        Panel::Config,
+    pub const ALL: [EmbedPanel; 11] = [
+        EmbedPanel::Cluster,
+        EmbedPanel::Diagram,
+        EmbedPanel::Log,
+        EmbedPanel::State,
+        EmbedPanel::Timeline,
+        EmbedPanel::Checks,
+        EmbedPanel::Events,
+        EmbedPanel::Inspector,
+        EmbedPanel::Network,
+        EmbedPanel::Client,
+        EmbedPanel::Config,
     ];
 
     /// What an embed shows when it names no panel.
-    pub const DEFAULT: [Panel; 2] = [Panel::Cluster, Panel::Log];
+    pub const DEFAULT: [EmbedPanel; 2] = [EmbedPanel::Cluster, EmbedPanel::Log];
 
     /// The name used in `panels=`.
     pub fn name(self) -> &'static str {
         match self {
-            Panel::Cluster => "cluster",
-            Panel::Diagram => "diagram",
-            Panel::Log => "log",
-            Panel::State => "state",
-            Panel::Timeline => "timeline",
-            Panel::Checks => "checks",
-            Panel::Events => "events",
-            Panel::Inspector => "inspector",
-            Panel::Network => "network",
-            Panel::Client => "client",
-            Panel::Config => "config",
+            EmbedPanel::Cluster => "cluster",
+            EmbedPanel::Diagram => "diagram",
+            EmbedPanel::Log => "log",
+            EmbedPanel::State => "state",
+            EmbedPanel::Timeline => "timeline",
+            EmbedPanel::Checks => "checks",
+            EmbedPanel::Events => "events",
+            EmbedPanel::Inspector => "inspector",
+            EmbedPanel::Network => "network",
+            EmbedPanel::Client => "client",
+            EmbedPanel::Config => "config",
         }
     }
 
     /// The panel called `name` (exactly, lower case).
-    pub fn from_name(name: &str) -> Option<Panel> {
-        Panel::ALL.into_iter().find(|p| p.name() == name)
+    pub fn from_name(name: &str) -> Option<EmbedPanel> {
+        EmbedPanel::ALL.into_iter().find(|p| p.name() == name)
     }
 
     /// Every name, for messages: "cluster, diagram, ...".
     pub fn names() -> String {
-        Panel::ALL.map(Panel::name).join(", ")
+        EmbedPanel::ALL.map(EmbedPanel::name).join(", ")
     }
 }
 
@@ -280,7 +280,7 @@ impl Panel {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Embed {
     /// The panels to show, in the order named, each once.
-    pub panels: Vec<Panel>,
+    pub panels: Vec<EmbedPanel>,
     /// Does playback start on its own?
     pub autoplay: bool,
 }
@@ -288,7 +288,7 @@ pub struct Embed {
 impl Default for Embed {
     fn default() -> Embed {
         Embed {
-            panels: Panel::DEFAULT.to_vec(),
+            panels: EmbedPanel::DEFAULT.to_vec(),
             autoplay: true,
         }
     }
@@ -325,11 +325,11 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                             .map(|u| format!("{u:?}"))
                             .collect::<Vec<_>>()
                             .join(", "),
-                        Panel::names()
+                        EmbedPanel::names()
                     ));
                 }
                 embed.panels = if panels.is_empty() {
-                    Panel::DEFAULT.to_vec()
+                    EmbedPanel::DEFAULT.to_vec()
                 } else {
                     panels
                 };
@@ -353,11 +353,11 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
 
 /// The panels a comma-separated list names, each once in the order first
 /// named, and the names that are no panel (blank items are skipped).
-pub fn panel_list(list: &str) -> (Vec<Panel>, Vec<String>) {
+pub fn panel_list(list: &str) -> (Vec<EmbedPanel>, Vec<String>) {
     let mut panels = Vec::new();
     let mut unknown = Vec::new();
     for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        match Panel::from_name(name) {
+        match EmbedPanel::from_name(name) {
             Some(panel) if !panels.contains(&panel) => panels.push(panel),
             Some(_) => {}
             None => unknown.push(name.to_owned()),
@@ -451,7 +451,7 @@ mod embed_tests {
     #[test]
     fn the_default_is_cluster_and_log_playing() {
         let embed = Embed::default();
-        assert_eq!(embed.panels, [Panel::Cluster, Panel::Log]);
+        assert_eq!(embed.panels, [EmbedPanel::Cluster, EmbedPanel::Log]);
         assert!(embed.autoplay);
     }
 
@@ -461,15 +461,19 @@ mod embed_tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             embed.map(|e| e.panels),
-            Some(vec![Panel::Log, Panel::Cluster, Panel::Diagram])
+            Some(vec![
+                EmbedPanel::Log,
+                EmbedPanel::Cluster,
+                EmbedPanel::Diagram
+            ])
         );
         let (embed, _) = parse_embed("?embed=1&panels=cluster%2Ctimeline");
         assert_eq!(
             embed.map(|e| e.panels),
-            Some(vec![Panel::Cluster, Panel::Timeline])
+            Some(vec![EmbedPanel::Cluster, EmbedPanel::Timeline])
         );
-        for panel in Panel::ALL {
-            assert_eq!(Panel::from_name(panel.name()), Some(panel));
+        for panel in EmbedPanel::ALL {
+            assert_eq!(EmbedPanel::from_name(panel.name()), Some(panel));
         }
     }
 
@@ -478,7 +482,7 @@ mod embed_tests {
         let (embed, problems) = parse_embed("?embed=1&panels=cluster,graph,log,Votes");
         assert_eq!(
             embed.map(|e| e.panels),
-            Some(vec![Panel::Cluster, Panel::Log])
+            Some(vec![EmbedPanel::Cluster, EmbedPanel::Log])
         );
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("\"graph\", \"Votes\""), "{problems:?}");
@@ -488,10 +492,10 @@ mod embed_tests {
         );
         // Nothing known (or nothing at all): the default panels.
         let (embed, problems) = parse_embed("?embed=1&panels=nope");
-        assert_eq!(embed.map(|e| e.panels), Some(Panel::DEFAULT.to_vec()));
+        assert_eq!(embed.map(|e| e.panels), Some(EmbedPanel::DEFAULT.to_vec()));
         assert_eq!(problems.len(), 1);
         let (embed, problems) = parse_embed("?embed=1&panels=");
-        assert_eq!(embed.map(|e| e.panels), Some(Panel::DEFAULT.to_vec()));
+        assert_eq!(embed.map(|e| e.panels), Some(EmbedPanel::DEFAULT.to_vec()));
         assert!(problems.is_empty());
     }
 

@@ -6,7 +6,7 @@
 use super::form::{format_ms, input_checked, input_value, parse_count, parse_ms, Draft};
 use super::select_field::SelectField;
 use crate::app::Action;
-use crate::share::Panel;
+use crate::share::ControlPanel;
 use raftlab_core::session::{BugSwitches, RaftOptions, ReadMode};
 use raftlab_core::session::{Config, NODE_COUNT_MAX};
 use raftlab_core::view::StateMachine;
@@ -330,7 +330,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
     );
     html! {
         <details class="panel control-panel" data-panel="config" open={props.open}
-            ontoggle={super::on_panel_toggle(Panel::Config, &props.on_action)}>
+            ontoggle={super::on_panel_toggle(ControlPanel::Config, &props.on_action)}>
             <summary><span class="summary-title">{ "Configuration" }</span><small>{ summary }</small></summary>
             // A closed panel draws only its summary: its controls cost nothing
             // while the cluster plays.
