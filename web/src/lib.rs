@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod panic;
 pub mod params;
 pub mod share;
+pub mod url;
 
 pub use app::{App, AppProps};
 

@@ -1,6 +1,7 @@
 //! The URL parameters that start a run (`seed`, `nodes`, `speed`), parsed as a
 //! pure function so that a bad value becomes a message, never a panic.
 
+use crate::url;
 use raftlab_core::session::NODE_COUNT_MAX;
 
 /// The slowest playback speed: one virtual millisecond per wall second.
@@ -36,13 +37,8 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
         speed: SPEED_DEFAULT,
     };
     let mut problems = Vec::new();
-    for pair in query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match name {
+    for (name, value) in url::pairs(query) {
+        match name.as_str() {
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => settings.seed = Some(seed),
                 Err(_) => problems.push(format!(
@@ -75,12 +71,7 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
 pub fn with_seed(query: &str, seed: u64) -> String {
     let mut pairs: Vec<String> = Vec::new();
     let mut replaced = false;
-    for pair in query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+    for (name, pair) in url::raw_pairs(query) {
         if name != "seed" {
             pairs.push(pair.to_owned());
         } else if !replaced {
@@ -305,9 +296,9 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
     let mut on = false;
     let mut embed = Embed::default();
     let mut problems = Vec::new();
-    for (name, value) in pairs(query) {
-        match name {
-            "embed" => match value {
+    for (name, value) in url::pairs(query) {
+        match name.as_str() {
+            "embed" => match value.as_str() {
                 "" | "1" | "true" => on = true,
                 "0" | "false" => on = false,
                 _ => problems.push(format!(
@@ -315,7 +306,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                 )),
             },
             "panels" => {
-                let (panels, unknown) = panel_list(&percent_decode(value));
+                let (panels, unknown) = panel_list(&value);
                 if !unknown.is_empty() {
                     problems.push(format!(
                         "unknown panel{} {} (known: {})",
@@ -334,7 +325,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                     panels
                 };
             }
-            "autoplay" => match value {
+            "autoplay" => match value.as_str() {
                 "1" | "true" => embed.autoplay = true,
                 "0" | "false" => embed.autoplay = false,
                 _ => problems.push(format!("autoplay={value:?} must be 1 or 0; playing")),
@@ -371,14 +362,9 @@ pub fn panel_list(list: &str) -> (Vec<EmbedPanel>, Vec<String>) {
 /// and in order (parameters this build does not know pass through).
 /// Empty when nothing is left, else starting with `?`.
 pub fn full_page_query(query: &str) -> String {
-    let kept: Vec<&str> = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter(|p| {
-            let name = p.split_once('=').map_or(*p, |(name, _)| name);
-            !EMBED_ONLY.contains(&name)
-        })
+    let kept: Vec<&str> = url::raw_pairs(query)
+        .filter(|(name, _)| !EMBED_ONLY.contains(&name.as_str()))
+        .map(|(_, pair)| pair)
         .collect();
     if kept.is_empty() {
         String::new()
@@ -393,40 +379,6 @@ pub fn open_href(page: &str, query: &str) -> String {
     let page = page.split(['?', '#']).next().unwrap_or_default();
     let page = if page.is_empty() { "./" } else { page };
     format!("{page}{}", full_page_query(query))
-}
-
-/// The `name=value` pairs of a query, in order (a bare name has an empty value).
-fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-}
-
-/// `%XX` escapes decoded (a list of panel names may come as
-/// `cluster%2Clog`); anything that is not a valid escape stays as written.
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escape = (bytes[i] == b'%')
-            .then(|| value.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escape {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 //! cannot hang the page. Run files (JSON, [`RunDescription::to_json`]) hold
 //! only the run: an imported file opens paused at its last input.
 
-use crate::params;
+use crate::{params, url};
 use raftlab_core::session::{
     CommandError, ReplayError, RunDecodeError, RunDescription, Session, TimedCommand,
 };
@@ -247,14 +247,7 @@ impl ShareLink {
     /// parameters say. The speed is read as [`params::parse`] reads it
     /// (which reports a bad one itself).
     pub fn parse(query: &str) -> Option<Result<ShareLink, OpenError>> {
-        let value = |wanted: &str| {
-            query
-                .trim_start_matches('?')
-                .split('&')
-                .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-                .find(|(name, _)| *name == wanted)
-                .map(|(_, value)| percent_decoded(value))
-        };
+        let value = |wanted: &str| url::value(query, wanted);
         let token = value("run")?;
         Some(ShareLink::parse_parts(&token, value).map(|mut link| {
             link.speed = params::parse(query).0.speed;
@@ -422,35 +415,6 @@ fn explore_to(session: &mut Session, end: Micros) -> Result<(), OpenError> {
         }
     }
     Ok(())
-}
-
-/// A value with its `%XX` escapes decoded (and `+` as a space, as forms
-/// write it); an escape that is not one is kept as written.
-pub fn percent_decoded(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| value.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], escaped) {
-            (_, Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (byte, None) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The address of the page itself: `href` without its query and fragment.
@@ -835,9 +799,9 @@ mod tests {
 
     #[test]
     fn values_are_percent_decoded_and_the_page_address_drops_query_and_fragment() {
-        assert_eq!(percent_decoded("network%2Cconfig"), "network,config");
-        assert_eq!(percent_decoded("a+b%zz%4"), "a b%zz%4");
-        assert_eq!(percent_decoded("1.AbC-_"), "1.AbC-_");
+        assert_eq!(crate::url::decoded("network%2Cconfig"), "network,config");
+        assert_eq!(crate::url::decoded("a+b%zz%4"), "a b%zz%4");
+        assert_eq!(crate::url::decoded("1.AbC-_"), "1.AbC-_");
         assert_eq!(
             page_address("https://h/sub/path/?seed=1#x"),
             "https://h/sub/path/"

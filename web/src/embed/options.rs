@@ -255,11 +255,8 @@ pub fn decode_run(text: &str) -> Result<RunDescription, String> {
     let run = if text.starts_with('{') {
         RunDescription::from_json(text)
     } else {
-        let token = text
-            .split(['?', '&', '#'])
-            .find_map(|pair| pair.strip_prefix("run="))
-            .unwrap_or(text);
-        RunDescription::from_url_token(token)
+        let token = crate::url::value(crate::url::query_of(text), "run");
+        RunDescription::from_url_token(token.as_deref().unwrap_or(text))
     }
     .map_err(|e| e.to_string())?;
     Session::replay(&run).map_err(|e| format!("the run does not replay: {e}"))?;
