@@ -43,8 +43,8 @@ pub use spacetime::{Scale, SpaceTime};
 pub use state_diagram::{StateDiagram, StateDiagramProps};
 pub use state_machine::{StateMachineView, StateMachineViewProps};
 
-use crate::app::Action;
 use crate::share::ControlPanel;
+use crate::ui::Action;
 use yew::{Callback, Event, TargetCast};
 
 /// The `ontoggle` handler of a panel's `<details>`: tells the app whether

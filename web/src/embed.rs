@@ -20,12 +20,13 @@ mod toolbar;
 pub use attention::{Attention, AttentionTracker};
 pub use toolbar::{EmbedToolbar, EmbedToolbarProps};
 
-use crate::app::{Action, App, Ui};
+use crate::app::App;
 use crate::components::{
     Checks, ClientPanel, Cluster, ConfigPanel, EventLog, Help, Inspector, LogTable, NetworkPanel,
     NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
+use crate::ui::{Action, Ui};
 use raftlab_core::session::RunDescription;
 use std::cell::RefCell;
 use std::rc::Rc;

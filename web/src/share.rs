@@ -491,7 +491,7 @@ mod tests {
     //! be wrong, each a message; and the page state around them in the reducer.
 
     use super::*;
-    use crate::app::{Action, Ui};
+    use crate::ui::{Action, Ui};
     use raftlab_core::session::Operation;
     use raftlab_core::session::RaftOptions;
     use raftlab_core::session::RUN_FORMAT_VERSION;

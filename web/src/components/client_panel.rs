@@ -5,8 +5,8 @@
 
 use super::form::{input_checked, input_value, parse_count, parse_node, Draft};
 use super::select_field::{Choice, SelectField};
-use crate::app::{Action, SharedView};
 use crate::share::ControlPanel;
+use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::session::{Operation, ToyOp};
 use raftlab_core::view::NodeId;

@@ -5,8 +5,8 @@
 
 use super::form::{format_ms, input_checked, input_value, parse_count, parse_ms, Draft};
 use super::select_field::SelectField;
-use crate::app::Action;
 use crate::share::ControlPanel;
+use crate::ui::Action;
 use raftlab_core::session::{BugSwitches, RaftOptions, ReadMode};
 use raftlab_core::session::{Config, NODE_COUNT_MAX};
 use raftlab_core::view::StateMachine;
@@ -281,7 +281,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
     let on_new_seed = {
         let edit = edit.clone();
         Callback::from(move |_: MouseEvent| {
-            let seed = crate::app::fresh_seed().to_string();
+            let seed = crate::browser::fresh_seed().to_string();
             edit(Box::new(move |d| d.seed = seed))
         })
     };

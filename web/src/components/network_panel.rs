@@ -6,8 +6,8 @@
 use super::fault_sliders::FaultSliders;
 use super::form::{parse_node, Draft};
 use super::select_field::{Choice, SelectField};
-use crate::app::{Action, SharedView};
 use crate::share::ControlPanel;
+use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::view::LinkFaults;
 use raftlab_core::view::NodeId;
