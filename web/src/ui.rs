@@ -10,13 +10,16 @@ use crate::share::{
     self, ControlPanel, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
 };
 use raftlab_core::session::{
-    Command, Config, MarkKind, NarratedScenario, Operation, ResolvedStep, RunDescription, Scenario,
-    Session,
+    Command, Config, MarkKind, NarratedScenario, Operation, RunDescription, Session,
 };
-use raftlab_core::view::{ClusterView, Highlight, Micros, NodeId, RunView};
+use raftlab_core::view::{ClusterView, Micros, NodeId, RunView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
+
+mod narration;
+
+pub use narration::Narration;
 
 /// The longest wall-clock gap one frame may cover, so a tab coming back from
 /// the background does not leap ahead.
@@ -48,41 +51,6 @@ pub struct SharedRun(pub Rc<RunView>);
 impl PartialEq for SharedRun {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// A scenario being narrated. The played run is kept as it was, so the
-/// learner can leave the script, change the future, and come back to a
-/// step exactly as it was.
-#[derive(Clone, Debug)]
-pub struct Narration {
-    /// The scenario.
-    pub scenario: Rc<Scenario>,
-    /// Its steps, placed in its run.
-    pub steps: Rc<Vec<ResolvedStep>>,
-    /// The step shown; `None` once the learner has left the script.
-    pub current: Option<usize>,
-    /// The step shown last (where "Back to the script" returns).
-    pub last: usize,
-    /// The scenario's run as played, to return to.
-    pristine: Rc<Session>,
-}
-
-impl PartialEq for Narration {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.steps, &other.steps)
-            && self.current == other.current
-            && self.last == other.last
-    }
-}
-
-impl Narration {
-    /// What the page points at for the step shown (nothing off the script).
-    pub fn highlight(&self) -> Highlight {
-        self.current
-            .and_then(|i| self.steps.get(i))
-            .map(|s| s.highlight.clone())
-            .unwrap_or_default()
     }
 }
 
