@@ -43,13 +43,13 @@ pub use spacetime::{Scale, SpaceTime};
 pub use state_diagram::{StateDiagram, StateDiagramProps};
 pub use state_machine::{StateMachineView, StateMachineViewProps};
 
-use crate::app::Action;
-use crate::share::Panel;
+use crate::share::ControlPanel;
+use crate::ui::Action;
 use yew::{Callback, Event, TargetCast};
 
 /// The `ontoggle` handler of a panel's `<details>`: tells the app whether
 /// the panel is now open (so a share link can say so).
-pub fn on_panel_toggle(panel: Panel, on_action: &Callback<Action>) -> Callback<Event> {
+pub fn on_panel_toggle(panel: ControlPanel, on_action: &Callback<Action>) -> Callback<Event> {
     let on_action = on_action.clone();
     Callback::from(move |e: Event| {
         let details: web_sys::Element = e.target_unchecked_into();

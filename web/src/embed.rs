@@ -20,12 +20,13 @@ mod toolbar;
 pub use attention::{Attention, AttentionTracker};
 pub use toolbar::{EmbedToolbar, EmbedToolbarProps};
 
-use crate::app::{Action, App, Ui};
+use crate::app::App;
 use crate::components::{
     Checks, ClientPanel, Cluster, ConfigPanel, EventLog, Help, Inspector, LogTable, NetworkPanel,
     NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
-use crate::params::{Embed, Panel};
+use crate::params::{Embed, EmbedPanel};
+use crate::ui::{Action, Ui};
 use raftlab_core::session::RunDescription;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -227,49 +228,51 @@ pub fn layout(
 }
 
 /// A panel's region name.
-pub fn label(panel: Panel) -> &'static str {
+pub fn label(panel: EmbedPanel) -> &'static str {
     match panel {
-        Panel::Cluster => "Cluster",
-        Panel::Diagram => "State diagram",
-        Panel::Log => "Logs",
-        Panel::State => "State machines",
-        Panel::Timeline => "Timeline",
-        Panel::Checks => "Checkers",
-        Panel::Events => "Events",
-        Panel::Inspector => "Selected server",
-        Panel::Network => "Network",
-        Panel::Client => "Client",
-        Panel::Config => "Configuration",
+        EmbedPanel::Cluster => "Cluster",
+        EmbedPanel::Diagram => "State diagram",
+        EmbedPanel::Log => "Logs",
+        EmbedPanel::State => "State machines",
+        EmbedPanel::Timeline => "Timeline",
+        EmbedPanel::Checks => "Checkers",
+        EmbedPanel::Events => "Events",
+        EmbedPanel::Inspector => "Selected server",
+        EmbedPanel::Network => "Network",
+        EmbedPanel::Client => "Client",
+        EmbedPanel::Config => "Configuration",
     }
 }
 
 /// The components one panel shows, with the props the full page gives them.
-fn panel_content(ui: &Ui, panel: Panel, on_action: &Callback<Action>) -> Html {
+fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Html {
     let view = ui.view.clone();
     let run = ui.run.clone();
     let on_action = on_action.clone();
     match panel {
-        Panel::Cluster => html! {
+        EmbedPanel::Cluster => html! {
             <Cluster {view} selected={ui.selected} selected_message={ui.selected_message}
                 speed={ui.speed} {on_action} />
         },
-        Panel::Diagram => html! { <StateDiagram {view} selected={ui.selected} speed={ui.speed} /> },
-        Panel::Log => html! { <LogTable {view} selected={ui.selected} {on_action} /> },
-        Panel::State => html! { <StateMachineView {view} /> },
-        Panel::Timeline => html! {
+        EmbedPanel::Diagram => {
+            html! { <StateDiagram {view} selected={ui.selected} speed={ui.speed} /> }
+        }
+        EmbedPanel::Log => html! { <LogTable {view} selected={ui.selected} {on_action} /> },
+        EmbedPanel::State => html! { <StateMachineView {view} /> },
+        EmbedPanel::Timeline => html! {
             <SpaceTime view={ui.run_view.clone()} {run} speed={ui.speed} {on_action} />
         },
-        Panel::Checks => html! { <Checks {run} {on_action} /> },
-        Panel::Events => html! { <EventLog {run} {on_action} /> },
-        Panel::Inspector => html! {
+        EmbedPanel::Checks => html! { <Checks {run} {on_action} /> },
+        EmbedPanel::Events => html! { <EventLog {run} {on_action} /> },
+        EmbedPanel::Inspector => html! {
             <>
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
                 <Inspector {view} selected={ui.selected} selected_message={ui.selected_message} {on_action} />
             </>
         },
-        Panel::Network => html! { <NetworkPanel {view} {on_action} /> },
-        Panel::Client => html! { <ClientPanel {view} {on_action} /> },
-        Panel::Config => {
+        EmbedPanel::Network => html! { <NetworkPanel {view} {on_action} /> },
+        EmbedPanel::Client => html! { <ClientPanel {view} {on_action} /> },
+        EmbedPanel::Config => {
             html! { <ConfigPanel config={ui.config()} seed={ui.seed()} {on_action} /> }
         }
     }
@@ -304,7 +307,7 @@ mod tests {
 
     #[test]
     fn every_panel_has_a_region_name() {
-        for panel in Panel::ALL {
+        for panel in EmbedPanel::ALL {
             assert!(!label(panel).is_empty(), "{panel:?}");
         }
     }

@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod diagram;
 pub mod embed;
@@ -12,6 +13,8 @@ pub mod geometry;
 pub mod panic;
 pub mod params;
 pub mod share;
+pub mod ui;
+pub mod url;
 
 pub use app::{App, AppProps};
 
@@ -28,7 +31,11 @@ pub fn start() {
         .as_ref()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let fresh_seed = params::parse(&query).0.seed.is_none().then(app::fresh_seed);
+    let fresh_seed = params::parse(&query)
+        .0
+        .seed
+        .is_none()
+        .then(browser::fresh_seed);
     // A share link carries its run (seed included): its address stays as it is.
     let shared_run = share::ShareLink::parse(&query).is_some();
     if let (Some(window), Some(seed), false) = (&window, fresh_seed, shared_run) {

@@ -1,6 +1,7 @@
 //! The URL parameters that start a run (`seed`, `nodes`, `speed`), parsed as a
 //! pure function so that a bad value becomes a message, never a panic.
 
+use crate::url;
 use raftlab_core::session::NODE_COUNT_MAX;
 
 /// The slowest playback speed: one virtual millisecond per wall second.
@@ -36,13 +37,8 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
         speed: SPEED_DEFAULT,
     };
     let mut problems = Vec::new();
-    for pair in query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match name {
+    for (name, value) in url::pairs(query) {
+        match name.as_str() {
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => settings.seed = Some(seed),
                 Err(_) => problems.push(format!(
@@ -75,12 +71,7 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
 pub fn with_seed(query: &str, seed: u64) -> String {
     let mut pairs: Vec<String> = Vec::new();
     let mut replaced = false;
-    for pair in query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+    for (name, pair) in url::raw_pairs(query) {
         if name != "seed" {
             pairs.push(pair.to_owned());
         } else if !replaced {
@@ -204,7 +195,7 @@ mod tests {
 /// A panel an embed can show, named in `panels=` (and in the JavaScript
 /// API's `panels` option).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Panel {
+pub enum EmbedPanel {
     /// The ring of servers with the messages in flight.
     Cluster,
     /// The selected server's state diagram.
@@ -229,50 +220,50 @@ pub enum Panel {
     Config,
 }
 
-impl Panel {
+impl EmbedPanel {
     /// Every panel, in the order the names are listed in messages.
-    pub const ALL: [Panel; 11] = [
-        Panel::Cluster,
-        Panel::Diagram,
-        Panel::Log,
-        Panel::State,
-        Panel::Timeline,
-        Panel::Checks,
-        Panel::Events,
-        Panel::Inspector,
-        Panel::Network,
-        Panel::Client,
-        Panel::Config,
+    pub const ALL: [EmbedPanel; 11] = [
+        EmbedPanel::Cluster,
+        EmbedPanel::Diagram,
+        EmbedPanel::Log,
+        EmbedPanel::State,
+        EmbedPanel::Timeline,
+        EmbedPanel::Checks,
+        EmbedPanel::Events,
+        EmbedPanel::Inspector,
+        EmbedPanel::Network,
+        EmbedPanel::Client,
+        EmbedPanel::Config,
     ];
 
     /// What an embed shows when it names no panel.
-    pub const DEFAULT: [Panel; 2] = [Panel::Cluster, Panel::Log];
+    pub const DEFAULT: [EmbedPanel; 2] = [EmbedPanel::Cluster, EmbedPanel::Log];
 
     /// The name used in `panels=`.
     pub fn name(self) -> &'static str {
         match self {
-            Panel::Cluster => "cluster",
-            Panel::Diagram => "diagram",
-            Panel::Log => "log",
-            Panel::State => "state",
-            Panel::Timeline => "timeline",
-            Panel::Checks => "checks",
-            Panel::Events => "events",
-            Panel::Inspector => "inspector",
-            Panel::Network => "network",
-            Panel::Client => "client",
-            Panel::Config => "config",
+            EmbedPanel::Cluster => "cluster",
+            EmbedPanel::Diagram => "diagram",
+            EmbedPanel::Log => "log",
+            EmbedPanel::State => "state",
+            EmbedPanel::Timeline => "timeline",
+            EmbedPanel::Checks => "checks",
+            EmbedPanel::Events => "events",
+            EmbedPanel::Inspector => "inspector",
+            EmbedPanel::Network => "network",
+            EmbedPanel::Client => "client",
+            EmbedPanel::Config => "config",
         }
     }
 
     /// The panel called `name` (exactly, lower case).
-    pub fn from_name(name: &str) -> Option<Panel> {
-        Panel::ALL.into_iter().find(|p| p.name() == name)
+    pub fn from_name(name: &str) -> Option<EmbedPanel> {
+        EmbedPanel::ALL.into_iter().find(|p| p.name() == name)
     }
 
     /// Every name, for messages: "cluster, diagram, ...".
     pub fn names() -> String {
-        Panel::ALL.map(Panel::name).join(", ")
+        EmbedPanel::ALL.map(EmbedPanel::name).join(", ")
     }
 }
 
@@ -280,7 +271,7 @@ impl Panel {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Embed {
     /// The panels to show, in the order named, each once.
-    pub panels: Vec<Panel>,
+    pub panels: Vec<EmbedPanel>,
     /// Does playback start on its own?
     pub autoplay: bool,
 }
@@ -288,7 +279,7 @@ pub struct Embed {
 impl Default for Embed {
     fn default() -> Embed {
         Embed {
-            panels: Panel::DEFAULT.to_vec(),
+            panels: EmbedPanel::DEFAULT.to_vec(),
             autoplay: true,
         }
     }
@@ -305,9 +296,9 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
     let mut on = false;
     let mut embed = Embed::default();
     let mut problems = Vec::new();
-    for (name, value) in pairs(query) {
-        match name {
-            "embed" => match value {
+    for (name, value) in url::pairs(query) {
+        match name.as_str() {
+            "embed" => match value.as_str() {
                 "" | "1" | "true" => on = true,
                 "0" | "false" => on = false,
                 _ => problems.push(format!(
@@ -315,7 +306,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                 )),
             },
             "panels" => {
-                let (panels, unknown) = panel_list(&percent_decode(value));
+                let (panels, unknown) = panel_list(&value);
                 if !unknown.is_empty() {
                     problems.push(format!(
                         "unknown panel{} {} (known: {})",
@@ -325,16 +316,16 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                             .map(|u| format!("{u:?}"))
                             .collect::<Vec<_>>()
                             .join(", "),
-                        Panel::names()
+                        EmbedPanel::names()
                     ));
                 }
                 embed.panels = if panels.is_empty() {
-                    Panel::DEFAULT.to_vec()
+                    EmbedPanel::DEFAULT.to_vec()
                 } else {
                     panels
                 };
             }
-            "autoplay" => match value {
+            "autoplay" => match value.as_str() {
                 "1" | "true" => embed.autoplay = true,
                 "0" | "false" => embed.autoplay = false,
                 _ => problems.push(format!("autoplay={value:?} must be 1 or 0; playing")),
@@ -353,11 +344,11 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
 
 /// The panels a comma-separated list names, each once in the order first
 /// named, and the names that are no panel (blank items are skipped).
-pub fn panel_list(list: &str) -> (Vec<Panel>, Vec<String>) {
+pub fn panel_list(list: &str) -> (Vec<EmbedPanel>, Vec<String>) {
     let mut panels = Vec::new();
     let mut unknown = Vec::new();
     for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        match Panel::from_name(name) {
+        match EmbedPanel::from_name(name) {
             Some(panel) if !panels.contains(&panel) => panels.push(panel),
             Some(_) => {}
             None => unknown.push(name.to_owned()),
@@ -371,14 +362,9 @@ pub fn panel_list(list: &str) -> (Vec<Panel>, Vec<String>) {
 /// and in order (parameters this build does not know pass through).
 /// Empty when nothing is left, else starting with `?`.
 pub fn full_page_query(query: &str) -> String {
-    let kept: Vec<&str> = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter(|p| {
-            let name = p.split_once('=').map_or(*p, |(name, _)| name);
-            !EMBED_ONLY.contains(&name)
-        })
+    let kept: Vec<&str> = url::raw_pairs(query)
+        .filter(|(name, _)| !EMBED_ONLY.contains(&name.as_str()))
+        .map(|(_, pair)| pair)
         .collect();
     if kept.is_empty() {
         String::new()
@@ -393,40 +379,6 @@ pub fn open_href(page: &str, query: &str) -> String {
     let page = page.split(['?', '#']).next().unwrap_or_default();
     let page = if page.is_empty() { "./" } else { page };
     format!("{page}{}", full_page_query(query))
-}
-
-/// The `name=value` pairs of a query, in order (a bare name has an empty value).
-fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-}
-
-/// `%XX` escapes decoded (a list of panel names may come as
-/// `cluster%2Clog`); anything that is not a valid escape stays as written.
-fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escape = (bytes[i] == b'%')
-            .then(|| value.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escape {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -451,7 +403,7 @@ mod embed_tests {
     #[test]
     fn the_default_is_cluster_and_log_playing() {
         let embed = Embed::default();
-        assert_eq!(embed.panels, [Panel::Cluster, Panel::Log]);
+        assert_eq!(embed.panels, [EmbedPanel::Cluster, EmbedPanel::Log]);
         assert!(embed.autoplay);
     }
 
@@ -461,15 +413,19 @@ mod embed_tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             embed.map(|e| e.panels),
-            Some(vec![Panel::Log, Panel::Cluster, Panel::Diagram])
+            Some(vec![
+                EmbedPanel::Log,
+                EmbedPanel::Cluster,
+                EmbedPanel::Diagram
+            ])
         );
         let (embed, _) = parse_embed("?embed=1&panels=cluster%2Ctimeline");
         assert_eq!(
             embed.map(|e| e.panels),
-            Some(vec![Panel::Cluster, Panel::Timeline])
+            Some(vec![EmbedPanel::Cluster, EmbedPanel::Timeline])
         );
-        for panel in Panel::ALL {
-            assert_eq!(Panel::from_name(panel.name()), Some(panel));
+        for panel in EmbedPanel::ALL {
+            assert_eq!(EmbedPanel::from_name(panel.name()), Some(panel));
         }
     }
 
@@ -478,7 +434,7 @@ mod embed_tests {
         let (embed, problems) = parse_embed("?embed=1&panels=cluster,graph,log,Votes");
         assert_eq!(
             embed.map(|e| e.panels),
-            Some(vec![Panel::Cluster, Panel::Log])
+            Some(vec![EmbedPanel::Cluster, EmbedPanel::Log])
         );
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("\"graph\", \"Votes\""), "{problems:?}");
@@ -488,10 +444,10 @@ mod embed_tests {
         );
         // Nothing known (or nothing at all): the default panels.
         let (embed, problems) = parse_embed("?embed=1&panels=nope");
-        assert_eq!(embed.map(|e| e.panels), Some(Panel::DEFAULT.to_vec()));
+        assert_eq!(embed.map(|e| e.panels), Some(EmbedPanel::DEFAULT.to_vec()));
         assert_eq!(problems.len(), 1);
         let (embed, problems) = parse_embed("?embed=1&panels=");
-        assert_eq!(embed.map(|e| e.panels), Some(Panel::DEFAULT.to_vec()));
+        assert_eq!(embed.map(|e| e.panels), Some(EmbedPanel::DEFAULT.to_vec()));
         assert!(problems.is_empty());
     }
 

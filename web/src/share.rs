@@ -20,7 +20,7 @@
 //! cannot hang the page. Run files (JSON, [`RunDescription::to_json`]) hold
 //! only the run: an imported file opens paused at its last input.
 
-use crate::params;
+use crate::{params, url};
 use raftlab_core::session::{
     CommandError, ReplayError, RunDecodeError, RunDescription, Session, TimedCommand,
 };
@@ -50,7 +50,7 @@ pub const LINK_FAILED: &str = "This link could not be opened";
 
 /// The panels below the cluster that open and close (`<details data-panel=...>`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Panel {
+pub enum ControlPanel {
     /// Partitions, cut links and message faults.
     Network,
     /// Client requests and the workload.
@@ -59,22 +59,26 @@ pub enum Panel {
     Config,
 }
 
-impl Panel {
+impl ControlPanel {
     /// Every panel, in page order.
-    pub const ALL: [Panel; 3] = [Panel::Network, Panel::Client, Panel::Config];
+    pub const ALL: [ControlPanel; 3] = [
+        ControlPanel::Network,
+        ControlPanel::Client,
+        ControlPanel::Config,
+    ];
 
     /// The panel's `data-panel` name, also its name in a share link.
     pub fn name(self) -> &'static str {
         match self {
-            Panel::Network => "network",
-            Panel::Client => "client",
-            Panel::Config => "config",
+            ControlPanel::Network => "network",
+            ControlPanel::Client => "client",
+            ControlPanel::Config => "config",
         }
     }
 
     /// The panel called `name`, if any.
-    pub fn from_name(name: &str) -> Option<Panel> {
-        Panel::ALL.into_iter().find(|p| p.name() == name)
+    pub fn from_name(name: &str) -> Option<ControlPanel> {
+        ControlPanel::ALL.into_iter().find(|p| p.name() == name)
     }
 
     fn index(self) -> usize {
@@ -85,29 +89,29 @@ impl Panel {
 /// Which panels are open; all are closed by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OpenPanels {
-    open: [bool; Panel::ALL.len()],
+    open: [bool; ControlPanel::ALL.len()],
 }
 
 impl OpenPanels {
     /// Is `panel` open?
-    pub fn is_open(&self, panel: Panel) -> bool {
+    pub fn is_open(&self, panel: ControlPanel) -> bool {
         self.open[panel.index()]
     }
 
     /// Opens or closes `panel`.
-    pub fn set(&mut self, panel: Panel, open: bool) {
+    pub fn set(&mut self, panel: ControlPanel, open: bool) {
         self.open[panel.index()] = open;
     }
 
     /// The same set with `panel` open.
-    pub fn with(mut self, panel: Panel) -> OpenPanels {
+    pub fn with(mut self, panel: ControlPanel) -> OpenPanels {
         self.set(panel, true);
         self
     }
 
     /// The open panels, in page order.
-    pub fn iter(&self) -> impl Iterator<Item = Panel> + '_ {
-        Panel::ALL.into_iter().filter(|p| self.is_open(*p))
+    pub fn iter(&self) -> impl Iterator<Item = ControlPanel> + '_ {
+        ControlPanel::ALL.into_iter().filter(|p| self.is_open(*p))
     }
 }
 
@@ -226,7 +230,7 @@ impl ShareLink {
             query.push_str(&format!("&end={end}"));
         }
         query.push_str(&format!("&sel={}", self.selected.0));
-        let open: Vec<&str> = self.open.iter().map(Panel::name).collect();
+        let open: Vec<&str> = self.open.iter().map(ControlPanel::name).collect();
         if !open.is_empty() {
             query.push_str(&format!("&open={}", open.join(",")));
         }
@@ -243,14 +247,7 @@ impl ShareLink {
     /// parameters say. The speed is read as [`params::parse`] reads it
     /// (which reports a bad one itself).
     pub fn parse(query: &str) -> Option<Result<ShareLink, OpenError>> {
-        let value = |wanted: &str| {
-            query
-                .trim_start_matches('?')
-                .split('&')
-                .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-                .find(|(name, _)| *name == wanted)
-                .map(|(_, value)| percent_decoded(value))
-        };
+        let value = |wanted: &str| url::value(query, wanted);
         let token = value("run")?;
         Some(ShareLink::parse_parts(&token, value).map(|mut link| {
             link.speed = params::parse(query).0.speed;
@@ -291,7 +288,7 @@ impl ShareLink {
         };
         let mut open = OpenPanels::default();
         for name in value("open").iter().flat_map(|names| names.split(',')) {
-            let panel = Panel::from_name(name).ok_or_else(|| OpenError::Parameter {
+            let panel = ControlPanel::from_name(name).ok_or_else(|| OpenError::Parameter {
                 name: "open",
                 value: name.to_owned(),
                 expected: "is not a panel (network, client or config)".to_owned(),
@@ -420,35 +417,6 @@ fn explore_to(session: &mut Session, end: Micros) -> Result<(), OpenError> {
     Ok(())
 }
 
-/// A value with its `%XX` escapes decoded (and `+` as a space, as forms
-/// write it); an escape that is not one is kept as written.
-pub fn percent_decoded(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| value.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[i], escaped) {
-            (_, Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (byte, None) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The address of the page itself: `href` without its query and fragment.
 pub fn page_address(href: &str) -> &str {
     href.split(['?', '#']).next().unwrap_or(href)
@@ -523,7 +491,7 @@ mod tests {
     //! be wrong, each a message; and the page state around them in the reducer.
 
     use super::*;
-    use crate::app::{Action, Ui};
+    use crate::ui::{Action, Ui};
     use raftlab_core::session::Operation;
     use raftlab_core::session::RaftOptions;
     use raftlab_core::session::RUN_FORMAT_VERSION;
@@ -624,8 +592,8 @@ mod tests {
 
     fn link_of(session: &Session) -> ShareLink {
         let open = OpenPanels::default()
-            .with(Panel::Network)
-            .with(Panel::Config);
+            .with(ControlPanel::Network)
+            .with(ControlPanel::Config);
         ShareLink::of(session, NodeId(3), open, 0.5)
     }
 
@@ -831,9 +799,9 @@ mod tests {
 
     #[test]
     fn values_are_percent_decoded_and_the_page_address_drops_query_and_fragment() {
-        assert_eq!(percent_decoded("network%2Cconfig"), "network,config");
-        assert_eq!(percent_decoded("a+b%zz%4"), "a b%zz%4");
-        assert_eq!(percent_decoded("1.AbC-_"), "1.AbC-_");
+        assert_eq!(crate::url::decoded("network%2Cconfig"), "network,config");
+        assert_eq!(crate::url::decoded("a+b%zz%4"), "a b%zz%4");
+        assert_eq!(crate::url::decoded("1.AbC-_"), "1.AbC-_");
         assert_eq!(
             page_address("https://h/sub/path/?seed=1#x"),
             "https://h/sub/path/"
@@ -848,13 +816,16 @@ mod tests {
         );
         assert_eq!(export_file_name(42), "raftlab-seed-42.json");
         let open = OpenPanels::default()
-            .with(Panel::Config)
-            .with(Panel::Network);
+            .with(ControlPanel::Config)
+            .with(ControlPanel::Network);
         assert_eq!(
             open.iter().collect::<Vec<_>>(),
-            [Panel::Network, Panel::Config]
+            [ControlPanel::Network, ControlPanel::Config]
         );
-        assert_eq!(Panel::from_name("client"), Some(Panel::Client));
+        assert_eq!(
+            ControlPanel::from_name("client"),
+            Some(ControlPanel::Client)
+        );
     }
 
     fn ui(query: &str) -> Rc<Ui> {
@@ -869,7 +840,7 @@ mod tests {
             .reduce(Action::SeekPosition(600))
             .reduce(Action::Select(NodeId(4)))
             .reduce(Action::PanelToggled {
-                panel: Panel::Client,
+                panel: ControlPanel::Client,
                 open: true,
             })
             .reduce(Action::SetSpeed(0.25))
@@ -881,8 +852,8 @@ mod tests {
         assert_eq!(opened.error, None);
         assert!(!opened.playing);
         assert_eq!((opened.selected, opened.speed), (NodeId(4), 0.25));
-        assert!(opened.open_panels.is_open(Panel::Client));
-        assert!(!opened.open_panels.is_open(Panel::Network));
+        assert!(opened.open_panels.is_open(ControlPanel::Client));
+        assert!(!opened.open_panels.is_open(ControlPanel::Network));
         assert_eq!(opened.view.0, state.view.0);
         assert_eq!(opened.run.0, state.run.0);
         assert_eq!(opened.seed(), 5);
@@ -953,20 +924,20 @@ mod tests {
     fn panels_opened_and_closed_are_what_a_link_says() {
         let state = ui("?seed=1")
             .reduce(Action::PanelToggled {
-                panel: Panel::Config,
+                panel: ControlPanel::Config,
                 open: true,
             })
             .reduce(Action::PanelToggled {
-                panel: Panel::Network,
+                panel: ControlPanel::Network,
                 open: true,
             })
             .reduce(Action::PanelToggled {
-                panel: Panel::Config,
+                panel: ControlPanel::Config,
                 open: false,
             });
         assert_eq!(
             state.share_source().link().open,
-            OpenPanels::default().with(Panel::Network)
+            OpenPanels::default().with(ControlPanel::Network)
         );
     }
 }

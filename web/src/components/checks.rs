@@ -3,8 +3,8 @@
 //! status. A broken property names the step, servers, term and index
 //! involved, and a button takes the playback there.
 
-use crate::app::{Action, SharedRun};
 use crate::components::format_time;
+use crate::ui::{Action, SharedRun};
 use raftlab_core::view::Property;
 use raftlab_core::view::{FoundViolation, Linearizability};
 use yew::prelude::*;

@@ -5,8 +5,8 @@
 
 use super::form::{input_checked, input_value, parse_count, parse_node, Draft};
 use super::select_field::{Choice, SelectField};
-use crate::app::{Action, SharedView};
-use crate::share::Panel;
+use crate::share::ControlPanel;
+use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::session::{Operation, ToyOp};
 use raftlab_core::view::NodeId;
@@ -359,7 +359,7 @@ pub fn client_panel(props: &ClientPanelProps) -> Html {
     };
     html! {
         <details class="panel control-panel" data-panel="client" open={props.open}
-            ontoggle={super::on_panel_toggle(Panel::Client, &props.on_action)}>
+            ontoggle={super::on_panel_toggle(ControlPanel::Client, &props.on_action)}>
             <summary><span class="summary-title">{ "Client" }</span><small>{ summary }</small></summary>
             // A closed panel draws only its summary: its controls cost nothing
             // while the cluster plays.

@@ -2,12 +2,12 @@
 //! cut links, and every message in flight at its exact position for the
 //! current instant. Messages can be selected for the inspector.
 
-use crate::app::{Action, SharedView};
 use crate::components::legend::kind_name;
 use crate::components::{is_recent, Legend};
 use crate::geometry::{
     lerp, message_track, ring_position, timer_remaining, toward, Point, CENTER, NODE_RADIUS, SIZE,
 };
+use crate::ui::{Action, SharedView};
 use raftlab_core::view::Endpoint;
 use raftlab_core::view::{MessageKind, NodeId, Role};
 use raftlab_core::view::{MessageView, NodeView};

@@ -5,8 +5,8 @@
 
 use super::form::{format_ms, input_checked, input_value, parse_count, parse_ms, Draft};
 use super::select_field::SelectField;
-use crate::app::Action;
-use crate::share::Panel;
+use crate::share::ControlPanel;
+use crate::ui::Action;
 use raftlab_core::session::{BugSwitches, RaftOptions, ReadMode};
 use raftlab_core::session::{Config, NODE_COUNT_MAX};
 use raftlab_core::view::StateMachine;
@@ -281,7 +281,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
     let on_new_seed = {
         let edit = edit.clone();
         Callback::from(move |_: MouseEvent| {
-            let seed = crate::app::fresh_seed().to_string();
+            let seed = crate::browser::fresh_seed().to_string();
             edit(Box::new(move |d| d.seed = seed))
         })
     };
@@ -330,7 +330,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
     );
     html! {
         <details class="panel control-panel" data-panel="config" open={props.open}
-            ontoggle={super::on_panel_toggle(Panel::Config, &props.on_action)}>
+            ontoggle={super::on_panel_toggle(ControlPanel::Config, &props.on_action)}>
             <summary><span class="summary-title">{ "Configuration" }</span><small>{ summary }</small></summary>
             // A closed panel draws only its summary: its controls cost nothing
             // while the cluster plays.

@@ -3,10 +3,10 @@
 //! client request, the clock, the seed, the keyboard help, and the share
 //! tools (Share, Export, Import).
 
-use crate::app::{Action, SharedRun};
 use crate::components::{format_time, SharePanel};
 use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
 use crate::share::ShareSource;
+use crate::ui::{Action, SharedRun};
 use raftlab_core::view::MarkKind;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -1,8 +1,8 @@
 //! The event log: every step in words, newest first, each a button that
 //! moves the playback to just after it.
 
-use crate::app::{Action, SharedRun};
 use crate::components::format_time;
+use crate::ui::{Action, SharedRun};
 use raftlab_core::view::JournalEntry;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -4,7 +4,7 @@
 //! to the browser.
 
 use super::share_panel::import_file;
-use crate::app::Action;
+use crate::ui::Action;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;

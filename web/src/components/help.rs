@@ -1,6 +1,6 @@
 //! The keyboard help overlay (opened with `?`).
 
-use crate::app::Action;
+use crate::ui::Action;
 use yew::prelude::*;
 
 /// Every shortcut with what it does, in the order the overlay lists them.

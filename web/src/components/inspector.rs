@@ -3,9 +3,9 @@
 //! follower's log stands) or about the selected message (every field it
 //! carries), with the actions that apply to it.
 
-use crate::app::{Action, SharedView};
 use crate::components::format_time;
 use crate::components::legend::kind_name;
+use crate::ui::{Action, SharedView};
 use raftlab_core::session::{Command, NODE_COUNT_MAX};
 use raftlab_core::view::{ClusterView, MessageView, NodeView};
 use raftlab_core::view::{LogIndex, Micros, NodeId, ProgressState, Role};

@@ -4,7 +4,7 @@
 //! conflict with the leader's outlined, and the leader's nextIndex /
 //! matchIndex and flow-control state for each follower.
 
-use crate::app::{Action, SharedView};
+use crate::ui::{Action, SharedView};
 use raftlab_core::view::NodeView;
 use raftlab_core::view::{Entry, LogIndex, NodeId, ProgressState, Role};
 use yew::prelude::*;

@@ -3,7 +3,7 @@
 //! Back and Next beside it, the list of steps to jump to any of them, and a
 //! way to leave the script, play freely, and come back.
 
-use crate::app::{Action, Narration};
+use crate::ui::{Action, Narration};
 use raftlab_core::session::NarratedScenario;
 use yew::prelude::*;
 

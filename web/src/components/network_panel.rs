@@ -6,8 +6,8 @@
 use super::fault_sliders::FaultSliders;
 use super::form::{parse_node, Draft};
 use super::select_field::{Choice, SelectField};
-use crate::app::{Action, SharedView};
-use crate::share::Panel;
+use crate::share::ControlPanel;
+use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::view::LinkFaults;
 use raftlab_core::view::NodeId;
@@ -237,7 +237,7 @@ pub fn network_panel(props: &NetworkPanelProps) -> Html {
     );
     html! {
         <details class="panel control-panel" data-panel="network" open={props.open}
-            ontoggle={super::on_panel_toggle(Panel::Network, &props.on_action)}>
+            ontoggle={super::on_panel_toggle(ControlPanel::Network, &props.on_action)}>
             <summary><span class="summary-title">{ "Network" }</span><small>{ summary }</small></summary>
             // A closed panel draws only its summary: its controls cost nothing
             // while the cluster plays.

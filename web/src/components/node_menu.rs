@@ -1,7 +1,7 @@
 //! The selected server's actions: crash, restart, force a timeout, make it
 //! the leader by a leadership transfer, send it a put.
 
-use crate::app::{Action, SharedView};
+use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::view::{NodeId, Role};
 use yew::prelude::*;

@@ -6,8 +6,8 @@
 //! see [`super::FileDrop`]). The link and the file are read from the live
 //! run when the button is clicked, so nothing here is rebuilt every frame.
 
-use crate::app::Action;
 use crate::share::{export_file_name, page_address, ShareSource, FILE_BYTES_MAX};
+use crate::ui::Action;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};

@@ -10,7 +10,7 @@
 //! elements in the page. What the canvas shows is computed first as plain
 //! data ([`Drawing`]), which the tests read and clicks are matched against.
 
-use crate::app::{Action, SharedRun, SharedView};
+use crate::ui::{Action, SharedRun, SharedView};
 use raftlab_core::view::Endpoint;
 use raftlab_core::view::Fate;
 use raftlab_core::view::{MessageKind, Micros, Role};

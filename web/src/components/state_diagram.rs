@@ -3,9 +3,9 @@
 //! the arrow of its latest transition flashing with the words of its cause,
 //! and its last few transitions listed below.
 
-use crate::app::SharedView;
 use crate::components::{format_time, is_recent};
 use crate::diagram::{sentence, Arrow, Edge, Layout, Place, LINE_HEIGHT, STATE_HEIGHT};
+use crate::ui::SharedView;
 use raftlab_core::view::{NodeId, Role, TransitionCause};
 use yew::prelude::*;
 

@@ -4,7 +4,7 @@
 //! server that lags (or runs ahead) stands out. Below: each server's
 //! lastApplied and its client sessions.
 
-use crate::app::SharedView;
+use crate::ui::SharedView;
 use raftlab_core::view::NodeId;
 use raftlab_core::view::NodeView;
 use raftlab_core::view::{StateMachine, ToyState, TOY_KEY};

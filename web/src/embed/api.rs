@@ -14,7 +14,8 @@
 use super::options::{self, OptionValue};
 use super::AttentionTracker;
 use super::{Host, Hosted, HostedProps};
-use crate::app::{fresh_seed, Action};
+use crate::browser::fresh_seed;
+use crate::ui::Action;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;

@@ -4,7 +4,7 @@
 //! the host page's code, so it is refused with a message naming the option;
 //! [`super::api`] throws it as a JavaScript `Error`.
 
-use crate::params::{self, Embed, Panel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
+use crate::params::{self, Embed, EmbedPanel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
 use raftlab_core::session::{RunDescription, Session, NODE_COUNT_MAX};
 use raftlab_core::view::Micros;
 
@@ -211,7 +211,7 @@ fn speed(value: &OptionValue) -> Result<f64, String> {
 }
 
 /// An array of panel names, or one comma-separated string.
-fn panels(value: &OptionValue) -> Result<Vec<Panel>, String> {
+fn panels(value: &OptionValue) -> Result<Vec<EmbedPanel>, String> {
     let names: Vec<String> = match value {
         OptionValue::List(items) => items
             .iter()
@@ -219,7 +219,7 @@ fn panels(value: &OptionValue) -> Result<Vec<Panel>, String> {
                 OptionValue::Text(name) => Ok(name.clone()),
                 other => Err(format!(
                     "panels must hold panel names ({}), not {}",
-                    Panel::names(),
+                    EmbedPanel::names(),
                     other.describe()
                 )),
             })
@@ -236,13 +236,13 @@ fn panels(value: &OptionValue) -> Result<Vec<Panel>, String> {
     if let Some(name) = unknown.first() {
         return Err(format!(
             "there is no panel {name:?} (the panels are {})",
-            Panel::names()
+            EmbedPanel::names()
         ));
     }
     if panels.is_empty() {
         return Err(format!(
             "panels names no panel (the panels are {})",
-            Panel::names()
+            EmbedPanel::names()
         ));
     }
     Ok(panels)
@@ -255,11 +255,8 @@ pub fn decode_run(text: &str) -> Result<RunDescription, String> {
     let run = if text.starts_with('{') {
         RunDescription::from_json(text)
     } else {
-        let token = text
-            .split(['?', '&', '#'])
-            .find_map(|pair| pair.strip_prefix("run="))
-            .unwrap_or(text);
-        RunDescription::from_url_token(token)
+        let token = crate::url::value(crate::url::query_of(text), "run");
+        RunDescription::from_url_token(token.as_deref().unwrap_or(text))
     }
     .map_err(|e| e.to_string())?;
     Session::replay(&run).map_err(|e| format!("the run does not replay: {e}"))?;
@@ -347,7 +344,10 @@ mod tests {
         ])
         .expect("valid options");
         assert_eq!(checked.query(1), "?seed=4&nodes=3&speed=0.5");
-        assert_eq!(checked.embed.panels, [Panel::Cluster, Panel::Diagram]);
+        assert_eq!(
+            checked.embed.panels,
+            [EmbedPanel::Cluster, EmbedPanel::Diagram]
+        );
         assert!(!checked.embed.autoplay);
         assert_eq!(
             checked.open_href(1).as_deref(),
@@ -444,7 +444,10 @@ mod tests {
     #[test]
     fn panels_may_be_one_comma_separated_string() {
         let checked = options(&[("panels", text("log, timeline"))]).expect("a list as a string");
-        assert_eq!(checked.embed.panels, [Panel::Log, Panel::Timeline]);
+        assert_eq!(
+            checked.embed.panels,
+            [EmbedPanel::Log, EmbedPanel::Timeline]
+        );
     }
 
     #[test]

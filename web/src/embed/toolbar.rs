@@ -1,9 +1,9 @@
 //! The embed's slim toolbar: play/pause, step, speed, the clock, and a link
 //! that opens the same run on the full page in a new tab.
 
-use crate::app::Action;
 use crate::components::format_time;
 use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
+use crate::ui::Action;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

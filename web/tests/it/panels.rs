@@ -8,10 +8,10 @@
 use raftlab_core::kv::{Operation, StateMachine, ToyOp};
 use raftlab_core::raft::NodeId;
 use raftlab_core::sim::{Command, Config, LinkFaults, Simulation, WorkloadSpec};
-use raftlab_web::app::{Action, SharedView};
 use raftlab_web::components::{
     ClientPanel, ClientPanelProps, ConfigPanel, ConfigPanelProps, NetworkPanel, NetworkPanelProps,
 };
+use raftlab_web::ui::{Action, SharedView};
 use raftlab_web::{App, AppProps};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -5,7 +5,7 @@
 
 use raftlab_core::raft::NodeId;
 use raftlab_core::session::{Command, Config, Session};
-use raftlab_web::share::{OpenPanels, Panel, ShareLink};
+use raftlab_web::share::{ControlPanel, OpenPanels, ShareLink};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlDetailsElement, HtmlInputElement};
@@ -32,7 +32,7 @@ fn shared_query() -> (ShareLink, String) {
     session.submit(Command::Crash { node: NodeId(2) }).unwrap();
     session.seek_position(300).unwrap();
     session.seek_position(200).unwrap();
-    let open = OpenPanels::default().with(Panel::Network);
+    let open = OpenPanels::default().with(ControlPanel::Network);
     let link = ShareLink::of(&session, NodeId(4), open, 0.5);
     let query = link.to_query();
     (link, query)

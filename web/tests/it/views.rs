@@ -11,11 +11,11 @@ use raftlab_core::kv::{Operation, StateMachine, ToyOp};
 use raftlab_core::raft::{NodeId, RaftOptions, Role};
 use raftlab_core::sim::{Command, Config, Endpoint, LinkFaults, Simulation};
 use raftlab_core::view::ClusterView;
-use raftlab_web::app::{Action, SharedView};
 use raftlab_web::components::{
     Cluster, ClusterProps, Inspector, InspectorProps, StateDiagram, StateDiagramProps,
     StateMachineView, StateMachineViewProps,
 };
+use raftlab_web::ui::{Action, SharedView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_test::*;

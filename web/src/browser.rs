@@ -1,0 +1,224 @@
+//! Browser glue: the animation loop (running only while playing), the
+//! listener that pauses a hidden tab, and the keyboard shortcuts. Each is a
+//! value whose drop removes what it installed.
+
+use crate::embed::Host;
+use crate::ui::{Action, Ui};
+use raftlab_core::session::{Command, MarkKind};
+use raftlab_core::view::NodeId;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The page's path (for the embed's link to the full page); `./` without a window.
+pub fn page_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "./".into())
+}
+
+/// The animation callback, owned by its [`AnimationLoop`].
+type FrameCell = RefCell<Option<Closure<dyn FnMut(f64)>>>;
+type FrameSlot = Rc<FrameCell>;
+
+/// A running requestAnimationFrame loop that sends [`Action::Frame`] each
+/// frame. Dropping it cancels the pending frame and frees the callback.
+pub(crate) struct AnimationLoop {
+    window: web_sys::Window,
+    slot: FrameSlot,
+    pending: Rc<Cell<Option<i32>>>,
+}
+
+impl AnimationLoop {
+    pub(crate) fn start(dispatcher: UseReducerDispatcher<Ui>) -> Option<AnimationLoop> {
+        let window = web_sys::window()?;
+        let slot: FrameSlot = Rc::new(RefCell::new(None));
+        let pending = Rc::new(Cell::new(None));
+        // The callback reaches its own slot weakly: the loop value owns it,
+        // so dropping the loop frees the callback (no reference cycle).
+        let weak: Weak<FrameCell> = Rc::downgrade(&slot);
+        let last_ms = Cell::new(None::<f64>);
+        let frame_window = window.clone();
+        let frame_pending = pending.clone();
+        let callback = Closure::new(move |timestamp_ms: f64| {
+            frame_pending.set(None);
+            if let Some(last) = last_ms.replace(Some(timestamp_ms)) {
+                dispatcher.dispatch(Action::Frame {
+                    elapsed_ms: timestamp_ms - last,
+                });
+            }
+            if let Some(slot) = weak.upgrade() {
+                if let Some(callback) = slot.borrow().as_ref() {
+                    let id =
+                        frame_window.request_animation_frame(callback.as_ref().unchecked_ref());
+                    frame_pending.set(id.ok());
+                }
+            }
+        });
+        let id = window.request_animation_frame(callback.as_ref().unchecked_ref());
+        pending.set(id.ok());
+        *slot.borrow_mut() = Some(callback);
+        Some(AnimationLoop {
+            window,
+            slot,
+            pending,
+        })
+    }
+}
+
+impl Drop for AnimationLoop {
+    fn drop(&mut self) {
+        if let Some(id) = self.pending.take() {
+            self.window.cancel_animation_frame(id).ok();
+        }
+        self.slot.borrow_mut().take();
+    }
+}
+
+/// A `visibilitychange` listener that pauses playback when the tab is hidden;
+/// dropping it removes the listener.
+pub(crate) struct PauseWhenHidden {
+    document: web_sys::Document,
+    callback: Closure<dyn FnMut()>,
+}
+
+impl PauseWhenHidden {
+    pub(crate) fn install(dispatcher: UseReducerDispatcher<Ui>) -> Option<PauseWhenHidden> {
+        let document = web_sys::window()?.document()?;
+        let watched = document.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if watched.hidden() {
+                dispatcher.dispatch(Action::Pause);
+            }
+        });
+        document
+            .add_event_listener_with_callback("visibilitychange", callback.as_ref().unchecked_ref())
+            .ok()?;
+        Some(PauseWhenHidden { document, callback })
+    }
+}
+
+impl Drop for PauseWhenHidden {
+    fn drop(&mut self) {
+        self.document
+            .remove_event_listener_with_callback(
+                "visibilitychange",
+                self.callback.as_ref().unchecked_ref(),
+            )
+            .ok();
+    }
+}
+
+/// What the keyboard shortcuts need to know about the UI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ShortcutContext {
+    pub(crate) selected: NodeId,
+    pub(crate) node_count: usize,
+    pub(crate) help_open: bool,
+    /// A narration step is shown: ← → move through the steps.
+    pub(crate) narrating: bool,
+}
+
+/// The action for a key press, if the key is a shortcut (see [`crate::components::Help`]).
+fn shortcut(key: &str, context: ShortcutContext) -> Option<Action> {
+    let node = context.selected;
+    Some(match key {
+        " " | "k" => Action::TogglePlay,
+        "ArrowRight" if context.narrating => Action::NarrationNext,
+        "ArrowLeft" if context.narrating => Action::NarrationBack,
+        "ArrowRight" | "." => Action::Step,
+        "ArrowLeft" | "," => Action::StepBack,
+        "e" => Action::JumpNext(MarkKind::Election),
+        "c" => Action::JumpNext(MarkKind::Commit),
+        "v" => Action::JumpNext(MarkKind::Violation),
+        "]" | "+" => Action::SpeedStep(1),
+        "[" | "-" => Action::SpeedStep(-1),
+        "r" => Action::Request,
+        "x" => Action::Run(Command::Crash { node }),
+        "s" => Action::Run(Command::Restart { node }),
+        "t" => Action::Run(Command::Timeout { node }),
+        "l" => Action::Run(Command::TransferLeadership { to: node }),
+        "?" => Action::ShowHelp(!context.help_open),
+        "Escape" if context.help_open => Action::ShowHelp(false),
+        digit => {
+            let n: usize = digit.parse().ok()?;
+            if !(1..=context.node_count).contains(&n) {
+                return None;
+            }
+            Action::Select(NodeId(n as u32))
+        }
+    })
+}
+
+/// A document `keydown` listener that turns shortcuts into actions, except
+/// while the user types in a field (or presses Space on a button, which
+/// clicks it). Dropping it removes the listener.
+pub(crate) struct Shortcuts {
+    document: web_sys::Document,
+    callback: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Shortcuts {
+    pub(crate) fn install(
+        dispatcher: UseReducerDispatcher<Ui>,
+        context: ShortcutContext,
+        host: Option<Host>,
+    ) -> Option<Shortcuts> {
+        let document = web_sys::window()?.document()?;
+        let callback = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+            move |event: web_sys::KeyboardEvent| {
+                // With several instances on a page, the keyboard belongs
+                // to the one last interacted with, if any.
+                if event.ctrl_key()
+                    || event.meta_key()
+                    || event.alt_key()
+                    || event.default_prevented()
+                    || host.as_ref().is_some_and(|h| !h.takes_keys())
+                {
+                    return;
+                }
+                let target = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
+                if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+                    return;
+                }
+                let key = event.key();
+                let on_button = tag == "BUTTON"
+                    || target.is_some_and(|t| t.get_attribute("role").as_deref() == Some("button"));
+                if on_button && (key == " " || key == "Enter") {
+                    return;
+                }
+                if let Some(action) = shortcut(&key, context) {
+                    event.prevent_default();
+                    dispatcher.dispatch(action);
+                }
+            },
+        );
+        document
+            .add_event_listener_with_callback("keydown", callback.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Shortcuts { document, callback })
+    }
+}
+
+impl Drop for Shortcuts {
+    fn drop(&mut self) {
+        self.document
+            .remove_event_listener_with_callback("keydown", self.callback.as_ref().unchecked_ref())
+            .ok();
+    }
+}
+
+/// A fresh seed from the browser's random source. Kept below a million so it
+/// is easy to read out and type; seed 1 if there is no random source.
+pub fn fresh_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 1;
+    }
+    u64::from_le_bytes(bytes) % 1_000_000
+}

@@ -1,0 +1,797 @@
+//! The UI state and everything that can happen to it: one reducer (`Ui`)
+//! owns the run (a `Session` that can be scrubbed to any instant) and the
+//! page state around it; components send `Action`s up, the animation loop
+//! sends `Action::Frame`, and every component draws from the same view of
+//! the cluster and of the run. Narration of a bundled scenario is part of
+//! that state (`Narration`).
+
+use crate::params::{self, Settings};
+use crate::share::{
+    self, ControlPanel, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
+};
+use raftlab_core::session::{
+    Command, Config, MarkKind, NarratedScenario, Operation, RunDescription, Session,
+};
+use raftlab_core::view::{ClusterView, Micros, NodeId, RunView};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+mod narration;
+
+pub use narration::Narration;
+
+/// The longest wall-clock gap one frame may cover, so a tab coming back from
+/// the background does not leap ahead.
+pub const FRAME_MS_MAX: f64 = 100.0;
+
+/// A view shared by every component; equal only to itself, so components
+/// re-render exactly when a new view is built.
+#[derive(Clone, Debug)]
+pub struct SharedView(pub Rc<ClusterView>);
+
+impl PartialEq for SharedView {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// While playback takes more steps than this per frame, the run's panels
+/// (event log, space-time diagram, checkers, scrubber) are rebuilt only
+/// every [`RUN_REFRESH_MS`] of wall time.
+pub const RUN_STEPS_EVERY_FRAME: u64 = 12;
+
+/// The longest the run's panels lag behind the cluster while playing fast.
+pub const RUN_REFRESH_MS: f64 = 200.0;
+
+/// A [`RunView`] shared by components, equal only to itself (like [`SharedView`]).
+#[derive(Clone, Debug)]
+pub struct SharedRun(pub Rc<RunView>);
+
+impl PartialEq for SharedRun {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What can happen to the UI; components send these up, the animation loop sends `Frame`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Start or stop playback.
+    TogglePlay,
+    /// Stop playback (the tab was hidden).
+    Pause,
+    /// Start playback (an embedding page's handle).
+    Play,
+    /// Pause, then process exactly one event.
+    Step,
+    /// Pause, then go back exactly one step.
+    StepBack,
+    /// Pause and move to an instant (the scrubber).
+    Seek(Micros),
+    /// Pause and move to the state right after a step (the event log).
+    SeekPosition(u64),
+    /// Pause and move to the next election, commit or violation.
+    JumpNext(MarkKind),
+    /// Show or hide the keyboard shortcuts.
+    ShowHelp(bool),
+    /// Twice as fast (`1`) or half as fast (`-1`).
+    SpeedStep(i32),
+    /// Change the playback speed.
+    SetSpeed(f64),
+    /// Select a server (its menu and state diagram).
+    Select(NodeId),
+    /// A command for the simulation.
+    Run(Command),
+    /// A client put to the leader (the Request button).
+    Request,
+    /// A client put to one server.
+    PutTo(NodeId),
+    /// An animation frame: this much wall-clock time passed since the last one.
+    Frame {
+        /// Wall-clock milliseconds since the previous frame.
+        elapsed_ms: f64,
+    },
+    /// Select a message in flight for the inspector, by its id.
+    SelectMessage(u64),
+    /// Have the network lose a message in flight.
+    DropMessage(u64),
+    /// Have the network deliver a message in flight twice.
+    DuplicateMessage(u64),
+    /// Replace the run with a recorded one, positioned at its start (an
+    /// embedding page's handle), keeping the speed and whether it plays.
+    Load(Rc<RunDescription>),
+    /// Start a new run with this configuration and seed (the Configuration
+    /// panel's Apply), keeping the speed and, if it still exists, the selection.
+    Configure {
+        /// The new run's configuration.
+        config: Config,
+        /// The new run's seed.
+        seed: u64,
+    },
+    /// A panel's `<details>` was opened or closed.
+    PanelToggled {
+        /// Which panel.
+        panel: ControlPanel,
+        /// Is it open now?
+        open: bool,
+    },
+    /// Open a run file (the Import button or a file dropped on the page),
+    /// replacing the run unless the file cannot be opened.
+    Import {
+        /// The file's name, for messages.
+        file_name: String,
+        /// The file's text, or why it could not be read.
+        text: Result<String, String>,
+    },
+    /// Load a bundled scenario by id and show its first step.
+    LoadScenario(String),
+    /// Show a step of the narration.
+    NarrationGo(usize),
+    /// The next step (or, off the script, back to the last one).
+    NarrationNext,
+    /// The previous step.
+    NarrationBack,
+    /// Leave the script and play freely.
+    LeaveScript,
+    /// Stop narrating (the run stays).
+    CloseScenario,
+}
+
+/// The UI state. The playback sits behind a shared cell so that a new state
+/// never copies it; `view` and `run` are rebuilt whenever it moves.
+#[derive(Clone)]
+pub struct Ui {
+    /// The run. Invariant: `view` and `run` were built from it as it is now.
+    session: Rc<RefCell<Session>>,
+    /// What every component draws.
+    pub view: SharedView,
+    /// The run around the playback position. While playback runs many
+    /// steps per frame it is rebuilt only every [`RUN_REFRESH_MS`] (the event
+    /// log and the space-time diagram cannot be read faster anyway).
+    pub run: SharedRun,
+    /// The cluster as it was when `run` was built (what the space-time
+    /// diagram draws, so its arrows and its clock agree).
+    pub run_view: SharedView,
+    /// Wall-clock milliseconds of playback since `run` was built.
+    since_run_ms: f64,
+    /// Is the keyboard help open?
+    pub help_open: bool,
+    /// Is the animation loop running?
+    pub playing: bool,
+    /// Virtual time per wall time, `SPEED_MIN..=SPEED_MAX`.
+    pub speed: f64,
+    /// The server whose menu and state diagram are shown.
+    pub selected: NodeId,
+    /// The message the inspector shows instead of the selected server.
+    pub selected_message: Option<u64>,
+    /// The scenario being narrated, if any.
+    pub narration: Option<Narration>,
+    /// The last command's error, shown until the next command succeeds.
+    pub error: Option<String>,
+    /// The panels below the cluster that are open.
+    pub open_panels: OpenPanels,
+    /// Client puts sent so far (they name their keys and values).
+    puts: u32,
+}
+
+impl Ui {
+    /// Starts the run the settings describe.
+    fn new(settings: &Settings, fresh_seed: u64) -> Ui {
+        let seed = settings.seed.unwrap_or(fresh_seed);
+        let config = Config {
+            node_count: settings.nodes,
+            ..Config::default()
+        };
+        // The parameters were validated, so this cannot fail; if the core's
+        // rules ever grow stricter, the default cluster still starts.
+        let mut session = Session::new(seed, config).unwrap_or_else(|_| {
+            Session::new(seed, Config::default()).expect("the default configuration is valid")
+        });
+        remember(&session);
+        Ui {
+            view: SharedView(Rc::new(session.view())),
+            run: SharedRun(Rc::new(session.run_view())),
+            run_view: SharedView(Rc::new(session.view())),
+            since_run_ms: 0.0,
+            session: Rc::new(RefCell::new(session)),
+            help_open: false,
+            playing: true,
+            speed: settings.speed,
+            selected: NodeId(1),
+            selected_message: None,
+            narration: None,
+            error: None,
+            open_panels: OpenPanels::default(),
+            puts: 0,
+        }
+    }
+
+    /// Opens the page: the run a share link in `query` describes, paused
+    /// where it was shared; without one, or if it cannot be opened (then
+    /// saying why), the run the settings describe.
+    pub(crate) fn open(query: &str, settings: &Settings, fresh_seed: u64) -> Ui {
+        let mut ui = Ui::new(settings, fresh_seed);
+        if let Some(link) = ShareLink::parse(query) {
+            if let Err(e) = link.and_then(|link| ui.restore(&link)) {
+                ui.error = Some(format!("{}: {e}.", share::LINK_FAILED));
+            }
+            ui.refresh();
+        }
+        ui
+    }
+
+    /// Shows what a share link holds, paused; changes nothing if it cannot.
+    fn restore(&mut self, link: &ShareLink) -> Result<(), OpenError> {
+        let session = link.rebuild()?;
+        self.load(session);
+        // A link made while narrating opens the scenario at that step (the
+        // run it carries is the scenario's, so without it the page still
+        // shows the same state).
+        if let Some(ScenarioStep { id, step }) = &link.scenario {
+            self.load_scenario(id);
+            let steps = self.narration.as_ref().map_or(0, |n| n.steps.len());
+            if *step < steps {
+                self.go_to_step(*step);
+            }
+        }
+        self.playing = false;
+        self.selected = link.selected;
+        self.open_panels = link.open;
+        self.speed = link.speed;
+        Ok(())
+    }
+
+    /// Replaces the run; the selection falls back to S1 if its server is gone.
+    fn load(&mut self, session: Session) {
+        remember(&session);
+        // Generated puts go on numbering after the run's own requests.
+        let requests = session
+            .recorded_inputs()
+            .iter()
+            .filter(|i| matches!(i.command, Command::ClientRequest { .. }))
+            .count();
+        self.puts = u32::try_from(requests).unwrap_or(u32::MAX);
+        self.session = Rc::new(RefCell::new(session));
+        self.narration = None;
+        self.error = None;
+        if self.selected.0 as usize > self.session.borrow().server_count() {
+            self.selected = NodeId(1);
+        }
+        self.selected_message = None;
+    }
+
+    /// Opens a run file, paused at its last input; a file that cannot be
+    /// opened leaves the run as it was and says why.
+    fn import(&mut self, file_name: &str, text: Result<String, String>) {
+        match text
+            .map_err(OpenError::Unreadable)
+            .and_then(|text| share::open_file(&text))
+        {
+            Ok(session) => {
+                self.load(session);
+                self.playing = false;
+            }
+            Err(e) => {
+                self.error = Some(format!("The file {file_name:?} could not be opened: {e}."))
+            }
+        }
+    }
+
+    /// What the Share and Export buttons read when clicked.
+    pub fn share_source(&self) -> ShareSource {
+        let scenario = self.narration.as_ref().and_then(|n| {
+            n.current.map(|step| ScenarioStep {
+                id: n.scenario.id.clone(),
+                step,
+            })
+        });
+        ShareSource::new(
+            self.session.clone(),
+            self.selected,
+            self.open_panels,
+            self.speed,
+        )
+        .in_scenario(scenario)
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.session.borrow().seed()
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> Config {
+        self.session.borrow().config().clone()
+    }
+
+    /// Applies the Configuration panel. With the same seed, cluster size
+    /// and state machine, the change is a timed command at the playback
+    /// position (so rewinding and replaying work across it); otherwise it
+    /// starts a new run from `seed` and `config`. A configuration the core
+    /// refuses leaves the run as it was and says why.
+    fn configure(&mut self, config: Config, seed: u64) {
+        let current = self.config();
+        let same_run = seed == self.seed()
+            && config.node_count == current.node_count
+            && config.state_machine == current.state_machine;
+        if same_run {
+            if config != current {
+                self.run(Command::Configure {
+                    config: Box::new(config),
+                });
+            }
+            return;
+        }
+        match Session::new(seed, config) {
+            Ok(session) => self.load(session),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Replaces the run with a recorded one, played from its start.
+    pub(crate) fn load_run(&mut self, run: &RunDescription) {
+        match Session::replay(run) {
+            Ok(session) => self.load(session),
+            Err(e) => self.error = Some(format!("this run cannot be replayed: {e}")),
+        }
+    }
+
+    pub(crate) fn refresh(&mut self) {
+        let mut session = self.session.borrow_mut();
+        self.view = SharedView(Rc::new(session.view()));
+        self.run = SharedRun(Rc::new(session.run_view()));
+        self.run_view = self.view.clone();
+        self.since_run_ms = 0.0;
+    }
+
+    /// After a frame: the cluster is redrawn every frame; the run only when
+    /// few steps went by since it was built (slow playback stays smooth),
+    /// when [`RUN_REFRESH_MS`] passed, or when playback stopped.
+    fn refresh_after_frame(&mut self, elapsed_ms: f64) {
+        let steps = self.session.borrow().position() - self.run.0.position;
+        self.since_run_ms += elapsed_ms;
+        if steps <= RUN_STEPS_EVERY_FRAME || self.since_run_ms >= RUN_REFRESH_MS || !self.playing {
+            self.refresh();
+        } else {
+            self.view = SharedView(Rc::new(self.session.borrow().view()));
+        }
+    }
+
+    fn run(&mut self, command: Command) {
+        if let Some(narration) = &mut self.narration {
+            narration.current = None;
+        }
+        let result = self.session.borrow_mut().submit(command);
+        self.error = result.err().map(|e| e.to_string());
+        remember(&self.session.borrow());
+    }
+
+    /// Carries out a move of the playback position; a failure (a recorded
+    /// input that no longer fits, which should not happen) is shown.
+    fn travel(&mut self, travel: impl FnOnce(&mut Session) -> Result<(), String>) {
+        self.playing = false;
+        let result = travel(&mut self.session.borrow_mut());
+        self.error = result.err();
+    }
+
+    /// Loads a bundled scenario: plays it headless once, places its steps,
+    /// and shows the first one, paused.
+    fn load_scenario(&mut self, id: &str) {
+        match NarratedScenario::load(id) {
+            Ok(NarratedScenario {
+                scenario,
+                steps,
+                session,
+            }) => {
+                self.load(session.clone());
+                self.narration = Some(Narration {
+                    scenario: Rc::new(scenario),
+                    steps: Rc::new(steps),
+                    current: Some(0),
+                    last: 0,
+                    pristine: Rc::new(session),
+                });
+                self.go_to_step(0);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Shows step `index` of the narration exactly as the scenario's run has
+    /// it (after leaving the script, that run is restored first).
+    fn go_to_step(&mut self, index: usize) {
+        let Some(narration) = &mut self.narration else {
+            return;
+        };
+        let Some(step) = narration.steps.get(index) else {
+            return;
+        };
+        if narration.current.is_none() {
+            self.session = Rc::new(RefCell::new((*narration.pristine).clone()));
+        }
+        if let Some(first) = step.highlight.nodes.first() {
+            self.selected = *first;
+        }
+        narration.current = Some(index);
+        narration.last = index;
+        self.playing = false;
+        let result = self.session.borrow_mut().show_step(step);
+        self.error = result.err().map(|e| e.to_string());
+    }
+
+    /// The next generated put: keys x, y, z in turn, values 1, 2, 3, ...
+    fn next_put(&mut self) -> Operation {
+        self.puts += 1;
+        let key = ["x", "y", "z"][(self.puts as usize - 1) % 3];
+        Operation::Put {
+            key: key.to_owned(),
+            value: self.puts.to_string(),
+        }
+    }
+}
+
+impl Ui {
+    /// One animation frame: virtual time moves by the wall time that passed
+    /// (at most [`FRAME_MS_MAX`]) times the speed.
+    fn frame(self: Rc<Self>, elapsed_ms: f64) -> Rc<Self> {
+        let virtual_us = (elapsed_ms.clamp(0.0, FRAME_MS_MAX) * 1000.0 * self.speed).round();
+        // A frame that arrives after a pause (while the loop is being torn
+        // down) or that covers no time changes nothing: same state, no render.
+        if !self.playing || virtual_us < 1.0 {
+            return self;
+        }
+        let mut next = (*self).clone();
+        let found = {
+            let mut session = next.session.borrow_mut();
+            let target = session.now() + virtual_us as u64;
+            // Stops exactly at the step that broke a property, not at the
+            // end of the frame that found it.
+            session.play_to(target)
+        };
+        match found {
+            // A broken property pauses playback where it was seen.
+            Ok(0) => {}
+            Ok(_) => next.playing = false,
+            Err(e) => {
+                next.playing = false;
+                next.error = Some(e.to_string());
+            }
+        }
+        next.refresh_after_frame(elapsed_ms);
+        Rc::new(next)
+    }
+
+    /// Everything but a frame.
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Pause => self.playing = false,
+            Action::Play => self.playing = true,
+            Action::Step => self.travel(|p| p.step().map(|_| ()).map_err(|e| e.to_string())),
+            Action::StepBack => self.travel(|p| p.step_back().map_err(|e| e.to_string())),
+            Action::Seek(t) => self.travel(|p| p.seek(t).map_err(|e| e.to_string())),
+            Action::SeekPosition(position) => {
+                self.travel(|p| p.seek_position(position).map_err(|e| e.to_string()))
+            }
+            Action::JumpNext(kind) => self.travel(|p| match p.jump_to_next(kind) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(format!(
+                    "no {} within a minute of virtual time from here",
+                    mark_name(kind)
+                )),
+                Err(e) => Err(e.to_string()),
+            }),
+            Action::ShowHelp(open) => self.help_open = open,
+            Action::LoadScenario(id) => self.load_scenario(&id),
+            Action::NarrationGo(index) => self.go_to_step(index),
+            Action::NarrationNext => {
+                if let Some(n) = &self.narration {
+                    let next = n.current.map_or(n.last, |i| i + 1);
+                    self.go_to_step(next);
+                }
+            }
+            Action::NarrationBack => {
+                if let Some(i) = self.narration.as_ref().and_then(|n| n.current) {
+                    self.go_to_step(i.saturating_sub(1));
+                }
+            }
+            Action::LeaveScript => {
+                if let Some(n) = &mut self.narration {
+                    n.current = None;
+                }
+            }
+            Action::CloseScenario => self.narration = None,
+            Action::SpeedStep(direction) => {
+                let factor = 2f64.powi(direction.signum());
+                self.speed = (self.speed * factor).clamp(params::SPEED_MIN, params::SPEED_MAX);
+            }
+            Action::SetSpeed(speed) => {
+                self.speed = speed.clamp(params::SPEED_MIN, params::SPEED_MAX)
+            }
+            Action::Select(id) => {
+                self.selected = id;
+                self.selected_message = None;
+            }
+            Action::Run(command) => self.run(command),
+            Action::Request => {
+                let op = self.next_put();
+                self.run(Command::ClientRequest {
+                    client: None,
+                    target: None,
+                    op,
+                });
+            }
+            Action::PutTo(node) => {
+                let op = self.next_put();
+                self.run(Command::ClientRequest {
+                    client: None,
+                    target: Some(node),
+                    op,
+                });
+            }
+            Action::Frame { .. } => {}
+            Action::SelectMessage(id) => self.selected_message = Some(id),
+            Action::DropMessage(id) => self.run(Command::DropMessage { id }),
+            Action::DuplicateMessage(id) => self.run(Command::DuplicateMessage { id }),
+            Action::Configure { config, seed } => self.configure(config, seed),
+            Action::PanelToggled { panel, open } => self.open_panels.set(panel, open),
+            Action::Import { file_name, text } => self.import(&file_name, text),
+            Action::Load(run) => self.load_run(&run),
+        }
+        self.refresh();
+    }
+}
+
+impl Reducible for Ui {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::Frame { elapsed_ms } = action {
+            return self.frame(elapsed_ms);
+        }
+        let mut next = (*self).clone();
+        next.act(action);
+        Rc::new(next)
+    }
+}
+
+/// A mark kind in words, for messages.
+fn mark_name(kind: MarkKind) -> &'static str {
+    match kind {
+        MarkKind::Election => "election",
+        MarkKind::Commit => "commit",
+        MarkKind::Violation => "violation",
+    }
+}
+
+/// Keeps what reproduces the run (seed and inputs) for the panic report.
+fn remember(session: &Session) {
+    crate::panic::remember(format!(
+        "seed {} inputs {:?}",
+        session.seed(),
+        session.inputs()
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    //! The reducer without a browser: what each action does to the UI state
+    //! and the simulation.
+
+    use super::*;
+    use raftlab_core::session::TimedCommand;
+
+    fn ui(query: &str) -> Rc<Ui> {
+        Rc::new(Ui::open(query, &params::parse(query).0, 99))
+    }
+
+    fn frame(ui: Rc<Ui>, elapsed_ms: f64) -> Rc<Ui> {
+        ui.reduce(Action::Frame { elapsed_ms })
+    }
+
+    #[test]
+    fn the_url_sets_up_the_run() {
+        let ui = ui("?seed=7&nodes=3&speed=0.5");
+        assert_eq!(ui.seed(), 7);
+        assert_eq!(ui.view.0.nodes.len(), 3);
+        assert_eq!(ui.speed, 0.5);
+        assert!(ui.playing);
+        assert_eq!(ui.selected, NodeId(1));
+        assert_eq!(self::ui("").seed(), 99, "no seed: the fresh one");
+    }
+
+    #[test]
+    fn a_frame_moves_virtual_time_by_wall_time_times_speed_capped() {
+        let start = ui("?seed=1&speed=0.5");
+        let moved = frame(start, 20.0);
+        assert_eq!(moved.view.0.now, 10_000);
+        // A background tab's long gap counts as FRAME_MS_MAX.
+        let moved = frame(moved, 60_000.0);
+        assert_eq!(moved.view.0.now, 10_000 + 50_000);
+    }
+
+    #[test]
+    fn paused_frames_and_empty_frames_change_nothing() {
+        let paused = ui("?seed=1").reduce(Action::TogglePlay);
+        assert!(!paused.playing);
+        let after = frame(paused.clone(), 16.0);
+        assert!(Rc::ptr_eq(&paused, &after), "same state: no render");
+        let playing = ui("?seed=1&speed=0.001");
+        let after = frame(playing.clone(), 0.0);
+        assert!(Rc::ptr_eq(&playing, &after));
+    }
+
+    #[test]
+    fn step_pauses_and_processes_exactly_one_event() {
+        let mut state = ui("?seed=3");
+        for n in 1..=5 {
+            state = state.reduce(Action::Step);
+            assert!(!state.playing);
+            assert_eq!(state.view.0.events_processed, n);
+        }
+    }
+
+    #[test]
+    fn stepping_long_enough_elects_exactly_one_leader() {
+        let mut state = ui("?seed=3");
+        for _ in 0..200 {
+            state = state.reduce(Action::Step);
+        }
+        let leaders = state
+            .view
+            .0
+            .nodes
+            .iter()
+            .filter(|n| n.role == raftlab_core::view::Role::Leader)
+            .count();
+        assert_eq!(leaders, 1);
+    }
+
+    #[test]
+    fn commands_reach_the_simulation_and_errors_are_shown_until_a_success() {
+        let state = ui("?seed=1").reduce(Action::Run(Command::Restart { node: NodeId(2) }));
+        let error = state
+            .error
+            .clone()
+            .expect("restarting a running server is refused");
+        assert!(error.contains("S2") || error.contains('2'), "{error}");
+        let state = state.reduce(Action::Run(Command::Crash { node: NodeId(2) }));
+        assert_eq!(state.error, None);
+        assert_eq!(state.view.0.node(NodeId(2)).map(|n| n.alive), Some(false));
+        let state = state.reduce(Action::PutTo(NodeId(3)));
+        let state = state.reduce(Action::Request);
+        assert_eq!(state.session.borrow().inputs().len(), 3);
+    }
+
+    #[test]
+    fn generated_puts_cycle_keys_and_count_values() {
+        let mut state = (*ui("?seed=1")).clone();
+        let ops: Vec<String> = (0..4).map(|_| state.next_put().to_string()).collect();
+        assert_eq!(ops, ["x=1", "y=2", "z=3", "x=4"]);
+    }
+
+    #[test]
+    fn speed_changes_are_clamped_and_selection_moves() {
+        let state = ui("?seed=1").reduce(Action::SetSpeed(50.0));
+        assert_eq!(state.speed, params::SPEED_MAX);
+        let state = state.reduce(Action::Select(NodeId(4)));
+        assert_eq!(state.selected, NodeId(4));
+    }
+
+    #[test]
+    fn selecting_a_message_and_selecting_a_server_replace_each_other() {
+        let state = ui("?seed=1").reduce(Action::SelectMessage(7));
+        assert_eq!(state.selected_message, Some(7));
+        let state = state.reduce(Action::Select(NodeId(3)));
+        assert_eq!((state.selected, state.selected_message), (NodeId(3), None));
+    }
+
+    #[test]
+    fn configure_with_the_same_seed_and_size_is_a_timed_command_in_the_run() {
+        let state = ui("?seed=1").reduce(Action::Step).reduce(Action::Step);
+        let mut config = state.config();
+        config.raft.pre_vote = true;
+        let state = state.reduce(Action::Configure {
+            config: config.clone(),
+            seed: 1,
+        });
+        assert_eq!(state.error, None);
+        assert_eq!(state.config(), config);
+        assert_eq!(state.view.0.events_processed, 2, "the same run goes on");
+        let inputs = state.session.borrow().inputs().to_vec();
+        assert!(matches!(
+            inputs.as_slice(),
+            [TimedCommand {
+                command: Command::Configure { .. },
+                ..
+            }]
+        ));
+        // Stepping back before it shows the configuration it replaced.
+        let state = state.reduce(Action::StepBack);
+        assert!(!state.config().raft.pre_vote);
+    }
+
+    #[test]
+    fn a_handle_plays_and_loads_a_recorded_run_from_its_start() {
+        let recorded = {
+            let state = ui("?seed=8&nodes=3")
+                .reduce(Action::Step)
+                .reduce(Action::Run(Command::Crash { node: NodeId(2) }));
+            let run = state.session.borrow().description();
+            run
+        };
+        let state = ui("?seed=1&speed=0.5")
+            .reduce(Action::Pause)
+            .reduce(Action::Play);
+        assert!(state.playing);
+        let state = state
+            .reduce(Action::Select(NodeId(5)))
+            .reduce(Action::Load(Rc::new(recorded.clone())));
+        assert_eq!((state.seed(), state.view.0.nodes.len()), (8, 3));
+        assert_eq!(state.view.0.events_processed, 0, "from its start");
+        assert_eq!(
+            (state.speed, state.selected, state.playing),
+            (0.5, NodeId(1), true)
+        );
+        let state = state.reduce(Action::Seek(1_000_000));
+        assert_eq!(state.view.0.node(NodeId(2)).map(|n| n.alive), Some(false));
+        // A run that does not replay keeps the current one and says why.
+        let mut broken = recorded;
+        broken.inputs[0].command = Command::Restart { node: NodeId(1) };
+        let kept = state.reduce(Action::Load(Rc::new(broken)));
+        assert_eq!(kept.seed(), 8);
+        assert!(kept
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("cannot be replayed")));
+    }
+
+    #[test]
+    fn configure_starts_a_new_run_keeping_speed_and_selection() {
+        let state = ui("?seed=1&speed=0.5")
+            .reduce(Action::Select(NodeId(3)))
+            .reduce(Action::Step);
+        let config = Config {
+            node_count: 3,
+            raft: raftlab_core::session::RaftOptions {
+                pre_vote: true,
+                ..Default::default()
+            },
+            ..Config::default()
+        };
+        let state = state.reduce(Action::Configure {
+            config: config.clone(),
+            seed: 77,
+        });
+        assert_eq!((state.seed(), state.config()), (77, config));
+        assert_eq!(state.view.0.nodes.len(), 3);
+        assert_eq!(state.view.0.events_processed, 0, "a fresh run");
+        assert_eq!((state.speed, state.selected), (0.5, NodeId(3)));
+        // A selection the smaller cluster lacks falls back to S1; a config
+        // the core refuses keeps the run and says why.
+        let state = state
+            .reduce(Action::Configure {
+                config: Config::default(),
+                seed: 5,
+            })
+            .reduce(Action::Select(NodeId(5)))
+            .reduce(Action::Configure {
+                config: Config {
+                    node_count: 2,
+                    ..Config::default()
+                },
+                seed: 5,
+            });
+        assert_eq!(state.selected, NodeId(1));
+        let refused = state.reduce(Action::Configure {
+            config: Config {
+                node_count: 0,
+                ..Config::default()
+            },
+            seed: 9,
+        });
+        assert_eq!(refused.seed(), 5);
+        assert!(refused.error.is_some());
+    }
+}
