@@ -2,15 +2,15 @@
 //! cut links, and every message in flight at its exact position for the
 //! current instant. Messages can be selected for the inspector.
 
-use crate::components::legend::kind_name;
+use crate::components::legend::{kind_name, message_marks, message_shape};
 use crate::components::{is_recent, Legend};
 use crate::geometry::{
     lerp, message_track, ring_position, timer_remaining, toward, Point, CENTER, NODE_RADIUS, SIZE,
 };
 use crate::ui::{Action, SharedView};
 use raftlab_core::view::Endpoint;
-use raftlab_core::view::{MessageKind, NodeId, Role};
 use raftlab_core::view::{MessageView, NodeView};
+use raftlab_core::view::{NodeId, Role};
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
@@ -71,41 +71,6 @@ pub fn cluster(props: &ClusterProps) -> Html {
             { for view.messages.iter().map(|m| render_message(m, n, props)) }
         </svg>
         <Legend />
-        </>
-    }
-}
-
-/// A message's shape, drawn around the origin. Requests are filled, replies
-/// hollow; votes are diamonds (pre-votes dashed), TimeoutNow a triangle, InstallSnapshot a tall card, AppendEntries circles (with entries: bigger, with
-/// a dark ring; heartbeats: small dots); client traffic is square.
-pub fn message_shape(kind: MessageKind) -> Html {
-    match kind {
-        MessageKind::AppendEntries => html! { <circle r="8" /> },
-        MessageKind::Heartbeat => html! { <circle r="4" /> },
-        MessageKind::AppendEntriesReply => html! { <circle r="6" /> },
-        MessageKind::RequestVote
-        | MessageKind::RequestVoteReply
-        | MessageKind::PreVote
-        | MessageKind::PreVoteReply => {
-            html! { <rect x="-5" y="-5" width="10" height="10" transform="rotate(45)" /> }
-        }
-        MessageKind::ClientRequest | MessageKind::ClientReply => {
-            html! { <rect x="-5" y="-5" width="10" height="10" /> }
-        }
-        MessageKind::TimeoutNow => html! { <path d="M0,-7 L6,5 L-6,5 Z" /> },
-        MessageKind::InstallSnapshot => {
-            html! { <rect x="-6" y="-8" width="12" height="16" rx="2" /> }
-        }
-    }
-}
-
-/// The marks a message wears over its shape: a cross when the network will
-/// lose it, a "×2" badge when it is a copy the network made.
-pub fn message_marks(doomed: bool, duplicate: bool) -> Html {
-    html! {
-        <>
-        if doomed { <path class="doom-mark" d="M-6 -6 L6 6 M6 -6 L-6 6" /> }
-        if duplicate { <text class="dup-badge" x="7" y="-7">{ "×2" }</text> }
         </>
     }
 }

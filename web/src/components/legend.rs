@@ -1,6 +1,5 @@
 //! What the cluster view's colours and shapes mean.
 
-use crate::components::cluster::{message_marks, message_shape};
 use raftlab_core::view::MessageKind;
 use yew::prelude::*;
 
@@ -25,6 +24,41 @@ pub fn kind_name(kind: MessageKind) -> &'static str {
         .iter()
         .find(|(k, _)| *k == kind)
         .map_or("message", |(_, name)| *name)
+}
+
+/// A message's shape, drawn around the origin. Requests are filled, replies
+/// hollow; votes are diamonds (pre-votes dashed), TimeoutNow a triangle, InstallSnapshot a tall card, AppendEntries circles (with entries: bigger, with
+/// a dark ring; heartbeats: small dots); client traffic is square.
+pub fn message_shape(kind: MessageKind) -> Html {
+    match kind {
+        MessageKind::AppendEntries => html! { <circle r="8" /> },
+        MessageKind::Heartbeat => html! { <circle r="4" /> },
+        MessageKind::AppendEntriesReply => html! { <circle r="6" /> },
+        MessageKind::RequestVote
+        | MessageKind::RequestVoteReply
+        | MessageKind::PreVote
+        | MessageKind::PreVoteReply => {
+            html! { <rect x="-5" y="-5" width="10" height="10" transform="rotate(45)" /> }
+        }
+        MessageKind::ClientRequest | MessageKind::ClientReply => {
+            html! { <rect x="-5" y="-5" width="10" height="10" /> }
+        }
+        MessageKind::TimeoutNow => html! { <path d="M0,-7 L6,5 L-6,5 Z" /> },
+        MessageKind::InstallSnapshot => {
+            html! { <rect x="-6" y="-8" width="12" height="16" rx="2" /> }
+        }
+    }
+}
+
+/// The marks a message wears over its shape: a cross when the network will
+/// lose it, a "×2" badge when it is a copy the network made.
+pub fn message_marks(doomed: bool, duplicate: bool) -> Html {
+    html! {
+        <>
+        if doomed { <path class="doom-mark" d="M-6 -6 L6 6 M6 -6 L-6 6" /> }
+        if duplicate { <text class="dup-badge" x="7" y="-7">{ "×2" }</text> }
+        </>
+    }
 }
 
 /// The legend under the ring: server colours, the timer arc, and each message kind's shape.
