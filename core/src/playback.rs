@@ -243,10 +243,10 @@ impl Playback {
 
     /// Carries out a user command at the playback position. If that is in
     /// the past, the future after it is discarded along with what was found there.
-    pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
+    pub fn submit(&mut self, command: Command) -> Result<(), CommandError> {
         let position = self.position();
         // A refused command changes nothing, here or in the timeline.
-        let record = self.timeline.apply(command)?;
+        let record = self.timeline.submit(command)?;
         if position < self.frontier {
             self.forget_future(position);
         }

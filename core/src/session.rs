@@ -131,7 +131,7 @@ impl Session {
     /// Carries out a user command at the playback position; in the past, it
     /// replaces the recorded future. A refused command changes nothing.
     pub fn submit(&mut self, command: Command) -> Result<(), CommandError> {
-        self.playback.apply(command)
+        self.playback.submit(command)
     }
 
     /// Plays forward to instant `t`, stopping instead at the first step that

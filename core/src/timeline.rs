@@ -200,7 +200,7 @@ impl Timeline {
 
     /// Carries out a user command at the playback position. If the position is
     /// in the past, the recorded future after it is discarded.
-    pub fn apply(&mut self, command: Command) -> Result<StepRecord, CommandError> {
+    pub fn submit(&mut self, command: Command) -> Result<StepRecord, CommandError> {
         let applied_before = self.current.inputs().len();
         let record = self.current.submit(command)?;
         self.recorded.truncate(applied_before);

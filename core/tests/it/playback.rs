@@ -108,7 +108,7 @@ fn jumps_land_on_the_next_election_and_the_next_commit() {
         .collect();
     assert_eq!(leaders.len(), 1, "the jump stops where the leader appears");
     let elected_at = p.position();
-    p.apply(put("1")).expect("a put");
+    p.submit(put("1")).expect("a put");
     let leader = p.sim().leader().expect("a leader");
     let applied = |p: &Playback| p.sim().node(leader).expect("running").last_applied().0;
     assert!(p.jump_to_next(MarkKind::Commit).expect("jumps"));
@@ -156,7 +156,7 @@ fn double_vote() -> Playback {
         Command::Timeout { node: NodeId(3) },
     ];
     for command in script {
-        p.apply(command).expect("the script is valid");
+        p.submit(command).expect("the script is valid");
         let then = p.now() + 150 * MS;
         p.advance_to(then).expect("plays");
     }
@@ -195,7 +195,7 @@ fn a_command_in_the_past_rewrites_the_future_and_rechecks_it() {
         .expect("journaled")
         .position;
     p.seek_position(crash - 1).expect("seeks back");
-    p.apply(Command::Timeout { node: NodeId(3) })
+    p.submit(Command::Timeout { node: NodeId(3) })
         .expect("a timeout");
     assert!(
         p.violations().is_empty(),
@@ -225,7 +225,7 @@ fn a_refused_command_changes_nothing() {
     p.advance_to(300 * MS).expect("plays");
     let frontier = p.frontier();
     p.seek(100 * MS).expect("seeks back");
-    let error = p.apply(Command::Restart { node: NodeId(2) });
+    let error = p.submit(Command::Restart { node: NodeId(2) });
     assert!(error.is_err(), "S2 is running");
     assert_eq!(p.frontier(), frontier, "the future is kept");
 }
@@ -235,7 +235,7 @@ fn client_histories_are_checked_for_linearizability_at_the_playback_position() {
     let mut p = playback(4);
     assert!(p.jump_to_next(MarkKind::Election).expect("jumps"));
     for value in ["1", "2", "3"] {
-        p.apply(put(value)).expect("a put");
+        p.submit(put(value)).expect("a put");
         let then = p.now() + 200 * MS;
         p.advance_to(then).expect("plays");
     }

@@ -115,7 +115,7 @@ fn acting_in_the_past_discards_the_recorded_future() {
         "seeking keeps the future"
     );
     timeline
-        .apply(Command::Timeout { node: NodeId(1) })
+        .submit(Command::Timeout { node: NodeId(1) })
         .expect("S1 is up");
     let inputs = timeline.recorded_inputs();
     assert_eq!(inputs.len(), 3, "workload, crash, then the new timeout");
@@ -138,7 +138,7 @@ fn a_failed_command_changes_nothing() {
     let mut timeline = Timeline::new(sim).with_checkpoint_every(EVERY);
     timeline.seek(1_000 * MS).expect("fits");
     let before = timeline.sim().trace_hash();
-    let err = timeline.apply(Command::Restart { node: NodeId(1) });
+    let err = timeline.submit(Command::Restart { node: NodeId(1) });
     assert_eq!(err.unwrap_err(), CommandError::NotCrashed(NodeId(1)));
     assert_eq!(timeline.recorded_inputs().len(), 3, "the future is kept");
     assert_eq!(timeline.sim().trace_hash(), before);
