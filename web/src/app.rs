@@ -1,18 +1,15 @@
 //! The app root: it parses the URL, starts the reducer (`crate::ui`),
-//! installs the browser glue (`crate::browser`) and lays out the page, full
-//! or embedded.
+//! installs the browser glue (`crate::browser`) and hands the state to a
+//! layout (`crate::layout`), full or compact.
 
 use crate::browser::{
     fresh_seed, page_path, AnimationLoop, PauseWhenHidden, ShortcutContext, Shortcuts,
 };
-use crate::components::{
-    Checks, ClientPanel, Cluster, ConfigPanel, Controls, EventLog, FileDrop, Help, Inspector,
-    LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
-};
-use crate::embed::{self, Frame, Host};
+use crate::embed::host::{use_host_commands, Host};
+use crate::layout::{CompactPage, Frame, FullPage};
 use crate::params;
-use crate::share::ControlPanel;
-use crate::ui::{Action, Narration, Ui};
+use crate::ui::{Action, Ui};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The app's inputs: the URL's query string, and the seed to use when the
@@ -99,84 +96,40 @@ pub fn app(props: &AppProps) -> Html {
         let dispatcher = ui.dispatcher();
         use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
-    embed::use_host_commands(host.clone(), on_action.clone());
-    if let (Some(embed), embed_problems) = &*embedding {
-        let notices: Vec<String> = problems.iter().chain(embed_problems).cloned().collect();
-        let (frame, open_href) = match &host {
-            Some(host) => (Frame::Mounted, host.open_href()),
-            None => {
-                // A fresh seed is in the address bar, not yet in the query.
-                let query = match settings.seed {
-                    Some(_) => props.query.clone(),
-                    None => params::with_seed(&props.query, ui.seed()),
-                };
-                (Frame::Page, Some(params::open_href(&page_path(), &query)))
-            }
-        };
-        return embed::layout(&ui, embed, frame, &notices, open_href, &on_action);
-    }
-    let view = ui.view.clone();
-    let run = ui.run.clone();
-    let highlight = ui
-        .narration
-        .as_ref()
-        .map(Narration::highlight)
-        .unwrap_or_default();
-    let v = &view.0;
+    use_host_commands(host.clone(), on_action.clone());
+    let notices: Rc<[String]> = problems.iter().chain(&embedding.1).cloned().collect();
+    let Some(embed) = embedding.0.clone() else {
+        return html! { <FullPage {ui} {notices} {on_action} /> };
+    };
+    let (frame, open_href) = match &host {
+        Some(host) => (Frame::Mounted, host.open_href()),
+        None => {
+            // A fresh seed is in the address bar, not yet in the query.
+            let query = match settings.seed {
+                Some(_) => props.query.clone(),
+                None => params::with_seed(&props.query, ui.seed()),
+            };
+            (Frame::Page, Some(params::open_href(&page_path(), &query)))
+        }
+    };
+    html! { <CompactPage {ui} {embed} {frame} {notices} {open_href} {on_action} /> }
+}
+
+/// Props of [`Hosted`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct HostedProps {
+    /// The run's parameters as a query (`?seed=4&nodes=3&speed=0.5`).
+    pub query: String,
+    /// What the host page gives the App.
+    pub host: Host,
+}
+
+/// An App with its host in context: what [`crate::embed::api::mount`] renders.
+#[function_component(Hosted)]
+pub fn hosted(props: &HostedProps) -> Html {
     html! {
-        <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
-            data-position={run.0.position.to_string()} data-playing={ui.playing.to_string()}>
-            <header>
-                <h1>{ "Raftlab" }</h1>
-                <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
-                    events={v.events_processed} run={run.clone()} share={ui.share_source()}
-                    on_action={on_action.clone()} />
-            </header>
-            { for problems.iter().chain(&embedding.1).map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
-            if let Some(e) = ui.error.clone() {
-                <p class="notice error" role="alert">{ e }</p>
-            }
-            <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
-            <div class="workspace">
-                <section class="panel cluster-panel" aria-label="Cluster">
-                    <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
-                        highlight={highlight.clone()}
-                        speed={ui.speed} on_action={on_action.clone()} />
-                </section>
-                <aside class="panel side" aria-label="Selected server">
-                    <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
-                    <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
-                        on_action={on_action.clone()} />
-                    <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed}
-                        highlight={highlight.transition} />
-                </aside>
-                <aside class="panel side checks-side" aria-label="Checkers and events">
-                    <Checks run={run.clone()} on_action={on_action.clone()} />
-                    <EventLog run={run.clone()} on_action={on_action.clone()} />
-                </aside>
-            </div>
-            <div class="control-panels">
-                <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Network)}
-                    on_action={on_action.clone()} />
-                <ClientPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Client)}
-                    on_action={on_action.clone()} />
-                <ConfigPanel config={ui.config()} seed={ui.seed()} open={ui.open_panels.is_open(ControlPanel::Config)}
-                    on_action={on_action.clone()} />
-            </div>
-            <section class="panel logs-panel" aria-label="Logs">
-                <LogTable view={view.clone()} selected={ui.selected} on_action={on_action.clone()}
-                    highlight={highlight.clone()} />
-            </section>
-            <section class="panel state-panel" aria-label="State machines">
-                <StateMachineView view={view.clone()} />
-            </section>
-            <section class="panel spacetime-panel" aria-label="Timeline">
-                <SpaceTime view={ui.run_view.clone()} run={run} speed={ui.speed} on_action={on_action.clone()} />
-            </section>
-            if ui.help_open {
-                <Help on_action={on_action.clone()} />
-            }
-            <FileDrop on_action={on_action} />
-        </main>
+        <ContextProvider<Host> context={props.host.clone()}>
+            <App query={props.query.clone()} />
+        </ContextProvider<Host>>
     }
 }

@@ -2,7 +2,7 @@
 //! listener that pauses a hidden tab, and the keyboard shortcuts. Each is a
 //! value whose drop removes what it installed.
 
-use crate::embed::Host;
+use crate::embed::host::Host;
 use crate::ui::{Action, Ui};
 use raftlab_core::session::{Command, MarkKind};
 use raftlab_core::view::NodeId;

@@ -26,7 +26,7 @@ pub use checks::Checks;
 pub use client_panel::{ClientPanel, ClientPanelProps};
 pub use cluster::{Cluster, ClusterProps};
 pub use config_panel::{ConfigPanel, ConfigPanelProps};
-pub use controls::Controls;
+pub use controls::{CompactControls, Controls, SpeedControl};
 pub use event_log::EventLog;
 pub use fault_sliders::FaultSliders;
 pub use file_drop::FileDrop;

@@ -10,6 +10,7 @@ pub mod components;
 pub mod diagram;
 pub mod embed;
 pub mod geometry;
+pub mod layout;
 pub mod panic;
 pub mod params;
 pub mod share;

@@ -12,7 +12,7 @@ use crate::share::{
 use raftlab_core::session::{
     Command, Config, MarkKind, NarratedScenario, Operation, RunDescription, Session,
 };
-use raftlab_core::view::{ClusterView, Micros, NodeId, RunView};
+use raftlab_core::view::{ClusterView, Highlight, Micros, NodeId, RunView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -155,6 +155,9 @@ pub struct Ui {
     pub run_view: SharedView,
     /// Wall-clock milliseconds of playback since `run` was built.
     since_run_ms: f64,
+    /// Counts the changes since the session was opened: two states of the
+    /// same session are the same state when their revisions agree.
+    revision: u64,
     /// Is the keyboard help open?
     pub help_open: bool,
     /// Is the animation loop running?
@@ -176,6 +179,14 @@ pub struct Ui {
 }
 
 impl Ui {
+    /// What the narration points at for the step shown (nothing without one).
+    pub fn highlight(&self) -> Highlight {
+        self.narration
+            .as_ref()
+            .map(Narration::highlight)
+            .unwrap_or_default()
+    }
+
     /// Starts the run the settings describe.
     fn new(settings: &Settings, fresh_seed: u64) -> Ui {
         let seed = settings.seed.unwrap_or(fresh_seed);
@@ -194,6 +205,7 @@ impl Ui {
             run: SharedRun(Rc::new(session.run_view())),
             run_view: SharedView(Rc::new(session.view())),
             since_run_ms: 0.0,
+            revision: 0,
             session: Rc::new(RefCell::new(session)),
             help_open: false,
             playing: true,
@@ -459,6 +471,7 @@ impl Ui {
             }
         }
         next.refresh_after_frame(elapsed_ms);
+        next.revision += 1;
         Rc::new(next)
     }
 
@@ -468,6 +481,47 @@ impl Ui {
             Action::TogglePlay => self.playing = !self.playing,
             Action::Pause => self.playing = false,
             Action::Play => self.playing = true,
+            Action::Step
+            | Action::StepBack
+            | Action::Seek(_)
+            | Action::SeekPosition(_)
+            | Action::JumpNext(_) => self.move_playback(action),
+            Action::ShowHelp(open) => self.help_open = open,
+            Action::LoadScenario(id) => self.load_scenario(&id),
+            Action::NarrationGo(_)
+            | Action::NarrationNext
+            | Action::NarrationBack
+            | Action::LeaveScript
+            | Action::CloseScenario => self.narrate(action),
+            Action::SpeedStep(direction) => {
+                let factor = 2f64.powi(direction.signum());
+                self.speed = (self.speed * factor).clamp(params::SPEED_MIN, params::SPEED_MAX);
+            }
+            Action::SetSpeed(speed) => {
+                self.speed = speed.clamp(params::SPEED_MIN, params::SPEED_MAX)
+            }
+            Action::Select(id) => {
+                self.selected = id;
+                self.selected_message = None;
+            }
+            Action::Run(command) => self.run(command),
+            Action::Request => self.put_to(None),
+            Action::PutTo(node) => self.put_to(Some(node)),
+            Action::Frame { .. } => {}
+            Action::SelectMessage(id) => self.selected_message = Some(id),
+            Action::DropMessage(id) => self.run(Command::DropMessage { id }),
+            Action::DuplicateMessage(id) => self.run(Command::DuplicateMessage { id }),
+            Action::Configure { config, seed } => self.configure(config, seed),
+            Action::PanelToggled { panel, open } => self.open_panels.set(panel, open),
+            Action::Import { file_name, text } => self.import(&file_name, text),
+            Action::Load(run) => self.load_run(&run),
+        }
+        self.refresh();
+    }
+
+    /// Steps, seeks and jumps: the actions that move the playback position.
+    fn move_playback(&mut self, action: Action) {
+        match action {
             Action::Step => self.travel(|p| p.step().map(|_| ()).map_err(|e| e.to_string())),
             Action::StepBack => self.travel(|p| p.step_back().map_err(|e| e.to_string())),
             Action::Seek(t) => self.travel(|p| p.seek(t).map_err(|e| e.to_string())),
@@ -482,8 +536,13 @@ impl Ui {
                 )),
                 Err(e) => Err(e.to_string()),
             }),
-            Action::ShowHelp(open) => self.help_open = open,
-            Action::LoadScenario(id) => self.load_scenario(&id),
+            _ => {}
+        }
+    }
+
+    /// The narration's actions: go to a step, next, back, leave, close.
+    fn narrate(&mut self, action: Action) {
+        match action {
             Action::NarrationGo(index) => self.go_to_step(index),
             Action::NarrationNext => {
                 if let Some(n) = &self.narration {
@@ -502,44 +561,26 @@ impl Ui {
                 }
             }
             Action::CloseScenario => self.narration = None,
-            Action::SpeedStep(direction) => {
-                let factor = 2f64.powi(direction.signum());
-                self.speed = (self.speed * factor).clamp(params::SPEED_MIN, params::SPEED_MAX);
-            }
-            Action::SetSpeed(speed) => {
-                self.speed = speed.clamp(params::SPEED_MIN, params::SPEED_MAX)
-            }
-            Action::Select(id) => {
-                self.selected = id;
-                self.selected_message = None;
-            }
-            Action::Run(command) => self.run(command),
-            Action::Request => {
-                let op = self.next_put();
-                self.run(Command::ClientRequest {
-                    client: None,
-                    target: None,
-                    op,
-                });
-            }
-            Action::PutTo(node) => {
-                let op = self.next_put();
-                self.run(Command::ClientRequest {
-                    client: None,
-                    target: Some(node),
-                    op,
-                });
-            }
-            Action::Frame { .. } => {}
-            Action::SelectMessage(id) => self.selected_message = Some(id),
-            Action::DropMessage(id) => self.run(Command::DropMessage { id }),
-            Action::DuplicateMessage(id) => self.run(Command::DuplicateMessage { id }),
-            Action::Configure { config, seed } => self.configure(config, seed),
-            Action::PanelToggled { panel, open } => self.open_panels.set(panel, open),
-            Action::Import { file_name, text } => self.import(&file_name, text),
-            Action::Load(run) => self.load_run(&run),
+            _ => {}
         }
-        self.refresh();
+    }
+
+    /// A client put, to the leader (`None`) or to `target`.
+    fn put_to(&mut self, target: Option<NodeId>) {
+        let op = self.next_put();
+        self.run(Command::ClientRequest {
+            client: None,
+            target,
+            op,
+        });
+    }
+}
+
+/// Equal when one state is the other unchanged (so a component given the
+/// state skips its render when nothing happened).
+impl PartialEq for Ui {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session) && self.revision == other.revision
     }
 }
 
@@ -552,6 +593,7 @@ impl Reducible for Ui {
         }
         let mut next = (*self).clone();
         next.act(action);
+        next.revision += 1;
         Rc::new(next)
     }
 }

@@ -1,7 +1,10 @@
-//! Playback controls: play/pause, step back and forward, speed, jumps to the
-//! next election, commit or violation, the scrubber over the whole run, a
-//! client request, the clock, the seed, the keyboard help, and the share
-//! tools (Share, Export, Import).
+//! The playback toolbars, full and compact, built from the same parts: the
+//! play/pause and step buttons, the speed slider and the clock. The full
+//! page's toolbar adds step back, jumps to the next election, commit or
+//! violation, the scrubber over the whole run, a client request, the seed,
+//! the keyboard help and the share tools (Share, Export, Import); the
+//! compact one (embeds) adds a link that opens the same run on the full page
+//! in a new tab.
 
 use crate::components::{format_time, SharePanel};
 use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
@@ -35,75 +38,180 @@ pub struct ControlsProps {
 /// The scrubber's unit: one step of the range input is this many microseconds.
 const SCRUB_UNIT_US: u64 = 1_000;
 
-/// The toolbar.
-#[function_component(Controls)]
-pub fn controls(props: &ControlsProps) -> Html {
-    let send = |action: Action| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
-    };
+/// A click handler that sends `action`.
+fn sender(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+}
+
+/// The play/pause button; `title` names its shortcut.
+fn play_button(playing: bool, title: &'static str, on_action: &Callback<Action>) -> Html {
+    html! {
+        <button type="button" class="primary" onclick={sender(on_action, Action::TogglePlay)}
+            aria-label={if playing { "Pause" } else { "Play" }} {title}>
+            { if playing { "❚❚ Pause" } else { "▶ Play" } }
+        </button>
+    }
+}
+
+/// The single-step button; `title` says what it does.
+fn step_button(title: &'static str, on_action: &Callback<Action>) -> Html {
+    html! {
+        <button type="button" onclick={sender(on_action, Action::Step)} aria-label="Step"
+            {title}>{ "Step ›" }</button>
+    }
+}
+
+/// The virtual clock.
+fn clock(now_us: u64) -> Html {
+    html! { <span class="clock" title="virtual time">{ format_time(now_us) }</span> }
+}
+
+/// Props of [`SpeedControl`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct SpeedControlProps {
+    /// The playback speed.
+    pub speed: f64,
+    /// Is the word "Speed" shown (otherwise only screen readers get it)?
+    #[prop_or(true)]
+    pub label_visible: bool,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The speed slider with its reading.
+#[function_component(SpeedControl)]
+pub fn speed_control(props: &SpeedControlProps) -> Html {
     let on_speed = {
-        let cb = props.on_action.clone();
+        let on_action = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let position = input.value().parse::<u32>().unwrap_or(0);
-            cb.emit(Action::SetSpeed(speed_from_slider(position)));
-        })
-    };
-    let on_scrub = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(units) = input.value().parse::<u64>() {
-                cb.emit(Action::Seek(units * SCRUB_UNIT_US));
+            if let Ok(position) = input.value().parse::<u32>() {
+                on_action.emit(Action::SetSpeed(speed_from_slider(position)));
             }
         })
     };
+    html! {
+        <label class="speed">
+            <span class={(!props.label_visible).then_some("sr-only")}>{ "Speed" }</span>
+            <input type="range" min="0" max={SLIDER_MAX.to_string()} step="1" aria-label="Speed"
+                aria-valuetext={format_speed(props.speed)}
+                value={slider_from_speed(props.speed).to_string()} oninput={on_speed} />
+            <output>{ format_speed(props.speed) }</output>
+        </label>
+    }
+}
+
+/// The full page's toolbar.
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let on_action = &props.on_action;
     let run = &props.run.0;
-    let end_units = run.explored_until.div_ceil(SCRUB_UNIT_US).max(1);
-    let now_units = props.now_us / SCRUB_UNIT_US;
     html! {
         <div class="controls" role="toolbar" aria-label="Playback">
             <div class="buttons">
-                <button type="button" onclick={send(Action::StepBack)} aria-label="Step back"
+                <button type="button" onclick={sender(on_action, Action::StepBack)} aria-label="Step back"
                     disabled={run.position == 0} title="Go back exactly one event (←)">{ "‹" }</button>
-                <button type="button" class="primary" onclick={send(Action::TogglePlay)}
-                    aria-label={if props.playing { "Pause" } else { "Play" }} title="Space">
-                    { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
-                </button>
-                <button type="button" onclick={send(Action::Step)} aria-label="Step"
-                    title="Pause and process exactly one event (→)">{ "Step ›" }</button>
+                { play_button(props.playing, "Space", on_action) }
+                { step_button("Pause and process exactly one event (→)", on_action) }
             </div>
-            <label class="speed">
-                <span>{ "Speed" }</span>
-                <input type="range" min="0" max={SLIDER_MAX.to_string()} step="1" aria-label="Speed"
-                    aria-valuetext={format_speed(props.speed)}
-                    value={slider_from_speed(props.speed).to_string()} oninput={on_speed} />
-                <output>{ format_speed(props.speed) }</output>
-            </label>
-            <div class="buttons jumps" role="group" aria-label="Jump to the next">
-                <span class="hint">{ "next:" }</span>
-                <button type="button" aria-label="Next election" title="Jump to the next election (e)"
-                    onclick={send(Action::JumpNext(MarkKind::Election))}>{ "election" }</button>
-                <button type="button" aria-label="Next commit" title="Jump to the next commit (c)"
-                    onclick={send(Action::JumpNext(MarkKind::Commit))}>{ "commit" }</button>
-                <button type="button" aria-label="Next violation" title="Jump to the next safety violation (v)"
-                    onclick={send(Action::JumpNext(MarkKind::Violation))}>{ "violation" }</button>
-            </div>
-            <button type="button" onclick={send(Action::Request)} aria-label="Request"
+            <SpeedControl speed={props.speed} on_action={on_action.clone()} />
+            { jumps(on_action) }
+            <button type="button" onclick={sender(on_action, Action::Request)} aria-label="Request"
                 title="A client sends a put to the leader (r)">{ "Request" }</button>
-            <span class="clock" title="virtual time">{ format_time(props.now_us) }</span>
+            { clock(props.now_us) }
             <span class="meta">{ format!("seed {} · {} event{}", props.seed, props.events, if props.events == 1 { "" } else { "s" }) }</span>
             <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
-                onclick={send(Action::ShowHelp(true))}>{ "?" }</button>
-            <SharePanel source={props.share.clone()} on_action={props.on_action.clone()} />
-            <label class="scrubber">
-                <span class="sr-only">{ "Time" }</span>
-                <input type="range" min="0" max={end_units.to_string()} step="1" aria-label="Time"
-                    aria-valuetext={format_time(props.now_us)}
-                    value={now_units.min(end_units).to_string()} oninput={on_scrub} />
-                <output>{ format!("of {}", format_time(run.explored_until)) }</output>
-            </label>
+                onclick={sender(on_action, Action::ShowHelp(true))}>{ "?" }</button>
+            <SharePanel source={props.share.clone()} on_action={on_action.clone()} />
+            <Scrubber now_us={props.now_us} run={props.run.clone()} on_action={on_action.clone()} />
+        </div>
+    }
+}
+
+/// The buttons that jump to the next election, commit or violation.
+fn jumps(on_action: &Callback<Action>) -> Html {
+    html! {
+        <div class="buttons jumps" role="group" aria-label="Jump to the next">
+            <span class="hint">{ "next:" }</span>
+            <button type="button" aria-label="Next election" title="Jump to the next election (e)"
+                onclick={sender(on_action, Action::JumpNext(MarkKind::Election))}>{ "election" }</button>
+            <button type="button" aria-label="Next commit" title="Jump to the next commit (c)"
+                onclick={sender(on_action, Action::JumpNext(MarkKind::Commit))}>{ "commit" }</button>
+            <button type="button" aria-label="Next violation" title="Jump to the next safety violation (v)"
+                onclick={sender(on_action, Action::JumpNext(MarkKind::Violation))}>{ "violation" }</button>
+        </div>
+    }
+}
+
+/// Props of [`Scrubber`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct ScrubberProps {
+    /// The virtual clock.
+    pub now_us: u64,
+    /// Where the playback is in the run.
+    pub run: SharedRun,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The time slider over everything explored so far.
+#[function_component(Scrubber)]
+pub fn scrubber(props: &ScrubberProps) -> Html {
+    let on_scrub = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(units) = input.value().parse::<u64>() {
+                on_action.emit(Action::Seek(units * SCRUB_UNIT_US));
+            }
+        })
+    };
+    let explored_until = props.run.0.explored_until;
+    let end_units = explored_until.div_ceil(SCRUB_UNIT_US).max(1);
+    let now_units = props.now_us / SCRUB_UNIT_US;
+    html! {
+        <label class="scrubber">
+            <span class="sr-only">{ "Time" }</span>
+            <input type="range" min="0" max={end_units.to_string()} step="1" aria-label="Time"
+                aria-valuetext={format_time(props.now_us)}
+                value={now_units.min(end_units).to_string()} oninput={on_scrub} />
+            <output>{ format!("of {}", format_time(explored_until)) }</output>
+        </label>
+    }
+}
+
+/// Props of [`CompactControls`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct CompactControlsProps {
+    /// Is playback running?
+    pub playing: bool,
+    /// The playback speed.
+    pub speed: f64,
+    /// The virtual clock.
+    pub now_us: u64,
+    /// The full page's address for this run; no link when `None`.
+    #[prop_or_default]
+    pub open_href: Option<String>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The embed's slim toolbar.
+#[function_component(CompactControls)]
+pub fn compact_controls(props: &CompactControlsProps) -> Html {
+    let on_action = &props.on_action;
+    html! {
+        <div class="embed-toolbar" role="toolbar" aria-label="Playback">
+            { play_button(props.playing, "Space, once you have clicked here", on_action) }
+            { step_button("Pause and process exactly one event", on_action) }
+            <SpeedControl speed={props.speed} label_visible={false} on_action={on_action.clone()} />
+            { clock(props.now_us) }
+            if let Some(href) = props.open_href.clone() {
+                <a class="open" {href} target="_blank" rel="noopener">
+                    { "Open in Raftlab" }<span aria-hidden="true">{ " ↗" }</span>
+                </a>
+            }
         </div>
     }
 }

@@ -11,9 +11,10 @@
 //! exports only reach the module from the binary crate itself. See
 //! `docs/embed.md` for how a page loads the module and calls them.
 
+use super::host::Host;
 use super::options::{self, OptionValue};
 use super::AttentionTracker;
-use super::{Host, Hosted, HostedProps};
+use crate::app::{Hosted, HostedProps};
 use crate::browser::fresh_seed;
 use crate::ui::Action;
 use std::rc::Rc;

@@ -1,0 +1,256 @@
+//! The page layouts, as components over the UI state: the full page
+//! ([`FullPage`]: toolbar, narration, the cluster with the selected server
+//! and the checkers beside it, the control panels, the logs, the state
+//! machines and the timeline) and the compact page embeds show
+//! ([`CompactPage`]: a slim toolbar and the chosen panels, in a page of its
+//! own or in an element of someone else's).
+
+use crate::components::{
+    Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog, FileDrop, Help,
+    Inspector, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
+    StateMachineView,
+};
+use crate::params::{Embed, EmbedPanel};
+use crate::share::ControlPanel;
+use crate::ui::{Action, Ui};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Props of [`FullPage`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct FullPageProps {
+    /// The UI state.
+    pub ui: UseReducerHandle<Ui>,
+    /// What was wrong with the URL, one notice each.
+    pub notices: Rc<[String]>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The full playground.
+#[function_component(FullPage)]
+pub fn full_page(props: &FullPageProps) -> Html {
+    let ui = &*props.ui;
+    let on_action = &props.on_action;
+    let v = &ui.view.0;
+    html! {
+        <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
+            data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}>
+            <header>
+                <h1>{ "Raftlab" }</h1>
+                <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
+                    events={v.events_processed} run={ui.run.clone()} share={ui.share_source()}
+                    on_action={on_action.clone()} />
+            </header>
+            { notices(&props.notices, ui.error.as_deref()) }
+            <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
+            { workspace(ui, on_action) }
+            { control_panels(ui, on_action) }
+            { lower_panels(ui, on_action) }
+            if ui.help_open {
+                <Help on_action={on_action.clone()} />
+            }
+            <FileDrop on_action={on_action.clone()} />
+        </main>
+    }
+}
+
+/// The URL's problems, then the last command's error.
+fn notices(notices: &[String], error: Option<&str>) -> Html {
+    html! {
+        <>
+            { for notices.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
+            if let Some(e) = error {
+                <p class="notice error" role="alert">{ e.to_string() }</p>
+            }
+        </>
+    }
+}
+
+/// The cluster, with the selected server and the checkers beside it.
+fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
+    let view = &ui.view;
+    let highlight = ui.highlight();
+    html! {
+        <div class="workspace">
+            <section class="panel cluster-panel" aria-label="Cluster">
+                <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                    highlight={highlight.clone()} speed={ui.speed} on_action={on_action.clone()} />
+            </section>
+            <aside class="panel side" aria-label="Selected server">
+                <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+                <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                    on_action={on_action.clone()} />
+                <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed}
+                    highlight={highlight.transition} />
+            </aside>
+            <aside class="panel side checks-side" aria-label="Checkers and events">
+                <Checks run={ui.run.clone()} on_action={on_action.clone()} />
+                <EventLog run={ui.run.clone()} on_action={on_action.clone()} />
+            </aside>
+        </div>
+    }
+}
+
+/// The network, client and configuration panels.
+fn control_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
+    let open = |panel| ui.open_panels.is_open(panel);
+    html! {
+        <div class="control-panels">
+            <NetworkPanel view={ui.view.clone()} open={open(ControlPanel::Network)}
+                on_action={on_action.clone()} />
+            <ClientPanel view={ui.view.clone()} open={open(ControlPanel::Client)}
+                on_action={on_action.clone()} />
+            <ConfigPanel config={ui.config()} seed={ui.seed()} open={open(ControlPanel::Config)}
+                on_action={on_action.clone()} />
+        </div>
+    }
+}
+
+/// The logs, the state machines and the timeline.
+fn lower_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
+    let highlight = ui.highlight();
+    html! {
+        <>
+            <section class="panel logs-panel" aria-label="Logs">
+                <LogTable view={ui.view.clone()} selected={ui.selected} on_action={on_action.clone()}
+                    {highlight} />
+            </section>
+            <section class="panel state-panel" aria-label="State machines">
+                <StateMachineView view={ui.view.clone()} />
+            </section>
+            <section class="panel spacetime-panel" aria-label="Timeline">
+                <SpaceTime view={ui.run_view.clone()} run={ui.run.clone()} speed={ui.speed}
+                    on_action={on_action.clone()} />
+            </section>
+        </>
+    }
+}
+
+/// Where the compact page lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// A page of its own (an iframe): the document's `<main id="raftlab">`.
+    Page,
+    /// An element of someone else's page: a labelled region, no id.
+    Mounted,
+}
+
+/// Props of [`CompactPage`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct CompactPageProps {
+    /// The UI state.
+    pub ui: UseReducerHandle<Ui>,
+    /// The panels to show, in order.
+    pub embed: Embed,
+    /// Where the page lives.
+    pub frame: Frame,
+    /// What was wrong with the URL or the options, one notice each.
+    pub notices: Rc<[String]>,
+    /// The full page's address for "Open in Raftlab"; no link when `None`.
+    pub open_href: Option<String>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// The compact page: the toolbar, any notices, then the embed's panels in order.
+#[function_component(CompactPage)]
+pub fn compact_page(props: &CompactPageProps) -> Html {
+    let ui = &*props.ui;
+    let on_action = &props.on_action;
+    let v = &ui.view.0;
+    let (tag, id) = match props.frame {
+        Frame::Page => ("main", Some("raftlab")),
+        Frame::Mounted => ("section", None),
+    };
+    let class = classes!(
+        "raftlab",
+        "embed",
+        (props.frame == Frame::Page).then_some("embed-page")
+    );
+    let panels = &props.embed.panels;
+    html! {
+        <@{tag} {id} {class} aria-label="Raftlab: a simulated Raft cluster"
+            data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
+            data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}
+            data-panels={panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")}>
+            <CompactControls playing={ui.playing} speed={ui.speed} now_us={v.now}
+                open_href={props.open_href.clone()} on_action={on_action.clone()} />
+            { notices(&props.notices, ui.error.as_deref()) }
+            <div class="embed-panels">
+                { for panels.iter().map(|&panel| html! {
+                    <section class={classes!("panel", "embed-panel")} data-panel={panel.name()}
+                        aria-label={label(panel)}>
+                        { panel_content(ui, panel, on_action) }
+                    </section>
+                }) }
+            </div>
+            if ui.help_open {
+                <Help on_action={on_action.clone()} />
+            }
+        </@>
+    }
+}
+
+/// A panel's region name.
+pub fn label(panel: EmbedPanel) -> &'static str {
+    match panel {
+        EmbedPanel::Cluster => "Cluster",
+        EmbedPanel::Diagram => "State diagram",
+        EmbedPanel::Log => "Logs",
+        EmbedPanel::State => "State machines",
+        EmbedPanel::Timeline => "Timeline",
+        EmbedPanel::Checks => "Checkers",
+        EmbedPanel::Events => "Events",
+        EmbedPanel::Inspector => "Selected server",
+        EmbedPanel::Network => "Network",
+        EmbedPanel::Client => "Client",
+        EmbedPanel::Config => "Configuration",
+    }
+}
+
+/// The components one panel shows, with the props the full page gives them.
+fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Html {
+    let view = ui.view.clone();
+    let run = ui.run.clone();
+    let on_action = on_action.clone();
+    match panel {
+        EmbedPanel::Cluster => html! {
+            <Cluster {view} selected={ui.selected} selected_message={ui.selected_message}
+                speed={ui.speed} {on_action} />
+        },
+        EmbedPanel::Diagram => {
+            html! { <StateDiagram {view} selected={ui.selected} speed={ui.speed} /> }
+        }
+        EmbedPanel::Log => html! { <LogTable {view} selected={ui.selected} {on_action} /> },
+        EmbedPanel::State => html! { <StateMachineView {view} /> },
+        EmbedPanel::Timeline => html! {
+            <SpaceTime view={ui.run_view.clone()} {run} speed={ui.speed} {on_action} />
+        },
+        EmbedPanel::Checks => html! { <Checks {run} {on_action} /> },
+        EmbedPanel::Events => html! { <EventLog {run} {on_action} /> },
+        EmbedPanel::Inspector => html! {
+            <>
+                <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+                <Inspector {view} selected={ui.selected} selected_message={ui.selected_message} {on_action} />
+            </>
+        },
+        EmbedPanel::Network => html! { <NetworkPanel {view} {on_action} /> },
+        EmbedPanel::Client => html! { <ClientPanel {view} {on_action} /> },
+        EmbedPanel::Config => {
+            html! { <ConfigPanel config={ui.config()} seed={ui.seed()} {on_action} /> }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_panel_has_a_region_name() {
+        for panel in EmbedPanel::ALL {
+            assert!(!label(panel).is_empty(), "{panel:?}");
+        }
+    }
+}
