@@ -6,6 +6,7 @@ use super::{
     EntryRef, EventMatcher, Highlight, MomentKind, RoleArrow, ScenarioError, ScenarioInput, Step,
     Wait, END_MS_MAX, FORMAT_NAME, SCENARIO_FORMAT_VERSION,
 };
+use crate::format::{read_json_with_header, HeaderError};
 use crate::raft::{MessageKind, NodeId, Role};
 use crate::sim::{config_from_changes, Command, Config};
 use serde::Deserialize;
@@ -104,6 +105,20 @@ fn field_error(field: impl Into<String>, problem: impl Into<String>) -> Scenario
     }
 }
 
+/// What a header that is not a readable scenario's means for a scenario.
+fn header_error(error: HeaderError) -> ScenarioError {
+    match error {
+        HeaderError::Empty => ScenarioError::Empty,
+        HeaderError::Truncated => ScenarioError::Truncated,
+        HeaderError::NotJson(detail) => ScenarioError::NotJson(detail),
+        HeaderError::WrongFormat => ScenarioError::NotAScenario,
+        HeaderError::VersionMissing => field_error("version", "missing"),
+        HeaderError::VersionNotWhole => field_error("version", "must be a whole number"),
+        HeaderError::VersionZero => field_error("version", "format version 0 does not exist"),
+        HeaderError::FutureVersion(v) => ScenarioError::FutureVersion(v),
+    }
+}
+
 /// The role named `name`, or an error at `field` listing the names.
 fn role_named(name: &str, field: &str) -> Result<Role, ScenarioError> {
     Role::from_name(name).ok_or_else(|| {
@@ -131,28 +146,7 @@ fn message_named(name: &str, field: &str) -> Result<MessageKind, ScenarioError> 
 
 /// Reads a scenario file and checks every field, but does not play it.
 pub(super) fn parse(text: &str) -> Result<ParsedScenario, ScenarioError> {
-    if text.trim().is_empty() {
-        return Err(ScenarioError::Empty);
-    }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        if e.is_eof() {
-            ScenarioError::Truncated
-        } else {
-            ScenarioError::NotJson(e.to_string())
-        }
-    })?;
-    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT_NAME) {
-        return Err(ScenarioError::NotAScenario);
-    }
-    match value.get("version").map(|v| v.as_u64()) {
-        None => return Err(field_error("version", "missing")),
-        Some(None) => return Err(field_error("version", "must be a whole number")),
-        Some(Some(0)) => return Err(field_error("version", "format version 0 does not exist")),
-        Some(Some(v)) if v > u64::from(SCENARIO_FORMAT_VERSION) => {
-            return Err(ScenarioError::FutureVersion(v))
-        }
-        Some(Some(_)) => {}
-    }
+    read_json_with_header(text, FORMAT_NAME, SCENARIO_FORMAT_VERSION).map_err(header_error)?;
     // Parsed again from the text so that serde's errors say the line.
     let file: ScenarioFile =
         serde_json::from_str(text).map_err(|e| field_error("the scenario", e.to_string()))?;
