@@ -11,6 +11,7 @@ pub mod check;
 mod chunked;
 pub mod explore;
 mod fnv;
+mod format;
 pub mod history;
 pub mod journal;
 pub mod kv;

@@ -19,6 +19,7 @@
 //! but changing an existing one must bump [`RUN_FORMAT_VERSION`] and keep a
 //! decoder for the old version (a test pins a version-1 token).
 
+use crate::format::{check_version, read_json_with_header, HeaderError};
 use crate::sim::{
     config_changes_value, config_from_changes, Config, ConfigError, ReplayError, Simulation,
     TimedCommand,
@@ -139,24 +140,8 @@ impl RunDescription {
 
     /// Reads a run from JSON written by [`RunDescription::to_json`].
     pub fn from_json(text: &str) -> Result<RunDescription, RunDecodeError> {
-        if text.trim().is_empty() {
-            return Err(RunDecodeError::Empty);
-        }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            if e.is_eof() {
-                RunDecodeError::Truncated
-            } else {
-                RunDecodeError::NotARun
-            }
-        })?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(JSON_FORMAT_NAME) {
-            return Err(RunDecodeError::NotARun);
-        }
-        let version = value
-            .get("version")
-            .and_then(|v| v.as_u64())
-            .ok_or_else(|| RunDecodeError::Malformed("no format version".into()))?;
-        check_version(version)?;
+        let value = read_json_with_header(text, JSON_FORMAT_NAME, RUN_FORMAT_VERSION)
+            .map_err(header_error)?;
         let file: RunFile =
             serde_json::from_value(value).map_err(|e| RunDecodeError::Malformed(e.to_string()))?;
         let seed = file.seed.parse().map_err(|_| {
@@ -189,7 +174,7 @@ impl RunDescription {
         }
         let (version, payload) = token.split_once('.').ok_or(RunDecodeError::NotARun)?;
         let version: u64 = version.parse().map_err(|_| RunDecodeError::NotARun)?;
-        check_version(version)?;
+        check_version(version, RUN_FORMAT_VERSION).map_err(header_error)?;
         let bytes = URL_SAFE_NO_PAD.decode(payload).map_err(|e| match e {
             // What a link cut at an arbitrary character looks like.
             DecodeError::InvalidLength(_) | DecodeError::InvalidLastSymbol { .. } => {
@@ -235,13 +220,20 @@ fn config_with_changes(changes: &str) -> Result<Config, RunDecodeError> {
         .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))
 }
 
-fn check_version(version: u64) -> Result<(), RunDecodeError> {
-    match u32::try_from(version) {
-        Ok(v) if v > RUN_FORMAT_VERSION => Err(RunDecodeError::FutureVersion(v)),
-        Ok(v) if v >= 1 => Ok(()),
-        Ok(_) => Err(RunDecodeError::Malformed(
-            "format version 0 does not exist".into(),
-        )),
-        Err(_) => Err(RunDecodeError::FutureVersion(u32::MAX)),
+/// What a header that is not a readable run's means for a run.
+fn header_error(error: HeaderError) -> RunDecodeError {
+    match error {
+        HeaderError::Empty => RunDecodeError::Empty,
+        HeaderError::Truncated => RunDecodeError::Truncated,
+        HeaderError::NotJson(_) | HeaderError::WrongFormat => RunDecodeError::NotARun,
+        HeaderError::VersionMissing | HeaderError::VersionNotWhole => {
+            RunDecodeError::Malformed("no format version".into())
+        }
+        HeaderError::VersionZero => {
+            RunDecodeError::Malformed("format version 0 does not exist".into())
+        }
+        HeaderError::FutureVersion(v) => {
+            RunDecodeError::FutureVersion(u32::try_from(v).unwrap_or(u32::MAX))
+        }
     }
 }

@@ -1,0 +1,105 @@
+//! Playing a scenario: recording its run from the file's inputs, playing it
+//! headless, and placing each narration step at its playback position.
+
+use super::{ResolvedStep, Scenario, ScenarioError, ScenarioInput, Wait, US_PER_MS};
+use crate::journal::JournalEntry;
+use crate::playback::Playback;
+use crate::run::RunDescription;
+use crate::sim::{Config, ReplayError, Simulation};
+
+impl Scenario {
+    /// The run played headless from the start to `end_ms`, with the safety
+    /// checker on every step (see [`Playback`]), positioned at the end.
+    pub fn play(&self) -> Result<Playback, ScenarioError> {
+        let sim = Simulation::replay(self.run.seed, self.run.config.clone(), &self.run.inputs)
+            .map_err(ScenarioError::Replay)?;
+        let mut playback = Playback::new(sim);
+        playback
+            .advance_to(self.end_ms * US_PER_MS)
+            .map_err(|e| ScenarioError::Replay(ReplayError::Command(e)))?;
+        Ok(playback)
+    }
+
+    /// Plays the run once and places every step of the narration in it.
+    pub fn resolve_steps(&self) -> Result<Vec<ResolvedStep>, ScenarioError> {
+        let playback = self.play()?;
+        self.resolve_steps_in(&playback)
+    }
+
+    /// Places every step in `playback`, which must have played this
+    /// scenario's run to `end_ms` (as [`Scenario::play`] returns it).
+    pub fn resolve_steps_in(
+        &self,
+        playback: &Playback,
+    ) -> Result<Vec<ResolvedStep>, ScenarioError> {
+        let journal: Vec<&JournalEntry> = playback.journal().map(|e| e.as_ref()).collect();
+        // Positions are consecutive from 1 unless the journal forgot its start.
+        if journal.first().is_some_and(|e| e.position != 1) {
+            return Err(ScenarioError::TooLong);
+        }
+        let end_us = self.end_ms * US_PER_MS;
+        let mut previous = (0, 0);
+        let mut resolved = Vec::with_capacity(self.steps.len());
+        for (index, step) in self.steps.iter().enumerate() {
+            let (position, at_us, matched) = match &step.wait {
+                Wait::At { at_ms } => {
+                    let at_us = at_ms * US_PER_MS;
+                    if at_us < previous.1 {
+                        return Err(ScenarioError::StepGoesBack {
+                            step: index,
+                            at_ms: *at_ms,
+                            previous_us: previous.1,
+                        });
+                    }
+                    let until = journal.partition_point(|e| e.at <= at_us);
+                    let position = until
+                        .checked_sub(1)
+                        .map_or(0, |last| journal[last].position)
+                        .max(previous.0);
+                    (position, at_us, None)
+                }
+                Wait::Event(matcher) => {
+                    let start = journal.partition_point(|e| e.position <= previous.0);
+                    let found = journal[start..]
+                        .iter()
+                        .find(|e| e.at <= end_us && matcher.matches(e))
+                        .ok_or(ScenarioError::StepNeverHappens {
+                            step: index,
+                            end_ms: self.end_ms,
+                        })?;
+                    (found.position, found.at, Some(found.text.clone()))
+                }
+            };
+            previous = (position, at_us);
+            resolved.push(ResolvedStep {
+                index,
+                position,
+                at_us,
+                text: step.text.clone(),
+                highlight: step.highlight.clone(),
+                matched,
+            });
+        }
+        Ok(resolved)
+    }
+}
+
+/// Plays a fresh simulation and gives each input at its instant, after every
+/// event up to it, so the run records exactly where each one falls.
+pub(super) fn record_run(
+    seed: u64,
+    config: Config,
+    inputs: &[ScenarioInput],
+) -> Result<RunDescription, ScenarioError> {
+    let mut sim = Simulation::new(seed, config).map_err(ScenarioError::Config)?;
+    for (index, input) in inputs.iter().enumerate() {
+        sim.advance_to(input.at_ms * US_PER_MS);
+        sim.submit(input.command.clone())
+            .map_err(|error| ScenarioError::Input {
+                index,
+                at_ms: input.at_ms,
+                error,
+            })?;
+    }
+    Ok(RunDescription::of(&sim))
+}
