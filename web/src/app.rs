@@ -56,7 +56,38 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
-    // The animation loop runs only while playing: paused, nothing runs at all.
+    use_browser_glue(&ui, host.clone());
+
+    // One callback for the app's lifetime (the dispatcher never changes),
+    // so components whose other props are unchanged skip their render.
+    let on_action = {
+        let dispatcher = ui.dispatcher();
+        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
+    };
+    use_host_commands(host.clone(), on_action.clone());
+    let notices: Rc<[String]> = problems.iter().chain(&embedding.1).cloned().collect();
+    let Some(embed) = embedding.0.clone() else {
+        return html! { <FullPage {ui} {notices} {on_action} /> };
+    };
+    let (frame, open_href) = match &host {
+        Some(host) => (Frame::Mounted, host.open_href()),
+        None => {
+            // A fresh seed is in the address bar, not yet in the query.
+            let query = match settings.seed {
+                Some(_) => props.query.clone(),
+                None => params::with_seed(&props.query, ui.seed()),
+            };
+            (Frame::Page, Some(params::open_href(&page_path(), &query)))
+        }
+    };
+    html! { <CompactPage {ui} {embed} {frame} {notices} {open_href} {on_action} /> }
+}
+
+/// The browser glue an App needs while it is mounted: the animation loop
+/// (only while playing: paused, nothing runs at all), pausing when the tab
+/// is hidden, and the keyboard shortcuts.
+#[hook]
+fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>) {
     {
         let dispatcher = ui.dispatcher();
         use_effect_with(ui.playing, move |playing| {
@@ -83,36 +114,11 @@ pub fn app(props: &AppProps) -> Html {
             help_open: ui.help_open,
             narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
         };
-        let host = host.clone();
         use_effect_with(context, move |&context| {
             let listener = Shortcuts::install(dispatcher, context, host);
             move || drop(listener)
         });
     }
-
-    // One callback for the app's lifetime (the dispatcher never changes),
-    // so components whose other props are unchanged skip their render.
-    let on_action = {
-        let dispatcher = ui.dispatcher();
-        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
-    };
-    use_host_commands(host.clone(), on_action.clone());
-    let notices: Rc<[String]> = problems.iter().chain(&embedding.1).cloned().collect();
-    let Some(embed) = embedding.0.clone() else {
-        return html! { <FullPage {ui} {notices} {on_action} /> };
-    };
-    let (frame, open_href) = match &host {
-        Some(host) => (Frame::Mounted, host.open_href()),
-        None => {
-            // A fresh seed is in the address bar, not yet in the query.
-            let query = match settings.seed {
-                Some(_) => props.query.clone(),
-                None => params::with_seed(&props.query, ui.seed()),
-            };
-            (Frame::Page, Some(params::open_href(&page_path(), &query)))
-        }
-    };
-    html! { <CompactPage {ui} {embed} {frame} {notices} {open_href} {on_action} /> }
 }
 
 /// Props of [`Hosted`].

@@ -62,12 +62,6 @@ fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, Strin
         (true, true) => "paused (keeps its state, processes nothing)",
         (true, false) => "running",
     };
-    let (last_index, last_term) = node
-        .log
-        .last()
-        .map_or((node.snapshot_index, node.snapshot_term), |e| {
-            (e.index, e.term)
-        });
     let mut facts = vec![
         ("server", node.id.to_string()),
         ("status", status.to_owned()),
@@ -85,27 +79,9 @@ fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, Strin
         ),
         ("commitIndex", node.commit_index.to_string()),
         ("lastApplied", node.last_applied.to_string()),
-        (
-            "log",
-            format!(
-                "{} entr{} kept, last index {last_index} term {last_term}",
-                node.log.len(),
-                if node.log.len() == 1 { "y" } else { "ies" }
-            ),
-        ),
-        (
-            "snapshot",
-            if node.snapshot_index == LogIndex(0) {
-                "none".to_owned()
-            } else {
-                format!(
-                    "up to index {} term {}",
-                    node.snapshot_index, node.snapshot_term
-                )
-            },
-        ),
-        ("election timer", election_timer(view.now, node)),
     ];
+    facts.extend(log_facts(node));
+    facts.push(("election timer", election_timer(view.now, node)));
     if matches!(node.role, Role::Candidate | Role::PreCandidate) {
         facts.push((
             "votes granted",
@@ -116,8 +92,39 @@ fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, Strin
             ),
         ));
     }
+    facts.extend(membership_facts(node));
+    facts.push(("pending reads", pending_reads(node)));
+    facts
+}
+
+/// The log's length and last entry, and the snapshot under it.
+fn log_facts(node: &NodeView) -> [(&'static str, String); 2] {
+    let (last_index, last_term) = node
+        .log
+        .last()
+        .map_or((node.snapshot_index, node.snapshot_term), |e| {
+            (e.index, e.term)
+        });
+    let log = format!(
+        "{} entr{} kept, last index {last_index} term {last_term}",
+        node.log.len(),
+        if node.log.len() == 1 { "y" } else { "ies" }
+    );
+    let snapshot = if node.snapshot_index == LogIndex(0) {
+        "none".to_owned()
+    } else {
+        format!(
+            "up to index {} term {}",
+            node.snapshot_index, node.snapshot_term
+        )
+    };
+    [("log", log), ("snapshot", snapshot)]
+}
+
+/// The configuration the server follows, and its change in progress.
+fn membership_facts(node: &NodeView) -> Vec<(&'static str, String)> {
     let membership = &node.membership;
-    facts.push(("voters", names(&membership.voters)));
+    let mut facts = vec![("voters", names(&membership.voters))];
     if let Some(outgoing) = &membership.outgoing {
         facts.push(("outgoing voters", names(outgoing)));
     }
@@ -137,6 +144,11 @@ fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, Strin
         }
         facts.push(("membership change", change));
     }
+    facts
+}
+
+/// The linearizable reads waiting at the server, or "none".
+fn pending_reads(node: &NodeView) -> String {
     let reads: Vec<String> = node
         .pending_reads
         .iter()
@@ -154,15 +166,11 @@ fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, Strin
             text
         })
         .collect();
-    facts.push((
-        "pending reads",
-        if reads.is_empty() {
-            "none".to_owned()
-        } else {
-            reads.join("; ")
-        },
-    ));
-    facts
+    if reads.is_empty() {
+        "none".to_owned()
+    } else {
+        reads.join("; ")
+    }
 }
 
 /// What the election timer shows: the virtual time left before it fires.
@@ -286,24 +294,6 @@ fn render_facts(label: String, facts: &[(&'static str, String)]) -> Html {
 
 fn render_server(view: &ClusterView, node: &NodeView, on_action: &Callback<Action>) -> Html {
     let id = node.id;
-    let offer = membership_offer(view, id);
-    let title = |result: &Result<(), String>, ok: String| match result {
-        Ok(()) => ok,
-        Err(why) => why.clone(),
-    };
-    let add_next_label = match &offer.add_next {
-        Ok(next) => format!("Add server {next}"),
-        Err(_) => "Add server".to_owned(),
-    };
-    let add_next_title = match &offer.add_next {
-        Ok(next) => format!("Start {next} with an empty disk and ask the leader to add it"),
-        Err(why) => why.clone(),
-    };
-    let add_next_click = match offer.add_next {
-        Ok(node) => send(on_action, Action::Run(Command::AddServer { node })),
-        Err(_) => Callback::noop(),
-    };
-    let rows = progress_rows(node);
     let summary = if node.alive {
         format!("{id} · {} · term {}", node.role, node.term)
     } else {
@@ -314,57 +304,86 @@ fn render_server(view: &ClusterView, node: &NodeView, on_action: &Callback<Actio
             <h2>{ "Inspector" }<small>{ summary }</small></h2>
             { render_facts(format!("State of {id}"), &server_facts(view, node)) }
             if node.role == Role::Leader && node.alive {
-                <table class="progress">
-                    <caption>{ format!("{id}'s replication progress") }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "follower" }</th>
-                            <th scope="col">{ "nextIndex" }</th>
-                            <th scope="col">{ "matchIndex" }</th>
-                            <th scope="col">{ "state" }</th>
-                            <th scope="col">{ "in flight" }</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for rows.iter().map(|row| html! {
-                            <tr data-progress-peer={row.follower.0.to_string()}>
-                                <th scope="row">
-                                    { row.follower.to_string() }
-                                    if row.learner { <small>{ " learner" }</small> }
-                                </th>
-                                <td>{ row.next_index.to_string() }</td>
-                                <td>{ row.match_index.to_string() }</td>
-                                <td>{ match (row.state, row.probe_sent_at) {
-                                    (ProgressState::Probe, Some(at)) => format!("Probe (sent {})", format_time(at)),
-                                    (ProgressState::Probe, None) => "Probe".to_owned(),
-                                    (ProgressState::Replicate, _) => "Replicate".to_owned(),
-                                } }</td>
-                                <td>{ row.inflight.to_string() }</td>
-                            </tr>
-                        }) }
-                        if rows.is_empty() {
-                            <tr><td colspan="5">{ "no followers" }</td></tr>
-                        }
-                    </tbody>
-                </table>
+                { progress_table(id, &progress_rows(node)) }
             }
-            <div class="buttons" role="group" aria-label={format!("Pausing and membership for {id}")}>
-                <button type="button" aria-label="Pause server" disabled={!node.alive || node.paused}
-                    title="Freeze it: it keeps its state but processes nothing"
-                    onclick={send(on_action, Action::Run(Command::Pause { node: id }))}>{ "Pause" }</button>
-                <button type="button" aria-label="Resume server" disabled={!node.paused}
-                    title="Let it run again: it sees what waited in a burst"
-                    onclick={send(on_action, Action::Run(Command::Resume { node: id }))}>{ "Resume" }</button>
-                <button type="button" aria-label="Remove from cluster" disabled={offer.remove.is_err()}
-                    title={title(&offer.remove, format!("Ask the leader to remove {id} from the configuration"))}
-                    onclick={send(on_action, Action::Run(Command::RemoveServer { node: id }))}>{ "Remove from cluster" }</button>
-                <button type="button" aria-label="Add to cluster" disabled={offer.add.is_err()}
-                    title={title(&offer.add, format!("Ask the leader to add {id}: a learner first, a voter once caught up"))}
-                    onclick={send(on_action, Action::Run(Command::AddServer { node: id }))}>{ "Add to cluster" }</button>
-                <button type="button" aria-label="Add server" disabled={offer.add_next.is_err()}
-                    title={add_next_title} onclick={add_next_click}>{ add_next_label }</button>
-            </div>
+            { server_buttons(view, node, on_action) }
         </section>
+    }
+}
+
+/// A leader's replication progress, one row per follower.
+fn progress_table(id: NodeId, rows: &[ProgressRow]) -> Html {
+    html! {
+        <table class="progress">
+            <caption>{ format!("{id}'s replication progress") }</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{ "follower" }</th>
+                    <th scope="col">{ "nextIndex" }</th>
+                    <th scope="col">{ "matchIndex" }</th>
+                    <th scope="col">{ "state" }</th>
+                    <th scope="col">{ "in flight" }</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for rows.iter().map(|row| html! {
+                    <tr data-progress-peer={row.follower.0.to_string()}>
+                        <th scope="row">
+                            { row.follower.to_string() }
+                            if row.learner { <small>{ " learner" }</small> }
+                        </th>
+                        <td>{ row.next_index.to_string() }</td>
+                        <td>{ row.match_index.to_string() }</td>
+                        <td>{ match (row.state, row.probe_sent_at) {
+                            (ProgressState::Probe, Some(at)) => format!("Probe (sent {})", format_time(at)),
+                            (ProgressState::Probe, None) => "Probe".to_owned(),
+                            (ProgressState::Replicate, _) => "Replicate".to_owned(),
+                        } }</td>
+                        <td>{ row.inflight.to_string() }</td>
+                    </tr>
+                }) }
+                if rows.is_empty() {
+                    <tr><td colspan="5">{ "no followers" }</td></tr>
+                }
+            </tbody>
+        </table>
+    }
+}
+
+/// Pause, resume, and the membership changes offered for a server; a
+/// disabled button's title says why it is disabled.
+fn server_buttons(view: &ClusterView, node: &NodeView, on_action: &Callback<Action>) -> Html {
+    let id = node.id;
+    let offer = membership_offer(view, id);
+    let title = |result: &Result<(), String>, ok: String| match result {
+        Ok(()) => ok,
+        Err(why) => why.clone(),
+    };
+    let (add_next_label, add_next_title, add_next_click) = match &offer.add_next {
+        Ok(next) => (
+            format!("Add server {next}"),
+            format!("Start {next} with an empty disk and ask the leader to add it"),
+            send(on_action, Action::Run(Command::AddServer { node: *next })),
+        ),
+        Err(why) => ("Add server".to_owned(), why.clone(), Callback::noop()),
+    };
+    html! {
+        <div class="buttons" role="group" aria-label={format!("Pausing and membership for {id}")}>
+            <button type="button" aria-label="Pause server" disabled={!node.alive || node.paused}
+                title="Freeze it: it keeps its state but processes nothing"
+                onclick={send(on_action, Action::Run(Command::Pause { node: id }))}>{ "Pause" }</button>
+            <button type="button" aria-label="Resume server" disabled={!node.paused}
+                title="Let it run again: it sees what waited in a burst"
+                onclick={send(on_action, Action::Run(Command::Resume { node: id }))}>{ "Resume" }</button>
+            <button type="button" aria-label="Remove from cluster" disabled={offer.remove.is_err()}
+                title={title(&offer.remove, format!("Ask the leader to remove {id} from the configuration"))}
+                onclick={send(on_action, Action::Run(Command::RemoveServer { node: id }))}>{ "Remove from cluster" }</button>
+            <button type="button" aria-label="Add to cluster" disabled={offer.add.is_err()}
+                title={title(&offer.add, format!("Ask the leader to add {id}: a learner first, a voter once caught up"))}
+                onclick={send(on_action, Action::Run(Command::AddServer { node: id }))}>{ "Add to cluster" }</button>
+            <button type="button" aria-label="Add server" disabled={offer.add_next.is_err()}
+                title={add_next_title} onclick={add_next_click}>{ add_next_label }</button>
+        </div>
     }
 }
 

@@ -5,8 +5,8 @@
 //! matchIndex and flow-control state for each follower.
 
 use crate::ui::{Action, SharedView};
-use raftlab_core::view::NodeView;
 use raftlab_core::view::{Entry, LogIndex, NodeId, ProgressState, Role};
+use raftlab_core::view::{NodeView, PeerView};
 use yew::prelude::*;
 
 /// How many of the latest indexes the table shows; older ones scroll out.
@@ -106,7 +106,6 @@ fn render_row(
     if node.id == props.selected {
         row_class.push("selected");
     }
-    let base = node.log.first().map_or(1, |e| e.index.0);
     let status = if node.alive {
         node.role.as_str()
     } else {
@@ -129,66 +128,119 @@ fn render_row(
                     <small class="flow" title="the leader's flow control for this follower">{ flow }</small>
                 }
             </th>
-            { for (first..=last).map(|i| {
-                let index = LogIndex(i);
-                // Entries are contiguous from the first one kept.
-                let entry = i
-                    .checked_sub(base)
-                    .and_then(|offset| node.log.get(offset as usize))
-                    .filter(|e| e.index == index);
-                let mut class = classes!("cell");
-                let in_snapshot = index <= node.snapshot_index;
-                if in_snapshot {
-                    class.push("snapshot");
-                }
-                if index == node.snapshot_index {
-                    class.push("snapshot-edge");
-                }
-                if props.highlight.entries.iter().any(|e| e.node == node.id && e.index == index) {
-                    class.push("highlighted");
-                }
-                if let Some(e) = entry {
-                    class.push(format!("t{}", e.term.0 % TERM_COLOURS));
-                    class.push(if index <= node.commit_index { "committed" } else { "uncommitted" });
-                    if leader.is_some_and(|l| l.id != node.id && conflicts(e, l)) {
-                        class.push("conflict");
-                    }
-                }
-                if index == node.commit_index {
-                    class.push("commit-mark");
-                }
-                let next = progress.is_some_and(|p| p.next_index == index);
-                let matched = progress.is_some_and(|p| p.match_index == index);
-                let title = match entry {
-                    Some(e) => {
-                        let state = if index <= node.commit_index { "committed" } else { "not committed" };
-                        let conflict = if leader.is_some_and(|l| l.id != node.id && conflicts(e, l)) {
-                            "; differs from the leader's log"
-                        } else {
-                            ""
-                        };
-                        Some(format!("index {} term {}: {} ({state}{conflict})", e.index, e.term, e.command))
-                    }
-                    None if in_snapshot => Some(format!(
-                        "compacted into {}'s snapshot (up to index {}, term {})",
-                        node.id, node.snapshot_index, node.snapshot_term
-                    )),
-                    None => None,
-                };
-                html! {
-                    <td class={class} title={title}>
-                        if let Some(e) = entry {
-                            <span class="term">{ format!("t{}", e.term) }</span>
-                            <span class="op">{ e.command.to_string() }</span>
-                        } else if in_snapshot {
-                            <span class="op">{ "snap" }</span>
-                        }
-                        if next { <b class="mark next" title="nextIndex">{ "n" }</b> }
-                        if matched { <b class="mark match" title="matchIndex">{ "m" }</b> }
-                    </td>
-                }
-            }) }
+            { for (first..=last).map(|i| render_cell(node, leader, progress, LogIndex(i), props)) }
         </tr>
+    }
+}
+
+/// One log cell: `node`'s entry at `index` (or its snapshot, or nothing),
+/// coloured by term and marked committed, conflicting, highlighted, and with
+/// the leader's nextIndex and matchIndex for this follower.
+fn render_cell(
+    node: &NodeView,
+    leader: Option<&NodeView>,
+    progress: Option<&PeerView>,
+    index: LogIndex,
+    props: &LogTableProps,
+) -> Html {
+    // Entries are contiguous from the first one kept.
+    let base = node.log.first().map_or(1, |e| e.index.0);
+    let entry = index
+        .0
+        .checked_sub(base)
+        .and_then(|offset| node.log.get(offset as usize))
+        .filter(|e| e.index == index);
+    let in_snapshot = index <= node.snapshot_index;
+    let conflict =
+        entry.is_some_and(|e| leader.is_some_and(|l| l.id != node.id && conflicts(e, l)));
+    let class = cell_class(node, entry, index, conflict, props);
+    let next = progress.is_some_and(|p| p.next_index == index);
+    let matched = progress.is_some_and(|p| p.match_index == index);
+    let title = cell_title(node, entry, index, conflict);
+    html! {
+        <td class={class} title={title}>
+            if let Some(e) = entry {
+                <span class="term">{ format!("t{}", e.term) }</span>
+                <span class="op">{ e.command.to_string() }</span>
+            } else if in_snapshot {
+                <span class="op">{ "snap" }</span>
+            }
+            if next { <b class="mark next" title="nextIndex">{ "n" }</b> }
+            if matched { <b class="mark match" title="matchIndex">{ "m" }</b> }
+        </td>
+    }
+}
+
+/// A log cell's classes: its term's colour, committed or not, in the
+/// snapshot, conflicting with the leader, highlighted by the narration.
+fn cell_class(
+    node: &NodeView,
+    entry: Option<&Entry>,
+    index: LogIndex,
+    conflict: bool,
+    props: &LogTableProps,
+) -> Classes {
+    let mut class = classes!("cell");
+    if index <= node.snapshot_index {
+        class.push("snapshot");
+    }
+    if index == node.snapshot_index {
+        class.push("snapshot-edge");
+    }
+    if props
+        .highlight
+        .entries
+        .iter()
+        .any(|e| e.node == node.id && e.index == index)
+    {
+        class.push("highlighted");
+    }
+    if let Some(e) = entry {
+        class.push(format!("t{}", e.term.0 % TERM_COLOURS));
+        class.push(if index <= node.commit_index {
+            "committed"
+        } else {
+            "uncommitted"
+        });
+        if conflict {
+            class.push("conflict");
+        }
+    }
+    if index == node.commit_index {
+        class.push("commit-mark");
+    }
+    class
+}
+
+/// A log cell's tooltip: the entry in words, or what the snapshot covers.
+fn cell_title(
+    node: &NodeView,
+    entry: Option<&Entry>,
+    index: LogIndex,
+    conflict: bool,
+) -> Option<String> {
+    match entry {
+        Some(e) => {
+            let state = if index <= node.commit_index {
+                "committed"
+            } else {
+                "not committed"
+            };
+            let conflict = if conflict {
+                "; differs from the leader's log"
+            } else {
+                ""
+            };
+            Some(format!(
+                "index {} term {}: {} ({state}{conflict})",
+                e.index, e.term, e.command
+            ))
+        }
+        None if index <= node.snapshot_index => Some(format!(
+            "compacted into {}'s snapshot (up to index {}, term {})",
+            node.id, node.snapshot_index, node.snapshot_term
+        )),
+        None => None,
     }
 }
 
