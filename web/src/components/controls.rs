@@ -3,8 +3,7 @@
 //! client request, the clock, the seed, the keyboard help, and the share
 //! tools (Share, Export, Import).
 
-use crate::components::{format_time, SharePanel};
-use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
+use crate::components::{format_time, SharePanel, SpeedSlider};
 use crate::share::ShareSource;
 use crate::ui::{Action, SharedRun};
 use raftlab_core::view::MarkKind;
@@ -42,14 +41,6 @@ pub fn controls(props: &ControlsProps) -> Html {
         let cb = props.on_action.clone();
         Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
     };
-    let on_speed = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let position = input.value().parse::<u32>().unwrap_or(0);
-            cb.emit(Action::SetSpeed(speed_from_slider(position)));
-        })
-    };
     let on_scrub = {
         let cb = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
@@ -74,13 +65,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <button type="button" onclick={send(Action::Step)} aria-label="Step"
                     title="Pause and process exactly one event (→)">{ "Step ›" }</button>
             </div>
-            <label class="speed">
-                <span>{ "Speed" }</span>
-                <input type="range" min="0" max={SLIDER_MAX.to_string()} step="1" aria-label="Speed"
-                    aria-valuetext={format_speed(props.speed)}
-                    value={slider_from_speed(props.speed).to_string()} oninput={on_speed} />
-                <output>{ format_speed(props.speed) }</output>
-            </label>
+            <SpeedSlider speed={props.speed} on_action={props.on_action.clone()} />
             <div class="buttons jumps" role="group" aria-label="Jump to the next">
                 <span class="hint">{ "next:" }</span>
                 <button type="button" aria-label="Next election" title="Jump to the next election (e)"
