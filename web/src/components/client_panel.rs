@@ -3,12 +3,16 @@
 //! the leader or to a chosen server, and switch on a workload of simulated
 //! clients.
 
-use super::form::{input_checked, input_value, parse_count, parse_node, Draft};
+use super::form::{self, input_value, parse_count, parse_node, Complaint, Draft};
+use super::number_field::NumberField;
+use super::panel::Panel;
 use super::select_field::{Choice, SelectField};
+use super::toggle::Toggle;
 use crate::share::ControlPanel;
 use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::session::{Operation, ToyOp};
+use raftlab_core::view::ClusterView;
 use raftlab_core::view::NodeId;
 use raftlab_core::view::StateMachine;
 use raftlab_core::view::WorkloadSpec;
@@ -221,6 +225,15 @@ struct ClientForm {
     message: Option<String>,
 }
 
+impl Complaint for ClientForm {
+    fn message_mut(&mut self) -> &mut Option<String> {
+        &mut self.message
+    }
+}
+
+/// How the panel's parts edit the form and send commands.
+type Outbox = form::Outbox<ClientForm>;
+
 /// The request form and the workload switch.
 #[function_component(ClientPanel)]
 pub fn client_panel(props: &ClientPanelProps) -> Html {
@@ -236,191 +249,214 @@ pub fn client_panel(props: &ClientPanelProps) -> Html {
             })
         })
     };
-    let edit = {
-        let dispatcher = form.dispatcher();
-        move |change: Box<dyn FnOnce(&mut ClientForm)>| dispatcher.dispatch(change)
-    };
-    let emit = {
-        let cb = props.on_action.clone();
-        let edit = edit.clone();
-        move |result: Result<Command, String>| match result {
-            Ok(command) => {
-                edit(Box::new(|f| f.message = None));
-                cb.emit(Action::Run(command));
+    let workload_box = use_node_ref();
+    let outbox = Outbox::new(&props.on_action, &form);
+    let summary = view.workload.map_or("workload off".to_owned(), |w| {
+        format!("workload: {}", describe_workload(&w))
+    });
+    html! {
+        <Panel panel={ControlPanel::Client} title="Client" summary={summary}
+            open={props.open} on_action={props.on_action.clone()}>
+            if props.open {
+                { request_group(view, &form.0.request, &outbox) }
+                { workload_group(view.workload, &form.0, &workload_box, &outbox) }
+                { form::notice(form.0.message.as_deref()) }
             }
-            Err(message) => edit(Box::new(move |f| f.message = Some(message))),
-        }
-    };
-    let typed = |set: fn(&mut ClientForm, String)| {
-        let edit = edit.clone();
+        </Panel>
+    }
+}
+
+/// A text field whose contents `set` keeps in the form.
+fn text_input(
+    outbox: &Outbox,
+    label: &'static str,
+    value: &str,
+    placeholder: &'static str,
+    set: fn(&mut ClientForm, String),
+) -> Html {
+    let oninput = {
+        let outbox = outbox.clone();
         Callback::from(move |e: InputEvent| {
             let text = input_value(&e);
-            edit(Box::new(move |f| set(f, text)))
+            outbox.edit(move |f| set(f, text))
         })
     };
+    html! {
+        <label class="field">
+            <span>{ label }</span>
+            <input type="text" class="text" aria-label={label} placeholder={placeholder}
+                value={value.to_owned()} oninput={oninput} />
+        </label>
+    }
+}
 
-    let machine = view.state_machine;
-    let request = &form.0.request;
-    let kind = request.kind_for(machine);
-    let kinds: Vec<Choice> = OpKind::choices(machine)
-        .iter()
-        .map(|k| (k.value().into(), k.label().into()))
-        .collect();
-    let on_kind = {
-        let edit = edit.clone();
-        Callback::from(move |value: String| {
-            if let Some(kind) = OpKind::parse(&value) {
-                edit(Box::new(move |f| f.request.kind = kind))
+/// The fields the operation `kind` needs: a key, a value, or the expected
+/// and new values of a compare-and-set.
+fn operand_fields(kind: OpKind, request: &RequestForm, outbox: &Outbox) -> Html {
+    html! {
+        <>
+            if !matches!(kind, OpKind::Toy(_)) {
+                { text_input(outbox, "Key", &request.key, "x", |f, t| f.request.key = t) }
             }
-        })
-    };
-    let servers: Vec<NodeId> = view.nodes.iter().map(|n| n.id).collect();
-    let target = request.target.filter(|id| servers.contains(id));
+            if kind == OpKind::Put {
+                { text_input(outbox, "Value", &request.value, "1", |f, t| f.request.value = t) }
+            }
+            if kind == OpKind::CompareAndSet {
+                { text_input(outbox, "Expected value", &request.expected, "absent", |f, t| f.request.expected = t) }
+                { text_input(outbox, "New value", &request.new_value, "2", |f, t| f.request.new_value = t) }
+            }
+        </>
+    }
+}
+
+/// The "Send to" choices: the leader, then each server.
+fn target_choices(servers: &[NodeId]) -> Vec<Choice> {
     let mut targets: Vec<Choice> = vec![("leader".into(), "the leader".into())];
     targets.extend(
         servers
             .iter()
             .map(|id| (id.0.to_string().into(), id.to_string().into())),
     );
+    targets
+}
+
+/// One request: the operation, its operands, where to send it, and Send.
+fn request_group(view: &ClusterView, request: &RequestForm, outbox: &Outbox) -> Html {
+    let machine = view.state_machine;
+    let kind = request.kind_for(machine);
+    let kinds: Vec<Choice> = OpKind::choices(machine)
+        .iter()
+        .map(|k| (k.value().into(), k.label().into()))
+        .collect();
+    let on_kind = {
+        let outbox = outbox.clone();
+        Callback::from(move |value: String| {
+            if let Some(kind) = OpKind::parse(&value) {
+                outbox.edit(move |f| f.request.kind = kind)
+            }
+        })
+    };
+    let servers: Vec<NodeId> = view.nodes.iter().map(|n| n.id).collect();
+    let target = request.target.filter(|id| servers.contains(id));
     let on_target = {
-        let edit = edit.clone();
+        let outbox = outbox.clone();
         Callback::from(move |value: String| {
             let target = parse_node(&value);
-            edit(Box::new(move |f| f.request.target = target))
+            outbox.edit(move |f| f.request.target = target)
         })
     };
     let on_send = {
-        let emit = emit.clone();
-        let request = request.clone();
+        let (outbox, request) = (outbox.clone(), request.clone());
         Callback::from(move |_: MouseEvent| {
-            emit(request.operation(machine).map(|op| Command::ClientRequest {
+            outbox.emit(request.operation(machine).map(|op| Command::ClientRequest {
                 client: None,
                 target,
                 op,
             }))
         })
     };
+    html! {
+        <fieldset class="group">
+            <legend>{ "One request" }</legend>
+            <div class="fields">
+                <SelectField label="Operation" name="Operation" choices={kinds}
+                    value={AttrValue::from(kind.value())} on_change={on_kind} />
+                { operand_fields(kind, request, outbox) }
+                <SelectField label="Send to" name="Send to" choices={target_choices(&servers)}
+                    value={AttrValue::from(target.map_or("leader".to_owned(), |id| id.0.to_string()))}
+                    on_change={on_target} />
+                <button type="button" class="primary" aria-label="Send" onclick={on_send}>{ "Send" }</button>
+            </div>
+            if kind == OpKind::CompareAndSet {
+                <p class="hint">{ "An empty expected value means the key must be absent." }</p>
+            }
+            if machine == StateMachine::Toy {
+                <p class="hint">{ "This run replicates the toy machine: states A, B, C, no keys." }</p>
+            }
+        </fieldset>
+    }
+}
 
-    let running = view.workload;
-    let on_workload = {
-        let emit = emit.clone();
-        let (rate, clients) = (form.0.rate.clone(), form.0.clients.clone());
-        Callback::from(move |e: Event| {
-            if !input_checked(&e) {
-                emit(Ok(Command::SetWorkload { workload: None }));
-                return;
-            }
-            let spec = workload_spec(&rate, &clients);
-            if spec.is_err() {
-                // The box shows what runs: nothing did start.
-                e.target_unchecked_into::<HtmlInputElement>()
-                    .set_checked(false);
-            }
-            emit(spec.map(|spec| Command::SetWorkload {
-                workload: Some(spec),
-            }))
-        })
-    };
-    // While a workload runs, a new rate or client count applies when the
-    // field is left (one command per edit, not per keystroke). The edited
-    // field is read from its event, which may come before the next render.
-    let on_workload_edit = |edits_rate: bool| {
-        let emit = emit.clone();
-        let (rate, clients) = (form.0.rate.clone(), form.0.clients.clone());
-        Callback::from(move |e: Event| {
-            if running.is_none() {
-                return;
-            }
-            let typed = input_value(&e);
-            let spec = if edits_rate {
-                workload_spec(&typed, &clients)
-            } else {
-                workload_spec(&rate, &typed)
-            };
-            emit(spec.map(|spec| Command::SetWorkload {
-                workload: Some(spec),
-            }))
-        })
-    };
-    let summary = running.map_or("workload off".to_owned(), |w| {
-        format!("workload: {}", describe_workload(&w))
-    });
-    let key_field = |label: &'static str,
-                     value: &str,
-                     placeholder: &'static str,
-                     set: fn(&mut ClientForm, String)| {
-        html! {
-            <label class="field">
-                <span>{ label }</span>
-                <input type="text" class="text" aria-label={label} placeholder={placeholder}
-                    value={value.to_owned()} oninput={typed(set)} />
-            </label>
+/// What the workload box does: start the workload the fields describe, or
+/// stop it. A refused start puts the box (`workload_box`) back, since the box
+/// shows what runs.
+fn on_workload(form: &ClientForm, workload_box: &NodeRef, outbox: &Outbox) -> Callback<bool> {
+    let (outbox, workload_box) = (outbox.clone(), workload_box.clone());
+    let (rate, clients) = (form.rate.clone(), form.clients.clone());
+    Callback::from(move |on: bool| {
+        if !on {
+            outbox.send(Command::SetWorkload { workload: None });
+            return;
         }
+        let spec = workload_spec(&rate, &clients);
+        if spec.is_err() {
+            // Nothing did start.
+            if let Some(input) = workload_box.cast::<HtmlInputElement>() {
+                input.set_checked(false);
+            }
+        }
+        outbox.emit(spec.map(|spec| Command::SetWorkload {
+            workload: Some(spec),
+        }))
+    })
+}
+
+/// What leaving an edited rate (`edits_rate`) or client count does: while a
+/// workload runs, it applies (one command per edit, not per keystroke). The
+/// edited field's text comes with the change, which may come before the next
+/// render.
+fn on_workload_edit(
+    running: Option<WorkloadSpec>,
+    form: &ClientForm,
+    outbox: &Outbox,
+    edits_rate: bool,
+) -> Callback<String> {
+    let outbox = outbox.clone();
+    let (rate, clients) = (form.rate.clone(), form.clients.clone());
+    Callback::from(move |typed: String| {
+        if running.is_none() {
+            return;
+        }
+        let spec = if edits_rate {
+            workload_spec(&typed, &clients)
+        } else {
+            workload_spec(&rate, &typed)
+        };
+        outbox.emit(spec.map(|spec| Command::SetWorkload {
+            workload: Some(spec),
+        }))
+    })
+}
+
+/// The workload box, its rate and client count, and what runs now.
+fn workload_group(
+    running: Option<WorkloadSpec>,
+    form: &ClientForm,
+    workload_box: &NodeRef,
+    outbox: &Outbox,
+) -> Html {
+    let typed = |set: fn(&mut ClientForm, String)| {
+        let outbox = outbox.clone();
+        Callback::from(move |text: String| outbox.edit(move |f| set(f, text)))
     };
     html! {
-        <details class="panel control-panel" data-panel="client" open={props.open}
-            ontoggle={super::on_panel_toggle(ControlPanel::Client, &props.on_action)}>
-            <summary><span class="summary-title">{ "Client" }</span><small>{ summary }</small></summary>
-            // A closed panel draws only its summary: its controls cost nothing
-            // while the cluster plays.
-            if props.open {
-            <fieldset class="group">
-                <legend>{ "One request" }</legend>
-                <div class="fields">
-                    <SelectField label="Operation" name="Operation" choices={kinds}
-                        value={AttrValue::from(kind.value())} on_change={on_kind} />
-                    if !matches!(kind, OpKind::Toy(_)) {
-                        { key_field("Key", &request.key, "x", |f, t| f.request.key = t) }
-                    }
-                    if kind == OpKind::Put {
-                        { key_field("Value", &request.value, "1", |f, t| f.request.value = t) }
-                    }
-                    if kind == OpKind::CompareAndSet {
-                        { key_field("Expected value", &request.expected, "absent", |f, t| f.request.expected = t) }
-                        { key_field("New value", &request.new_value, "2", |f, t| f.request.new_value = t) }
-                    }
-                    <SelectField label="Send to" name="Send to" choices={targets}
-                        value={AttrValue::from(target.map_or("leader".to_owned(), |id| id.0.to_string()))}
-                        on_change={on_target} />
-                    <button type="button" class="primary" aria-label="Send" onclick={on_send}>{ "Send" }</button>
-                </div>
-                if kind == OpKind::CompareAndSet {
-                    <p class="hint">{ "An empty expected value means the key must be absent." }</p>
-                }
-                if machine == StateMachine::Toy {
-                    <p class="hint">{ "This run replicates the toy machine: states A, B, C, no keys." }</p>
-                }
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ "Workload" }</legend>
-                <p class="hint">{ "Simulated clients sending random operations; the checkers watch every answer." }</p>
-                <div class="fields">
-                    <label class="toggle">
-                        <input type="checkbox" aria-label="Workload" checked={running.is_some()} onchange={on_workload} />
-                        <span>{ "Workload" }</span>
-                    </label>
-                    <label class="field">
-                        <span>{ "Operations per second" }</span>
-                        <input type="number" class="number" min="1" max={OPS_PER_SECOND_MAX.to_string()} step="1"
-                            aria-label="Operations per second" value={form.0.rate.clone()}
-                            oninput={typed(|f, t| f.rate = t)} onchange={on_workload_edit(true)} />
-                    </label>
-                    <label class="field">
-                        <span>{ "Clients" }</span>
-                        <input type="number" class="number" min="1" max={WORKLOAD_CLIENTS_MAX.to_string()} step="1"
-                            aria-label="Clients" value={form.0.clients.clone()}
-                            oninput={typed(|f, t| f.clients = t)} onchange={on_workload_edit(false)} />
-                    </label>
-                </div>
-                <p class="workload-status" aria-live="polite">
-                    { running.map_or("No workload is running.".to_owned(), |w| format!("Running: {}.", describe_workload(&w))) }
-                </p>
-            </fieldset>
-            if let Some(message) = form.0.message.clone() {
-                <p class="notice error" role="alert">{ message }</p>
-            }
-            }
-        </details>
+        <fieldset class="group">
+            <legend>{ "Workload" }</legend>
+            <p class="hint">{ "Simulated clients sending random operations; the checkers watch every answer." }</p>
+            <div class="fields">
+                <Toggle label="Workload" checked={running.is_some()} input_ref={workload_box.clone()}
+                    on_change={on_workload(form, workload_box, outbox)} />
+                <NumberField label="Operations per second" value={form.rate.clone()} min={1}
+                    max={OPS_PER_SECOND_MAX} on_input={typed(|f, t| f.rate = t)}
+                    on_change={on_workload_edit(running, form, outbox, true)} />
+                <NumberField label="Clients" value={form.clients.clone()} min={1}
+                    max={WORKLOAD_CLIENTS_MAX} on_input={typed(|f, t| f.clients = t)}
+                    on_change={on_workload_edit(running, form, outbox, false)} />
+            </div>
+            <p class="workload-status" aria-live="polite">
+                { running.map_or("No workload is running.".to_owned(), |w| format!("Running: {}.", describe_workload(&w))) }
+            </p>
+        </fieldset>
     }
 }
 

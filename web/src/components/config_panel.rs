@@ -3,8 +3,11 @@
 //! the bug switches that deliberately break Raft. Apply checks the draft
 //! with [`Config::validate`] and sends it; a problem is shown in the panel.
 
-use super::form::{format_ms, input_checked, input_value, parse_count, parse_ms, Draft};
-use super::select_field::SelectField;
+use super::form::{self, format_ms, parse_count, parse_ms, Complaint, Draft};
+use super::number_field::NumberField;
+use super::panel::Panel;
+use super::select_field::{Choice, SelectField};
+use super::toggle::Toggle;
 use crate::share::ControlPanel;
 use crate::ui::Action;
 use raftlab_core::session::{BugSwitches, RaftOptions, ReadMode};
@@ -175,11 +178,14 @@ const STATE_MACHINES: [(&str, &str, StateMachine); 2] = [
     ("toy", "toy A/B/C machine", StateMachine::Toy),
 ];
 
-/// One edit to the draft.
-type DraftEdit = Box<dyn FnOnce(&mut ConfigDraft)>;
+/// How the form's parts edit the draft and send Apply.
+type Outbox = form::Outbox<ConfigDraft>;
 
-/// How a checkbox sets its switch in the draft.
-type SetSwitch = Rc<dyn Fn(&mut ConfigDraft, bool)>;
+impl Complaint for ConfigDraft {
+    fn message_mut(&mut self) -> &mut Option<String> {
+        &mut self.message
+    }
+}
 
 /// The configuration form.
 #[function_component(ConfigPanel)]
@@ -188,233 +194,278 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
         let (config, seed) = (props.config.clone(), props.seed);
         use_reducer(move || Draft(ConfigDraft::of(&config, seed)))
     };
-    let edit = {
-        let dispatcher = draft.dispatcher();
-        move |change: DraftEdit| dispatcher.dispatch(change)
-    };
+    let outbox = Outbox::new(&props.on_action, &draft);
     // A new run (applied here or started elsewhere) starts a fresh draft.
     {
-        let edit = edit.clone();
+        let outbox = outbox.clone();
         use_effect_with((props.config.clone(), props.seed), move |(config, seed)| {
             let fresh = ConfigDraft::of(config, *seed);
-            edit(Box::new(move |d| *d = fresh));
+            outbox.edit(move |d| *d = fresh);
         });
     }
-    let d = &draft.0;
+    html! {
+        <Panel panel={ControlPanel::Config} title="Configuration"
+            summary={summary(&props.config, props.seed)} open={props.open}
+            on_action={props.on_action.clone()}>
+            if props.open {
+                { config_form(&draft.0, &props.config, props.seed, &outbox) }
+            }
+        </Panel>
+    }
+}
 
-    let text = |label: &'static str,
-                name: &'static str,
-                value: &str,
-                title: &'static str,
-                set: fn(&mut ConfigDraft, String)| {
-        let edit = edit.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let typed = input_value(&e);
-            edit(Box::new(move |d| set(d, typed)))
-        });
-        html! {
-            <label class="field" title={title}>
-                <span>{ label }</span>
-                <input type="number" class="number" min="0" step="any" aria-label={name}
-                    value={value.to_owned()} oninput={oninput} />
-            </label>
-        }
-    };
-    let check = |label: &'static str, title: String, checked: bool, set: SetSwitch| {
-        let edit = edit.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let on = input_checked(&e);
-            let set = set.clone();
-            edit(Box::new(move |d| set(d, on)))
-        });
-        html! {
-            <label class="toggle" title={title}>
-                <input type="checkbox" aria-label={label} checked={checked} onchange={onchange} />
-                <span>{ label }</span>
-            </label>
-        }
-    };
-    let option = |label: &'static str,
-                  title: &'static str,
-                  get: fn(&RaftOptions) -> bool,
-                  set: fn(&mut RaftOptions, bool)| {
-        check(
-            label,
-            title.to_owned(),
-            get(&d.raft),
-            Rc::new(move |d, on| set(&mut d.raft, on)),
-        )
-    };
-    let bug = |name: &'static str| {
-        let mut bugs = d.bugs;
-        let checked = bugs.switch_mut(name).is_some_and(|s| *s);
-        let label = bug_label(name).unwrap_or(name);
-        check(
-            label,
-            name.to_owned(),
-            checked,
-            Rc::new(move |d, on| {
-                if let Some(switch) = d.bugs.switch_mut(name) {
-                    *switch = on;
-                }
-            }),
-        )
-    };
-    let on_read_mode = {
-        let edit = edit.clone();
-        Callback::from(move |value: String| {
-            if let Some((_, _, mode)) = READ_MODES.iter().find(|(v, _, _)| *v == value) {
-                let mode = *mode;
-                edit(Box::new(move |d| d.raft.read_mode = mode))
-            }
-        })
-    };
-    let on_state_machine = {
-        let edit = edit.clone();
-        Callback::from(move |value: String| {
-            if let Some((_, _, machine)) = STATE_MACHINES.iter().find(|(v, _, _)| *v == value) {
-                let machine = *machine;
-                edit(Box::new(move |d| d.state_machine = machine))
-            }
-        })
-    };
-    let on_new_seed = {
-        let edit = edit.clone();
-        Callback::from(move |_: MouseEvent| {
-            let seed = crate::browser::fresh_seed().to_string();
-            edit(Box::new(move |d| d.seed = seed))
-        })
-    };
-    let on_apply = {
-        let edit = edit.clone();
-        let cb = props.on_action.clone();
-        let draft = d.clone();
-        Callback::from(move |_: MouseEvent| match draft.build() {
-            Ok((config, seed)) => {
-                edit(Box::new(|d| d.message = None));
-                cb.emit(Action::Configure { config, seed });
-            }
-            Err(message) => edit(Box::new(move |d| d.message = Some(message))),
-        })
-    };
-    let on_revert = {
-        let edit = edit.clone();
-        let fresh = ConfigDraft::of(&props.config, props.seed);
-        Callback::from(move |_: MouseEvent| {
-            let fresh = fresh.clone();
-            edit(Box::new(move |d| *d = fresh))
-        })
-    };
-    let read_mode = READ_MODES
-        .iter()
-        .find(|(_, _, mode)| *mode == d.raft.read_mode)
-        .map_or("log", |(value, _, _)| value);
-    let machine = STATE_MACHINES
-        .iter()
-        .find(|(_, _, m)| *m == d.state_machine)
-        .map_or("kv", |(value, _, _)| value);
-    let changed = ConfigDraft::of(&props.config, props.seed)
-        != ConfigDraft {
-            message: None,
-            ..d.clone()
-        };
-    let summary = format!(
+/// The summary line: size, seed, and whether Raft is broken on purpose.
+fn summary(config: &Config, seed: u64) -> String {
+    format!(
         "{} servers · seed {}{}",
-        props.config.node_count,
-        props.seed,
-        if props.config.bugs.any() {
+        config.node_count,
+        seed,
+        if config.bugs.any() {
             " · Raft deliberately broken"
         } else {
             ""
         }
-    );
+    )
+}
+
+/// The open panel: the groups of fields, Apply and Revert, and why the last
+/// Apply was refused. `running` and `seed` are what runs now.
+fn config_form(d: &ConfigDraft, running: &Config, seed: u64, outbox: &Outbox) -> Html {
     html! {
-        <details class="panel control-panel" data-panel="config" open={props.open}
-            ontoggle={super::on_panel_toggle(ControlPanel::Config, &props.on_action)}>
-            <summary><span class="summary-title">{ "Configuration" }</span><small>{ summary }</small></summary>
-            // A closed panel draws only its summary: its controls cost nothing
-            // while the cluster plays.
-            if props.open {
+        <>
             <p class="hint">{ "Apply changes the running cluster from this instant: a timed command, so rewinding and replaying cross it. A new seed, cluster size or state machine starts a new run instead." }</p>
-            <fieldset class="group">
-                <legend>{ "Cluster" }</legend>
-                <div class="fields">
-                    { text("Servers", "Servers", &d.node_count, "1 to 9 servers", |d, t| d.node_count = t) }
-                    <label class="field" title="Same seed, same settings, same inputs: the same run">
-                        <span>{ "Seed" }</span>
-                        <input type="number" class="number seed" min="0" step="1" aria-label="Seed"
-                            value={d.seed.clone()} oninput={{
-                                let edit = edit.clone();
-                                Callback::from(move |e: InputEvent| {
-                                    let typed = input_value(&e);
-                                    edit(Box::new(move |d| d.seed = typed))
-                                })
-                            }} />
-                    </label>
-                    <button type="button" aria-label="New seed" title="Draw a fresh seed (Apply starts it)"
-                        onclick={on_new_seed}>{ "New seed" }</button>
-                    <SelectField label="State machine" name="State machine"
-                        choices={STATE_MACHINES.iter().map(|(v, t, _)| (AttrValue::from(*v), AttrValue::from(*t))).collect::<Vec<_>>()}
-                        value={AttrValue::from(machine)} on_change={on_state_machine}
-                        title="What the servers replicate: a key-value store, or the toy machine with states A, B and C" />
-                </div>
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ "Timing (milliseconds)" }</legend>
-                <div class="fields">
-                    { text("Election timeout min (ms)", "Election timeout min", &d.election_timeout_ms_min,
-                        "Each server draws its election timeout between min and max (§5.2)", |d, t| d.election_timeout_ms_min = t) }
-                    { text("Election timeout max (ms)", "Election timeout max", &d.election_timeout_ms_max,
-                        "Each server draws its election timeout between min and max (§5.2)", |d, t| d.election_timeout_ms_max = t) }
-                    { text("Heartbeat interval (ms)", "Heartbeat interval", &d.heartbeat_interval_ms,
-                        "A leader's idle time between AppendEntries rounds; shorter than the election timeout", |d, t| d.heartbeat_interval_ms = t) }
-                    { text("Latency min (ms)", "Latency min", &d.latency_ms_min,
-                        "Each message's one-way delay is drawn between min and max", |d, t| d.latency_ms_min = t) }
-                    { text("Latency max (ms)", "Latency max", &d.latency_ms_max,
-                        "Each message's one-way delay is drawn between min and max", |d, t| d.latency_ms_max = t) }
-                </div>
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ "Mechanisms" }</legend>
-                <div class="fields">
-                    { option("PreVote", "A server asks whether it could win before raising its term (thesis §9.6)",
-                        |o| o.pre_vote, |o, on| o.pre_vote = on) }
-                    { option("CheckQuorum", "A leader that hears from no majority steps down; servers ignore elections while a leader is fresh (thesis §6.2)",
-                        |o| o.check_quorum, |o, on| o.check_quorum = on) }
-                    { option("Fast backtracking", "A rejection names the conflicting term, so a leader skips a term per round trip (§5.3)",
-                        |o| o.fast_backtracking, |o, on| o.fast_backtracking = on) }
-                    { option("No-op on election", "A new leader appends an entry of its term at once (thesis §6.4)",
-                        |o| o.noop_on_election, |o, on| o.noop_on_election = on) }
-                    <SelectField label="Read mode" name="Read mode"
-                        choices={READ_MODES.iter().map(|(v, t, _)| (AttrValue::from(*v), AttrValue::from(*t))).collect::<Vec<_>>()}
-                        value={AttrValue::from(read_mode)} on_change={on_read_mode}
-                        title="How a leader answers reads (thesis §6.4); lease needs CheckQuorum" />
-                    { text("Snapshot every (entries, 0 = off)", "Snapshot every", &d.snapshot_every,
-                        "A server snapshots its state machine after applying this many entries past its last snapshot", |d, t| d.snapshot_every = t) }
-                    { text("Max inflight appends", "Max inflight appends", &d.max_inflight_appends,
-                        "How many AppendEntries with entries a leader leaves unacknowledged per follower", |d, t| d.max_inflight_appends = t) }
-                </div>
-            </fieldset>
-            <fieldset class="group break-raft">
-                <legend>{ "⚠ Break Raft" }</legend>
-                <p class="warning-text">{ "Each switch deliberately breaks one rule of Raft, so you can watch the safety and linearizability checkers catch it. Leave them off for a correct cluster." }</p>
-                <div class="toggles">
-                    { for BugSwitches::NAMES.iter().map(|name| bug(name)) }
-                </div>
-            </fieldset>
-            <div class="fields actions">
-                <button type="button" class="primary" aria-label="Apply" onclick={on_apply}>{ "Apply" }</button>
-                <button type="button" aria-label="Revert" title="Back to the running configuration"
-                    disabled={!changed} onclick={on_revert}>{ "Revert" }</button>
-                if changed {
-                    <span class="hint">{ "Not applied yet." }</span>
-                }
+            { cluster_group(d, outbox) }
+            { timing_group(d, outbox) }
+            { mechanisms_group(d, outbox) }
+            { bugs_group(d, outbox) }
+            { actions(d, running, seed, outbox) }
+            { form::notice(d.message.as_deref()) }
+        </>
+    }
+}
+
+/// A number field whose text `set` keeps in the draft. The draft parses it
+/// on Apply ([`ConfigDraft::build`]).
+fn number(
+    outbox: &Outbox,
+    label: &'static str,
+    unit: Option<&'static str>,
+    value: &str,
+    hint: &'static str,
+    set: fn(&mut ConfigDraft, String),
+) -> Html {
+    let outbox = outbox.clone();
+    let on_input = Callback::from(move |typed: String| outbox.edit(move |d| set(d, typed)));
+    html! {
+        <NumberField label={label} unit={unit} value={value.to_owned()} step="any" hint={hint}
+            on_input={on_input} />
+    }
+}
+
+/// A checkbox whose state `set` keeps in the draft.
+fn switch(
+    outbox: &Outbox,
+    label: &'static str,
+    hint: String,
+    checked: bool,
+    set: impl Fn(&mut ConfigDraft, bool) + 'static,
+) -> Html {
+    let set = Rc::new(set);
+    let outbox = outbox.clone();
+    let on_change = Callback::from(move |on: bool| {
+        let set = set.clone();
+        outbox.edit(move |d| set(d, on))
+    });
+    html! { <Toggle label={label} hint={AttrValue::from(hint)} checked={checked} on_change={on_change} /> }
+}
+
+/// The select's choices from a table of option value, words and setting.
+fn choices<T>(table: &[(&'static str, &'static str, T)]) -> Vec<Choice> {
+    table
+        .iter()
+        .map(|(value, words, _)| (AttrValue::from(*value), AttrValue::from(*words)))
+        .collect()
+}
+
+/// The option value naming `current` in `table`, `fallback` if none does.
+fn chosen<T: PartialEq>(
+    table: &[(&'static str, &'static str, T)],
+    current: &T,
+    fallback: &'static str,
+) -> AttrValue {
+    let value = table
+        .iter()
+        .find(|(_, _, setting)| setting == current)
+        .map_or(fallback, |(value, _, _)| value);
+    AttrValue::from(value)
+}
+
+/// What a select's change does: `set` the setting its option value names
+/// in `table`; a value the table does not know changes nothing.
+fn pick<T: Copy + 'static>(
+    outbox: &Outbox,
+    table: &'static [(&'static str, &'static str, T)],
+    set: fn(&mut ConfigDraft, T),
+) -> Callback<String> {
+    let outbox = outbox.clone();
+    Callback::from(move |value: String| {
+        if let Some((_, _, setting)) = table.iter().find(|(v, _, _)| *v == value) {
+            let setting = *setting;
+            outbox.edit(move |d| set(d, setting))
+        }
+    })
+}
+
+/// Servers, seed and state machine: the settings that start a new run.
+fn cluster_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
+    let on_seed = {
+        let outbox = outbox.clone();
+        Callback::from(move |typed: String| outbox.edit(move |d| d.seed = typed))
+    };
+    let on_new_seed = {
+        let outbox = outbox.clone();
+        Callback::from(move |_: MouseEvent| {
+            let seed = crate::browser::fresh_seed().to_string();
+            outbox.edit(move |d| d.seed = seed)
+        })
+    };
+    html! {
+        <fieldset class="group">
+            <legend>{ "Cluster" }</legend>
+            <div class="fields">
+                { number(outbox, "Servers", None, &d.node_count, "1 to 9 servers", |d, t| d.node_count = t) }
+                <NumberField label="Seed" value={d.seed.clone()} class="seed"
+                    hint="Same seed, same settings, same inputs: the same run" on_input={on_seed} />
+                <button type="button" aria-label="New seed" title="Draw a fresh seed (Apply starts it)"
+                    onclick={on_new_seed}>{ "New seed" }</button>
+                <SelectField label="State machine" name="State machine" choices={choices(&STATE_MACHINES)}
+                    value={chosen(&STATE_MACHINES, &d.state_machine, "kv")}
+                    on_change={pick(outbox, &STATE_MACHINES, |d, machine| d.state_machine = machine)}
+                    title="What the servers replicate: a key-value store, or the toy machine with states A, B and C" />
             </div>
-            if let Some(message) = d.message.clone() {
-                <p class="notice error" role="alert">{ message }</p>
+        </fieldset>
+    }
+}
+
+/// The election timeouts, the heartbeat interval and the network latency.
+fn timing_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
+    const ELECTION: &str = "Each server draws its election timeout between min and max (§5.2)";
+    const LATENCY: &str = "Each message's one-way delay is drawn between min and max";
+    let ms = Some("ms");
+    html! {
+        <fieldset class="group">
+            <legend>{ "Timing (milliseconds)" }</legend>
+            <div class="fields">
+                { number(outbox, "Election timeout min", ms, &d.election_timeout_ms_min, ELECTION,
+                    |d, t| d.election_timeout_ms_min = t) }
+                { number(outbox, "Election timeout max", ms, &d.election_timeout_ms_max, ELECTION,
+                    |d, t| d.election_timeout_ms_max = t) }
+                { number(outbox, "Heartbeat interval", ms, &d.heartbeat_interval_ms,
+                    "A leader's idle time between AppendEntries rounds; shorter than the election timeout",
+                    |d, t| d.heartbeat_interval_ms = t) }
+                { number(outbox, "Latency min", ms, &d.latency_ms_min, LATENCY, |d, t| d.latency_ms_min = t) }
+                { number(outbox, "Latency max", ms, &d.latency_ms_max, LATENCY, |d, t| d.latency_ms_max = t) }
+            </div>
+        </fieldset>
+    }
+}
+
+/// The optional mechanisms, the read mode, snapshots and flow control.
+fn mechanisms_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
+    let option = |label: &'static str,
+                  hint: &'static str,
+                  get: fn(&RaftOptions) -> bool,
+                  set: fn(&mut RaftOptions, bool)| {
+        switch(
+            outbox,
+            label,
+            hint.to_owned(),
+            get(&d.raft),
+            move |d, on| set(&mut d.raft, on),
+        )
+    };
+    html! {
+        <fieldset class="group">
+            <legend>{ "Mechanisms" }</legend>
+            <div class="fields">
+                { option("PreVote", "A server asks whether it could win before raising its term (thesis §9.6)",
+                    |o| o.pre_vote, |o, on| o.pre_vote = on) }
+                { option("CheckQuorum", "A leader that hears from no majority steps down; servers ignore elections while a leader is fresh (thesis §6.2)",
+                    |o| o.check_quorum, |o, on| o.check_quorum = on) }
+                { option("Fast backtracking", "A rejection names the conflicting term, so a leader skips a term per round trip (§5.3)",
+                    |o| o.fast_backtracking, |o, on| o.fast_backtracking = on) }
+                { option("No-op on election", "A new leader appends an entry of its term at once (thesis §6.4)",
+                    |o| o.noop_on_election, |o, on| o.noop_on_election = on) }
+                <SelectField label="Read mode" name="Read mode" choices={choices(&READ_MODES)}
+                    value={chosen(&READ_MODES, &d.raft.read_mode, "log")}
+                    on_change={pick(outbox, &READ_MODES, |d, mode| d.raft.read_mode = mode)}
+                    title="How a leader answers reads (thesis §6.4); lease needs CheckQuorum" />
+                { number(outbox, "Snapshot every", Some("entries, 0 = off"), &d.snapshot_every,
+                    "A server snapshots its state machine after applying this many entries past its last snapshot",
+                    |d, t| d.snapshot_every = t) }
+                { number(outbox, "Max inflight appends", None, &d.max_inflight_appends,
+                    "How many AppendEntries with entries a leader leaves unacknowledged per follower",
+                    |d, t| d.max_inflight_appends = t) }
+            </div>
+        </fieldset>
+    }
+}
+
+/// The bug switches, each in plain words with its field name on hover.
+fn bugs_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
+    let bug = |name: &'static str| {
+        let mut bugs = d.bugs;
+        let checked = bugs.switch_mut(name).is_some_and(|s| *s);
+        let label = bug_label(name).unwrap_or(name);
+        switch(outbox, label, name.to_owned(), checked, move |d, on| {
+            if let Some(switch) = d.bugs.switch_mut(name) {
+                *switch = on;
             }
+        })
+    };
+    html! {
+        <fieldset class="group break-raft">
+            <legend>{ "⚠ Break Raft" }</legend>
+            <p class="warning-text">{ "Each switch deliberately breaks one rule of Raft, so you can watch the safety and linearizability checkers catch it. Leave them off for a correct cluster." }</p>
+            <div class="toggles">
+                { for BugSwitches::NAMES.iter().map(|name| bug(name)) }
+            </div>
+        </fieldset>
+    }
+}
+
+/// Apply and Revert. `running` and `seed` are what runs now: Revert goes
+/// back to them, and is greyed out while the draft is them.
+fn actions(d: &ConfigDraft, running: &Config, seed: u64, outbox: &Outbox) -> Html {
+    let on_apply = {
+        let (outbox, draft) = (outbox.clone(), d.clone());
+        Callback::from(move |_: MouseEvent| match draft.build() {
+            Ok((config, seed)) => outbox.act(Action::Configure { config, seed }),
+            Err(message) => outbox.complain(message),
+        })
+    };
+    let fresh = ConfigDraft::of(running, seed);
+    let changed = fresh
+        != ConfigDraft {
+            message: None,
+            ..d.clone()
+        };
+    let on_revert = {
+        let outbox = outbox.clone();
+        Callback::from(move |_: MouseEvent| {
+            let fresh = fresh.clone();
+            outbox.edit(move |d| *d = fresh)
+        })
+    };
+    html! {
+        <div class="fields actions">
+            <button type="button" class="primary" aria-label="Apply" onclick={on_apply}>{ "Apply" }</button>
+            <button type="button" aria-label="Revert" title="Back to the running configuration"
+                disabled={!changed} onclick={on_revert}>{ "Revert" }</button>
+            if changed {
+                <span class="hint">{ "Not applied yet." }</span>
             }
-        </details>
+        </div>
     }
 }
 

@@ -6,8 +6,7 @@
 //! compact one (embeds) adds a link that opens the same run on the full page
 //! in a new tab.
 
-use crate::components::{format_time, SharePanel};
-use crate::params::{format_speed, slider_from_speed, speed_from_slider, SLIDER_MAX};
+use crate::components::{format_time, SharePanel, SpeedSlider};
 use crate::share::ShareSource;
 use crate::ui::{Action, SharedRun};
 use raftlab_core::view::MarkKind;
@@ -67,41 +66,6 @@ fn clock(now_us: u64) -> Html {
     html! { <span class="clock" title="virtual time">{ format_time(now_us) }</span> }
 }
 
-/// Props of [`SpeedControl`].
-#[derive(Properties, Clone, PartialEq)]
-pub struct SpeedControlProps {
-    /// The playback speed.
-    pub speed: f64,
-    /// Is the word "Speed" shown (otherwise only screen readers get it)?
-    #[prop_or(true)]
-    pub label_visible: bool,
-    /// Where actions go.
-    pub on_action: Callback<Action>,
-}
-
-/// The speed slider with its reading.
-#[function_component(SpeedControl)]
-pub fn speed_control(props: &SpeedControlProps) -> Html {
-    let on_speed = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(position) = input.value().parse::<u32>() {
-                on_action.emit(Action::SetSpeed(speed_from_slider(position)));
-            }
-        })
-    };
-    html! {
-        <label class="speed">
-            <span class={(!props.label_visible).then_some("sr-only")}>{ "Speed" }</span>
-            <input type="range" min="0" max={SLIDER_MAX.to_string()} step="1" aria-label="Speed"
-                aria-valuetext={format_speed(props.speed)}
-                value={slider_from_speed(props.speed).to_string()} oninput={on_speed} />
-            <output>{ format_speed(props.speed) }</output>
-        </label>
-    }
-}
-
 /// The full page's toolbar.
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
@@ -115,7 +79,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 { play_button(props.playing, "Space", on_action) }
                 { step_button("Pause and process exactly one event (→)", on_action) }
             </div>
-            <SpeedControl speed={props.speed} on_action={on_action.clone()} />
+            <SpeedSlider speed={props.speed} on_action={on_action.clone()} />
             { jumps(on_action) }
             <button type="button" onclick={sender(on_action, Action::Request)} aria-label="Request"
                 title="A client sends a put to the leader (r)">{ "Request" }</button>
@@ -205,7 +169,7 @@ pub fn compact_controls(props: &CompactControlsProps) -> Html {
         <div class="embed-toolbar" role="toolbar" aria-label="Playback">
             { play_button(props.playing, "Space, once you have clicked here", on_action) }
             { step_button("Pause and process exactly one event", on_action) }
-            <SpeedControl speed={props.speed} label_visible={false} on_action={on_action.clone()} />
+            <SpeedSlider speed={props.speed} hide_label=true on_action={on_action.clone()} />
             { clock(props.now_us) }
             if let Some(href) = props.open_href.clone() {
                 <a class="open" {href} target="_blank" rel="noopener">

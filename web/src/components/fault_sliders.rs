@@ -2,7 +2,8 @@
 //! extra delay in ms. A drag shows its value as it goes but sends one change,
 //! on release, so one drag is one command in the run's input log.
 
-use super::form::{input_value, parse_count};
+use super::form::parse_count;
+use super::range_field::RangeField;
 use raftlab_core::view::LinkFaults;
 use raftlab_core::view::Micros;
 use yew::prelude::*;
@@ -99,23 +100,23 @@ pub fn fault_sliders(props: &FaultSlidersProps) -> Html {
     let dragging = use_state(|| None::<LinkFaults>);
     let shown = (*dragging).unwrap_or(props.faults);
     let slider = |field: FaultField| {
-        let oninput = {
+        let on_input = {
             let dragging = dragging.clone();
             let faults = props.faults;
-            Callback::from(move |e: InputEvent| {
+            Callback::from(move |text: String| {
                 let base = (*dragging).unwrap_or(faults);
-                dragging.set(with_fault(base, field, &input_value(&e)).ok());
+                dragging.set(with_fault(base, field, &text).ok());
             })
         };
-        let onchange = {
+        let on_change = {
             let dragging = dragging.clone();
             let faults = props.faults;
             let cb = props.on_change.clone();
-            Callback::from(move |e: Event| {
+            Callback::from(move |text: String| {
                 dragging.set(None);
                 // A value outside the slider's range cannot come from a drag;
                 // if the page is scripted into one, nothing is sent.
-                if let Ok(next) = with_fault(faults, field, &input_value(&e)) {
+                if let Ok(next) = with_fault(faults, field, &text) {
                     cb.emit(next);
                 }
             })
@@ -126,15 +127,9 @@ pub fn fault_sliders(props: &FaultSlidersProps) -> Html {
             format!("{}{}", props.name_prefix, field.name().to_lowercase())
         };
         html! {
-            <label class="field slider">
-                <span>{ field.name() }</span>
-                <span class="slider-row">
-                    <input type="range" min="0" max={field.max().to_string()} step="1"
-                        aria-label={name} aria-valuetext={field.describe(&shown)} disabled={props.disabled}
-                        value={field.position(&shown).to_string()} oninput={oninput} onchange={onchange} />
-                    <output>{ field.describe(&shown) }</output>
-                </span>
-            </label>
+            <RangeField label={field.name()} name={name} max={field.max()}
+                value={field.position(&shown)} value_text={field.describe(&shown)}
+                disabled={props.disabled} on_input={on_input} on_change={on_change} />
         }
     };
     html! {

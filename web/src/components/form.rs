@@ -1,7 +1,10 @@
 //! What the control panels share: turning the text a user typed into numbers
-//! (a bad number becomes a message naming the field, never a panic), and
-//! reading a form control's value out of its event.
+//! (a bad number becomes a message naming the field, never a panic), a
+//! form's contents behind a reducer and the [`Outbox`] its commands leave
+//! through, and reading a form control's value out of its event.
 
+use crate::ui::Action;
+use raftlab_core::session::Command;
 use raftlab_core::view::{Micros, NodeId};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -102,6 +105,76 @@ impl<T: Clone> Reducible for Draft<T> {
         let mut next = self.0.clone();
         edit(&mut next);
         Rc::new(Draft(next))
+    }
+}
+
+/// A form that shows why its last action did nothing.
+pub trait Complaint {
+    /// Where the form keeps the message it shows, `None` for no message.
+    fn message_mut(&mut self) -> &mut Option<String>;
+}
+
+/// Where a panel's actions go: one that is sent clears the panel's message,
+/// one that is refused becomes the message. It also edits the panel's
+/// [`Draft`], so the panel's parts need only this one handle.
+pub struct Outbox<T: Clone + 'static> {
+    on_action: Callback<Action>,
+    dispatcher: UseReducerDispatcher<Draft<T>>,
+}
+
+impl<T: Clone + 'static> Clone for Outbox<T> {
+    fn clone(&self) -> Self {
+        Outbox {
+            on_action: self.on_action.clone(),
+            dispatcher: self.dispatcher.clone(),
+        }
+    }
+}
+
+impl<T: Clone + Complaint + 'static> Outbox<T> {
+    /// An outbox to `on_action` for the form behind `draft`.
+    pub fn new(on_action: &Callback<Action>, draft: &UseReducerHandle<Draft<T>>) -> Outbox<T> {
+        Outbox {
+            on_action: on_action.clone(),
+            dispatcher: draft.dispatcher(),
+        }
+    }
+
+    /// Changes the form's contents (the latest ones, see [`Draft`]).
+    pub fn edit(&self, edit: impl FnOnce(&mut T) + 'static) {
+        self.dispatcher.dispatch(Box::new(edit));
+    }
+
+    /// Sends `action` to the app and clears the message.
+    pub fn act(&self, action: Action) {
+        self.edit(|form| *form.message_mut() = None);
+        self.on_action.emit(action);
+    }
+
+    /// Runs `command` in the simulation and clears the message.
+    pub fn send(&self, command: Command) {
+        self.act(Action::Run(command));
+    }
+
+    /// Shows `message` instead of sending anything.
+    pub fn complain(&self, message: String) {
+        self.edit(move |form| *form.message_mut() = Some(message));
+    }
+
+    /// Sends the command, or shows why there is none.
+    pub fn emit(&self, result: Result<Command, String>) {
+        match result {
+            Ok(command) => self.send(command),
+            Err(message) => self.complain(message),
+        }
+    }
+}
+
+/// The panel's error notice, if it has a message to show.
+pub fn notice(message: Option<&str>) -> Html {
+    match message {
+        Some(message) => html! { <p class="notice error" role="alert">{ message.to_owned() }</p> },
+        None => Html::default(),
     }
 }
 

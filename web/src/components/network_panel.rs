@@ -4,13 +4,14 @@
 //! and sends timed commands.
 
 use super::fault_sliders::FaultSliders;
-use super::form::{parse_node, Draft};
+use super::form::{self, parse_node, Complaint, Draft};
+use super::panel::Panel;
 use super::select_field::{Choice, SelectField};
 use crate::share::ControlPanel;
 use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
-use raftlab_core::view::LinkFaults;
 use raftlab_core::view::NodeId;
+use raftlab_core::view::{ClusterView, LinkFaults};
 use std::collections::BTreeSet;
 use yew::prelude::*;
 
@@ -98,133 +99,41 @@ fn server_choices(servers: &[NodeId]) -> Vec<Choice> {
         .collect()
 }
 
+/// How the panel's parts edit the form and send commands.
+type Outbox = form::Outbox<NetworkForm>;
+
+impl Complaint for NetworkForm {
+    fn message_mut(&mut self) -> &mut Option<String> {
+        &mut self.message
+    }
+}
+
 /// The partition, link-cut and fault controls.
 #[function_component(NetworkPanel)]
 pub fn network_panel(props: &NetworkPanelProps) -> Html {
     let view = &props.view.0;
     let form = use_reducer(Draft::<NetworkForm>::default);
+    let outbox = Outbox::new(&props.on_action, &form);
     let servers: Vec<NodeId> = view.nodes.iter().map(|n| n.id).collect();
-    let edit = {
-        let dispatcher = form.dispatcher();
-        move |change: Box<dyn FnOnce(&mut NetworkForm)>| dispatcher.dispatch(change)
-    };
-    let send = {
-        let cb = props.on_action.clone();
-        let edit = edit.clone();
-        move |command: Command| {
-            edit(Box::new(|f| f.message = None));
-            cb.emit(Action::Run(command));
-        }
-    };
-    let complain = {
-        let edit = edit.clone();
-        move |message: String| edit(Box::new(move |f| f.message = Some(message)))
-    };
-
-    let toggles = servers.iter().map(|&id| {
-        let on_b = form.0.side_b.contains(&id);
-        let onclick = {
-            let edit = edit.clone();
-            Callback::from(move |_: MouseEvent| {
-                edit(Box::new(move |f| {
-                    if !f.side_b.remove(&id) {
-                        f.side_b.insert(id);
-                    }
-                }))
-            })
-        };
-        let side = if on_b { "B" } else { "A" };
-        html! {
-            <span class="side-toggle">
-                <span class="side-name" aria-hidden="true">{ id.to_string() }</span>
-                <button type="button" class="side" data-side={side.to_lowercase()}
-                    aria-label={format!("Side of {id}")} aria-pressed={on_b.to_string()}
-                    title={format!("{id} is on side {side}; click to move it")} onclick={onclick}>
-                    { side }
-                </button>
-            </span>
-        }
-    });
-    let on_partition = {
-        let servers = servers.clone();
-        let side_b = form.0.side_b.clone();
-        let send = send.clone();
-        let complain = complain.clone();
-        Callback::from(
-            move |_: MouseEvent| match partition_groups(&servers, &side_b) {
-                Ok(groups) => send(Command::Partition { groups }),
-                Err(message) => complain(message),
-            },
-        )
-    };
-    let on_heal = {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send(Command::Heal))
-    };
-
-    let (cut_from, cut_to) = ends(form.0.cut, &servers);
-    let on_cut = {
-        let send = send.clone();
-        let complain = complain.clone();
-        Callback::from(move |_: MouseEvent| {
-            if cut_from == cut_to {
-                complain(format!(
-                    "{cut_from} has no link to itself: pick two servers"
-                ));
-            } else {
-                send(Command::CutLink {
-                    from: cut_from,
-                    to: cut_to,
-                });
+    html! {
+        <Panel panel={ControlPanel::Network} title="Network" summary={summary(view)}
+            open={props.open} on_action={props.on_action.clone()}>
+            if props.open {
+                { partition_group(view, &servers, &form.0, &outbox) }
+                { cut_group(&servers, &form.0, &outbox) }
+                { network_faults_group(view, &outbox) }
+                { link_faults_group(view, &servers, &form.0, &outbox) }
+                { form::notice(form.0.message.as_deref()) }
             }
-        })
-    };
-    let choose = |set: fn(&mut NetworkForm, Option<NodeId>)| {
-        let edit = edit.clone();
-        Callback::from(move |value: String| {
-            let id = parse_node(&value);
-            edit(Box::new(move |f| set(f, id)))
-        })
-    };
+        </Panel>
+    }
+}
 
-    let on_network_faults = {
-        let send = send.clone();
-        Callback::from(move |faults: LinkFaults| send(Command::SetNetworkFaults { faults }))
-    };
-
-    let (link_from, link_to) = ends(form.0.link, &servers);
-    let own_faults = view
-        .link_faults
-        .iter()
-        .find(|(link, _)| *link == (link_from, link_to))
-        .map(|(_, faults)| *faults);
-    let same_server = link_from == link_to;
-    let on_link_faults = {
-        let send = send.clone();
-        Callback::from(move |faults: LinkFaults| {
-            send(Command::SetLinkFaults {
-                from: link_from,
-                to: link_to,
-                faults: Some(faults),
-            })
-        })
-    };
-    let on_reset_link = {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| {
-            send(Command::SetLinkFaults {
-                from: link_from,
-                to: link_to,
-                faults: None,
-            })
-        })
-    };
-
-    let choices = server_choices(&servers);
-    let cut_count = view.cut_links.len();
-    let summary = format!(
+/// The summary line: how many links are cut, and the network's faults.
+fn summary(view: &ClusterView) -> String {
+    format!(
         "{} · {}",
-        match cut_count {
+        match view.cut_links.len() {
             0 => "no link cut".to_owned(),
             1 => "1 link cut".to_owned(),
             n => format!("{n} links cut"),
@@ -234,80 +143,203 @@ pub fn network_panel(props: &NetworkPanelProps) -> Html {
         } else {
             describe_faults(&view.network_faults)
         }
-    );
+    )
+}
+
+/// What a link-end select's change does: `set` the server it names.
+fn choose(outbox: &Outbox, set: fn(&mut NetworkForm, Option<NodeId>)) -> Callback<String> {
+    let outbox = outbox.clone();
+    Callback::from(move |value: String| {
+        let id = parse_node(&value);
+        outbox.edit(move |f| set(f, id))
+    })
+}
+
+/// A server's side of the partition: a button that moves it to the other.
+fn side_toggle(id: NodeId, on_b: bool, outbox: &Outbox) -> Html {
+    let onclick = {
+        let outbox = outbox.clone();
+        Callback::from(move |_: MouseEvent| {
+            outbox.edit(move |f| {
+                if !f.side_b.remove(&id) {
+                    f.side_b.insert(id);
+                }
+            })
+        })
+    };
+    let side = if on_b { "B" } else { "A" };
     html! {
-        <details class="panel control-panel" data-panel="network" open={props.open}
-            ontoggle={super::on_panel_toggle(ControlPanel::Network, &props.on_action)}>
-            <summary><span class="summary-title">{ "Network" }</span><small>{ summary }</small></summary>
-            // A closed panel draws only its summary: its controls cost nothing
-            // while the cluster plays.
-            if props.open {
-            <fieldset class="group">
-                <legend>{ "Partition" }</legend>
-                <p class="hint">{ "Click a server to move it between side A and side B, then Partition: messages no longer cross between the sides." }</p>
-                <div class="sides" role="group" aria-label="Sides of the partition (pressed: side B)">
-                    { for toggles }
-                </div>
-                <div class="fields">
-                    <button type="button" aria-label="Partition" onclick={on_partition}>{ "Partition" }</button>
-                    <button type="button" aria-label="Heal" title="Restore every cut link" onclick={on_heal}>{ "Heal" }</button>
-                </div>
-                <p class="cut-links" aria-live="polite">
-                    if view.cut_links.is_empty() {
-                        { "No link is cut." }
-                    } else {
-                        { format!("Cut: {}", view.cut_links.iter().map(|l| describe_cut(*l)).collect::<Vec<_>>().join(", ")) }
-                    }
-                </p>
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ "Cut one link, one way" }</legend>
-                <div class="fields">
-                    <SelectField label="From" name="Cut from" choices={choices.clone()}
-                        value={AttrValue::from(cut_from.0.to_string())} on_change={choose(|f, id| f.cut.0 = id)} />
-                    <SelectField label="To" name="Cut to" choices={choices.clone()}
-                        value={AttrValue::from(cut_to.0.to_string())} on_change={choose(|f, id| f.cut.1 = id)} />
-                    <button type="button" aria-label="Cut link"
-                        title="Messages from the first server stop reaching the second (the other way still works)"
-                        onclick={on_cut}>{ "Cut link" }</button>
-                </div>
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ "Faults on every link" }</legend>
-                <p class="hint">{ "For links without faults of their own. Drop and duplicate rates are per thousand messages." }</p>
-                <FaultSliders faults={view.network_faults} on_change={on_network_faults} />
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ "Faults on one link" }</legend>
-                <div class="fields">
-                    <SelectField label="From" name="Link from" choices={choices.clone()}
-                        value={AttrValue::from(link_from.0.to_string())} on_change={choose(|f, id| f.link.0 = id)} />
-                    <SelectField label="To" name="Link to" choices={choices}
-                        value={AttrValue::from(link_to.0.to_string())} on_change={choose(|f, id| f.link.1 = id)} />
-                    <button type="button" aria-label="Reset link" disabled={own_faults.is_none()}
-                        title="The link follows the network's faults again" onclick={on_reset_link}>{ "Reset link" }</button>
-                </div>
-                if same_server {
-                    <p class="hint">{ "Pick two different servers." }</p>
+        <span class="side-toggle">
+            <span class="side-name" aria-hidden="true">{ id.to_string() }</span>
+            <button type="button" class="side" data-side={side.to_lowercase()}
+                aria-label={format!("Side of {id}")} aria-pressed={on_b.to_string()}
+                title={format!("{id} is on side {side}; click to move it")} onclick={onclick}>
+                { side }
+            </button>
+        </span>
+    }
+}
+
+/// The side toggles, Partition and Heal, and the links cut now.
+fn partition_group(
+    view: &ClusterView,
+    servers: &[NodeId],
+    form: &NetworkForm,
+    outbox: &Outbox,
+) -> Html {
+    let on_partition = {
+        let (servers, side_b) = (servers.to_vec(), form.side_b.clone());
+        let outbox = outbox.clone();
+        Callback::from(
+            move |_: MouseEvent| match partition_groups(&servers, &side_b) {
+                Ok(groups) => outbox.send(Command::Partition { groups }),
+                Err(message) => outbox.complain(message),
+            },
+        )
+    };
+    let on_heal = {
+        let outbox = outbox.clone();
+        Callback::from(move |_: MouseEvent| outbox.send(Command::Heal))
+    };
+    let toggles = servers
+        .iter()
+        .map(|&id| side_toggle(id, form.side_b.contains(&id), outbox));
+    html! {
+        <fieldset class="group">
+            <legend>{ "Partition" }</legend>
+            <p class="hint">{ "Click a server to move it between side A and side B, then Partition: messages no longer cross between the sides." }</p>
+            <div class="sides" role="group" aria-label="Sides of the partition (pressed: side B)">
+                { for toggles }
+            </div>
+            <div class="fields">
+                <button type="button" aria-label="Partition" onclick={on_partition}>{ "Partition" }</button>
+                <button type="button" aria-label="Heal" title="Restore every cut link" onclick={on_heal}>{ "Heal" }</button>
+            </div>
+            <p class="cut-links" aria-live="polite">
+                if view.cut_links.is_empty() {
+                    { "No link is cut." }
                 } else {
-                    <p class="hint">{ format!("{link_from} → {link_to} {}",
-                        if own_faults.is_some() { "has faults of its own:" } else { "follows the network:" }) }</p>
+                    { format!("Cut: {}", view.cut_links.iter().map(|l| describe_cut(*l)).collect::<Vec<_>>().join(", ")) }
                 }
-                <FaultSliders faults={own_faults.unwrap_or(view.network_faults)} name_prefix="Link "
-                    disabled={same_server} on_change={on_link_faults} />
-                if !view.link_faults.is_empty() {
-                    <ul class="link-faults" aria-label="Links with faults of their own">
-                        { for view.link_faults.iter().map(|((from, to), faults)| html! {
-                            <li>{ format!("{from} → {to}: {}", describe_faults(faults)) }</li>
-                        }) }
-                    </ul>
-                }
-            </fieldset>
-            if let Some(message) = form.0.message.clone() {
-                <p class="notice error" role="alert">{ message }</p>
+            </p>
+        </fieldset>
+    }
+}
+
+/// The two ends of one link and the button that cuts it, one way.
+fn cut_group(servers: &[NodeId], form: &NetworkForm, outbox: &Outbox) -> Html {
+    let (cut_from, cut_to) = ends(form.cut, servers);
+    let on_cut = {
+        let outbox = outbox.clone();
+        Callback::from(move |_: MouseEvent| {
+            if cut_from == cut_to {
+                outbox.complain(format!(
+                    "{cut_from} has no link to itself: pick two servers"
+                ));
+            } else {
+                outbox.send(Command::CutLink {
+                    from: cut_from,
+                    to: cut_to,
+                });
             }
+        })
+    };
+    let choices = server_choices(servers);
+    html! {
+        <fieldset class="group">
+            <legend>{ "Cut one link, one way" }</legend>
+            <div class="fields">
+                <SelectField label="From" name="Cut from" choices={choices.clone()}
+                    value={AttrValue::from(cut_from.0.to_string())} on_change={choose(outbox, |f, id| f.cut.0 = id)} />
+                <SelectField label="To" name="Cut to" choices={choices}
+                    value={AttrValue::from(cut_to.0.to_string())} on_change={choose(outbox, |f, id| f.cut.1 = id)} />
+                <button type="button" aria-label="Cut link"
+                    title="Messages from the first server stop reaching the second (the other way still works)"
+                    onclick={on_cut}>{ "Cut link" }</button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// The sliders for the faults of every link without faults of its own.
+fn network_faults_group(view: &ClusterView, outbox: &Outbox) -> Html {
+    let on_network_faults = {
+        let outbox = outbox.clone();
+        Callback::from(move |faults: LinkFaults| outbox.send(Command::SetNetworkFaults { faults }))
+    };
+    html! {
+        <fieldset class="group">
+            <legend>{ "Faults on every link" }</legend>
+            <p class="hint">{ "For links without faults of their own. Drop and duplicate rates are per thousand messages." }</p>
+            <FaultSliders faults={view.network_faults} on_change={on_network_faults} />
+        </fieldset>
+    }
+}
+
+/// One directed link's own faults: its ends, its sliders, Reset, and the
+/// list of links with faults of their own.
+fn link_faults_group(
+    view: &ClusterView,
+    servers: &[NodeId],
+    form: &NetworkForm,
+    outbox: &Outbox,
+) -> Html {
+    let (link_from, link_to) = ends(form.link, servers);
+    let own_faults = view
+        .link_faults
+        .iter()
+        .find(|(link, _)| *link == (link_from, link_to))
+        .map(|(_, faults)| *faults);
+    let same_server = link_from == link_to;
+    let set_link = move |faults: Option<LinkFaults>| Command::SetLinkFaults {
+        from: link_from,
+        to: link_to,
+        faults,
+    };
+    let on_link_faults = {
+        let outbox = outbox.clone();
+        Callback::from(move |faults: LinkFaults| outbox.send(set_link(Some(faults))))
+    };
+    let on_reset_link = {
+        let outbox = outbox.clone();
+        Callback::from(move |_: MouseEvent| outbox.send(set_link(None)))
+    };
+    let choices = server_choices(servers);
+    html! {
+        <fieldset class="group">
+            <legend>{ "Faults on one link" }</legend>
+            <div class="fields">
+                <SelectField label="From" name="Link from" choices={choices.clone()}
+                    value={AttrValue::from(link_from.0.to_string())} on_change={choose(outbox, |f, id| f.link.0 = id)} />
+                <SelectField label="To" name="Link to" choices={choices}
+                    value={AttrValue::from(link_to.0.to_string())} on_change={choose(outbox, |f, id| f.link.1 = id)} />
+                <button type="button" aria-label="Reset link" disabled={own_faults.is_none()}
+                    title="The link follows the network's faults again" onclick={on_reset_link}>{ "Reset link" }</button>
+            </div>
+            if same_server {
+                <p class="hint">{ "Pick two different servers." }</p>
+            } else {
+                <p class="hint">{ format!("{link_from} → {link_to} {}",
+                    if own_faults.is_some() { "has faults of its own:" } else { "follows the network:" }) }</p>
             }
-        </details>
+            <FaultSliders faults={own_faults.unwrap_or(view.network_faults)} name_prefix="Link "
+                disabled={same_server} on_change={on_link_faults} />
+            { link_faults_list(view) }
+        </fieldset>
+    }
+}
+
+/// The links with faults of their own, in words; nothing if there are none.
+fn link_faults_list(view: &ClusterView) -> Html {
+    if view.link_faults.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <ul class="link-faults" aria-label="Links with faults of their own">
+            { for view.link_faults.iter().map(|((from, to), faults)| html! {
+                <li>{ format!("{from} → {to}: {}", describe_faults(faults)) }</li>
+            }) }
+        </ul>
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::share::{export_file_name, page_address, ShareSource, FILE_BYTES_MAX};
 use crate::ui::Action;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
@@ -43,6 +44,9 @@ struct Shared {
 /// the download by then.
 const OBJECT_URL_LIFETIME: Duration = Duration::from_secs(10);
 
+/// Puts a link on the clipboard and shows it in the popover.
+type CopyLink = Rc<dyn Fn(String)>;
+
 /// The Share, Export and Import buttons and the share popover.
 #[function_component(SharePanel)]
 pub fn share_panel(props: &SharePanelProps) -> Html {
@@ -53,49 +57,138 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
     let copies = use_mut_ref(|| 0u32);
     let field = use_node_ref();
     let share_button = use_node_ref();
-
-    let copy = {
-        let shared = shared.clone();
-        let copies = copies.clone();
-        Rc::new(move |url: String| {
-            let number = copies.borrow().wrapping_add(1);
-            *copies.borrow_mut() = number;
-            shared.set(Some(Shared {
-                url: url.clone(),
-                clipboard: Clipboard::Copying,
-            }));
-            let (shared, copies) = (shared.clone(), copies.clone());
-            spawn_local(async move {
-                let copied = match write_to_clipboard(&url) {
-                    Some(promise) => JsFuture::from(promise).await.is_ok(),
-                    None => false,
-                };
-                if *copies.borrow() == number {
-                    shared.set(Some(Shared {
-                        url,
-                        clipboard: if copied {
-                            Clipboard::Copied
-                        } else {
-                            Clipboard::Refused
-                        },
-                    }));
-                }
-            });
-        })
-    };
+    let copy = copier(&shared, &copies);
     let on_share = {
         let (source, copy) = (props.source.clone(), copy.clone());
         Callback::from(move |_: MouseEvent| copy(format!("{}{}", page(), source.link().to_query())))
     };
+    use_select_when_open(&field, shared.as_ref().map(|s| s.url.clone()));
+    html! {
+        <div class="share-tools" role="group" aria-label="Share and save the run">
+            <button type="button" ref={share_button.clone()} aria-label="Share" onclick={on_share}
+                aria-expanded={shared.is_some().to_string()}
+                aria-controls={shared.is_some().then_some("share-popover")}
+                title="Copy a link to exactly this: the run, the instant, the selection and the open panels">
+                { "Share" }
+            </button>
+            <button type="button" aria-label="Export" onclick={on_export(&props.source, &export_problem)}
+                title="Save the run (seed, configuration, every input) as a JSON file">{ "Export" }</button>
+            <label class="file-button" title="Open a run file (or drop one anywhere on the page)">
+                <span aria-hidden="true">{ "Import" }</span>
+                <input type="file" accept=".json,application/json" aria-label="Import"
+                    onchange={on_import(&props.on_action)} />
+            </label>
+            if let Some(problem) = (*export_problem).clone() {
+                <span class="share-problem" role="alert">{ problem }</span>
+            }
+            { share_popover(&shared, &field, &share_button, &copy) }
+        </div>
+    }
+}
+
+/// What copying a link does: show it in the popover as being copied, start
+/// writing it to the clipboard, and report how that went, unless a newer
+/// copy (counted in `copies`) began meanwhile.
+fn copier(shared: &UseStateHandle<Option<Shared>>, copies: &Rc<RefCell<u32>>) -> CopyLink {
+    let (shared, copies) = (shared.clone(), copies.clone());
+    Rc::new(move |url: String| {
+        let number = copies.borrow().wrapping_add(1);
+        *copies.borrow_mut() = number;
+        shared.set(Some(Shared {
+            url: url.clone(),
+            clipboard: Clipboard::Copying,
+        }));
+        let (shared, copies) = (shared.clone(), copies.clone());
+        spawn_local(async move {
+            let copied = match write_to_clipboard(&url) {
+                Some(promise) => JsFuture::from(promise).await.is_ok(),
+                None => false,
+            };
+            if *copies.borrow() == number {
+                shared.set(Some(Shared {
+                    url,
+                    clipboard: if copied {
+                        Clipboard::Copied
+                    } else {
+                        Clipboard::Refused
+                    },
+                }));
+            }
+        });
+    })
+}
+
+/// An opened popover takes the focus, with the link (`opened`) selected in
+/// its `field` for copying.
+#[hook]
+fn use_select_when_open(field: &NodeRef, opened: Option<String>) {
+    let field = field.clone();
+    use_effect_with(opened, move |opened| {
+        if let (Some(_), Some(input)) = (opened, field.cast::<HtmlInputElement>()) {
+            input.focus().ok();
+            input.select();
+        }
+    });
+}
+
+/// What Export does: download the run as a file, or say why not.
+fn on_export(
+    source: &ShareSource,
+    problem: &UseStateHandle<Option<String>>,
+) -> Callback<MouseEvent> {
+    let (source, problem) = (source.clone(), problem.clone());
+    Callback::from(move |_: MouseEvent| {
+        let run = source.run();
+        let refused = download(&export_file_name(run.seed), &run.to_json())
+            .err()
+            .map(|_| "The browser refused to save the file.".to_owned());
+        problem.set(refused);
+    })
+}
+
+/// What choosing a file to import does: read it and hand it to the app.
+fn on_import(on_action: &Callback<Action>) -> Callback<Event> {
+    let on_action = on_action.clone();
+    Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            import_file(file, on_action.clone());
+        }
+        // Choosing the same file again is a change too.
+        input.set_value("");
+    })
+}
+
+/// Where a link stands with the clipboard, in words.
+fn clipboard_status(clipboard: Clipboard) -> &'static str {
+    match clipboard {
+        Clipboard::Copying => "Copying the link…",
+        Clipboard::Copied => "Link copied to the clipboard.",
+        Clipboard::Refused => {
+            "The clipboard refused the link: copy it from the field (Ctrl+C or ⌘C)."
+        }
+    }
+}
+
+/// The popover with the shared link, its `field`, Copy (which copies the
+/// link again) and Close (which gives the focus back to `share_button`);
+/// nothing while no link is shared.
+fn share_popover(
+    shared: &UseStateHandle<Option<Shared>>,
+    field: &NodeRef,
+    share_button: &NodeRef,
+    copy: &CopyLink,
+) -> Html {
+    let Some(link) = (**shared).clone() else {
+        return Html::default();
+    };
     let on_copy = {
-        let (shared, field, copy) = (shared.clone(), field.clone(), copy.clone());
+        let (url, field, copy) = (link.url.clone(), field.clone(), copy.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(input) = field.cast::<HtmlInputElement>() {
                 input.select();
             }
-            if let Some(shared) = &*shared {
-                copy(shared.url.clone());
-            }
+            copy(url.clone());
         })
     };
     let close = {
@@ -117,79 +210,20 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
             close();
         }
     });
-    let on_export = {
-        let (source, export_problem) = (props.source.clone(), export_problem.clone());
-        Callback::from(move |_: MouseEvent| {
-            let run = source.run();
-            let problem = download(&export_file_name(run.seed), &run.to_json())
-                .err()
-                .map(|_| "The browser refused to save the file.".to_owned());
-            export_problem.set(problem);
-        })
-    };
-    let on_import = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                import_file(file, on_action.clone());
-            }
-            // Choosing the same file again is a change too.
-            input.set_value("");
-        })
-    };
-    // An opened popover takes the focus, with the link selected for copying.
-    {
-        let field = field.clone();
-        let opened = shared.as_ref().map(|s| s.url.clone());
-        use_effect_with(opened, move |opened| {
-            if let (Some(_), Some(input)) = (opened, field.cast::<HtmlInputElement>()) {
-                input.focus().ok();
-                input.select();
-            }
-        });
-    }
-
-    let status = shared.as_ref().map(|s| match s.clipboard {
-        Clipboard::Copying => "Copying the link…",
-        Clipboard::Copied => "Link copied to the clipboard.",
-        Clipboard::Refused => {
-            "The clipboard refused the link: copy it from the field (Ctrl+C or ⌘C)."
-        }
-    });
     html! {
-        <div class="share-tools" role="group" aria-label="Share and save the run">
-            <button type="button" ref={share_button} aria-label="Share" onclick={on_share}
-                aria-expanded={shared.is_some().to_string()}
-                aria-controls={shared.is_some().then_some("share-popover")}
-                title="Copy a link to exactly this: the run, the instant, the selection and the open panels">
-                { "Share" }
-            </button>
-            <button type="button" aria-label="Export" onclick={on_export}
-                title="Save the run (seed, configuration, every input) as a JSON file">{ "Export" }</button>
-            <label class="file-button" title="Open a run file (or drop one anywhere on the page)">
-                <span aria-hidden="true">{ "Import" }</span>
-                <input type="file" accept=".json,application/json" aria-label="Import" onchange={on_import} />
-            </label>
-            if let Some(problem) = (*export_problem).clone() {
-                <span class="share-problem" role="alert">{ problem }</span>
-            }
-            if let (Some(shared), Some(status)) = (&*shared, status) {
-                <div class="share-popover" id="share-popover" role="dialog" aria-label="Share link"
-                    onkeydown={on_popover_key}>
-                    <p class="share-status" role="status">{ status }</p>
-                    <div class="share-row">
-                        <input type="text" class="text share-url" readonly=true aria-label="Share link"
-                            value={shared.url.clone()} ref={field} />
-                        <button type="button" aria-label="Copy" onclick={on_copy}>{ "Copy" }</button>
-                    </div>
-                    <p class="hint">{ format!(
-                        "{} characters: the whole run (every input, also those after this instant), the instant, the selected server, the open panels and the speed.",
-                        shared.url.chars().count()
-                    ) }</p>
-                    <button type="button" class="share-close" aria-label="Close" onclick={on_close}>{ "×" }</button>
-                </div>
-            }
+        <div class="share-popover" id="share-popover" role="dialog" aria-label="Share link"
+            onkeydown={on_popover_key}>
+            <p class="share-status" role="status">{ clipboard_status(link.clipboard) }</p>
+            <div class="share-row">
+                <input type="text" class="text share-url" readonly=true aria-label="Share link"
+                    value={link.url.clone()} ref={field.clone()} />
+                <button type="button" aria-label="Copy" onclick={on_copy}>{ "Copy" }</button>
+            </div>
+            <p class="hint">{ format!(
+                "{} characters: the whole run (every input, also those after this instant), the instant, the selected server, the open panels and the speed.",
+                link.url.chars().count()
+            ) }</p>
+            <button type="button" class="share-close" aria-label="Close" onclick={on_close}>{ "×" }</button>
         </div>
     }
 }
