@@ -149,73 +149,76 @@ fn anchor(endpoint: Endpoint, n: usize) -> (Point, f64) {
     }
 }
 
+/// One server on the ring, keyed by its id so that its element stays the
+/// same element from frame to frame (a press and its release land on it).
 fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
-    let view = &props.view.0;
-    let id = node.id;
-    let p = ring_position(id.0 as usize - 1, n);
-    let onclick = {
-        let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Action::Select(id)))
-    };
-    let onkeydown = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                cb.emit(Action::Select(id));
-            }
-        })
-    };
-    let role = node.role.as_str();
-    let mut class = format!("node {role}");
-    if !node.alive {
-        class.push_str(" crashed");
-    }
-    if node.paused {
-        class.push_str(" paused");
-    }
-    let selected = id == props.selected && props.selected_message.is_none();
-    if selected {
-        class.push_str(" selected");
-    }
-    if node.alive
+    let now = props.view.0.now;
+    let changed = node.alive
         && node
             .transitions
             .last()
-            .is_some_and(|t| is_recent(view.now, t.at, props.speed))
-    {
-        class.push_str(" changed");
-    }
+            .is_some_and(|t| is_recent(now, t.at, props.speed));
     let remaining = match node.election_deadline {
         Some(deadline) if node.alive && node.role != Role::Leader => {
-            timer_remaining(view.now, deadline, node.election_timeout_us)
+            timer_remaining(now, deadline, node.election_timeout_us)
         }
         _ => 0.0,
     };
+    html! {
+        <Server key={node.id.0} id={node.id} role={node.role} term={node.term.0}
+            commit_index={node.commit_index.0} alive={node.alive} paused={node.paused}
+            votes={node.votes_granted.len()} {n}
+            selected={node.id == props.selected && props.selected_message.is_none()}
+            {changed} timer_left={remaining} on_action={props.on_action.clone()} />
+    }
+}
+
+/// Props of [`Server`].
+#[derive(Properties, Clone, PartialEq)]
+struct ServerProps {
+    id: NodeId,
+    role: Role,
+    term: u64,
+    commit_index: u64,
+    alive: bool,
+    paused: bool,
+    /// Votes granted to it (while it is a candidate).
+    votes: usize,
+    /// Servers on the ring.
+    n: usize,
+    selected: bool,
+    /// Did its role change a moment ago (it flashes)?
+    changed: bool,
+    /// The share of its election timeout still to run, 0 when no timer shows.
+    timer_left: f64,
+    on_action: Callback<Action>,
+}
+
+/// A server: its body, name, term, election timer and role badge.
+#[function_component(Server)]
+fn server(props: &ServerProps) -> Html {
+    let node = props;
+    let id = node.id;
+    let p = ring_position(id.0 as usize - 1, props.n);
+    let role = node.role.as_str();
     let mut label = format!("{id} {role} term {}", node.term);
     if !node.alive {
         label.push_str(", crashed");
     }
-    let badge = match node.role {
-        _ if !node.alive => "✕ crashed".to_owned(),
-        Role::Leader => "♛ leader".to_owned(),
-        Role::Candidate => format!("votes {}/{}", node.votes_granted.len(), n),
-        Role::PreCandidate => format!("pre-votes {}/{}", node.votes_granted.len(), n),
-        Role::Follower => String::new(),
-    };
     let circumference = TIMER_RADIUS * std::f64::consts::TAU;
+    let badge = badge(props);
     html! {
-        <g class={class} data-node-id={id.0.to_string()} data-role={role} data-term={node.term.0.to_string()}
-            data-commit-index={node.commit_index.0.to_string()} data-alive={node.alive.to_string()}
-            role="button" tabindex="0" aria-label={label} aria-pressed={selected.to_string()}
-            onclick={onclick} onkeydown={onkeydown}
+        <g class={server_class(props)} data-node-id={id.0.to_string()} data-role={role} data-term={node.term.to_string()}
+            data-commit-index={node.commit_index.to_string()} data-alive={node.alive.to_string()}
+            role="button" tabindex="0" aria-label={label} aria-pressed={props.selected.to_string()}
+            onclick={select_on_click(&props.on_action, id)} onkeydown={select_on_key(&props.on_action, id)}
             transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <circle class="timer-track" r={TIMER_RADIUS.to_string()} />
-            if remaining > 0.0 {
+            if props.timer_left > 0.0 {
                 // Full, it is a ring; as time passes a clock hand sweeps clockwise
                 // from twelve o'clock and the swept part empties.
                 <circle class="timer" r={TIMER_RADIUS.to_string()} transform="rotate(-90) scale(1 -1)"
-                    stroke-dasharray={format!("{:.2} {:.2}", circumference * remaining, circumference)} />
+                    stroke-dasharray={format!("{:.2} {:.2}", circumference * props.timer_left, circumference)} />
             }
             <circle class="body" r={NODE_RADIUS.to_string()} />
             if !node.alive {
@@ -228,6 +231,52 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
             }
         </g>
     }
+}
+
+/// A server's classes: its role, crashed, paused, selected, changed.
+fn server_class(props: &ServerProps) -> String {
+    let node = props;
+    let mut class = format!("node {}", node.role.as_str());
+    for (on, name) in [
+        (!node.alive, " crashed"),
+        (node.paused, " paused"),
+        (props.selected, " selected"),
+        (props.changed, " changed"),
+    ] {
+        if on {
+            class.push_str(name);
+        }
+    }
+    class
+}
+
+/// The words above a server: crashed, leader, or its vote tally.
+fn badge(server: &ServerProps) -> String {
+    let (votes, n) = (server.votes, server.n);
+    match server.role {
+        _ if !server.alive => "✕ crashed".to_owned(),
+        Role::Leader => "♛ leader".to_owned(),
+        Role::Candidate => format!("votes {votes}/{n}"),
+        Role::PreCandidate => format!("pre-votes {votes}/{n}"),
+        Role::Follower => String::new(),
+    }
+}
+
+/// Selects server `id` when clicked.
+fn select_on_click(on_action: &Callback<Action>, id: NodeId) -> Callback<MouseEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |_: MouseEvent| on_action.emit(Action::Select(id)))
+}
+
+/// Selects server `id` on Enter or Space.
+fn select_on_key(on_action: &Callback<Action>, id: NodeId) -> Callback<KeyboardEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            on_action.emit(Action::Select(id));
+        }
+    })
 }
 
 fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {

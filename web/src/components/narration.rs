@@ -16,35 +16,18 @@ pub struct NarrationPanelProps {
     pub on_action: Callback<Action>,
 }
 
+/// A click handler that sends `action`.
+fn sender(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+}
+
 /// The scenario picker and the narration.
 #[function_component(NarrationPanel)]
 pub fn narration_panel(props: &NarrationPanelProps) -> Html {
-    let on_pick = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: Event| {
-            let id = super::form::select_value(&e);
-            if !id.is_empty() {
-                cb.emit(Action::LoadScenario(id));
-            }
-        })
-    };
-    let send = |action: Action| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
-    };
     let titles = use_memo((), |_| NarratedScenario::titles());
     let current_id = props.narration.as_ref().map(|n| n.scenario.id.clone());
-    let picker = html! {
-        <label class="field scenario-picker">
-            <span>{ "Scenario" }</span>
-            <select aria-label="Scenario" onchange={on_pick}>
-                <option value="" selected={current_id.is_none()}>{ "— free play —" }</option>
-                { for titles.iter().map(|(id, title)| html! {
-                    <option value={id.clone()} selected={current_id.as_deref() == Some(id.as_str())}>{ title.clone() }</option>
-                }) }
-            </select>
-        </label>
-    };
+    let picker = scenario_picker(&titles, current_id.as_deref(), &props.on_action);
     let Some(narration) = &props.narration else {
         return html! {
             <section class="panel narration idle" aria-label="Scenarios">
@@ -53,6 +36,61 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
             </section>
         };
     };
+    let at = narration.current;
+    html! {
+        <section class="panel narration" aria-label="Scenario narration" data-scenario={narration.scenario.id.clone()}
+            data-step={at.map_or("none".to_owned(), |i| i.to_string())}>
+            <div class="narration-head">
+                { picker }
+                <h2>{ narration.scenario.title.clone() }<small>{ narration.scenario.summary.clone() }</small></h2>
+            </div>
+            { current_step(narration, &props.on_action) }
+            { step_list(narration, &props.on_action) }
+            <div class="buttons">
+                if at.is_some() {
+                    <button type="button" aria-label="Leave the script" title="Play freely from here"
+                        onclick={sender(&props.on_action, Action::LeaveScript)}>{ "Leave the script" }</button>
+                } else {
+                    <button type="button" aria-label="Back to the script" title="Back to the step you left, as it was"
+                        onclick={sender(&props.on_action, Action::NarrationGo(narration.last))}>{ "Back to the script" }</button>
+                }
+                <button type="button" aria-label="Close scenario"
+                    onclick={sender(&props.on_action, Action::CloseScenario)}>{ "Close" }</button>
+            </div>
+        </section>
+    }
+}
+
+/// The bundled scenarios to pick from, `current` selected.
+fn scenario_picker(
+    titles: &[(String, String)],
+    current: Option<&str>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_pick = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            let id = super::form::select_value(&e);
+            if !id.is_empty() {
+                on_action.emit(Action::LoadScenario(id));
+            }
+        })
+    };
+    html! {
+        <label class="field scenario-picker">
+            <span>{ "Scenario" }</span>
+            <select aria-label="Scenario" onchange={on_pick}>
+                <option value="" selected={current.is_none()}>{ "— free play —" }</option>
+                { for titles.iter().map(|(id, title)| html! {
+                    <option value={id.clone()} selected={current == Some(id.as_str())}>{ title.clone() }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// The step shown, in one fixed place, with Back and Next beside it.
+fn current_step(narration: &Narration, on_action: &Callback<Action>) -> Html {
     let steps = &narration.steps;
     let total = steps.len();
     let at = narration.current;
@@ -70,40 +108,31 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
         ),
     };
     html! {
-        <section class="panel narration" aria-label="Scenario narration" data-scenario={narration.scenario.id.clone()}
-            data-step={at.map_or("none".to_owned(), |i| i.to_string())}>
-            <div class="narration-head">
-                { picker }
-                <h2>{ narration.scenario.title.clone() }<small>{ narration.scenario.summary.clone() }</small></h2>
-            </div>
-            <div class="narration-step">
-                <button type="button" aria-label="Back" title="The previous step (←)" disabled={!can_back}
-                    onclick={send(Action::NarrationBack)}>{ "‹ Back" }</button>
-                <p class="narration-text" aria-live="polite"><small>{ counter }</small>{ text }</p>
-                <button type="button" class="primary" aria-label="Next" title="The next step (→)" disabled={!can_next}
-                    onclick={send(Action::NarrationNext)}>{ "Next ›" }</button>
-            </div>
-            <details class="narration-steps">
-                <summary>{ format!("All {total} steps") }</summary>
-                <ol>
-                    { for steps.iter().enumerate().map(|(i, step)| html! {
-                        <li class={classes!((at == Some(i)).then_some("current"))}>
-                            <button type="button" class="link" aria-label={format!("Go to step {}", i + 1)}
-                                onclick={send(Action::NarrationGo(i))}>{ step.text.clone() }</button>
-                        </li>
-                    }) }
-                </ol>
-            </details>
-            <div class="buttons">
-                if at.is_some() {
-                    <button type="button" aria-label="Leave the script" title="Play freely from here"
-                        onclick={send(Action::LeaveScript)}>{ "Leave the script" }</button>
-                } else {
-                    <button type="button" aria-label="Back to the script" title="Back to the step you left, as it was"
-                        onclick={send(Action::NarrationGo(narration.last))}>{ "Back to the script" }</button>
-                }
-                <button type="button" aria-label="Close scenario" onclick={send(Action::CloseScenario)}>{ "Close" }</button>
-            </div>
-        </section>
+        <div class="narration-step">
+            <button type="button" aria-label="Back" title="The previous step (←)" disabled={!can_back}
+                onclick={sender(on_action, Action::NarrationBack)}>{ "‹ Back" }</button>
+            <p class="narration-text" aria-live="polite"><small>{ counter }</small>{ text }</p>
+            <button type="button" class="primary" aria-label="Next" title="The next step (→)" disabled={!can_next}
+                onclick={sender(on_action, Action::NarrationNext)}>{ "Next ›" }</button>
+        </div>
+    }
+}
+
+/// Every step, to jump to any of them.
+fn step_list(narration: &Narration, on_action: &Callback<Action>) -> Html {
+    let steps = &narration.steps;
+    let at = narration.current;
+    html! {
+        <details class="narration-steps">
+            <summary>{ format!("All {} steps", steps.len()) }</summary>
+            <ol>
+                { for steps.iter().enumerate().map(|(i, step)| html! {
+                    <li class={classes!((at == Some(i)).then_some("current"))}>
+                        <button type="button" class="link" aria-label={format!("Go to step {}", i + 1)}
+                            onclick={sender(on_action, Action::NarrationGo(i))}>{ step.text.clone() }</button>
+                    </li>
+                }) }
+            </ol>
+        </details>
     }
 }

@@ -313,35 +313,60 @@ fn paint(
         .ok()?;
     let (width, height) = (scale.width(), scale.height());
     context.clear_rect(0.0, 0.0, width, height);
+    paint_lanes(&context, palette, scale);
+    paint_arrows(&context, palette, drawing);
+    context.set_fill_style_str(&palette.ok);
+    for (_, (x, y)) in &drawing.commits {
+        context.fill_rect(x - 2.0, y - 9.0, 4.0, 18.0);
+    }
+    paint_role_marks(&context, palette, drawing);
+    context.set_stroke_style_str(&palette.flash);
+    context.set_line_width(2.0);
+    context.begin_path();
+    context.move_to(width - 1.0, 0.0);
+    context.line_to(width - 1.0, height);
+    context.stroke();
+    Some(())
+}
+
+/// One line across the diagram under each lane.
+fn paint_lanes(context: &CanvasRenderingContext2d, palette: &Palette, scale: &Scale) {
     context.set_line_width(1.0);
     context.set_stroke_style_str(&palette.line);
     for lane in 0..=scale.lanes {
         let y = TOP + lane as f64 * LANE_HEIGHT;
         context.begin_path();
         context.move_to(0.0, y);
-        context.line_to(width, y);
+        context.line_to(scale.width(), y);
         context.stroke();
     }
-    let line = |a: &ArrowShape, dash: &[f64]| {
-        context.set_global_alpha(if a.faint { 0.45 } else { 1.0 });
-        context.set_stroke_style_str(if a.lost && a.position.is_none() {
-            &palette.bad
-        } else {
-            palette.of(a.paint)
-        });
-        let pattern = js_sys::Array::new();
-        for d in dash {
-            pattern.push(&(*d).into());
-        }
-        context.set_line_dash(&pattern).ok();
-        context.begin_path();
-        context.move_to(a.from.0, a.from.1);
-        context.line_to(a.to.0, a.to.1);
-        context.stroke();
-    };
+}
+
+/// One arrow's line, faint or not, dashed as `dash` says.
+fn paint_line(context: &CanvasRenderingContext2d, palette: &Palette, a: &ArrowShape, dash: &[f64]) {
+    context.set_global_alpha(if a.faint { 0.45 } else { 1.0 });
+    context.set_stroke_style_str(if a.lost && a.position.is_none() {
+        &palette.bad
+    } else {
+        palette.of(a.paint)
+    });
+    let pattern = js_sys::Array::new();
+    for d in dash {
+        pattern.push(&(*d).into());
+    }
+    context.set_line_dash(&pattern).ok();
+    context.begin_path();
+    context.move_to(a.from.0, a.from.1);
+    context.line_to(a.to.0, a.to.1);
+    context.stroke();
+}
+
+/// Delivered messages end in a dot, lost ones in a cross; messages in
+/// flight are dotted lines.
+fn paint_arrows(context: &CanvasRenderingContext2d, palette: &Palette, drawing: &Drawing) {
     context.set_line_width(1.2);
     for a in &drawing.arrows {
-        line(a, if a.lost { &[4.0, 3.0] } else { &[] });
+        paint_line(context, palette, a, if a.lost { &[4.0, 3.0] } else { &[] });
         context.set_global_alpha(1.0);
         let (x, y) = a.to;
         if a.lost {
@@ -363,14 +388,14 @@ fn paint(
         }
     }
     for a in &drawing.in_flight {
-        line(a, &[2.0, 2.0]);
+        paint_line(context, palette, a, &[2.0, 2.0]);
     }
     context.set_global_alpha(1.0);
     context.set_line_dash(&js_sys::Array::new()).ok();
-    context.set_fill_style_str(&palette.ok);
-    for (_, (x, y)) in &drawing.commits {
-        context.fill_rect(x - 2.0, y - 9.0, 4.0, 18.0);
-    }
+}
+
+/// A lettered disc where a server changed role.
+fn paint_role_marks(context: &CanvasRenderingContext2d, palette: &Palette, drawing: &Drawing) {
     context.set_font("800 9px system-ui, sans-serif");
     context.set_text_align("center");
     context.set_text_baseline("middle");
@@ -391,13 +416,40 @@ fn paint(
         context.set_fill_style_str(ink);
         context.fill_text(letter, x, y + 0.5).ok();
     }
-    context.set_stroke_style_str(&palette.flash);
-    context.set_line_width(2.0);
-    context.begin_path();
-    context.move_to(width - 1.0, 0.0);
-    context.line_to(width - 1.0, height);
-    context.stroke();
-    Some(())
+}
+
+/// Paints `drawing` on `canvas` after every render whose `deps` changed,
+/// and returns the drawing last painted (for matching clicks). The palette
+/// is read from the page's CSS once, and again when the theme changes.
+#[hook]
+fn use_painting(
+    canvas: NodeRef,
+    drawing: Rc<Drawing>,
+    scale: Scale,
+    deps: (SharedView, SharedRun, u64),
+) -> Rc<RefCell<Rc<Drawing>>> {
+    let palette: Rc<RefCell<Option<(bool, Palette)>>> = use_mut_ref(|| None);
+    let shown: Rc<RefCell<Rc<Drawing>>> = use_mut_ref(|| Rc::new(Drawing::default()));
+    {
+        let shown = shown.clone();
+        use_effect_with(deps, move |_| {
+            if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
+                let dark = dark_theme();
+                let mut cached = palette.borrow_mut();
+                if cached
+                    .as_ref()
+                    .is_none_or(|(was_dark, _)| *was_dark != dark)
+                {
+                    *cached = Palette::read(&element).map(|p| (dark, p));
+                }
+                if let Some((_, palette)) = cached.as_ref() {
+                    paint(&element, palette, &drawing, &scale);
+                }
+            }
+            *shown.borrow_mut() = drawing;
+        });
+    }
+    shown
 }
 
 /// The diagram.
@@ -410,34 +462,12 @@ pub fn space_time(props: &SpaceTimeProps) -> Html {
     let scale = Scale::new(now, earliest, props.speed, lanes);
     let drawing = Rc::new(Drawing::of(&props.view, &props.run, &scale));
     let canvas = use_node_ref();
-    // The palette is read from the page's CSS once, and again when the theme changes.
-    let palette: Rc<RefCell<Option<(bool, Palette)>>> = use_mut_ref(|| None);
-    // The latest drawing, for matching clicks.
-    let shown: Rc<RefCell<Rc<Drawing>>> = use_mut_ref(|| Rc::new(Drawing::default()));
-    {
-        let canvas = canvas.clone();
-        let drawing = drawing.clone();
-        let shown = shown.clone();
-        use_effect_with(
-            (props.view.clone(), props.run.clone(), props.speed.to_bits()),
-            move |_| {
-                if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                    let dark = dark_theme();
-                    let mut cached = palette.borrow_mut();
-                    if cached
-                        .as_ref()
-                        .is_none_or(|(was_dark, _)| *was_dark != dark)
-                    {
-                        *cached = Palette::read(&element).map(|p| (dark, p));
-                    }
-                    if let Some((_, palette)) = cached.as_ref() {
-                        paint(&element, palette, &drawing, &scale);
-                    }
-                }
-                *shown.borrow_mut() = drawing;
-            },
-        );
-    }
+    let shown = use_painting(
+        canvas.clone(),
+        drawing.clone(),
+        scale,
+        (props.view.clone(), props.run.clone(), props.speed.to_bits()),
+    );
     let onclick = {
         let cb = props.on_action.clone();
         Callback::from(move |e: MouseEvent| {
