@@ -3,9 +3,10 @@
 //! the message it delivered or lost, and marks for the moments a learner
 //! jumps between (elections, commits, safety violations).
 
+use crate::app::{AppendEntries, InstallSnapshot, Message};
 use crate::raft::{
-    AppendEntries, AppendEntriesReply, InstallSnapshot, LogIndex, Message, MessageKind, Micros,
-    NodeId, RequestVote, RequestVoteReply, Role, TimeoutNow, Transition,
+    AppendEntriesReply, LogIndex, MessageKind, Micros, NodeId, RequestVote, RequestVoteReply, Role,
+    TimeoutNow, Transition,
 };
 use crate::sim::{ClientResult, Endpoint, EventKind, Packet, Payload, Simulation, StepRecord};
 use std::fmt::Write;

@@ -1,5 +1,6 @@
 //! The two RPCs of the Raft paper's Figure 2 and their replies.
 
+use super::application::Application;
 use super::log::Entry;
 use super::snapshot::Snapshot;
 use super::types::{LogIndex, NodeId, Term};
@@ -8,14 +9,15 @@ use std::sync::Arc;
 
 /// A message between two Raft servers. Every message carries its sender's term (§5.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Message {
+#[serde(bound = "")]
+pub enum Message<A: Application> {
     /// A candidate asks for a vote (§5.2), or a pre-candidate whether it
     /// would get one (thesis §9.6).
     RequestVote(RequestVote),
     /// The answer to a RequestVote.
     RequestVoteReply(RequestVoteReply),
     /// The leader replicates entries, or sends none as a heartbeat (§5.3).
-    AppendEntries(AppendEntries),
+    AppendEntries(AppendEntries<A>),
     /// The answer to an AppendEntries (or an InstallSnapshot).
     AppendEntriesReply(AppendEntriesReply),
     /// A leader handing over: the receiver starts an election at once
@@ -23,7 +25,7 @@ pub enum Message {
     TimeoutNow(TimeoutNow),
     /// The leader sends its snapshot to a follower that needs entries it
     /// has compacted away (thesis §5.1).
-    InstallSnapshot(InstallSnapshot),
+    InstallSnapshot(InstallSnapshot<A>),
 }
 
 /// A candidate asks for a vote (§5.2), or, with `pre_vote`, a pre-candidate
@@ -59,7 +61,8 @@ pub struct RequestVoteReply {
 
 /// The leader replicates entries, or sends none as a heartbeat (§5.3).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct AppendEntries {
+#[serde(bound = "")]
+pub struct AppendEntries<A: Application> {
     /// The leader's term.
     pub term: Term,
     /// So followers can redirect clients.
@@ -69,7 +72,7 @@ pub struct AppendEntries {
     /// Term of the entry at `prev_log_index`.
     pub prev_log_term: Term,
     /// Entries to store; empty for a heartbeat.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Entry<A>>,
     /// The leader's commitIndex.
     pub leader_commit: LogIndex,
     /// The leader's heartbeat round, echoed in the reply, so the leader
@@ -109,13 +112,14 @@ pub struct TimeoutNow {
 /// rather than in chunks). Answered by an [`AppendEntriesReply`] whose
 /// `index` is the snapshot's.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct InstallSnapshot {
+#[serde(bound = "")]
+pub struct InstallSnapshot<A: Application> {
     /// The leader's term.
     pub term: Term,
     /// So followers can redirect clients.
     pub leader: NodeId,
     /// The snapshot, shared rather than copied.
-    pub snapshot: Arc<Snapshot>,
+    pub snapshot: Arc<Snapshot<A>>,
     /// The leader's heartbeat round, echoed in the reply.
     pub round: u64,
 }
@@ -202,7 +206,7 @@ impl MessageKind {
     }
 }
 
-impl Message {
+impl<A: Application> Message<A> {
     /// True for a message whose term must not make its receiver adopt it
     /// (§5.1 does not apply): a pre-vote request, and a granted pre-vote
     /// reply, which carries the term asked about.

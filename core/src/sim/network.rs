@@ -1,10 +1,10 @@
 //! The simulated network: who may talk to whom, what travels, and how long it takes.
 
 use super::rng::Stream;
+use crate::app::{AppendEntries, InstallSnapshot, Message};
 use crate::kv::{ClientId, ClientRequest, Outcome};
 use crate::raft::{
-    AppendEntries, AppendEntriesReply, InstallSnapshot, Message, MessageKind, Micros, NodeId,
-    RequestVote, RequestVoteReply, TimeoutNow,
+    AppendEntriesReply, MessageKind, Micros, NodeId, RequestVote, RequestVoteReply, TimeoutNow,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
