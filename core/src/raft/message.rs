@@ -206,6 +206,104 @@ impl MessageKind {
     }
 }
 
+impl RequestVote {
+    /// Every field, named as in Figure 2, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("term", self.term.to_string()),
+            ("candidateId", self.candidate.to_string()),
+            ("lastLogIndex", self.last_log_index.to_string()),
+            ("lastLogTerm", self.last_log_term.to_string()),
+            ("preVote", self.pre_vote.to_string()),
+            ("leadershipTransfer", self.transfer.to_string()),
+        ]
+    }
+}
+
+impl RequestVoteReply {
+    /// Every field, named as in Figure 2, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("term", self.term.to_string()),
+            ("voteGranted", self.vote_granted.to_string()),
+            ("preVote", self.pre_vote.to_string()),
+        ]
+    }
+}
+
+impl<A: Application> AppendEntries<A> {
+    /// Every field, named as in Figure 2, for an inspector; each entry as
+    /// `index:tterm command`.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| format!("{}:t{} {}", e.index, e.term, e.command))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
+            ("term", self.term.to_string()),
+            ("leaderId", self.leader.to_string()),
+            ("prevLogIndex", self.prev_log_index.to_string()),
+            ("prevLogTerm", self.prev_log_term.to_string()),
+            ("entries", entries),
+            ("leaderCommit", self.leader_commit.to_string()),
+            ("round", self.round.to_string()),
+        ]
+    }
+}
+
+impl AppendEntriesReply {
+    /// Every field, named as in Figure 2, for an inspector: the index is
+    /// called by what it means, and the conflict hint shows only if sent.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let index_name = if self.success {
+            "matchIndex"
+        } else {
+            "rejectedPrevLogIndex"
+        };
+        let mut fields = vec![
+            ("term", self.term.to_string()),
+            ("success", self.success.to_string()),
+            (index_name, self.index.to_string()),
+        ];
+        if let Some(hint) = self.conflict {
+            let term = hint
+                .term
+                .map_or("none (log too short)".to_owned(), |t| t.to_string());
+            fields.push(("conflictTerm", term));
+            fields.push(("conflictIndex", hint.first_index.to_string()));
+        }
+        fields.push(("round", self.round.to_string()));
+        fields
+    }
+}
+
+impl TimeoutNow {
+    /// Every field, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![("term", self.term.to_string())]
+    }
+}
+
+impl<A: Application> InstallSnapshot<A> {
+    /// Every field, named as in the paper's InstallSnapshot (Figure 13),
+    /// with what the application shows of the snapshot's state.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let snapshot = &self.snapshot;
+        let mut fields = vec![
+            ("term", self.term.to_string()),
+            ("leaderId", self.leader.to_string()),
+            ("lastIncludedIndex", snapshot.index.to_string()),
+            ("lastIncludedTerm", snapshot.term.to_string()),
+            ("configuration", snapshot.membership.to_string()),
+        ];
+        fields.extend(A::state_fields(&snapshot.state));
+        fields.push(("round", self.round.to_string()));
+        fields
+    }
+}
+
 impl<A: Application> Message<A> {
     /// True for a message whose term must not make its receiver adopt it
     /// (§5.1 does not apply): a pre-vote request, and a granted pre-vote
@@ -227,6 +325,19 @@ impl<A: Application> Message<A> {
             | Message::AppendEntriesReply(AppendEntriesReply { term, .. })
             | Message::TimeoutNow(TimeoutNow { term })
             | Message::InstallSnapshot(InstallSnapshot { term, .. }) => *term,
+        }
+    }
+
+    /// Every field of the message, named as in the Raft paper's Figure 2,
+    /// for an inspector (each RPC lists its own).
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Message::RequestVote(request) => request.fields(),
+            Message::RequestVoteReply(reply) => reply.fields(),
+            Message::AppendEntries(append) => append.fields(),
+            Message::AppendEntriesReply(reply) => reply.fields(),
+            Message::TimeoutNow(timeout) => timeout.fields(),
+            Message::InstallSnapshot(install) => install.fields(),
         }
     }
 
