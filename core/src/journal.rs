@@ -3,11 +3,7 @@
 //! the message it delivered or lost, and marks for the moments a learner
 //! jumps between (elections, commits, safety violations).
 
-use crate::app::{AppendEntries, InstallSnapshot, Message};
-use crate::raft::{
-    AppendEntriesReply, LogIndex, MessageKind, Micros, NodeId, RequestVote, RequestVoteReply, Role,
-    TimeoutNow, Transition,
-};
+use crate::raft::{LogIndex, MessageKind, Micros, NodeId, Role, Transition};
 use crate::sim::{ClientResult, Endpoint, EventKind, Packet, Payload, Simulation, StepRecord};
 use std::fmt::Write;
 
@@ -255,53 +251,7 @@ fn flight_of(packet: &Packet, at: Micros, fate: Fate) -> Flight {
 /// A message in a few words: its kind and the fields that matter most.
 pub fn summary(payload: &Payload) -> String {
     match payload {
-        Payload::Raft(Message::RequestVote(RequestVote { term, pre_vote, .. })) => {
-            let name = if *pre_vote { "PreVote" } else { "RequestVote" };
-            format!("{name} for term {term}")
-        }
-        Payload::Raft(Message::RequestVoteReply(RequestVoteReply {
-            term,
-            vote_granted,
-            pre_vote,
-        })) => {
-            let what = if *pre_vote { "pre-vote" } else { "vote" };
-            let answer = if *vote_granted { "granted" } else { "refused" };
-            format!("{what} {answer} (term {term})")
-        }
-        Payload::Raft(Message::AppendEntries(AppendEntries {
-            term,
-            prev_log_index,
-            prev_log_term,
-            entries,
-            leader_commit,
-            ..
-        })) => {
-            if entries.is_empty() {
-                format!("heartbeat, term {term}, commit {leader_commit}")
-            } else {
-                let count = entries.len();
-                format!(
-                    "AppendEntries of {count} entr{} after {prev_log_index}/t{prev_log_term}, term {term}, commit {leader_commit}",
-                    if count == 1 { "y" } else { "ies" }
-                )
-            }
-        }
-        Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
-            success, index, ..
-        })) => {
-            if *success {
-                format!("AppendEntries ok, matches up to {index}")
-            } else {
-                format!("AppendEntries rejected at {index}")
-            }
-        }
-        Payload::Raft(Message::InstallSnapshot(InstallSnapshot { snapshot, .. })) => format!(
-            "InstallSnapshot up to {}/t{}",
-            snapshot.index, snapshot.term
-        ),
-        Payload::Raft(Message::TimeoutNow(TimeoutNow { term })) => {
-            format!("TimeoutNow, term {term}")
-        }
+        Payload::Raft(message) => message.summary(),
         Payload::Request(request) => format!("request #{} {}", request.seq, request.op),
         Payload::Reply { seq, result } => match result {
             ClientResult::Done(outcome) => format!(
