@@ -3,10 +3,7 @@
 //! the message it delivered or lost, and marks for the moments a learner
 //! jumps between (elections, commits, safety violations).
 
-use crate::raft::{
-    AppendEntries, AppendEntriesReply, InstallSnapshot, LogIndex, Message, MessageKind, Micros,
-    NodeId, RequestVote, RequestVoteReply, Role, TimeoutNow, Transition,
-};
+use crate::raft::{LogIndex, MessageKind, Micros, NodeId, Role, Transition};
 use crate::sim::{ClientResult, Endpoint, EventKind, Packet, Payload, Simulation, StepRecord};
 use std::fmt::Write;
 
@@ -106,100 +103,13 @@ impl JournalEntry {
     /// Describes `record`, the step that brought `sim` to where it is now.
     pub fn of(sim: &Simulation, record: &StepRecord) -> JournalEntry {
         let mut nodes = Vec::new();
-        let mut flight = None;
         let mut marks = Marks {
             input: matches!(record.event, EventKind::Input(_)),
             ..Marks::default()
         };
-        let mut text = match &record.event {
-            EventKind::Delivered(p) => {
-                flight = Some(flight_of(p, record.at, Fate::Delivered));
-                mention(&mut nodes, p.from);
-                mention(&mut nodes, p.to);
-                format!("{} → {}: {}", p.from, p.to, summary(&p.payload))
-            }
-            EventKind::Lost(p) => {
-                flight = Some(flight_of(p, record.at, Fate::Lost));
-                mention(&mut nodes, p.to);
-                format!(
-                    "{} → {}: {} is lost ({} is down)",
-                    p.from,
-                    p.to,
-                    summary(&p.payload),
-                    p.to
-                )
-            }
-            EventKind::Dropped(p) => {
-                flight = Some(flight_of(p, record.at, Fate::Dropped));
-                mention(&mut nodes, p.from);
-                mention(&mut nodes, p.to);
-                format!(
-                    "the network drops {} → {}: {}",
-                    p.from,
-                    p.to,
-                    summary(&p.payload)
-                )
-            }
-            EventKind::Held(p) => {
-                flight = Some(flight_of(p, record.at, Fate::Held));
-                mention(&mut nodes, p.to);
-                format!(
-                    "{} → {}: {} waits at paused {}",
-                    p.from,
-                    p.to,
-                    summary(&p.payload),
-                    p.to
-                )
-            }
-            EventKind::NodeTimer(id) => {
-                nodes.push(*id);
-                let fired_as_leader = record.transitions.iter().all(|(who, _)| who != id)
-                    && sim.node(*id).map(|n| n.role()) == Some(Role::Leader);
-                if fired_as_leader {
-                    format!("{id} sends a heartbeat round")
-                } else {
-                    format!("{id}'s timer fires")
-                }
-            }
-            EventKind::ClientTimer(client) => {
-                format!("{client} hears nothing back in time and tries again")
-            }
-            EventKind::WorkloadTick => "the workload starts an operation".to_owned(),
-            EventKind::Input(command) => format!("you: {command}"),
-        };
-        for (id, transition) in &record.transitions {
-            marks.role_change = true;
-            marks.election |= transition.to == Role::Leader;
-            mention(&mut nodes, Endpoint::Node(*id));
-            let _ = write!(
-                text,
-                "; {id} {} → {}, term {}",
-                transition.cause.label(),
-                transition.to.as_str(),
-                transition.term
-            );
-        }
-        let leader = sim.leader();
-        let mut applied: Vec<(NodeId, u64, u64)> = Vec::new();
-        let mut leader_commit = None;
-        for (id, entry) in &record.applied {
-            match applied.last_mut() {
-                Some((last, _, to)) if last == id => *to = entry.index.0,
-                _ => applied.push((*id, entry.index.0, entry.index.0)),
-            }
-            if Some(*id) == leader {
-                marks.commit = true;
-                leader_commit = Some((*id, entry.index));
-            }
-        }
-        for (id, from, to) in applied {
-            mention(&mut nodes, Endpoint::Node(id));
-            let _ = if from == to {
-                write!(text, "; {id} applies entry {from}")
-            } else {
-                write!(text, "; {id} applies entries {from}–{to}")
-            };
-        }
+        let (mut text, flight) = event_text(sim, record, &mut nodes);
+        transitions_text(record, &mut text, &mut nodes, &mut marks);
+        let leader_commit = applied_text(sim, record, &mut text, &mut nodes, &mut marks);
         JournalEntry {
             position: sim.position(),
             at: record.at,
@@ -211,6 +121,110 @@ impl JournalEntry {
             marks,
         }
     }
+}
+
+/// What the step's event was, in words, with the message it ended, if any.
+fn event_text(
+    sim: &Simulation,
+    record: &StepRecord,
+    nodes: &mut Vec<NodeId>,
+) -> (String, Option<Flight>) {
+    let ended = |packet: &Packet, fate: Fate, nodes: &mut Vec<NodeId>| {
+        let text = packet_text(packet, fate, nodes);
+        (text, Some(flight_of(packet, record.at, fate)))
+    };
+    let text = match &record.event {
+        EventKind::Delivered(p) => return ended(p, Fate::Delivered, nodes),
+        EventKind::Lost(p) => return ended(p, Fate::Lost, nodes),
+        EventKind::Dropped(p) => return ended(p, Fate::Dropped, nodes),
+        EventKind::Held(p) => return ended(p, Fate::Held, nodes),
+        EventKind::NodeTimer(id) => {
+            nodes.push(*id);
+            let fired_as_leader = record.transitions.iter().all(|(who, _)| who != id)
+                && sim.node(*id).map(|n| n.role()) == Some(Role::Leader);
+            if fired_as_leader {
+                format!("{id} sends a heartbeat round")
+            } else {
+                format!("{id}'s timer fires")
+            }
+        }
+        EventKind::ClientTimer(client) => {
+            format!("{client} hears nothing back in time and tries again")
+        }
+        EventKind::WorkloadTick => "the workload starts an operation".to_owned(),
+        EventKind::Input(command) => format!("you: {command}"),
+    };
+    (text, None)
+}
+
+/// A packet's end in words, mentioning the servers it involved.
+fn packet_text(packet: &Packet, fate: Fate, nodes: &mut Vec<NodeId>) -> String {
+    let (from, to) = (packet.from, packet.to);
+    let what = summary(&packet.payload);
+    if matches!(fate, Fate::Delivered | Fate::Dropped) {
+        mention(nodes, from);
+    }
+    mention(nodes, to);
+    match fate {
+        Fate::Delivered => format!("{from} → {to}: {what}"),
+        Fate::Lost => format!("{from} → {to}: {what} is lost ({to} is down)"),
+        Fate::Dropped => format!("the network drops {from} → {to}: {what}"),
+        Fate::Held => format!("{from} → {to}: {what} waits at paused {to}"),
+    }
+}
+
+/// Appends the step's role changes to `text` and marks elections.
+fn transitions_text(
+    record: &StepRecord,
+    text: &mut String,
+    nodes: &mut Vec<NodeId>,
+    marks: &mut Marks,
+) {
+    for (id, transition) in &record.transitions {
+        marks.role_change = true;
+        marks.election |= transition.to == Role::Leader;
+        mention(nodes, Endpoint::Node(*id));
+        let _ = write!(
+            text,
+            "; {id} {} → {}, term {}",
+            transition.cause.label(),
+            transition.to.as_str(),
+            transition.term
+        );
+    }
+}
+
+/// Appends the entries each server applied, as runs of indexes, to `text`;
+/// returns the leader's commit it made visible, if any, and marks it.
+fn applied_text(
+    sim: &Simulation,
+    record: &StepRecord,
+    text: &mut String,
+    nodes: &mut Vec<NodeId>,
+    marks: &mut Marks,
+) -> Option<(NodeId, LogIndex)> {
+    let leader = sim.leader();
+    let mut applied: Vec<(NodeId, u64, u64)> = Vec::new();
+    let mut leader_commit = None;
+    for (id, entry) in &record.applied {
+        match applied.last_mut() {
+            Some((last, _, to)) if last == id => *to = entry.index.0,
+            _ => applied.push((*id, entry.index.0, entry.index.0)),
+        }
+        if Some(*id) == leader {
+            marks.commit = true;
+            leader_commit = Some((*id, entry.index));
+        }
+    }
+    for (id, from, to) in applied {
+        mention(nodes, Endpoint::Node(id));
+        let _ = if from == to {
+            write!(text, "; {id} applies entry {from}")
+        } else {
+            write!(text, "; {id} applies entries {from}–{to}")
+        };
+    }
+    leader_commit
 }
 
 fn mention(nodes: &mut Vec<NodeId>, endpoint: Endpoint) {
@@ -237,53 +251,7 @@ fn flight_of(packet: &Packet, at: Micros, fate: Fate) -> Flight {
 /// A message in a few words: its kind and the fields that matter most.
 pub fn summary(payload: &Payload) -> String {
     match payload {
-        Payload::Raft(Message::RequestVote(RequestVote { term, pre_vote, .. })) => {
-            let name = if *pre_vote { "PreVote" } else { "RequestVote" };
-            format!("{name} for term {term}")
-        }
-        Payload::Raft(Message::RequestVoteReply(RequestVoteReply {
-            term,
-            vote_granted,
-            pre_vote,
-        })) => {
-            let what = if *pre_vote { "pre-vote" } else { "vote" };
-            let answer = if *vote_granted { "granted" } else { "refused" };
-            format!("{what} {answer} (term {term})")
-        }
-        Payload::Raft(Message::AppendEntries(AppendEntries {
-            term,
-            prev_log_index,
-            prev_log_term,
-            entries,
-            leader_commit,
-            ..
-        })) => {
-            if entries.is_empty() {
-                format!("heartbeat, term {term}, commit {leader_commit}")
-            } else {
-                let count = entries.len();
-                format!(
-                    "AppendEntries of {count} entr{} after {prev_log_index}/t{prev_log_term}, term {term}, commit {leader_commit}",
-                    if count == 1 { "y" } else { "ies" }
-                )
-            }
-        }
-        Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
-            success, index, ..
-        })) => {
-            if *success {
-                format!("AppendEntries ok, matches up to {index}")
-            } else {
-                format!("AppendEntries rejected at {index}")
-            }
-        }
-        Payload::Raft(Message::InstallSnapshot(InstallSnapshot { snapshot, .. })) => format!(
-            "InstallSnapshot up to {}/t{}",
-            snapshot.index, snapshot.term
-        ),
-        Payload::Raft(Message::TimeoutNow(TimeoutNow { term })) => {
-            format!("TimeoutNow, term {term}")
-        }
+        Payload::Raft(message) => message.summary(),
         Payload::Request(request) => format!("request #{} {}", request.seq, request.op),
         Payload::Reply { seq, result } => match result {
             ClientResult::Done(outcome) => format!(

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod app;
 pub mod check;
 mod chunked;
 pub mod explore;

@@ -6,6 +6,10 @@
 //! changes to persist, the entries that are now committed and may be applied,
 //! the role transitions it made, and the next instant it wants to be woken.
 //!
+//! The protocol is generic over the [`Application`] it replicates: it
+//! carries the application's commands and snapshot states without reading
+//! them (the key-value store is plugged in by `crate::app`).
+//!
 //! The layout follows raft-rs: the node and its entry points (`node`), its
 //! parameters (`options`), what goes in and out of a step (`ready`), role
 //! changes (`transition`), the roles' work (`election`, `leader` with its
@@ -13,6 +17,7 @@
 //! each follower (`progress`), and the data it moves (`log`, `message`,
 //! `snapshot`, `types`).
 
+mod application;
 mod election;
 mod follower;
 mod leader;
@@ -28,6 +33,7 @@ mod snapshot;
 mod transition;
 mod types;
 
+pub use application::Application;
 pub use log::{Entry, Log, LogCommand};
 pub use membership::{
     CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,

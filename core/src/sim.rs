@@ -33,10 +33,11 @@ pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
 pub use workload::WorkloadSpec;
 
+use crate::app::{Entry, Node, PersistentState};
 use crate::fnv::{Fnv64, FNV_OFFSET};
 use crate::history::{HistoryOp, OpResult};
 use crate::kv::{ClientId, KvStore};
-use crate::raft::{Entry, Micros, Node, NodeId, PersistentState, Role, Transition};
+use crate::raft::{Micros, NodeId, Role, Transition};
 use client::Client;
 use events::EventQueue;
 use network::Network;

@@ -7,20 +7,22 @@
 
 mod run;
 
+pub use crate::app::{Entry, LogCommand, PendingRead};
 pub use crate::check::{NotLinearizable, Property, Violation};
 pub use crate::journal::{Fate, Flight, JournalEntry, MarkKind, Marks};
 pub use crate::kv::{ClientId, StateMachine, ToyState, TOY_KEY};
 pub use crate::playback::{FoundViolation, Linearizability};
 pub use crate::raft::{
-    Entry, LogCommand, LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId,
-    PendingRead, ProgressState, RaftOptions, Role, Term, Transition, TransitionCause,
+    LogIndex, Membership, MembershipJob, MessageKind, Micros, NodeId, ProgressState, RaftOptions,
+    Role, Term, Transition, TransitionCause,
 };
 pub use crate::scenario::{EntryRef, Highlight, RoleArrow};
 pub use crate::sim::{Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec};
 pub use run::{RunView, JOURNAL_SHOWN};
 
+use crate::app::{Node, PersistentState};
 use crate::kv::KvStore;
-use crate::raft::{Node, PeerProgress, PersistentState};
+use crate::raft::PeerProgress;
 use crate::sim::{Packet, Simulation};
 
 /// Everything drawn for one instant.

@@ -1,7 +1,8 @@
 //! The five safety properties of the Raft paper's Figure 3, checked after every
 //! step. A violation is data: which property, where, when, and who.
 
-use crate::raft::{Entry, Log, LogIndex, Micros, NodeId, Role, Term};
+use crate::app::{Entry, Log};
+use crate::raft::{LogIndex, Micros, NodeId, Role, Term};
 use crate::sim::{Simulation, StepRecord};
 
 /// One server as the checker sees it after a step.
@@ -393,8 +394,8 @@ mod tests {
     //! Each property is shown able to fail on a hand-made state no correct run reaches.
 
     use super::*;
+    use crate::app::LogCommand;
     use crate::kv::{ClientId, ClientRequest, Operation};
-    use crate::raft::LogCommand;
 
     fn entry(index: u64, term: u64, value: &str) -> Entry {
         Entry {

@@ -2,6 +2,7 @@
 //! (thesis §9.6), leader stickiness (thesis §4.2.3, §6.2), and stepping
 //! down to follower.
 
+use super::application::Application;
 use super::message::{Message, RequestVote, RequestVoteReply};
 use super::node::{Node, RoleState};
 use super::ready::StepContext;
@@ -9,7 +10,7 @@ use super::transition::TransitionCause;
 use super::types::{Micros, NodeId, Role, Term};
 use std::collections::BTreeSet;
 
-impl Node {
+impl<A: Application> Node<A> {
     /// The election timer ran out (or a user forced it): a pre-vote round
     /// with PreVote on, else an election.
     pub(super) fn start_election(&mut self, ctx: StepContext) {
@@ -28,7 +29,7 @@ impl Node {
 
     /// A candidate (or pre-candidate) hears the answers to its requests
     /// and a leader's request to take over.
-    pub(super) fn step_candidate(&mut self, ctx: StepContext, from: NodeId, message: &Message) {
+    pub(super) fn step_candidate(&mut self, ctx: StepContext, from: NodeId, message: &Message<A>) {
         match message {
             Message::RequestVoteReply(reply) if reply.pre_vote => {
                 self.handle_pre_vote_reply(ctx, from, reply);
@@ -46,7 +47,7 @@ impl Node {
     /// removal cannot disrupt the cluster (thesis §4.2.3). Otherwise it is
     /// answered as usual: a new server must be able to vote before it
     /// learns its configuration.
-    pub(super) fn ignores_vote_request(&self, now: Micros, message: &Message) -> bool {
+    pub(super) fn ignores_vote_request(&self, now: Micros, message: &Message<A>) -> bool {
         let Message::RequestVote(request) = message else {
             return false;
         };

@@ -2,17 +2,18 @@
 //! §5.1): the consistency check, conflicting entries overwritten, the
 //! leader's commitIndex followed, and a leader's snapshot installed.
 
+use super::application::Application;
 use super::message::{AppendEntries, AppendEntriesReply, ConflictHint, InstallSnapshot, Message};
 use super::node::{Node, RoleState};
 use super::ready::StepContext;
 use super::transition::TransitionCause;
 use super::types::{LogIndex, NodeId, Term};
 
-impl Node {
+impl<A: Application> Node<A> {
     /// AppendEntries from a leader: refused if stale or if our log does not
     /// hold its prevLogIndex/prevLogTerm; otherwise its entries are stored,
     /// conflicting ones replacing ours, and its commitIndex followed.
-    pub(super) fn handle_append_entries(&mut self, ctx: StepContext, append: &AppendEntries) {
+    pub(super) fn handle_append_entries(&mut self, ctx: StepContext, append: &AppendEntries<A>) {
         let (leader, prev_log_index, round) = (append.leader, append.prev_log_index, append.round);
         if append.term < self.current_term {
             // A stale leader: refuse, and our term will make it step down.
@@ -97,7 +98,11 @@ impl Node {
     /// A leader's snapshot: unless it is behind what we have committed, it
     /// replaces our log up to its index (keeping what follows if that
     /// matches), and the state machine is reloaded from it (thesis §5.1).
-    pub(super) fn handle_install_snapshot(&mut self, ctx: StepContext, install: &InstallSnapshot) {
+    pub(super) fn handle_install_snapshot(
+        &mut self,
+        ctx: StepContext,
+        install: &InstallSnapshot<A>,
+    ) {
         let (leader, round, snapshot) = (install.leader, install.round, &install.snapshot);
         let index = snapshot.index;
         if install.term < self.current_term {

@@ -5,6 +5,7 @@
 
 mod replication;
 
+use super::application::Application;
 use super::log::{Entry, LogCommand};
 use super::membership::MembershipJob;
 use super::message::{Message, TimeoutNow};
@@ -15,14 +16,13 @@ use super::read_only::PendingRead;
 use super::ready::{ProposalOutcome, StepContext};
 use super::transition::TransitionCause;
 use super::types::{Micros, NodeId, Role};
-use crate::kv::ClientRequest;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 /// What only a leader keeps (Figure 2, "volatile state on leaders", and the
 /// bookkeeping of the thesis's optional mechanisms).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct LeaderState {
+pub(super) struct LeaderState<A: Application> {
     /// Each follower's progress and flow control.
     pub(super) progress: BTreeMap<NodeId, PeerProgress>,
     /// When the next heartbeat round is due.
@@ -40,14 +40,14 @@ pub(super) struct LeaderState {
     /// Reads are answerable without a round until then (Lease).
     pub(super) lease_until: Micros,
     /// Reads waiting for ReadIndex or the lease.
-    pub(super) pending_reads: Vec<PendingRead>,
+    pub(super) pending_reads: Vec<PendingRead<A>>,
     /// A leadership transfer under way: to whom, and when it is abandoned.
     pub(super) transfer: Option<(NodeId, Micros)>,
     /// A membership change under way (boxed: it is rare and large).
     pub(super) membership_job: Option<Box<MembershipJob>>,
 }
 
-impl LeaderState {
+impl<A: Application> LeaderState<A> {
     /// A leader taking office at `now` with these followers; its first
     /// heartbeat round is due at once.
     fn new(now: Micros, progress: BTreeMap<NodeId, PeerProgress>, config: &NodeConfig) -> Self {
@@ -120,7 +120,7 @@ impl LeaderState {
     }
 }
 
-impl Node {
+impl<A: Application> Node<A> {
     /// Takes office (§5.2): every follower probed from the end of our log,
     /// a no-op of our term if the option is on, and a heartbeat round at once.
     pub(super) fn become_leader(&mut self, ctx: StepContext) {
@@ -172,7 +172,7 @@ impl Node {
     }
 
     /// A leader hears only answers to its AppendEntries and snapshots.
-    pub(super) fn step_leader(&mut self, ctx: StepContext, from: NodeId, message: &Message) {
+    pub(super) fn step_leader(&mut self, ctx: StepContext, from: NodeId, message: &Message<A>) {
         let Message::AppendEntriesReply(reply) = message else {
             return;
         };
@@ -192,12 +192,12 @@ impl Node {
 
     /// A client's request: appended to the log and replicated (§5.3), or,
     /// for a read, answered through ReadIndex or the lease (thesis §6.4).
-    pub(super) fn propose(&mut self, ctx: StepContext, request: ClientRequest) {
+    pub(super) fn propose(&mut self, ctx: StepContext, request: A::Command) {
         if let Some(refusal) = self.refuse_proposal(&request) {
             self.ready.proposal = Some(refusal);
             return;
         }
-        if self.config.options.read_mode != ReadMode::Log && request.op.is_read() {
+        if self.config.options.read_mode != ReadMode::Log && A::is_read(&request) {
             if let Some(leader) = self.leader_mut() {
                 leader.pending_reads.push(PendingRead {
                     request,
@@ -226,7 +226,7 @@ impl Node {
     }
 
     /// Why this server will not take `request` now, if it will not.
-    fn refuse_proposal(&self, request: &ClientRequest) -> Option<ProposalOutcome> {
+    fn refuse_proposal(&self, request: &A::Command) -> Option<ProposalOutcome> {
         let Some(leader) = self.leader() else {
             return Some(ProposalOutcome::NotLeader {
                 leader_hint: self.leader_id,
@@ -235,7 +235,7 @@ impl Node {
         if let Some((to, _)) = leader.transfer {
             return Some(ProposalOutcome::Transferring { to });
         }
-        if self.config.bugs.stale_leader_reads && request.op.is_read() {
+        if self.config.bugs.stale_leader_reads && A::is_read(request) {
             return Some(ProposalOutcome::ServeLocally);
         }
         None

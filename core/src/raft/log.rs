@@ -1,12 +1,12 @@
 //! The replicated log: entries with their index and term, and the operations
 //! Raft performs on it (§5.3).
 
+use super::application::Application;
 use super::membership::Membership;
 use super::snapshot::Snapshot;
 use super::types::{LogIndex, Term};
 use crate::chunked::ChunkedVec;
 use crate::fnv::{Fnv64, FNV_OFFSET};
-use crate::kv::ClientRequest;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -14,19 +14,20 @@ use std::sync::Arc;
 
 /// What an entry asks of the servers once it is committed.
 #[derive(Clone, Debug, Eq, Serialize, Deserialize)]
-pub enum LogCommand {
+#[serde(bound = "")]
+pub enum LogCommand<A: Application> {
     /// Nothing: the entry a new leader appends so that it can commit the
     /// entries of earlier terms (Raft thesis §6.4).
     Noop,
     /// A client's request for the state machine. Shared, not copied, between
     /// the logs, the messages and the checkpoints holding it.
-    Client(Arc<ClientRequest>),
+    Client(Arc<A::Command>),
     /// A new configuration of the cluster; servers use the latest one in
     /// their log from the moment they store it (thesis §4.1).
     Config(Membership),
 }
 
-impl LogCommand {
+impl<A: Application> LogCommand<A> {
     /// The configuration, if this entry carries one.
     pub fn membership(&self) -> Option<&Membership> {
         match self {
@@ -36,7 +37,7 @@ impl LogCommand {
     }
 
     /// The client request, unless this is a no-op or a configuration.
-    pub fn request(&self) -> Option<&ClientRequest> {
+    pub fn request(&self) -> Option<&A::Command> {
         match self {
             LogCommand::Noop | LogCommand::Config(_) => None,
             LogCommand::Client(request) => Some(request),
@@ -44,7 +45,7 @@ impl LogCommand {
     }
 }
 
-impl Hash for LogCommand {
+impl<A: Application> Hash for LogCommand<A> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         match self {
             LogCommand::Noop => state.write_u8(0),
@@ -60,8 +61,8 @@ impl Hash for LogCommand {
     }
 }
 
-impl PartialEq for LogCommand {
-    fn eq(&self, other: &LogCommand) -> bool {
+impl<A: Application> PartialEq for LogCommand<A> {
+    fn eq(&self, other: &LogCommand<A>) -> bool {
         match (self, other) {
             (LogCommand::Noop, LogCommand::Noop) => true,
             // Replicated entries share their request, so the pointer test
@@ -73,11 +74,11 @@ impl PartialEq for LogCommand {
     }
 }
 
-impl fmt::Display for LogCommand {
+impl<A: Application> fmt::Display for LogCommand<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LogCommand::Noop => f.write_str("no-op"),
-            LogCommand::Client(request) => write!(f, "{}", request.op),
+            LogCommand::Client(command) => A::fmt_command(command, f),
             LogCommand::Config(membership) => write!(f, "config {membership}"),
         }
     }
@@ -86,13 +87,14 @@ impl fmt::Display for LogCommand {
 /// One log entry: what it asks for, the term in which a leader created it,
 /// and its position.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Entry {
+#[serde(bound = "")]
+pub struct Entry<A: Application> {
     /// Position in the log, from 1.
     pub index: LogIndex,
     /// The leader's term when the entry was created.
     pub term: Term,
     /// What happens when the entry is applied.
-    pub command: LogCommand,
+    pub command: LogCommand<A>,
 }
 
 /// A server's log. Invariant: `entries[i].index == snapshot_index + i + 1`;
@@ -107,25 +109,25 @@ pub struct Entry {
 /// compared up to an index in constant time, as the checkers do after every
 /// event.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Log {
+pub struct Log<A: Application> {
     /// The snapshot the log starts after, shared between the copies of it.
-    snapshot: Option<Arc<Snapshot>>,
+    snapshot: Option<Arc<Snapshot<A>>>,
     snapshot_index: LogIndex,
     snapshot_term: Term,
     snapshot_fingerprint: u64,
-    entries: ChunkedVec<Entry>,
+    entries: ChunkedVec<Entry<A>>,
     prefix_fingerprints: ChunkedVec<u64>,
 }
 
-impl Default for Log {
-    fn default() -> Log {
+impl<A: Application> Default for Log<A> {
+    fn default() -> Log<A> {
         Log::new()
     }
 }
 
-impl Log {
+impl<A: Application> Log<A> {
     /// An empty log.
-    pub const fn new() -> Log {
+    pub const fn new() -> Log<A> {
         Log {
             snapshot: None,
             snapshot_index: LogIndex(0),
@@ -137,7 +139,7 @@ impl Log {
     }
 
     /// A log holding `entries`, which must be numbered from 1 with non-decreasing terms.
-    pub fn from_entries(entries: Vec<Entry>) -> Log {
+    pub fn from_entries(entries: Vec<Entry<A>>) -> Log<A> {
         let mut log = Log::new();
         for entry in entries {
             log.push(entry);
@@ -173,7 +175,7 @@ impl Log {
     }
 
     /// The snapshot the log starts after, if it was compacted.
-    pub fn snapshot(&self) -> Option<&Arc<Snapshot>> {
+    pub fn snapshot(&self) -> Option<&Arc<Snapshot<A>>> {
         self.snapshot.as_ref()
     }
 
@@ -198,7 +200,7 @@ impl Log {
     }
 
     /// The entry at `index`, if the log holds it (not compacted, not past the end).
-    pub fn get(&self, index: LogIndex) -> Option<&Entry> {
+    pub fn get(&self, index: LogIndex) -> Option<&Entry<A>> {
         let position = usize::try_from(index.0.checked_sub(self.snapshot_index.0)?)
             .ok()?
             .checked_sub(1)?;
@@ -206,12 +208,12 @@ impl Log {
     }
 
     /// All entries the log holds (after the snapshot), in index order.
-    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry> + '_ {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &Entry<A>> + '_ {
         self.entries.iter()
     }
 
     /// The entries from index `from` (inclusive, or the first held) to the end, in order.
-    pub fn entries_from(&self, from: LogIndex) -> impl Iterator<Item = &Entry> + '_ {
+    pub fn entries_from(&self, from: LogIndex) -> impl Iterator<Item = &Entry<A>> + '_ {
         let skip = from.0.max(self.snapshot_index.0 + 1) - self.snapshot_index.0 - 1;
         self.entries
             .iter_from(usize::try_from(skip).unwrap_or(usize::MAX))
@@ -236,7 +238,7 @@ impl Log {
     /// Appends an entry. Its index must be the next one. (In a correct
     /// cluster its term is at least the last one's; a bug switch can break
     /// that, and the checkers then report what follows.)
-    pub fn append(&mut self, entry: Entry) {
+    pub fn append(&mut self, entry: Entry<A>) {
         assert_eq!(
             entry.index,
             self.last_index().next(),
@@ -262,7 +264,7 @@ impl Log {
     /// otherwise the whole log is replaced by the snapshot (§7 of the paper:
     /// a follower receiving a snapshot discards a log that conflicts with
     /// it). A snapshot no newer than the current one changes nothing.
-    pub fn compact_to(&mut self, snapshot: Arc<Snapshot>) {
+    pub fn compact_to(&mut self, snapshot: Arc<Snapshot<A>>) {
         let (index, term, fingerprint) = (snapshot.index, snapshot.term, snapshot.fingerprint);
         if index <= self.snapshot_index {
             return;
@@ -305,7 +307,7 @@ impl Log {
             .copied()
     }
 
-    fn push(&mut self, entry: Entry) {
+    fn push(&mut self, entry: Entry<A>) {
         let mut hasher = Fnv64(
             self.prefix_fingerprint(self.last_index())
                 .expect("the last index always has a fingerprint"),
@@ -336,23 +338,40 @@ impl Log {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kv::{ClientId, Operation};
 
-    pub(crate) fn entry(index: u64, term: u64) -> Entry {
+    /// An application whose commands are numbers and which keeps no state,
+    /// enough for the log, which never looks inside either.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    struct Numbers;
+
+    impl Application for Numbers {
+        type Command = u64;
+        type State = ();
+
+        fn is_read(_: &u64) -> bool {
+            false
+        }
+
+        fn fmt_command(command: &u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "#{command}")
+        }
+
+        fn state_fields(_: &()) -> Vec<(&'static str, String)> {
+            Vec::new()
+        }
+    }
+
+    fn entry(index: u64, term: u64) -> Entry<Numbers> {
         Entry {
             index: LogIndex(index),
             term: Term(term),
-            command: LogCommand::Client(Arc::new(ClientRequest {
-                client: ClientId(1),
-                seq: index,
-                op: Operation::Get { key: "k".into() },
-            })),
+            command: LogCommand::Client(Arc::new(index)),
         }
     }
 
     #[test]
     fn empty_log_has_index_and_term_zero() {
-        let log = Log::default();
+        let log = Log::<Numbers>::default();
         assert_eq!(log.last_index(), LogIndex(0));
         assert_eq!(log.last_term(), Term(0));
         assert_eq!(log.term_at(LogIndex(0)), Some(Term(0)));
@@ -394,13 +413,13 @@ mod tests {
         assert_eq!(a, b);
     }
 
-    fn snapshot(index: u64, term: u64, fingerprint: u64) -> Arc<Snapshot> {
+    fn snapshot(index: u64, term: u64, fingerprint: u64) -> Arc<Snapshot<Numbers>> {
         Arc::new(Snapshot {
             index: LogIndex(index),
             term: Term(term),
             fingerprint,
             membership: Membership::default(),
-            state: Default::default(),
+            state: (),
         })
     }
 

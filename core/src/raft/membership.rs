@@ -8,6 +8,7 @@
 
 mod plan;
 
+use super::application::Application;
 use super::log::{Entry, LogCommand};
 use super::node::Node;
 use super::progress::PeerProgress;
@@ -213,7 +214,7 @@ pub struct CatchUp {
     pub caught_up: bool,
 }
 
-impl Node {
+impl<A: Application> Node<A> {
     /// The configuration this server uses: the latest in its log, committed
     /// or not (thesis §4.1), else the one the cluster started with.
     pub fn membership(&self) -> &Membership {

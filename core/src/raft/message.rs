@@ -1,5 +1,9 @@
-//! The two RPCs of the Raft paper's Figure 2 and their replies.
+//! The two RPCs of the Raft paper's Figure 2 and their replies, with
+//! TimeoutNow and InstallSnapshot from the thesis. Each message lists its
+//! own fields (`fields`, for the page's inspector) and says itself in a few
+//! words (`summary`, for the journal), so nothing else takes one apart.
 
+use super::application::Application;
 use super::log::Entry;
 use super::snapshot::Snapshot;
 use super::types::{LogIndex, NodeId, Term};
@@ -8,14 +12,15 @@ use std::sync::Arc;
 
 /// A message between two Raft servers. Every message carries its sender's term (§5.1).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Message {
+#[serde(bound = "")]
+pub enum Message<A: Application> {
     /// A candidate asks for a vote (§5.2), or a pre-candidate whether it
     /// would get one (thesis §9.6).
     RequestVote(RequestVote),
     /// The answer to a RequestVote.
     RequestVoteReply(RequestVoteReply),
     /// The leader replicates entries, or sends none as a heartbeat (§5.3).
-    AppendEntries(AppendEntries),
+    AppendEntries(AppendEntries<A>),
     /// The answer to an AppendEntries (or an InstallSnapshot).
     AppendEntriesReply(AppendEntriesReply),
     /// A leader handing over: the receiver starts an election at once
@@ -23,7 +28,7 @@ pub enum Message {
     TimeoutNow(TimeoutNow),
     /// The leader sends its snapshot to a follower that needs entries it
     /// has compacted away (thesis §5.1).
-    InstallSnapshot(InstallSnapshot),
+    InstallSnapshot(InstallSnapshot<A>),
 }
 
 /// A candidate asks for a vote (§5.2), or, with `pre_vote`, a pre-candidate
@@ -59,7 +64,8 @@ pub struct RequestVoteReply {
 
 /// The leader replicates entries, or sends none as a heartbeat (§5.3).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct AppendEntries {
+#[serde(bound = "")]
+pub struct AppendEntries<A: Application> {
     /// The leader's term.
     pub term: Term,
     /// So followers can redirect clients.
@@ -69,7 +75,7 @@ pub struct AppendEntries {
     /// Term of the entry at `prev_log_index`.
     pub prev_log_term: Term,
     /// Entries to store; empty for a heartbeat.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Entry<A>>,
     /// The leader's commitIndex.
     pub leader_commit: LogIndex,
     /// The leader's heartbeat round, echoed in the reply, so the leader
@@ -109,13 +115,14 @@ pub struct TimeoutNow {
 /// rather than in chunks). Answered by an [`AppendEntriesReply`] whose
 /// `index` is the snapshot's.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct InstallSnapshot {
+#[serde(bound = "")]
+pub struct InstallSnapshot<A: Application> {
     /// The leader's term.
     pub term: Term,
     /// So followers can redirect clients.
     pub leader: NodeId,
     /// The snapshot, shared rather than copied.
-    pub snapshot: Arc<Snapshot>,
+    pub snapshot: Arc<Snapshot<A>>,
     /// The leader's heartbeat round, echoed in the reply.
     pub round: u64,
 }
@@ -202,7 +209,164 @@ impl MessageKind {
     }
 }
 
-impl Message {
+impl RequestVote {
+    /// Every field, named as in Figure 2, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("term", self.term.to_string()),
+            ("candidateId", self.candidate.to_string()),
+            ("lastLogIndex", self.last_log_index.to_string()),
+            ("lastLogTerm", self.last_log_term.to_string()),
+            ("preVote", self.pre_vote.to_string()),
+            ("leadershipTransfer", self.transfer.to_string()),
+        ]
+    }
+
+    /// The request in a few words, for the journal.
+    pub fn summary(&self) -> String {
+        let name = if self.pre_vote {
+            "PreVote"
+        } else {
+            "RequestVote"
+        };
+        format!("{name} for term {}", self.term)
+    }
+}
+
+impl RequestVoteReply {
+    /// Every field, named as in Figure 2, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("term", self.term.to_string()),
+            ("voteGranted", self.vote_granted.to_string()),
+            ("preVote", self.pre_vote.to_string()),
+        ]
+    }
+
+    /// The answer in a few words, for the journal.
+    pub fn summary(&self) -> String {
+        let what = if self.pre_vote { "pre-vote" } else { "vote" };
+        let answer = if self.vote_granted {
+            "granted"
+        } else {
+            "refused"
+        };
+        format!("{what} {answer} (term {})", self.term)
+    }
+}
+
+impl<A: Application> AppendEntries<A> {
+    /// Every field, named as in Figure 2, for an inspector; each entry as
+    /// `index:tterm command`.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| format!("{}:t{} {}", e.index, e.term, e.command))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
+            ("term", self.term.to_string()),
+            ("leaderId", self.leader.to_string()),
+            ("prevLogIndex", self.prev_log_index.to_string()),
+            ("prevLogTerm", self.prev_log_term.to_string()),
+            ("entries", entries),
+            ("leaderCommit", self.leader_commit.to_string()),
+            ("round", self.round.to_string()),
+        ]
+    }
+
+    /// The request in a few words, for the journal: a heartbeat, or how
+    /// many entries go after which one.
+    pub fn summary(&self) -> String {
+        let (term, commit) = (self.term, self.leader_commit);
+        if self.entries.is_empty() {
+            return format!("heartbeat, term {term}, commit {commit}");
+        }
+        let count = self.entries.len();
+        let plural = if count == 1 { "y" } else { "ies" };
+        let (prev_index, prev_term) = (self.prev_log_index, self.prev_log_term);
+        format!(
+            "AppendEntries of {count} entr{plural} after {prev_index}/t{prev_term}, term {term}, commit {commit}"
+        )
+    }
+}
+
+impl AppendEntriesReply {
+    /// Every field, named as in Figure 2, for an inspector: the index is
+    /// called by what it means, and the conflict hint shows only if sent.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let index_name = if self.success {
+            "matchIndex"
+        } else {
+            "rejectedPrevLogIndex"
+        };
+        let mut fields = vec![
+            ("term", self.term.to_string()),
+            ("success", self.success.to_string()),
+            (index_name, self.index.to_string()),
+        ];
+        if let Some(hint) = self.conflict {
+            let term = hint
+                .term
+                .map_or("none (log too short)".to_owned(), |t| t.to_string());
+            fields.push(("conflictTerm", term));
+            fields.push(("conflictIndex", hint.first_index.to_string()));
+        }
+        fields.push(("round", self.round.to_string()));
+        fields
+    }
+
+    /// The answer in a few words, for the journal.
+    pub fn summary(&self) -> String {
+        if self.success {
+            format!("AppendEntries ok, matches up to {}", self.index)
+        } else {
+            format!("AppendEntries rejected at {}", self.index)
+        }
+    }
+}
+
+impl TimeoutNow {
+    /// Every field, for an inspector.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![("term", self.term.to_string())]
+    }
+
+    /// The request in a few words, for the journal.
+    pub fn summary(&self) -> String {
+        format!("TimeoutNow, term {}", self.term)
+    }
+}
+
+impl<A: Application> InstallSnapshot<A> {
+    /// Every field, named as in the paper's InstallSnapshot (Figure 13),
+    /// with what the application shows of the snapshot's state.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let snapshot = &self.snapshot;
+        let mut fields = vec![
+            ("term", self.term.to_string()),
+            ("leaderId", self.leader.to_string()),
+            ("lastIncludedIndex", snapshot.index.to_string()),
+            ("lastIncludedTerm", snapshot.term.to_string()),
+            ("configuration", snapshot.membership.to_string()),
+        ];
+        fields.extend(A::state_fields(&snapshot.state));
+        fields.push(("round", self.round.to_string()));
+        fields
+    }
+
+    /// The request in a few words, for the journal.
+    pub fn summary(&self) -> String {
+        let snapshot = &self.snapshot;
+        format!(
+            "InstallSnapshot up to {}/t{}",
+            snapshot.index, snapshot.term
+        )
+    }
+}
+
+impl<A: Application> Message<A> {
     /// True for a message whose term must not make its receiver adopt it
     /// (§5.1 does not apply): a pre-vote request, and a granted pre-vote
     /// reply, which carries the term asked about.
@@ -223,6 +387,32 @@ impl Message {
             | Message::AppendEntriesReply(AppendEntriesReply { term, .. })
             | Message::TimeoutNow(TimeoutNow { term })
             | Message::InstallSnapshot(InstallSnapshot { term, .. }) => *term,
+        }
+    }
+
+    /// Every field of the message, named as in the Raft paper's Figure 2,
+    /// for an inspector (each RPC lists its own).
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Message::RequestVote(request) => request.fields(),
+            Message::RequestVoteReply(reply) => reply.fields(),
+            Message::AppendEntries(append) => append.fields(),
+            Message::AppendEntriesReply(reply) => reply.fields(),
+            Message::TimeoutNow(timeout) => timeout.fields(),
+            Message::InstallSnapshot(install) => install.fields(),
+        }
+    }
+
+    /// The message in a few words (its kind and the fields that matter
+    /// most), for the journal.
+    pub fn summary(&self) -> String {
+        match self {
+            Message::RequestVote(request) => request.summary(),
+            Message::RequestVoteReply(reply) => reply.summary(),
+            Message::AppendEntries(append) => append.summary(),
+            Message::AppendEntriesReply(reply) => reply.summary(),
+            Message::TimeoutNow(timeout) => timeout.summary(),
+            Message::InstallSnapshot(install) => install.summary(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! being built; the work of each role lives beside it (`election`,
 //! `leader`, `follower`, `read_only`, `membership`).
 
+use super::application::Application;
 use super::leader::LeaderState;
 use super::log::{Entry, Log};
 use super::membership::Membership;
@@ -20,21 +21,21 @@ use std::sync::Arc;
 
 /// Role-specific volatile state.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum RoleState {
+pub(super) enum RoleState<A: Application> {
     Follower,
     PreCandidate { votes_granted: BTreeSet<NodeId> },
     Candidate { votes_granted: BTreeSet<NodeId> },
-    Leader(LeaderState),
+    Leader(LeaderState<A>),
 }
 
 /// One Raft server.
 #[derive(Clone, Debug)]
-pub struct Node {
+pub struct Node<A: Application> {
     pub(super) config: NodeConfig,
     // Persistent state (mirrored to storage through `Ready::persist`).
     pub(super) current_term: Term,
     pub(super) voted_for: Option<NodeId>,
-    pub(super) log: Log,
+    pub(super) log: Log<A>,
     /// The configuration the cluster started with (see `NodeConfig::members`).
     pub(super) bootstrap: Membership,
     /// Every configuration entry in the log, in index order, so the latest
@@ -44,27 +45,27 @@ pub struct Node {
     // Volatile state. Invariant: last_applied <= commit_index <= log.last_index().
     pub(super) commit_index: LogIndex,
     pub(super) last_applied: LogIndex,
-    pub(super) role: RoleState,
+    pub(super) role: RoleState<A>,
     pub(super) leader_id: Option<NodeId>,
     /// When this server last heard from a leader of its term.
     pub(super) leader_heard_at: Option<Micros>,
     pub(super) election_deadline: Micros,
     pub(super) election_timeout_us: Micros,
     // Bookkeeping for the Ready being built.
-    pub(super) ready: Ready,
+    pub(super) ready: Ready<A>,
     hard_state_dirty: bool,
     unstable_from: Option<LogIndex>,
 }
 
-impl Node {
+impl<A: Application> Node<A> {
     /// A server starting for the first time, with empty storage.
-    pub fn new(config: NodeConfig, ctx: StepContext) -> Node {
+    pub fn new(config: NodeConfig, ctx: StepContext) -> Node<A> {
         Node::restart(config, &PersistentState::default(), ctx)
     }
 
     /// A server starting from what it persisted before a crash (or from a
     /// prepared state in a scenario). Volatile state starts afresh (Figure 2).
-    pub fn restart(config: NodeConfig, stored: &PersistentState, ctx: StepContext) -> Node {
+    pub fn restart(config: NodeConfig, stored: &PersistentState<A>, ctx: StepContext) -> Node<A> {
         assert!(
             config.members.is_empty() || config.members.contains(&config.id),
             "a server starting a cluster is one of its members"
@@ -104,7 +105,7 @@ impl Node {
     }
 
     /// Processes one input and returns what the server wants done.
-    pub fn step(&mut self, ctx: StepContext, input: Input) -> Ready {
+    pub fn step(&mut self, ctx: StepContext, input: Input<A>) -> Ready<A> {
         match input {
             Input::Message { from, message } => self.step_message(ctx, from, message),
             Input::Tick => self.tick(ctx),
@@ -144,7 +145,7 @@ impl Node {
     }
 
     /// The log.
-    pub fn log(&self) -> &Log {
+    pub fn log(&self) -> &Log<A> {
         &self.log
     }
 
@@ -188,7 +189,7 @@ impl Node {
     }
 
     /// Reads waiting at a leader for ReadIndex or a lease.
-    pub fn pending_reads(&self) -> &[PendingRead] {
+    pub fn pending_reads(&self) -> &[PendingRead<A>] {
         self.leader()
             .map_or(&[], |leader| leader.pending_reads.as_slice())
     }
@@ -215,7 +216,7 @@ impl Node {
     /// Folds the log up to `snapshot.index` into `snapshot`, which the
     /// driver made from its state machine (thesis §5.1: each server
     /// compacts on its own). Only applied entries can go.
-    pub fn compact(&mut self, snapshot: Arc<Snapshot>) {
+    pub fn compact(&mut self, snapshot: Arc<Snapshot<A>>) {
         assert!(
             snapshot.index <= self.last_applied,
             "a snapshot covers applied entries only"
@@ -244,7 +245,7 @@ impl Node {
 
     // ---- Step: what every role does, then the role's own step ----
 
-    fn step_message(&mut self, ctx: StepContext, from: NodeId, message: Message) {
+    fn step_message(&mut self, ctx: StepContext, from: NodeId, message: Message<A>) {
         if let RoleState::Leader(leader) = &mut self.role {
             leader.recently_active.insert(from);
         }
@@ -278,7 +279,7 @@ impl Node {
     }
 
     /// A follower answers only a leader's request to take over.
-    fn step_follower(&mut self, ctx: StepContext, message: &Message) {
+    fn step_follower(&mut self, ctx: StepContext, message: &Message<A>) {
         if let Message::TimeoutNow(timeout) = message {
             self.handle_timeout_now(ctx, timeout);
         }
@@ -307,7 +308,7 @@ impl Node {
     // ---- Helpers ----
 
     /// The leader's state, if this server leads.
-    pub(super) fn leader(&self) -> Option<&LeaderState> {
+    pub(super) fn leader(&self) -> Option<&LeaderState<A>> {
         match &self.role {
             RoleState::Leader(leader) => Some(leader),
             _ => None,
@@ -315,7 +316,7 @@ impl Node {
     }
 
     /// The leader's state, for changing, if this server leads.
-    pub(super) fn leader_mut(&mut self) -> Option<&mut LeaderState> {
+    pub(super) fn leader_mut(&mut self) -> Option<&mut LeaderState<A>> {
         match &mut self.role {
             RoleState::Leader(leader) => Some(leader),
             _ => None,
@@ -327,7 +328,7 @@ impl Node {
         matches!(self.role, RoleState::Leader(_))
     }
 
-    pub(super) fn send(&mut self, to: NodeId, message: Message) {
+    pub(super) fn send(&mut self, to: NodeId, message: Message<A>) {
         self.ready.messages.push((to, message));
     }
 
@@ -349,7 +350,7 @@ impl Node {
         });
     }
 
-    pub(super) fn append_to_own_log(&mut self, entry: Entry) {
+    pub(super) fn append_to_own_log(&mut self, entry: Entry<A>) {
         self.mark_unstable(entry.index);
         if let Some(membership) = entry.command.membership() {
             self.configs.push((entry.index, membership.clone()));
@@ -365,7 +366,7 @@ impl Node {
         self.log.truncate_from(from);
     }
 
-    fn take_ready(&mut self) -> Ready {
+    fn take_ready(&mut self) -> Ready<A> {
         self.ready.persist = self.take_persist_change();
         // The bug hands uncommitted entries to the state machine.
         let apply_up_to = if self.config.bugs.apply_before_commit {
@@ -392,7 +393,7 @@ impl Node {
     }
 
     /// What this step changed of the persistent state, if anything.
-    fn take_persist_change(&mut self) -> Option<PersistChange> {
+    fn take_persist_change(&mut self) -> Option<PersistChange<A>> {
         // A snapshot installed in this step goes to disk with the rest.
         let snapshot = self.ready.snapshot.clone();
         let dirty = self.hard_state_dirty || self.unstable_from.is_some() || snapshot.is_some();

@@ -3,26 +3,26 @@
 //! leases, where a recent round answered by a majority vouches for the
 //! leader until a minimum election timeout after it was sent.
 
+use super::application::Application;
 use super::node::{Node, RoleState};
 use super::options::ReadMode;
 use super::ready::StepContext;
 use super::types::{LogIndex, NodeId, Term};
-use crate::kv::ClientRequest;
 
 /// A read a leader has made safe to answer from its state machine now.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadReady {
+pub struct ReadReady<A: Application> {
     /// The read.
-    pub request: ClientRequest,
+    pub request: A::Command,
     /// The commitIndex it was ordered after; already applied.
     pub read_index: LogIndex,
 }
 
 /// A read waiting at the leader.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingRead {
+pub struct PendingRead<A: Application> {
     /// The read.
-    pub request: ClientRequest,
+    pub request: A::Command,
     /// The commitIndex it must follow, once the leader has committed an
     /// entry of its own term.
     pub read_index: Option<LogIndex>,
@@ -30,7 +30,7 @@ pub struct PendingRead {
     pub round: Option<u64>,
 }
 
-impl Node {
+impl<A: Application> Node<A> {
     /// Moves reads along: orders them after the commitIndex once the leader
     /// has committed in its term, starts a heartbeat round to confirm it
     /// still leads, and hands over those a majority's answer (or a valid

@@ -2,6 +2,7 @@
 //! [`Input`] of one step, and the [`Ready`] it returns, with the
 //! [`PersistChange`] the driver writes to [`PersistentState`] first.
 
+use super::application::Application;
 use super::log::{Entry, Log};
 use super::membership::MembershipChange;
 use super::message::Message;
@@ -9,7 +10,6 @@ use super::read_only::ReadReady;
 use super::snapshot::Snapshot;
 use super::transition::Transition;
 use super::types::{LogIndex, Micros, NodeId, Term};
-use crate::kv::ClientRequest;
 use std::sync::Arc;
 
 /// What a server is handed with every input: the current virtual instant and a
@@ -25,20 +25,20 @@ pub struct StepContext {
 
 /// An input to a server.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input {
+pub enum Input<A: Application> {
     /// A message from another server.
     Message {
         /// The sender.
         from: NodeId,
         /// The message.
-        message: Message,
+        message: Message<A>,
     },
     /// The instant the server asked to be woken at has come.
     Tick,
     /// Start an election now, whatever the timer says (a user's "Timeout").
     ForceTimeout,
     /// A client asks the server to run a request.
-    Propose(ClientRequest),
+    Propose(A::Command),
     /// A user asks this server, if it leads, to hand leadership to another.
     TransferLeadership(NodeId),
     /// A user asks this server, if it leads, to change the membership.
@@ -77,19 +77,19 @@ pub enum ProposalOutcome {
 
 /// The state that must survive a crash (Figure 2, "persistent state on all servers").
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PersistentState {
+pub struct PersistentState<A: Application> {
     /// Latest term the server has seen.
     pub current_term: Term,
     /// The candidate that received this server's vote in `current_term`.
     pub voted_for: Option<NodeId>,
     /// The log.
-    pub log: Log,
+    pub log: Log<A>,
 }
 
 /// A change to the persistent state, written to stable storage before any
 /// message of the same step is sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PersistChange {
+pub struct PersistChange<A: Application> {
     /// The new current term.
     pub current_term: Term,
     /// The new vote.
@@ -97,15 +97,15 @@ pub struct PersistChange {
     /// Discard stored entries from this index on, then store `entries`.
     pub entries_from: LogIndex,
     /// Entries to store from `entries_from` on.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Entry<A>>,
     /// A snapshot received from the leader, to fold the stored log into
     /// before the entries are written.
-    pub snapshot: Option<Arc<Snapshot>>,
+    pub snapshot: Option<Arc<Snapshot<A>>>,
 }
 
-impl PersistentState {
+impl<A: Application> PersistentState<A> {
     /// Writes a change to this storage.
-    pub fn apply(&mut self, change: &PersistChange) {
+    pub fn apply(&mut self, change: &PersistChange<A>) {
         self.current_term = change.current_term;
         self.voted_for = change.voted_for;
         if let Some(snapshot) = &change.snapshot {
@@ -120,23 +120,23 @@ impl PersistentState {
 
 /// What a server wants done after one input.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Ready {
+pub struct Ready<A: Application> {
     /// Changes to write to stable storage first.
-    pub persist: Option<PersistChange>,
+    pub persist: Option<PersistChange<A>>,
     /// Messages to send, with their destinations.
-    pub messages: Vec<(NodeId, Message)>,
+    pub messages: Vec<(NodeId, Message<A>)>,
     /// Entries newly known to be committed, in order, for the state machine.
-    pub committed: Vec<Entry>,
+    pub committed: Vec<Entry<A>>,
     /// Role changes made during this step, in order.
     pub transitions: Vec<Transition>,
     /// The answer to an [`Input::Propose`].
     pub proposal: Option<ProposalOutcome>,
     /// Reads that may now be answered from the state machine, after this
     /// Ready's committed entries are applied.
-    pub reads: Vec<ReadReady>,
+    pub reads: Vec<ReadReady<A>>,
     /// A snapshot from the leader: the state machine is to be replaced by
     /// its state before this Ready's committed entries are applied.
-    pub snapshot: Option<Arc<Snapshot>>,
+    pub snapshot: Option<Arc<Snapshot<A>>>,
     /// The instant the server next wants an [`Input::Tick`].
     pub next_deadline: Micros,
 }

@@ -1,9 +1,9 @@
 //! Log compaction (Raft thesis chapter 5, paper §7): a snapshot holds the
 //! state machine as of one index, so the entries up to it can go.
 
+use super::application::Application;
 use super::membership::Membership;
 use super::types::{LogIndex, Term};
-use crate::kv::KvStore;
 use serde::{Deserialize, Serialize};
 
 /// The state machine as it stood after applying every entry up to `index`,
@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 /// at that index, and the fingerprint of the prefix it replaces (so the
 /// checkers can still compare logs that were compacted at different points).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Snapshot {
+#[serde(bound = "")]
+pub struct Snapshot<A: Application> {
     /// The last index it covers.
     pub index: LogIndex,
     /// The term of the entry at `index`.
@@ -23,5 +24,5 @@ pub struct Snapshot {
     pub membership: Membership,
     /// The state machine, client sessions included (§8: a retry after a
     /// restart from a snapshot must still be answered from its session).
-    pub state: KvStore,
+    pub state: A::State,
 }

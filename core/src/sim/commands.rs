@@ -10,8 +10,9 @@ use super::input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
 use super::network::LinkFaults;
 use super::workload::{Workload, WorkloadSpec};
 use super::{workload_client, EventKind, Simulation, StepRecord, UI_CLIENT};
+use crate::app::{Input, PersistentState};
 use crate::kv::{ClientId, Operation};
-use crate::raft::{Input, MembershipChange, NodeId, PersistentState};
+use crate::raft::{MembershipChange, NodeId};
 
 impl Simulation {
     /// Carries out a user command now and records it in the input log.

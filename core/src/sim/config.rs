@@ -1,10 +1,8 @@
 //! The parameters of a simulated cluster, with the defaults learners meet first.
 
+use crate::app::{Entry, Log, LogCommand, PersistentState};
 use crate::kv::{parse_operation, ClientId, ClientRequest, ParseOperationError, StateMachine};
-use crate::raft::{
-    BugSwitches, Entry, Log, LogCommand, LogIndex, Micros, NodeId, PersistentState, RaftOptions,
-    ReadMode, Term,
-};
+use crate::raft::{BugSwitches, LogIndex, Micros, NodeId, RaftOptions, ReadMode, Term};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;

@@ -7,8 +7,9 @@
 use super::client::{ClientAction, ClientTiming};
 use super::network::{ClientResult, Endpoint, Packet, Payload};
 use super::{workload_client, EventKind, Simulation, StepRecord};
+use crate::app::Input;
 use crate::kv::ClientId;
-use crate::raft::{Input, Micros, NodeId, ProposalOutcome};
+use crate::raft::{Micros, NodeId, ProposalOutcome};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 

@@ -1,11 +1,9 @@
 //! The simulated network: who may talk to whom, what travels, and how long it takes.
 
 use super::rng::Stream;
+use crate::app::Message;
 use crate::kv::{ClientId, ClientRequest, Outcome};
-use crate::raft::{
-    AppendEntries, AppendEntriesReply, InstallSnapshot, Message, MessageKind, Micros, NodeId,
-    RequestVote, RequestVoteReply, TimeoutNow,
-};
+use crate::raft::{MessageKind, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -79,101 +77,7 @@ impl Payload {
     /// Every field, named as in the Raft paper's Figure 2, for an inspector.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         match self {
-            Payload::Raft(Message::RequestVote(RequestVote {
-                term,
-                candidate,
-                last_log_index,
-                last_log_term,
-                pre_vote,
-                transfer,
-            })) => vec![
-                ("term", term.to_string()),
-                ("candidateId", candidate.to_string()),
-                ("lastLogIndex", last_log_index.to_string()),
-                ("lastLogTerm", last_log_term.to_string()),
-                ("preVote", pre_vote.to_string()),
-                ("leadershipTransfer", transfer.to_string()),
-            ],
-            Payload::Raft(Message::TimeoutNow(TimeoutNow { term })) => {
-                vec![("term", term.to_string())]
-            }
-            Payload::Raft(Message::RequestVoteReply(RequestVoteReply {
-                term,
-                vote_granted,
-                pre_vote,
-            })) => vec![
-                ("term", term.to_string()),
-                ("voteGranted", vote_granted.to_string()),
-                ("preVote", pre_vote.to_string()),
-            ],
-            Payload::Raft(Message::AppendEntries(AppendEntries {
-                term,
-                leader,
-                prev_log_index,
-                prev_log_term,
-                entries,
-                leader_commit,
-                round,
-            })) => vec![
-                ("term", term.to_string()),
-                ("leaderId", leader.to_string()),
-                ("prevLogIndex", prev_log_index.to_string()),
-                ("prevLogTerm", prev_log_term.to_string()),
-                (
-                    "entries",
-                    entries
-                        .iter()
-                        .map(|e| format!("{}:t{} {}", e.index, e.term, e.command))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                ("leaderCommit", leader_commit.to_string()),
-                ("round", round.to_string()),
-            ],
-            Payload::Raft(Message::InstallSnapshot(InstallSnapshot {
-                term,
-                leader,
-                snapshot,
-                round,
-            })) => vec![
-                ("term", term.to_string()),
-                ("leaderId", leader.to_string()),
-                ("lastIncludedIndex", snapshot.index.to_string()),
-                ("lastIncludedTerm", snapshot.term.to_string()),
-                ("configuration", snapshot.membership.to_string()),
-                ("keys", snapshot.state.entries().count().to_string()),
-                ("sessions", snapshot.state.sessions().count().to_string()),
-                ("round", round.to_string()),
-            ],
-            Payload::Raft(Message::AppendEntriesReply(AppendEntriesReply {
-                term,
-                success,
-                index,
-                conflict,
-                round,
-            })) => {
-                let mut fields = vec![
-                    ("term", term.to_string()),
-                    ("success", success.to_string()),
-                    (
-                        if *success {
-                            "matchIndex"
-                        } else {
-                            "rejectedPrevLogIndex"
-                        },
-                        index.to_string(),
-                    ),
-                ];
-                if let Some(hint) = conflict {
-                    let term = hint
-                        .term
-                        .map_or("none (log too short)".to_owned(), |t| t.to_string());
-                    fields.push(("conflictTerm", term));
-                    fields.push(("conflictIndex", hint.first_index.to_string()));
-                }
-                fields.push(("round", round.to_string()));
-                fields
-            }
+            Payload::Raft(message) => message.fields(),
             Payload::Request(request) => vec![
                 ("client", request.client.to_string()),
                 ("seq", request.seq.to_string()),

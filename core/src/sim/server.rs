@@ -7,10 +7,11 @@
 use super::network::{ClientResult, Endpoint, Packet, Payload};
 use super::rng::Stream;
 use super::{CommandError, Simulation, StepRecord, TimedTransition};
+use crate::app::{Input, Node, PersistentState, Ready, Snapshot};
 use crate::kv::KvStore;
 use crate::raft::{
-    Input, Micros, Node, NodeConfig, NodeId, PersistentState, ProposalOutcome, Ready, Role,
-    Snapshot, StepContext, Term, Transition, TransitionCause,
+    Micros, NodeConfig, NodeId, ProposalOutcome, Role, StepContext, Term, Transition,
+    TransitionCause,
 };
 use std::collections::VecDeque;
 use std::sync::Arc;

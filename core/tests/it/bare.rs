@@ -1,10 +1,12 @@
 //! Bare `Node`s and a hand-run message queue, shared by the tests that drive
 //! servers without the simulator: no time except what the test hands in.
 
+use raftlab_core::app::{
+    AppendEntries, Entry, Input, Log, LogCommand, Message, Node, PersistentState, Ready,
+};
 use raftlab_core::kv::{ClientId, ClientRequest, Operation};
 use raftlab_core::raft::{
-    AppendEntries, Entry, Input, Log, LogCommand, LogIndex, Message, Node, NodeConfig, NodeId,
-    PeerProgress, PersistentState, RaftOptions, Ready, Role, StepContext, Term,
+    LogIndex, NodeConfig, NodeId, PeerProgress, RaftOptions, Role, StepContext, Term,
 };
 use std::collections::{BTreeMap, VecDeque};
 

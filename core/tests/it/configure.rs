@@ -7,10 +7,10 @@
 
 use crate::bare::{options_config, Cluster, TIMEOUT};
 use crate::support::{Checked, MS};
+use raftlab_core::app::{Input, PersistentState};
 use raftlab_core::kv::{ClientId, ClientRequest, Operation, StateMachine};
 use raftlab_core::raft::{
-    Input, NodeConfig, NodeId, PersistentState, ProposalOutcome, RaftOptions, ReadMode, Role,
-    TransitionCause,
+    NodeConfig, NodeId, ProposalOutcome, RaftOptions, ReadMode, Role, TransitionCause,
 };
 use raftlab_core::sim::{
     Command, CommandError, Config, ConfigError, Endpoint, InitialServer, InitialState,

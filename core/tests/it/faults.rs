@@ -2,7 +2,8 @@
 //! says, with the safety checker on after every event.
 
 use crate::support::{put, Checked, MS};
-use raftlab_core::raft::{LogIndex, Message, NodeId, Role};
+use raftlab_core::app::Message;
+use raftlab_core::raft::{LogIndex, NodeId, Role};
 use raftlab_core::sim::{Command, CommandError, EventKind, LinkFaults, Payload};
 
 fn ids(list: &[u32]) -> Vec<NodeId> {

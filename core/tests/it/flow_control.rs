@@ -5,9 +5,8 @@
 //! a hand-run message queue.
 
 use crate::bare::{entries_carried, request, Cluster, HEARTBEAT, MAX_ENTRIES, MAX_INFLIGHT};
-use raftlab_core::raft::{
-    AppendEntries, AppendEntriesReply, Input, LogIndex, Message, NodeId, ProgressState,
-};
+use raftlab_core::app::{AppendEntries, Input, Message};
+use raftlab_core::raft::{AppendEntriesReply, LogIndex, NodeId, ProgressState};
 
 #[test]
 fn a_probing_leader_sends_one_append_entries_per_heartbeat_to_a_follower_it_has_not_matched() {

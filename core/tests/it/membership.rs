@@ -9,11 +9,12 @@
 //! rest runs in the simulator with the safety checker watching every event.
 
 use crate::support::{put, Checked, MS};
+use raftlab_core::app::{Input, LogCommand, Message, Node};
 use raftlab_core::check::{Observation, ObservedNode, Property, SafetyChecker, Violation};
 use raftlab_core::raft::MembershipError;
 use raftlab_core::raft::{
-    BugSwitches, Input, LogCommand, Membership, MembershipChange, Message, Node, NodeConfig,
-    NodeId, RaftOptions, Role, StepContext, TransitionCause,
+    BugSwitches, Membership, MembershipChange, NodeConfig, NodeId, RaftOptions, Role, StepContext,
+    TransitionCause,
 };
 use raftlab_core::sim::{Command, CommandError, Config};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

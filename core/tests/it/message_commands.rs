@@ -6,8 +6,9 @@
 //! run as it was.
 
 use crate::support::{put, Checked, MS};
+use raftlab_core::app::{AppendEntries, Message};
 use raftlab_core::kv::{ClientId, Operation, StateMachine, ToyOp, ToyState};
-use raftlab_core::raft::{AppendEntries, LogIndex, Message, NodeId};
+use raftlab_core::raft::{LogIndex, NodeId};
 use raftlab_core::sim::{
     Command, CommandError, Config, Endpoint, EventKind, Packet, Payload, StepRecord,
 };

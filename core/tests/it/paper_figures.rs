@@ -7,11 +7,9 @@
 //! the indices and terms are the figure's.
 
 use crate::bare::{request, stored, Cluster, HEARTBEAT};
+use raftlab_core::app::{AppendEntries, Input, Message, PersistentState};
 use raftlab_core::check::{Observation, ObservedNode, Property, SafetyChecker, Violation};
-use raftlab_core::raft::{
-    AppendEntries, BugSwitches, Input, LogIndex, Message, NodeConfig, NodeId, PersistentState,
-    Role, Term,
-};
+use raftlab_core::raft::{BugSwitches, LogIndex, NodeConfig, NodeId, Role, Term};
 
 /// A server's stored state: `current_term`, whom it voted for in it, and a
 /// log with these terms from index 1.

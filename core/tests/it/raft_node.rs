@@ -5,9 +5,10 @@ use crate::bare::{
     config, config_with, ctx, entries_carried, options_config, request, stored, Cluster,
     MAX_INFLIGHT, TIMEOUT,
 };
+use raftlab_core::app::{Input, LogCommand, Message, Node, PersistentState};
 use raftlab_core::raft::{
-    AppendEntriesReply, Input, LogCommand, LogIndex, Message, Node, NodeId, PersistentState,
-    ProposalOutcome, RaftOptions, RequestVote, RequestVoteReply, Role, Term, TransitionCause,
+    AppendEntriesReply, LogIndex, NodeId, ProposalOutcome, RaftOptions, RequestVote,
+    RequestVoteReply, Role, Term, TransitionCause,
 };
 
 #[test]

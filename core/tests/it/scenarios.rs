@@ -3,7 +3,8 @@
 //! the safety checker on after every event.
 
 use crate::support::{crash, get, put, restart, Checked, MS};
-use raftlab_core::raft::{AppendEntriesReply, LogIndex, Message, NodeId, RaftOptions, Role, Term};
+use raftlab_core::app::Message;
+use raftlab_core::raft::{AppendEntriesReply, LogIndex, NodeId, RaftOptions, Role, Term};
 use raftlab_core::sim::{Command, Config, EventKind, Payload};
 
 #[test]

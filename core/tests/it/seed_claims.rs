@@ -19,10 +19,10 @@
 //!   `each_term_begins_with_an_election_and_has_at_most_one_leader`.
 
 use crate::support::{crash, put, restart, toy, Checked, MS};
+use raftlab_core::app::{AppendEntries, Message};
 use raftlab_core::kv::{StateMachine, ToyOp, ToyState};
 use raftlab_core::raft::{
-    AppendEntries, AppendEntriesReply, LogIndex, Message, NodeId, RequestVote, Role, Term,
-    Transition, TransitionCause,
+    AppendEntriesReply, LogIndex, NodeId, RequestVote, Role, Term, Transition, TransitionCause,
 };
 use raftlab_core::sim::{
     ClientResult, Command, Config, Endpoint, EventKind, Payload, StepRecord, SwarmPlan,

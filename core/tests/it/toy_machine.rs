@@ -8,10 +8,11 @@
 //! live.
 
 use crate::support::{toy, Checked, MS};
+use raftlab_core::app::Message;
 use raftlab_core::check::check_history;
 use raftlab_core::explore::{run_seed, Experiment};
 use raftlab_core::kv::{ClientId, KvStore, Operation, StateMachine, ToyOp, ToyState};
-use raftlab_core::raft::{LogIndex, Message, NodeId, Role};
+use raftlab_core::raft::{LogIndex, NodeId, Role};
 use raftlab_core::sim::{BugSwitches, Command, Config, EventKind, LinkFaults, Payload};
 use std::collections::BTreeMap;
 

@@ -2,6 +2,7 @@
 //! paced by flow control, snapshots for followers that fell behind the
 //! log's start, the answers to all of them, and commitment (§5.4.2).
 
+use crate::raft::application::Application;
 use crate::raft::message::{
     AppendEntries, AppendEntriesReply, ConflictHint, InstallSnapshot, Message,
 };
@@ -11,7 +12,7 @@ use crate::raft::ready::StepContext;
 use crate::raft::transition::TransitionCause;
 use crate::raft::types::{LogIndex, NodeId};
 
-impl Node {
+impl<A: Application> Node<A> {
     /// Starts a heartbeat round: AppendEntries to every peer.
     pub(in crate::raft) fn broadcast_append_entries(&mut self, ctx: StepContext) {
         if let RoleState::Leader(leader) = &mut self.role {
@@ -147,7 +148,7 @@ impl Node {
     }
 
     /// AppendEntries carrying `count` entries from `first` on.
-    fn append_entries_from(&self, first: LogIndex, count: usize, round: u64) -> Message {
+    fn append_entries_from(&self, first: LogIndex, count: usize, round: u64) -> Message<A> {
         let prev_log_index = first.prev();
         let prev_log_term = self
             .log
