@@ -25,6 +25,7 @@ dist: tools
 test: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p raftlab-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo test --workspace
 	$(MAKE) --no-print-directory explore SEEDS=5000
 	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads read-index"

@@ -12,6 +12,7 @@ use raftlab_core::sim::{
 };
 
 /// A run that uses every kind of command, with 40 user inputs.
+#[expect(clippy::too_many_lines, reason = "a list of commands, one per line")]
 fn busy_run() -> Simulation {
     let mut sim = Simulation::new(u64::MAX - 6, Config::default()).expect("valid");
     let n = NodeId;
@@ -286,6 +287,7 @@ fn a_well_formed_run_whose_inputs_do_not_fit_fails_to_rebuild() {
 }
 
 /// A small run touching every command, for the pinned-format test.
+#[expect(clippy::too_many_lines, reason = "a list of commands, one per line")]
 fn pinned_run() -> RunDescription {
     let n = NodeId;
     let at = |at: u64, after_event: u64, command: Command| raftlab_core::sim::TimedCommand {
