@@ -24,7 +24,10 @@ fn live_kib() -> usize {
     ALLOCATOR.allocated() / 1024
 }
 
-#[expect(clippy::too_many_lines, reason = "a measurement script: one table printed as it runs")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a measurement script: one table printed as it runs"
+)]
 fn main() {
     let minutes: u64 = std::env::args()
         .nth(1)

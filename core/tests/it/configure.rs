@@ -213,7 +213,10 @@ fn check_quorum_switched_on_makes_an_isolated_leader_step_down() {
 }
 
 #[test]
-#[expect(clippy::too_many_lines, reason = "one refusal after another, each checked on the same run")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one refusal after another, each checked on the same run"
+)]
 fn size_state_machine_and_invalid_changes_are_refused_and_leave_no_trace() {
     let mut c = Checked::five(45);
     c.run_until_leader(2_000 * MS);

@@ -95,7 +95,10 @@ fn a_follower_that_crashed_misses_x_x_y_and_after_restarting_agrees_on_c() {
 // ---- 001: replication step by step, heartbeats ----
 
 #[test]
-#[expect(clippy::too_many_lines, reason = "the seed's claim is one sequence of steps, checked in order")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the seed's claim is one sequence of steps, checked in order"
+)]
 fn replication_goes_append_send_acknowledge_commit_then_apply() {
     for seed in 0..5 {
         let mut c = Checked::five(seed);
