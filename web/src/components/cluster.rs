@@ -3,6 +3,7 @@
 //! current instant. Messages can be selected for the inspector.
 
 use crate::components::legend::{kind_name, message_marks, message_shape};
+use crate::components::press::{data_number, use_press};
 use crate::components::{is_recent, Legend};
 use crate::geometry::{
     lerp, message_track, ring_position, timer_remaining, toward, Point, CENTER, NODE_RADIUS, SIZE,
@@ -12,6 +13,8 @@ use raftlab_core::view::Endpoint;
 use raftlab_core::view::{MessageView, NodeView};
 use raftlab_core::view::{NodeId, Role};
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, SvgElement};
 use yew::prelude::*;
 
 /// Radius of the election-timer arc around a server.
@@ -57,18 +60,34 @@ pub struct ClusterProps {
 pub fn cluster(props: &ClusterProps) -> Html {
     let view = &props.view.0;
     let n = view.nodes.len();
+    let press = use_press(ring_item, props.on_action.reform(RingItem::action));
+    let onkeydown = ring_keys(&props.on_action);
+    // The messages are one Tab stop: the selected one, else the oldest.
+    let message_stop = props
+        .selected_message
+        .filter(|id| view.messages.iter().any(|m| m.id == *id))
+        .or_else(|| view.messages.first().map(|m| m.id));
     html! {
         <>
         <svg class="cluster" viewBox={format!("0 {} {SIZE} {}", -BADGE_ROOM, SIZE + BADGE_ROOM)} role="group"
-            aria-label="Servers on a ring with messages in flight">
+            aria-label="Servers on a ring with messages in flight (arrow keys move between them)"
+            onpointerdown={press.onpointerdown} onclick={press.onclick} {onkeydown}>
             <g class="client" aria-label="client">
                 <rect x={(CENTER.x - CLIENT_HALF_WIDTH).to_string()} y={(CENTER.y - CLIENT_HALF_HEIGHT).to_string()}
                     width={(2.0 * CLIENT_HALF_WIDTH).to_string()} height={(2.0 * CLIENT_HALF_HEIGHT).to_string()} rx="5" />
                 <text x={CENTER.x.to_string()} y={(CENTER.y + 4.0).to_string()}>{ "client" }</text>
             </g>
-            { for cut_pairs(&view.cut_links).iter().map(|pair| render_cut(pair, n)) }
-            { for view.nodes.iter().map(|node| render_node(node, n, props)) }
-            { for view.messages.iter().map(|m| render_message(m, n, props)) }
+            // Each kind in a group of its own: messages come and go every
+            // frame, and the servers' elements must never move because of it.
+            <g class="cut-links">
+                { for cut_pairs(&view.cut_links).iter().map(|pair| render_cut(pair, n)) }
+            </g>
+            <g class="servers">
+                { for view.nodes.iter().map(|node| render_node(node, n, props)) }
+            </g>
+            <g class="messages">
+                { for view.messages.iter().map(|m| render_message(m, n, Some(m.id) == message_stop, props)) }
+            </g>
         </svg>
         <Legend />
         </>
@@ -149,6 +168,94 @@ fn anchor(endpoint: Endpoint, n: usize) -> (Point, f64) {
     }
 }
 
+/// What a press or a key on the ring acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RingItem {
+    /// A server, by id.
+    Server(NodeId),
+    /// A message in flight, by [`MessageView::id`].
+    Message(u64),
+}
+
+impl RingItem {
+    /// Selecting it.
+    fn action(self) -> Action {
+        match self {
+            RingItem::Server(id) => Action::Select(id),
+            RingItem::Message(id) => Action::SelectMessage(id),
+        }
+    }
+}
+
+/// The ring item an element draws, if it is one.
+fn ring_item(element: &Element) -> Option<RingItem> {
+    if let Some(id) = data_number(element, "node-id") {
+        return Some(RingItem::Server(NodeId(id)));
+    }
+    data_number(element, "msg-id").map(RingItem::Message)
+}
+
+/// The ring's keys: Enter or Space selects the focused server or message;
+/// the arrow keys (and Home, End) move the focus and the selection to the
+/// next or previous one of the same kind, so the ring is one Tab stop for
+/// its servers and one for its messages.
+fn ring_keys(on_action: &Callback<Action>) -> Callback<KeyboardEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        let Some(focused) = e.target_dyn_into::<Element>() else {
+            return;
+        };
+        let Some(item) = ring_item(&focused) else {
+            return;
+        };
+        let step: Option<isize> = match e.key().as_str() {
+            "Enter" | " " => Some(0),
+            "ArrowRight" | "ArrowDown" => Some(1),
+            "ArrowLeft" | "ArrowUp" => Some(-1),
+            "Home" => Some(isize::MIN),
+            "End" => Some(isize::MAX),
+            _ => None,
+        };
+        let Some(step) = step else {
+            return;
+        };
+        e.prevent_default();
+        let target = match step {
+            0 => Some(focused),
+            _ => sibling_item(&focused, item, step),
+        };
+        if let Some(target) = target.and_then(|t| t.dyn_into::<SvgElement>().ok()) {
+            target.focus().ok();
+            if let Some(item) = ring_item(&target) {
+                on_action.emit(item.action());
+            }
+        }
+    })
+}
+
+/// The item `step` places after `focused` among the items of its kind
+/// (wrapping around; `isize::MIN` is the first, `isize::MAX` the last).
+fn sibling_item(focused: &Element, item: RingItem, step: isize) -> Option<Element> {
+    let selector = match item {
+        RingItem::Server(_) => "[data-node-id]",
+        RingItem::Message(_) => "[data-msg-id]",
+    };
+    let group = focused.closest("svg").ok()??;
+    let all = group.query_selector_all(selector).ok()?;
+    let items: Vec<Element> = (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .collect();
+    let count = items.len() as isize;
+    let here = items.iter().position(|e| e == focused)? as isize;
+    let index = match step {
+        isize::MIN => 0,
+        isize::MAX => count - 1,
+        _ => (here + step).rem_euclid(count),
+    };
+    items.get(index as usize).cloned()
+}
+
 /// One server on the ring, keyed by its id so that its element stays the
 /// same element from frame to frame (a press and its release land on it).
 fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
@@ -169,7 +276,7 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
             commit_index={node.commit_index.0} alive={node.alive} paused={node.paused}
             votes={node.votes_granted.len()} {n}
             selected={node.id == props.selected && props.selected_message.is_none()}
-            {changed} timer_left={remaining} on_action={props.on_action.clone()} />
+            {changed} timer_left={remaining} />
     }
 }
 
@@ -191,7 +298,6 @@ struct ServerProps {
     changed: bool,
     /// The share of its election timeout still to run, 0 when no timer shows.
     timer_left: f64,
-    on_action: Callback<Action>,
 }
 
 /// A server: its body, name, term, election timer and role badge.
@@ -210,8 +316,8 @@ fn server(props: &ServerProps) -> Html {
     html! {
         <g class={server_class(props)} data-node-id={id.0.to_string()} data-role={role} data-term={node.term.to_string()}
             data-commit-index={node.commit_index.to_string()} data-alive={node.alive.to_string()}
-            role="button" tabindex="0" aria-label={label} aria-pressed={props.selected.to_string()}
-            onclick={select_on_click(&props.on_action, id)} onkeydown={select_on_key(&props.on_action, id)}
+            role="button" tabindex={if props.selected { "0" } else { "-1" }} aria-label={label}
+            aria-pressed={props.selected.to_string()}
             transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <circle class="timer-track" r={TIMER_RADIUS.to_string()} />
             if props.timer_left > 0.0 {
@@ -262,24 +368,7 @@ fn badge(server: &ServerProps) -> String {
     }
 }
 
-/// Selects server `id` when clicked.
-fn select_on_click(on_action: &Callback<Action>, id: NodeId) -> Callback<MouseEvent> {
-    let on_action = on_action.clone();
-    Callback::from(move |_: MouseEvent| on_action.emit(Action::Select(id)))
-}
-
-/// Selects server `id` on Enter or Space.
-fn select_on_key(on_action: &Callback<Action>, id: NodeId) -> Callback<KeyboardEvent> {
-    let on_action = on_action.clone();
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            on_action.emit(Action::Select(id));
-        }
-    })
-}
-
-fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
+fn render_message(m: &MessageView, n: usize, tab_stop: bool, props: &ClusterProps) -> Html {
     let (from, trim_from) = anchor(m.from, n);
     let (to, trim_to) = anchor(m.to, n);
     let (start, end) = message_track(from, to, trim_from, trim_to, LANE);
@@ -289,7 +378,7 @@ fn render_message(m: &MessageView, n: usize, props: &ClusterProps) -> Html {
     html! {
         <g key={m.id} transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
             <Message message={m.clone()} selected={props.selected_message == Some(m.id)}
-                highlighted={props.highlight.messages.contains(&m.kind)} on_action={props.on_action.clone()} />
+                highlighted={props.highlight.messages.contains(&m.kind)} {tab_stop} />
         </g>
     }
 }
@@ -300,29 +389,17 @@ struct MessageProps {
     message: MessageView,
     selected: bool,
     highlighted: bool,
-    on_action: Callback<Action>,
+    /// Is it the messages' one Tab stop (the selected one, else the oldest)?
+    tab_stop: bool,
 }
 
 /// One message in flight, drawn around the origin: its shape, its marks, and
-/// what a click or Enter selects.
+/// what a press or Enter selects (the ring's, see [`ring_item`]).
 #[function_component(Message)]
 fn message(props: &MessageProps) -> Html {
     let m = &props.message;
     let id = m.id;
     let selected = props.selected;
-    let onclick = {
-        let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Action::SelectMessage(id)))
-    };
-    let onkeydown = {
-        let cb = props.on_action.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                cb.emit(Action::SelectMessage(id));
-            }
-        })
-    };
     let kind = m.kind.as_str();
     let mut class = format!("msg {kind}");
     let mut label = format!("{} {} → {}", kind_name(m.kind), m.from, m.to);
@@ -349,8 +426,8 @@ fn message(props: &MessageProps) -> Html {
     html! {
         <g class={class} data-msg-kind={kind} data-msg-id={id.to_string()}
             data-msg-doomed={m.doomed.to_string()} data-msg-duplicate={m.duplicate.to_string()}
-            role="button" tabindex="0" aria-label={label.clone()} aria-pressed={selected.to_string()}
-            onclick={onclick} onkeydown={onkeydown}>
+            role="button" tabindex={if props.tab_stop { "0" } else { "-1" }} aria-label={label.clone()}
+            aria-pressed={selected.to_string()}>
             <title>{ format!("{label}\n{fields}") }</title>
             if selected { <circle class="halo" r={MESSAGE_HALO_RADIUS.to_string()} /> }
             { message_shape(m.kind) }

@@ -2,6 +2,7 @@
 //! moves the playback to just after it.
 
 use crate::components::format_time;
+use crate::components::press::{data_number, use_press};
 use crate::ui::{Action, SharedRun};
 use raftlab_core::view::JournalEntry;
 use std::rc::Rc;
@@ -48,22 +49,18 @@ fn entry_class(entry: &JournalEntry, current: bool) -> Classes {
 struct EventRowProps {
     entry: Rc<JournalEntry>,
     current: bool,
-    on_action: Callback<Action>,
 }
 
 /// One entry: a component of its own, so rows already listed are not drawn
-/// again when new events arrive.
+/// again when new events arrive. Its presses are the list's (see
+/// [`use_press`]): new rows push it down while it is pressed.
 #[function_component(EventRow)]
 fn event_row(props: &EventRowProps) -> Html {
     let entry = &props.entry;
     let position = entry.position;
-    let onclick = {
-        let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Action::SeekPosition(position)))
-    };
     html! {
         <li class={entry_class(entry, props.current)} data-position={position.to_string()}>
-            <button type="button" class="link" onclick={onclick}
+            <button type="button" class="link"
                 aria-label={format!("Go to event {position}: {}", entry.text)}>
                 <span class="at">{ format_time(entry.at) }</span>
                 <span class="text">{ &entry.text }</span>
@@ -76,13 +73,17 @@ fn event_row(props: &EventRowProps) -> Html {
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
     let run = &props.run.0;
+    let press = use_press(
+        |e| data_number(e, "position"),
+        props.on_action.reform(Action::SeekPosition),
+    );
     html! {
         <div class="event-log" role="region" aria-label="Event log">
             <h2>{ "Events" }<small>{ format!("{} so far · click one to go back there", run.position) }</small></h2>
-            <ol reversed=true>
+            <ol reversed=true onpointerdown={press.onpointerdown} onclick={press.onclick}>
                 { for run.journal.iter().take(SHOWN).map(|entry| html! {
                     <EventRow key={entry.position} entry={entry.clone()}
-                        current={entry.position == run.position} on_action={props.on_action.clone()} />
+                        current={entry.position == run.position} />
                 }) }
             </ol>
             if run.journal.is_empty() {

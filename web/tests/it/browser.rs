@@ -139,8 +139,7 @@ async fn the_node_menu_crashes_and_restarts_the_selected_server() {
     let root = mount("?seed=4&speed=0.001").await;
     step(&root, 1).await;
     let node = find(&root, "[data-node-id=\"2\"]");
-    node.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
-        .unwrap();
+    press(&node);
     settle().await;
     let menu = find(&root, "[aria-label=\"Actions for S2\"]");
     let crash: HtmlButtonElement = find(&menu, "button[aria-label=\"Crash\"]")

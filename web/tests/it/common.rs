@@ -63,6 +63,21 @@ pub fn find(root: &Element, selector: &str) -> Element {
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
 
+/// Presses `element` as a person does: the primary button goes down on it,
+/// then the click (both bubble, as a browser's do).
+pub fn press(element: &Element) {
+    let down = web_sys::PointerEventInit::new();
+    down.set_bubbles(true);
+    down.set_button(0);
+    let down = web_sys::PointerEvent::new_with_event_init_dict("pointerdown", &down).unwrap();
+    element.dispatch_event(&down).unwrap();
+    let click = web_sys::MouseEventInit::new();
+    click.set_bubbles(true);
+    click.set_detail(1);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &click).unwrap();
+    element.dispatch_event(&click).unwrap();
+}
+
 pub fn button(root: &Element, name: &str) -> HtmlButtonElement {
     find(root, &format!("button[aria-label=\"{name}\"]"))
         .dyn_into()

@@ -361,18 +361,14 @@ async fn clicking_a_message_on_the_ring_inspects_it_and_clicking_a_server_goes_b
         message.get_attribute("data-msg-duplicate").as_deref(),
         Some("false")
     );
-    message
-        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
-        .unwrap();
+    press(&message);
     settle().await;
     let inspector = find(&root, &format!("[data-inspect-msg=\"{id}\"]"));
     assert!(count(&inspector, "dd[data-field=\"prevLogIndex\"]") == 1);
     let selected = find(&root, &format!("[data-msg-id=\"{id}\"]"));
     assert!(has_class(&selected, "selected"));
     assert_eq!(count(&root, ".node.selected"), 0, "one selection at a time");
-    find(&root, "[data-node-id=\"2\"]")
-        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
-        .unwrap();
+    press(&find(&root, "[data-node-id=\"2\"]"));
     settle().await;
     assert_eq!(count(&root, "[data-inspect-msg]"), 0);
     assert_eq!(count(&root, "[data-inspect-node=\"2\"]"), 1);
