@@ -18,9 +18,11 @@
 //! `snapshot`, `types`).
 
 mod application;
+mod configuration;
 mod election;
 mod follower;
 mod leader;
+mod leader_state;
 mod log;
 mod membership;
 mod message;
@@ -34,10 +36,11 @@ mod transition;
 mod types;
 
 pub use application::Application;
-pub use log::{Entry, Log, LogCommand};
-pub use membership::{
+pub use configuration::{
     CatchUp, Membership, MembershipChange, MembershipError, MembershipJob, CATCH_UP_ROUNDS_MAX,
 };
+pub use leader_state::PendingRead;
+pub use log::{Entry, Log, LogCommand};
 pub use message::{
     AppendEntries, AppendEntriesReply, ConflictHint, InstallSnapshot, Message, MessageKind,
     RequestVote, RequestVoteReply, TimeoutNow,
@@ -45,8 +48,9 @@ pub use message::{
 pub use node::Node;
 pub use options::{BugSwitches, NodeConfig, RaftOptions, ReadMode};
 pub use progress::{PeerProgress, ProgressState};
-pub use read_only::{PendingRead, ReadReady};
-pub use ready::{Input, PersistChange, PersistentState, ProposalOutcome, Ready, StepContext};
+pub use ready::{
+    Input, PersistChange, PersistentState, ProposalOutcome, ReadReady, Ready, StepContext,
+};
 pub use snapshot::Snapshot;
 pub use transition::{Transition, TransitionCause};
 pub use types::{LogIndex, Micros, NodeId, Role, Term};

@@ -2,7 +2,7 @@
 //! Raft performs on it (§5.3).
 
 use super::application::Application;
-use super::membership::Membership;
+use super::configuration::Membership;
 use super::snapshot::Snapshot;
 use super::types::{LogIndex, Term};
 use crate::chunked::ChunkedVec;

@@ -5,13 +5,12 @@
 //! `leader`, `follower`, `read_only`, `membership`).
 
 use super::application::Application;
-use super::leader::LeaderState;
+use super::configuration::Membership;
+use super::leader_state::{LeaderState, PendingRead};
 use super::log::{Entry, Log};
-use super::membership::Membership;
 use super::message::{Message, TimeoutNow};
 use super::options::NodeConfig;
 use super::progress::PeerProgress;
-use super::read_only::PendingRead;
 use super::ready::{Input, PersistChange, PersistentState, Ready, StepContext};
 use super::snapshot::Snapshot;
 use super::transition::{Transition, TransitionCause};

@@ -6,29 +6,9 @@
 use super::application::Application;
 use super::node::{Node, RoleState};
 use super::options::ReadMode;
+use super::ready::ReadReady;
 use super::ready::StepContext;
-use super::types::{LogIndex, NodeId, Term};
-
-/// A read a leader has made safe to answer from its state machine now.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadReady<A: Application> {
-    /// The read.
-    pub request: A::Command,
-    /// The commitIndex it was ordered after; already applied.
-    pub read_index: LogIndex,
-}
-
-/// A read waiting at the leader.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingRead<A: Application> {
-    /// The read.
-    pub request: A::Command,
-    /// The commitIndex it must follow, once the leader has committed an
-    /// entry of its own term.
-    pub read_index: Option<LogIndex>,
-    /// The heartbeat round whose answer by a majority confirms leadership.
-    pub round: Option<u64>,
-}
+use super::types::{NodeId, Term};
 
 impl<A: Application> Node<A> {
     /// Moves reads along: orders them after the commitIndex once the leader

@@ -3,10 +3,9 @@
 //! [`PersistChange`] the driver writes to [`PersistentState`] first.
 
 use super::application::Application;
+use super::configuration::MembershipChange;
 use super::log::{Entry, Log};
-use super::membership::MembershipChange;
 use super::message::Message;
-use super::read_only::ReadReady;
 use super::snapshot::Snapshot;
 use super::transition::Transition;
 use super::types::{LogIndex, Micros, NodeId, Term};
@@ -139,4 +138,13 @@ pub struct Ready<A: Application> {
     pub snapshot: Option<Arc<Snapshot<A>>>,
     /// The instant the server next wants an [`Input::Tick`].
     pub next_deadline: Micros,
+}
+
+/// A read a leader has made safe to answer from its state machine now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadReady<A: Application> {
+    /// The read.
+    pub request: A::Command,
+    /// The commitIndex it was ordered after; already applied.
+    pub read_index: LogIndex,
 }

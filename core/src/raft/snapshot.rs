@@ -2,7 +2,7 @@
 //! state machine as of one index, so the entries up to it can go.
 
 use super::application::Application;
-use super::membership::Membership;
+use super::configuration::Membership;
 use super::types::{LogIndex, Term};
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,9 @@
 //! any, and what is left of the change ([`MembershipStep`]). The node only
 //! carries the step out.
 
-use super::{CatchUp, Membership, MembershipChange, MembershipJob, CATCH_UP_ROUNDS_MAX};
+use crate::raft::configuration::{
+    CatchUp, Membership, MembershipChange, MembershipJob, CATCH_UP_ROUNDS_MAX,
+};
 use crate::raft::types::{LogIndex, Micros, NodeId};
 use std::collections::BTreeSet;
 
