@@ -3,7 +3,8 @@
 //! layout (`crate::layout`), full or compact.
 
 use crate::browser::{
-    fresh_seed, page_path, AnimationLoop, PauseWhenHidden, ShortcutContext, Shortcuts,
+    fresh_seed, page_path, prefers_reduced_motion, AnimationLoop, PauseWhenHidden, ShortcutContext,
+    Shortcuts,
 };
 use crate::embed::host::{use_host_commands, Host};
 use crate::layout::{CompactPage, Frame, FullPage};
@@ -51,6 +52,9 @@ pub fn app(props: &AppProps) -> Html {
             }
             if let Some(embed) = embed {
                 ui.playing = embed.autoplay;
+            }
+            if prefers_reduced_motion() {
+                ui.reduce_motion(true);
             }
             ui
         })

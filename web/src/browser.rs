@@ -213,6 +213,17 @@ impl Drop for Shortcuts {
     }
 }
 
+/// Does the reader ask for reduced motion (`prefers-reduced-motion: reduce`)?
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|q| q.matches())
+}
+
 /// A fresh seed from the browser's random source. Kept below a million so it
 /// is easy to read out and type; seed 1 if there is no random source.
 pub fn fresh_seed() -> u64 {

@@ -35,14 +35,15 @@ pub fn full_page(props: &FullPageProps) -> Html {
     let v = &ui.view.0;
     html! {
         <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
-            data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}>
+            data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}
+            data-reduced-motion={ui.reduced_motion.to_string()}>
             <header>
                 <h1>{ "Raftlab" }</h1>
                 <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
                     events={v.events_processed} run={ui.run.clone()} share={ui.share_source()}
                     on_action={on_action.clone()} />
             </header>
-            { notices(&props.notices, ui.error.as_deref()) }
+            { notices(&props.notices, ui.error.as_deref(), ui.announcement.as_deref()) }
             <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
             { workspace(ui, on_action) }
             { control_panels(ui, on_action) }
@@ -55,10 +56,14 @@ pub fn full_page(props: &FullPageProps) -> Html {
     }
 }
 
-/// The URL's problems, then the last command's error.
-fn notices(notices: &[String], error: Option<&str>) -> Html {
+/// The URL's problems, then the last command's error, and a live region
+/// for what the page did on its own (a screen reader hears it; nobody sees it).
+fn notices(notices: &[String], error: Option<&str>, announcement: Option<&str>) -> Html {
     html! {
         <>
+            <p class="sr-only" role="status" aria-live="assertive" data-announcement="">
+                { announcement.unwrap_or_default().to_string() }
+            </p>
             { for notices.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
             if let Some(e) = error {
                 <p class="notice error" role="alert">{ e.to_string() }</p>
@@ -75,7 +80,8 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
         <div class="workspace">
             <section class="panel cluster-panel" aria-label="Cluster">
                 <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
-                    highlight={highlight.clone()} speed={ui.speed} on_action={on_action.clone()} />
+                    highlight={highlight.clone()} speed={ui.speed} reduced_motion={ui.reduced_motion}
+                    on_action={on_action.clone()} />
             </section>
             <aside class="panel side" aria-label="Selected server">
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
@@ -176,7 +182,7 @@ pub fn compact_page(props: &CompactPageProps) -> Html {
             data-panels={panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")}>
             <CompactControls playing={ui.playing} speed={ui.speed} now_us={v.now}
                 open_href={props.open_href.clone()} on_action={on_action.clone()} />
-            { notices(&props.notices, ui.error.as_deref()) }
+            { notices(&props.notices, ui.error.as_deref(), ui.announcement.as_deref()) }
             <div class="embed-panels">
                 { for panels.iter().map(|&panel| html! {
                     <section class={classes!("panel", "embed-panel")} data-panel={panel.name()}
@@ -217,7 +223,7 @@ fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Ht
     match panel {
         EmbedPanel::Cluster => html! {
             <Cluster {view} selected={ui.selected} selected_message={ui.selected_message}
-                speed={ui.speed} {on_action} />
+                speed={ui.speed} reduced_motion={ui.reduced_motion} {on_action} />
         },
         EmbedPanel::Diagram => {
             html! { <StateDiagram {view} selected={ui.selected} speed={ui.speed} /> }

@@ -78,6 +78,13 @@ pub struct Ui {
     pub help_open: bool,
     /// Is the animation loop running?
     pub playing: bool,
+    /// Reduced motion (the reader's `prefers-reduced-motion`, or the page's
+    /// toggle): messages wait half-way instead of flying, and the page
+    /// starts paused.
+    pub reduced_motion: bool,
+    /// What a screen reader is told of something the page did on its own
+    /// (playback paused at a broken property), until the next action.
+    pub announcement: Option<String>,
     /// Virtual time per wall time, `SPEED_MIN..=SPEED_MAX`.
     pub speed: f64,
     /// The server whose menu and state diagram are shown.
@@ -125,6 +132,8 @@ impl Ui {
             session: Rc::new(RefCell::new(session)),
             help_open: false,
             playing: true,
+            reduced_motion: false,
+            announcement: None,
             speed: settings.speed,
             selected: NodeId(1),
             selected_message: None,
@@ -380,7 +389,11 @@ impl Ui {
         match found {
             // A broken property pauses playback where it was seen.
             Ok(0) => {}
-            Ok(_) => next.playing = false,
+            Ok(_) => {
+                next.playing = false;
+                let position = next.session.borrow().position();
+                next.announcement = Some(format!("At event {position}: {VIOLATION_ANNOUNCEMENT}"));
+            }
             Err(e) => {
                 next.playing = false;
                 next.error = Some(e.to_string());
@@ -403,6 +416,7 @@ impl Ui {
             | Action::SeekPosition(_)
             | Action::JumpNext(_) => self.move_playback(action),
             Action::ShowHelp(open) => self.help_open = open,
+            Action::ReduceMotion(on) => self.reduce_motion(on),
             Action::LoadScenario(id) => self.load_scenario(&id),
             Action::NarrationGo(_)
             | Action::NarrationNext
@@ -481,6 +495,15 @@ impl Ui {
         }
     }
 
+    /// Turns reduced motion on (pausing playback: the reader starts it when
+    /// ready) or off.
+    pub fn reduce_motion(&mut self, on: bool) {
+        self.reduced_motion = on;
+        if on {
+            self.playing = false;
+        }
+    }
+
     /// A client put, to the leader (`None`) or to `target`.
     fn put_to(&mut self, target: Option<NodeId>) {
         let op = self.next_put();
@@ -508,11 +531,16 @@ impl Reducible for Ui {
             return self.frame(elapsed_ms);
         }
         let mut next = (*self).clone();
+        next.announcement = None;
         next.act(action);
         next.revision += 1;
         Rc::new(next)
     }
 }
+
+/// What a screen reader hears when playback stops at a broken property.
+pub const VIOLATION_ANNOUNCEMENT: &str =
+    "Playback paused: a checker found a broken safety property. The Checkers panel says which.";
 
 /// A mark kind in words, for messages.
 fn mark_name(kind: MarkKind) -> &'static str {

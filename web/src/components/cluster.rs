@@ -53,6 +53,9 @@ pub struct ClusterProps {
     /// What a narration step points at (servers, kinds of message).
     #[prop_or_default]
     pub highlight: raftlab_core::view::Highlight,
+    /// Reduced motion: messages wait half-way instead of flying.
+    #[prop_or_default]
+    pub reduced_motion: bool,
 }
 
 /// The ring, the client in its middle, the messages in flight, and a legend.
@@ -71,7 +74,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
         <>
         <svg class="cluster" viewBox={format!("0 {} {SIZE} {}", -BADGE_ROOM, SIZE + BADGE_ROOM)} role="group"
             aria-label="Servers on a ring with messages in flight (arrow keys move between them)"
-            onpointerdown={press.onpointerdown} onclick={press.onclick} {onkeydown}>
+            onpointerdown={press.onpointerdown} onpointerup={press.onpointerup} onclick={press.onclick} {onkeydown}>
             <g class="client" aria-label="client">
                 <rect x={(CENTER.x - CLIENT_HALF_WIDTH).to_string()} y={(CENTER.y - CLIENT_HALF_HEIGHT).to_string()}
                     width={(2.0 * CLIENT_HALF_WIDTH).to_string()} height={(2.0 * CLIENT_HALF_HEIGHT).to_string()} rx="5" />
@@ -90,6 +93,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
             </g>
         </svg>
         <Legend />
+        { motion_toggle(props.reduced_motion, &props.on_action) }
         </>
     }
 }
@@ -165,6 +169,28 @@ fn anchor(endpoint: Endpoint, n: usize) -> (Point, f64) {
     match endpoint {
         Endpoint::Node(id) => (ring_position(id.0 as usize - 1, n), NODE_RADIUS),
         Endpoint::Client(_) => (CENTER, CLIENT_HALF_HEIGHT + 2.0),
+    }
+}
+
+/// The reduced-motion switch under the ring, saying what it does when on.
+fn motion_toggle(on: bool, on_action: &Callback<Action>) -> Html {
+    let onchange = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_action.emit(Action::ReduceMotion(input.checked()));
+        })
+    };
+    html! {
+        <p class="motion-toggle">
+            <label>
+                <input type="checkbox" checked={on} {onchange} />
+                { " Reduce motion" }
+            </label>
+            if on {
+                <span class="hint">{ " messages wait half-way instead of flying; Play or Step moves on" }</span>
+            }
+        </p>
     }
 }
 
@@ -372,7 +398,14 @@ fn render_message(m: &MessageView, n: usize, tab_stop: bool, props: &ClusterProp
     let (from, trim_from) = anchor(m.from, n);
     let (to, trim_to) = anchor(m.to, n);
     let (start, end) = message_track(from, to, trim_from, trim_to, LANE);
-    let p = lerp(start, end, m.progress_at(props.view.0.now));
+    // With reduced motion a message sits half-way for as long as it is in
+    // flight: it appears (fading in) and goes, but never moves.
+    let progress = if props.reduced_motion {
+        0.5
+    } else {
+        m.progress_at(props.view.0.now)
+    };
+    let p = lerp(start, end, progress);
     // Only the position changes every frame: the message itself is a
     // component that is drawn again only when its marks or selection change.
     html! {

@@ -80,7 +80,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
     html! {
         <div class="event-log" role="region" aria-label="Event log">
             <h2>{ "Events" }<small>{ format!("{} so far · click one to go back there", run.position) }</small></h2>
-            <ol reversed=true onpointerdown={press.onpointerdown} onclick={press.onclick}>
+            <ol reversed=true onpointerdown={press.onpointerdown} onpointerup={press.onpointerup} onclick={press.onclick}>
                 { for run.journal.iter().take(SHOWN).map(|entry| html! {
                     <EventRow key={entry.position} entry={entry.clone()}
                         current={entry.position == run.position} />

@@ -1,21 +1,25 @@
 //! Presses that cannot be lost to a re-render. While the cluster plays, what
 //! is under the pointer changes between a press and its release: messages
-//! fly on, new events push the rows down. A container that delegates its
-//! presses with [`use_press`] acts on the item that was under the pointer
-//! when the button went *down*, once the click completes (so moving away
-//! before releasing still cancels, as with any button); a click from the
-//! keyboard (no press before it) acts on the focused item.
+//! fly on or arrive (and the browser sends no click at all once the element
+//! pressed is gone), new events push the rows down. A container that
+//! delegates its presses with [`use_press`] acts on the item that was under
+//! the pointer when the button went *down*, when the button comes up inside
+//! the container (releasing outside it cancels, as with any button). A
+//! click from the keyboard (Enter or Space on a focused item) acts on the
+//! focused item.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-/// The pointer-down and click handlers to put on a container.
+/// The handlers to put on a container.
 pub struct Press {
     /// Put on the container as `onpointerdown`.
     pub onpointerdown: Callback<PointerEvent>,
-    /// Put on the container as `onclick`.
+    /// Put on the container as `onpointerup`.
+    pub onpointerup: Callback<PointerEvent>,
+    /// Put on the container as `onclick` (the keyboard's clicks).
     pub onclick: Callback<MouseEvent>,
 }
 
@@ -48,20 +52,29 @@ pub fn use_press<T: Clone + 'static>(
             *pressed.borrow_mut() = (e.button() == 0).then(|| item_of(&e, find)).flatten();
         })
     };
+    let onpointerup = {
+        let pressed = pressed.clone();
+        let on_press = on_press.clone();
+        Callback::from(move |_: PointerEvent| {
+            let press = pressed.borrow_mut().take();
+            if let Some(item) = press {
+                on_press.emit(item);
+            }
+        })
+    };
+    // A pointer's click was handled when its button came up; a click with
+    // no pointer behind it (detail 0: Enter or Space on a focused button)
+    // is on the focused item.
     let onclick = Callback::from(move |e: MouseEvent| {
-        let press = pressed.borrow_mut().take();
-        // A click with no pointer behind it (Enter or Space on a focused
-        // button) is on the item that has the focus.
-        let item = match e.detail() {
-            0 => item_of(&e, find),
-            _ => press.or_else(|| item_of(&e, find)),
-        };
-        if let Some(item) = item {
-            on_press.emit(item);
+        if e.detail() == 0 {
+            if let Some(item) = item_of(&e, find) {
+                on_press.emit(item);
+            }
         }
     });
     Press {
         onpointerdown,
+        onpointerup,
         onclick,
     }
 }

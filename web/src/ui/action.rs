@@ -11,6 +11,8 @@ use std::rc::Rc;
 pub enum Action {
     /// Start or stop playback.
     TogglePlay,
+    /// Turn reduced motion on or off.
+    ReduceMotion(bool),
     /// Stop playback (the tab was hidden).
     Pause,
     /// Start playback (an embedding page's handle).

@@ -63,14 +63,16 @@ pub fn find(root: &Element, selector: &str) -> Element {
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
 
-/// Presses `element` as a person does: the primary button goes down on it,
-/// then the click (both bubble, as a browser's do).
+/// Presses `element` as a person does: the primary button goes down on it
+/// and up again, then the click (all bubble, as a browser's do).
 pub fn press(element: &Element) {
-    let down = web_sys::PointerEventInit::new();
-    down.set_bubbles(true);
-    down.set_button(0);
-    let down = web_sys::PointerEvent::new_with_event_init_dict("pointerdown", &down).unwrap();
-    element.dispatch_event(&down).unwrap();
+    for kind in ["pointerdown", "pointerup"] {
+        let init = web_sys::PointerEventInit::new();
+        init.set_bubbles(true);
+        init.set_button(0);
+        let event = web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap();
+        element.dispatch_event(&event).unwrap();
+    }
     let click = web_sys::MouseEventInit::new();
     click.set_bubbles(true);
     click.set_detail(1);
