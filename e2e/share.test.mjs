@@ -163,7 +163,7 @@ test('a damaged file changes nothing; an exported file imports back', options, a
   await alert.waitFor();
   assert.equal(
     await alert.textContent(),
-    'The file "broken.json" could not be opened: the run is cut short (was the link copied whole?).',
+    'The file "broken.json" could not be opened: the run is cut short (was it copied or saved whole?).',
   );
   const { alerts, ...unchanged } = await onScreen(page);
   const { alerts: none, ...was } = before;

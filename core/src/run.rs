@@ -91,7 +91,7 @@ impl fmt::Display for RunDecodeError {
                 f,
                 "this run was saved by a newer Raftlab (format {v}); this page reads format {RUN_FORMAT_VERSION} and older"
             ),
-            RunDecodeError::Truncated => f.write_str("the run is cut short (was the link copied whole?)"),
+            RunDecodeError::Truncated => f.write_str("the run is cut short (was it copied or saved whole?)"),
             RunDecodeError::Malformed(detail) => write!(f, "the run is damaged: {detail}"),
             RunDecodeError::Config(e) => write!(f, "the run's configuration is invalid: {e}"),
         }

@@ -53,7 +53,15 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
                 )),
             },
             "speed" => match value.parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 => settings.speed = s.clamp(SPEED_MIN, SPEED_MAX),
+                Ok(s) if s.is_finite() && s > 0.0 => {
+                    settings.speed = s.clamp(SPEED_MIN, SPEED_MAX);
+                    if settings.speed != s {
+                        problems.push(format!(
+                            "speed={value:?} is outside 0.001 to 10; using {}",
+                            format_speed(settings.speed)
+                        ));
+                    }
+                }
                 _ => problems.push(format!(
                     "speed={value:?} must be a number above 0 (0.001 to 10); using {}",
                     format_speed(SPEED_DEFAULT)
@@ -145,8 +153,14 @@ mod tests {
 
     #[test]
     fn speeds_clamp_and_the_slider_is_logarithmic() {
-        assert_eq!(parse("speed=50").0.speed, 10.0);
+        let (settings, problems) = parse("speed=50");
+        assert_eq!(settings.speed, 10.0);
+        assert_eq!(problems, ["speed=\"50\" is outside 0.001 to 10; using 10×"]);
         assert_eq!(parse("speed=0.00001").0.speed, SPEED_MIN);
+        assert!(
+            parse("speed=2").1.is_empty(),
+            "a speed in range says nothing"
+        );
         assert!((speed_from_slider(0) - 0.001).abs() < 1e-12);
         assert!((speed_from_slider(3000) - 1.0).abs() < 1e-12);
         assert!((speed_from_slider(SLIDER_MAX) - 10.0).abs() < 1e-9);

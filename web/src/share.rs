@@ -703,7 +703,7 @@ mod tests {
         let cut = &token[..token.len() * 2 / 3];
         assert_eq!(
             message(&format!("?run={cut}")),
-            "the run is cut short (was the link copied whole?)"
+            "the run is cut short (was it copied or saved whole?)"
         );
         let future = format!("{}{}", RUN_FORMAT_VERSION + 1, &token[1..]);
         assert!(
@@ -789,7 +789,7 @@ mod tests {
             open_file("{\"format\": \"raftlab-run\", \"version\": 1, \"seed\": \"x\"")
                 .err()
                 .map(|e| e.to_string()),
-            Some("the run is cut short (was the link copied whole?)".into())
+            Some("the run is cut short (was it copied or saved whole?)".into())
         );
         assert_eq!(
             open_file("not json").err().map(|e| e.to_string()),
