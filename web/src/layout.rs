@@ -33,8 +33,9 @@ pub fn full_page(props: &FullPageProps) -> Html {
     let ui = &*props.ui;
     let on_action = &props.on_action;
     let v = &ui.view.0;
+    let main = use_reveal_on_step(ui);
     html! {
-        <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
+        <main ref={main} id="raftlab" class={classes!(ui.narration.is_some().then_some("narrating"))} data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
             data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}
             data-reduced-motion={ui.reduced_motion.to_string()}>
             <header>
@@ -56,6 +57,29 @@ pub fn full_page(props: &FullPageProps) -> Html {
     }
 }
 
+/// Once a narration step (or another scenario) has been drawn, brings what
+/// it highlights into view below the sticky narration bar; the page's
+/// `<main>` is the returned ref.
+#[hook]
+fn use_reveal_on_step(ui: &Ui) -> NodeRef {
+    let main = use_node_ref();
+    let step = ui
+        .narration
+        .as_ref()
+        .map(|n| (n.scenario.id.clone(), n.current));
+    let smooth = !ui.reduced_motion;
+    {
+        let main = main.clone();
+        use_effect_with(step, move |step| {
+            if let (Some((_, Some(_))), Some(root)) = (step, main.cast::<web_sys::Element>()) {
+                let bar = root.query_selector(".narration-bar").ok().flatten();
+                crate::reveal::reveal_highlights(&root, bar.as_ref(), smooth);
+            }
+        });
+    }
+    main
+}
+
 /// The URL's problems, then the last command's error, and a live region
 /// for what the page did on its own (a screen reader hears it; nobody sees it).
 fn notices(notices: &[String], error: Option<&str>, announcement: Option<&str>) -> Html {
@@ -73,9 +97,17 @@ fn notices(notices: &[String], error: Option<&str>, announcement: Option<&str>) 
 }
 
 /// The cluster, with the selected server and the checkers beside it.
+/// While a scenario is narrated the state diagram comes before the
+/// inspector, next to the ring, so that an arrow a step points at and the
+/// messages it points at fit on one screen.
 fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let view = &ui.view;
     let highlight = ui.highlight();
+    let diagram = html! {
+        <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed}
+            highlight={highlight.transition} />
+    };
+    let narrating = ui.narration.is_some();
     html! {
         <div class="workspace">
             <section class="panel cluster-panel" aria-label="Cluster">
@@ -85,10 +117,10 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
             </section>
             <aside class="panel side" aria-label="Selected server">
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+                if narrating { { diagram.clone() } }
                 <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
                     on_action={on_action.clone()} />
-                <StateDiagram view={view.clone()} selected={ui.selected} speed={ui.speed}
-                    highlight={highlight.transition} />
+                if !narrating { { diagram } }
             </aside>
             <aside class="panel side checks-side" aria-label="Checkers and events">
                 <Checks run={ui.run.clone()} on_action={on_action.clone()} />

@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod layout;
 pub mod panic;
 pub mod params;
+pub mod reveal;
 pub mod share;
 pub mod ui;
 pub mod url;

@@ -1,7 +1,10 @@
 //! Guided scenarios: a picker of the bundled scenarios and, once one is
 //! loaded, its narration: the current step's text in one fixed place with
 //! Back and Next beside it, the list of steps to jump to any of them, and a
-//! way to leave the script, play freely, and come back.
+//! way to leave the script, play freely, and come back. The step's text and
+//! its buttons are a bar of their own beside the panel, sticky at the top
+//! of the window, so they stay in sight while the page scrolls to what the
+//! step points at (see `crate::reveal`).
 
 use crate::ui::{Action, Narration};
 use raftlab_core::session::NarratedScenario;
@@ -38,13 +41,13 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
     };
     let at = narration.current;
     html! {
+        <>
         <section class="panel narration" aria-label="Scenario narration" data-scenario={narration.scenario.id.clone()}
             data-step={at.map_or("none".to_owned(), |i| i.to_string())}>
             <div class="narration-head">
                 { picker }
                 <h2>{ narration.scenario.title.clone() }<small>{ narration.scenario.summary.clone() }</small></h2>
             </div>
-            { current_step(narration, &props.on_action) }
             { step_list(narration, &props.on_action) }
             <div class="buttons">
                 if at.is_some() {
@@ -58,6 +61,12 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
                     onclick={sender(&props.on_action, Action::CloseScenario)}>{ "Close" }</button>
             </div>
         </section>
+        // A sibling of the panel, not a child: a sticky element sticks only
+        // within its parent, and the page is the parent that scrolls.
+        <section class="panel narration-bar" aria-label="Scenario step">
+            { current_step(narration, &props.on_action) }
+        </section>
+        </>
     }
 }
 
