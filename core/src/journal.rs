@@ -1,7 +1,9 @@
 //! The run in words: one entry per step, saying what happened ("S3 times
 //! out, starts election → candidate, term 4"), which servers it involved,
 //! the message it delivered or lost, and marks for the moments a learner
-//! jumps between (elections, commits, safety violations).
+//! jumps between (elections, commits, safety violations). A command reads
+//! as the learner's ("you: crash S2") unless a scenario scripted it
+//! ("scenario: crash S2").
 
 use crate::raft::{LogIndex, MessageKind, Micros, NodeId, Role, Transition};
 use crate::sim::{ClientResult, Endpoint, EventKind, Packet, Payload, Simulation, StepRecord};
@@ -101,13 +103,15 @@ pub struct JournalEntry {
 
 impl JournalEntry {
     /// Describes `record`, the step that brought `sim` to where it is now.
-    pub fn of(sim: &Simulation, record: &StepRecord) -> JournalEntry {
+    /// The first `scripted_inputs` inputs of the run came with a scenario;
+    /// any later one is the learner's.
+    pub fn of(sim: &Simulation, record: &StepRecord, scripted_inputs: usize) -> JournalEntry {
         let mut nodes = Vec::new();
         let mut marks = Marks {
             input: matches!(record.event, EventKind::Input(_)),
             ..Marks::default()
         };
-        let (mut text, flight) = event_text(sim, record, &mut nodes);
+        let (mut text, flight) = event_text(sim, record, scripted_inputs, &mut nodes);
         transitions_text(record, &mut text, &mut nodes, &mut marks);
         let leader_commit = applied_text(sim, record, &mut text, &mut nodes, &mut marks);
         JournalEntry {
@@ -127,6 +131,7 @@ impl JournalEntry {
 fn event_text(
     sim: &Simulation,
     record: &StepRecord,
+    scripted_inputs: usize,
     nodes: &mut Vec<NodeId>,
 ) -> (String, Option<Flight>) {
     let ended = |packet: &Packet, fate: Fate, nodes: &mut Vec<NodeId>| {
@@ -152,7 +157,16 @@ fn event_text(
             format!("{client} hears nothing back in time and tries again")
         }
         EventKind::WorkloadTick => "the workload starts an operation".to_owned(),
-        EventKind::Input(command) => format!("you: {command}"),
+        EventKind::Input(command) => {
+            // The input a step records is the last one the run has taken.
+            let index = sim.inputs().len().saturating_sub(1);
+            let who = if index < scripted_inputs {
+                "scenario"
+            } else {
+                "you"
+            };
+            format!("{who}: {command}")
+        }
     };
     (text, None)
 }

@@ -77,6 +77,11 @@ pub struct Playback {
     /// The last linearizability verdict and the position it was for (at
     /// position 0 there is no history, so that is where it starts).
     linearizability: (u64, Linearizability),
+    /// How many of the run's first inputs a scenario scripted (the journal
+    /// says "scenario: …" for them, "you: …" for the learner's).
+    /// It only ever shrinks: a learner's input replaces the recorded ones
+    /// from its place on, scripted or not.
+    scripted_inputs: usize,
 }
 
 impl Playback {
@@ -99,7 +104,25 @@ impl Playback {
             checker: SafetyChecker::new(),
             violations: Vec::new(),
             linearizability: NO_HISTORY,
+            scripted_inputs: 0,
         }
+    }
+
+    /// Like [`Playback::new`] for a scenario's run: every input `sim` holds
+    /// was scripted by the scenario, so the journal names the scenario, not
+    /// the learner, as the one who gave it. Inputs submitted later are the
+    /// learner's.
+    pub fn scripted(sim: Simulation) -> Playback {
+        let scripted_inputs = sim.inputs().len();
+        Playback {
+            scripted_inputs,
+            ..Playback::new(sim)
+        }
+    }
+
+    /// How many of the run's first inputs a scenario scripted.
+    pub fn scripted_inputs(&self) -> usize {
+        self.scripted_inputs
     }
 
     /// The simulation at the playback position.
@@ -247,6 +270,10 @@ impl Playback {
         let position = self.position();
         // A refused command changes nothing, here or in the timeline.
         let record = self.timeline.submit(command)?;
+        // The learner's input replaced every recorded one from its place on,
+        // scripted ones included.
+        let given = self.timeline.sim().inputs().len().saturating_sub(1);
+        self.scripted_inputs = self.scripted_inputs.min(given);
         if position < self.frontier {
             self.forget_future(position);
         }
@@ -312,6 +339,7 @@ impl Playback {
             checker: std::mem::take(&mut self.checker),
             checkpoints: std::mem::take(&mut self.checker_checkpoints),
             violations: std::mem::take(&mut self.violations),
+            scripted_inputs: self.scripted_inputs,
         }
     }
 
@@ -331,6 +359,7 @@ struct Watcher {
     checker: SafetyChecker,
     checkpoints: Vec<CheckerCheckpoint>,
     violations: Vec<FoundViolation>,
+    scripted_inputs: usize,
 }
 
 impl Watcher {
@@ -341,7 +370,7 @@ impl Watcher {
             return;
         }
         self.frontier = position;
-        let mut entry = JournalEntry::of(sim, record);
+        let mut entry = JournalEntry::of(sim, record, self.scripted_inputs);
         let found = self.checker.observe(sim, record);
         entry.marks.violation = !found.is_empty();
         self.violations

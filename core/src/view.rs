@@ -279,6 +279,9 @@ pub struct MessageView {
     pub doomed: bool,
     /// A copy the network made.
     pub duplicate: bool,
+    /// For a vote or pre-vote reply, whether it grants the vote (a refusal
+    /// is drawn differently); `None` for every other kind.
+    pub granted: Option<bool>,
 }
 
 impl MessageView {
@@ -293,7 +296,13 @@ impl MessageView {
             fields: packet.payload.fields(),
             doomed: sim.will_lose(packet),
             duplicate: packet.duplicate,
+            granted: packet.payload.vote_granted(),
         }
+    }
+
+    /// Is it a vote or pre-vote reply that refuses the vote?
+    pub fn is_refusal(&self) -> bool {
+        self.granted == Some(false)
     }
 
     /// How far along its way the message is at `now`, from 0 to 1 (RaftScope's rule).

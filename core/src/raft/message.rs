@@ -378,6 +378,15 @@ impl<A: Application> Message<A> {
         }
     }
 
+    /// For a vote or pre-vote reply, whether it grants the vote; `None` for
+    /// every other message.
+    pub fn vote_granted(&self) -> Option<bool> {
+        match self {
+            Message::RequestVoteReply(reply) => Some(reply.vote_granted),
+            _ => None,
+        }
+    }
+
     /// The sender's term.
     pub fn term(&self) -> Term {
         match self {

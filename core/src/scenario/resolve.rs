@@ -9,11 +9,13 @@ use crate::sim::{Config, ReplayError, Simulation};
 
 impl Scenario {
     /// The run played headless from the start to `end_ms`, with the safety
-    /// checker on every step (see [`Playback`]), positioned at the end.
+    /// checker on every step (see [`Playback`]), positioned at the end. Its
+    /// inputs are the scenario's ([`Playback::scripted`]), so the journal
+    /// does not put them down to the learner.
     pub fn play(&self) -> Result<Playback, ScenarioError> {
         let sim = Simulation::replay(self.run.seed, self.run.config.clone(), &self.run.inputs)
             .map_err(ScenarioError::Replay)?;
-        let mut playback = Playback::new(sim);
+        let mut playback = Playback::scripted(sim);
         playback
             .advance_to(self.end_ms * US_PER_MS)
             .map_err(|e| ScenarioError::Replay(ReplayError::Command(e)))?;

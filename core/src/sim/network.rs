@@ -74,6 +74,15 @@ impl Payload {
         }
     }
 
+    /// For a vote or pre-vote reply, whether it grants the vote (the page
+    /// draws a refusal differently); `None` for anything else.
+    pub fn vote_granted(&self) -> Option<bool> {
+        match self {
+            Payload::Raft(message) => message.vote_granted(),
+            Payload::Request(_) | Payload::Reply { .. } => None,
+        }
+    }
+
     /// Every field, named as in the Raft paper's Figure 2, for an inspector.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         match self {

@@ -203,6 +203,59 @@ fn seeking_to_a_step_and_stepping_back_and_forth_returns_to_exactly_that_state()
     assert_eq!(playback.violations(), played.playback.violations());
 }
 
+#[test]
+fn a_scenarios_own_inputs_read_as_the_scenarios_and_the_learners_as_yours() {
+    let played = Played::new("leader-failover");
+    let inputs: Vec<&str> = played
+        .journal()
+        .filter(|e| e.marks.input)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(inputs.len(), played.scenario.inputs().len());
+    assert!(
+        inputs.iter().all(|text| text.starts_with("scenario: ")),
+        "{inputs:?}"
+    );
+    assert!(inputs.contains(&"scenario: crash S1"), "{inputs:?}");
+    // The learner's command at the end of the run is the learner's.
+    let mut playback = played.playback.clone();
+    playback
+        .submit(raftlab_core::sim::Command::Crash { node: n(2) })
+        .expect("S2 is up");
+    let last = playback.journal().last().expect("journaled");
+    assert_eq!(last.text, "you: crash S2");
+    // So is one given in the past, before the scenario's later inputs: it
+    // replaces them, and the scripted ones before it stay the scenario's.
+    let mut playback = played.playback.clone();
+    playback
+        .seek_position(played.steps[3].position)
+        .expect("replays");
+    playback
+        .submit(raftlab_core::sim::Command::Crash { node: n(3) })
+        .expect("S3 is up");
+    let texts: Vec<&str> = playback
+        .journal()
+        .filter(|e| e.marks.input)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "scenario: force a timeout on S1; S1 times out, starts election → candidate, term 1",
+            "scenario: crash S1",
+            "you: crash S3"
+        ]
+    );
+    let later = playback.now() + 2_000_000;
+    playback.advance_to(later).expect("plays");
+    assert!(
+        playback
+            .journal()
+            .all(|e| !e.text.starts_with("scenario: restart")),
+        "the scripted restart was replaced"
+    );
+}
+
 // ---- One test per scenario ----
 
 #[test]

@@ -426,16 +426,23 @@ struct MessageProps {
     tab_stop: bool,
 }
 
-/// One message in flight, drawn around the origin: its shape, its marks, and
-/// what a press or Enter selects (the ring's, see [`ring_item`]).
-#[function_component(Message)]
-fn message(props: &MessageProps) -> Html {
-    let m = &props.message;
-    let id = m.id;
-    let selected = props.selected;
-    let kind = m.kind.as_str();
-    let mut class = format!("msg {kind}");
+/// A message's class list and accessible name: its kind and ends, and
+/// whether it will be lost, is a copy, grants or refuses a vote, is
+/// selected or is highlighted by the narration.
+fn message_look(m: &MessageView, selected: bool, highlighted: bool) -> (String, String) {
+    let mut class = format!("msg {}", m.kind.as_str());
     let mut label = format!("{} {} → {}", kind_name(m.kind), m.from, m.to);
+    match m.granted {
+        Some(true) => {
+            class.push_str(" granted");
+            label.push_str(", granted");
+        }
+        Some(false) => {
+            class.push_str(" refused");
+            label.push_str(", refused");
+        }
+        None => {}
+    }
     if m.doomed {
         class.push_str(" doomed");
         label.push_str(", will be lost");
@@ -447,24 +454,38 @@ fn message(props: &MessageProps) -> Html {
     if selected {
         class.push_str(" selected");
     }
-    if props.highlighted {
+    if highlighted {
         class.push_str(" highlighted");
     }
+    (class, label)
+}
+
+/// One message in flight, drawn around the origin: its shape, its marks, and
+/// what a press or Enter selects (the ring's, see [`ring_item`]).
+#[function_component(Message)]
+fn message(props: &MessageProps) -> Html {
+    let m = &props.message;
+    let id = m.id;
+    let selected = props.selected;
+    let kind = m.kind.as_str();
+    let (class, label) = message_look(m, selected, props.highlighted);
     let fields = m
         .fields
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join("\n");
+    let granted = m.granted.map(|g| g.to_string());
     html! {
         <g class={class} data-msg-kind={kind} data-msg-id={id.to_string()}
             data-msg-doomed={m.doomed.to_string()} data-msg-duplicate={m.duplicate.to_string()}
+            data-msg-granted={granted}
             role="button" tabindex={if props.tab_stop { "0" } else { "-1" }} aria-label={label.clone()}
             aria-pressed={selected.to_string()}>
             <title>{ format!("{label}\n{fields}") }</title>
             if selected { <circle class="halo" r={MESSAGE_HALO_RADIUS.to_string()} /> }
             { message_shape(m.kind) }
-            { message_marks(m.doomed, m.duplicate) }
+            { message_marks(m.doomed, m.duplicate, m.granted) }
             <circle class="hit" r={MESSAGE_HIT_RADIUS.to_string()} />
         </g>
     }
@@ -473,6 +494,40 @@ fn message(props: &MessageProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use raftlab_core::view::MessageKind;
+
+    fn vote_reply(kind: MessageKind, granted: bool) -> MessageView {
+        MessageView {
+            id: 7,
+            kind,
+            from: Endpoint::Node(NodeId(3)),
+            to: Endpoint::Node(NodeId(1)),
+            sent_at: 0,
+            deliver_at: 10,
+            fields: Vec::new(),
+            doomed: false,
+            duplicate: false,
+            granted: Some(granted),
+        }
+    }
+
+    #[test]
+    fn a_refused_vote_reply_is_drawn_as_refused_and_a_granted_one_is_not() {
+        for kind in [MessageKind::RequestVoteReply, MessageKind::PreVoteReply] {
+            let (class, label) = message_look(&vote_reply(kind, false), false, false);
+            assert!(class.split(' ').any(|c| c == "refused"), "{class}");
+            assert!(!class.split(' ').any(|c| c == "granted"), "{class}");
+            assert!(label.contains("refused"), "{label}");
+            let (class, label) = message_look(&vote_reply(kind, true), false, false);
+            assert!(class.split(' ').any(|c| c == "granted"), "{class}");
+            assert!(!class.contains("refused") && !label.contains("refused"));
+        }
+        let mut heartbeat = vote_reply(MessageKind::Heartbeat, true);
+        heartbeat.granted = None;
+        let (class, label) = message_look(&heartbeat, false, false);
+        assert_eq!(class, "msg heartbeat");
+        assert_eq!(label, "heartbeat S3 → S1");
+    }
 
     #[test]
     fn cut_links_are_drawn_once_per_pair_with_their_directions() {

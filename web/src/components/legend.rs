@@ -51,10 +51,14 @@ pub fn message_shape(kind: MessageKind) -> Html {
 }
 
 /// The marks a message wears over its shape: a cross when the network will
-/// lose it, a "×2" badge when it is a copy the network made.
-pub fn message_marks(doomed: bool, duplicate: bool) -> Html {
+/// lose it, a "×2" badge when it is a copy the network made, and on a vote
+/// or pre-vote reply a tick when it grants the vote and a bar when it
+/// refuses it (`granted` is `None` for every other kind).
+pub fn message_marks(doomed: bool, duplicate: bool, granted: Option<bool>) -> Html {
     html! {
         <>
+        if granted == Some(true) { <path class="granted-mark" d="M-3 0 L-1 2.5 L3.5 -2.5" /> }
+        if granted == Some(false) { <path class="refused-mark" d="M-4 0 L4 0" /> }
         if doomed { <path class="doom-mark" d="M-6 -6 L6 6 M6 -6 L-6 6" /> }
         if duplicate { <text class="dup-badge" x="7" y="-7">{ "×2" }</text> }
         </>
@@ -81,13 +85,29 @@ pub fn legend() -> Html {
             }) }
             <li>
                 <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
-                    <g class="msg heartbeat doomed">{ message_shape(MessageKind::Heartbeat) }{ message_marks(true, false) }</g>
+                    <g class="msg request-vote-reply granted">
+                        { message_shape(MessageKind::RequestVoteReply) }{ message_marks(false, false, Some(true)) }
+                    </g>
+                </svg>
+                { "vote granted (✓)" }
+            </li>
+            <li>
+                <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
+                    <g class="msg request-vote-reply refused">
+                        { message_shape(MessageKind::RequestVoteReply) }{ message_marks(false, false, Some(false)) }
+                    </g>
+                </svg>
+                { "vote refused (bar; pre-votes too)" }
+            </li>
+            <li>
+                <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
+                    <g class="msg heartbeat doomed">{ message_shape(MessageKind::Heartbeat) }{ message_marks(true, false, None) }</g>
                 </svg>
                 { "will be lost (dropped, or its link is cut)" }
             </li>
             <li>
                 <svg class="legend-msg wide" viewBox="-10 -14 26 24" aria-hidden="true">
-                    <g class="msg heartbeat duplicate">{ message_shape(MessageKind::Heartbeat) }{ message_marks(false, true) }</g>
+                    <g class="msg heartbeat duplicate">{ message_shape(MessageKind::Heartbeat) }{ message_marks(false, true, None) }</g>
                 </svg>
                 { "a copy the network made" }
             </li>

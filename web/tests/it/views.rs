@@ -1,7 +1,8 @@
 //! Component tests in a real browser for the views that read a cluster: the
 //! inspector (a server's state and a leader's progress table, a message's
 //! fields, the actions they offer), the state machines side by side (and the
-//! cell of a lagging server), the ring's selectable messages and cut
+//! cell of a lagging server), the ring's selectable messages (a vote
+//! reply showing whether it grants or refuses) and cut
 //! links, and the state diagram with and without PreVote's pre-candidate
 //! (the role lit, the arrow of the latest transition flashing with its
 //! cause's words, the history list). Each renders from a real simulation moved by virtual time, so
@@ -485,6 +486,48 @@ async fn a_duplicate_wears_a_badge() {
     );
     assert_eq!(text(&message, ".dup-badge"), "×2");
     assert_eq!(count(&message, ".doom-mark"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_vote_reply_is_drawn_as_refused_and_a_granted_one_as_granted() {
+    // Two candidates of the same term refuse each other.
+    let mut sim = Simulation::new(1, Config::default()).unwrap();
+    sim.submit(Command::Timeout { node: NodeId(1) }).unwrap();
+    sim.submit(Command::Timeout { node: NodeId(2) }).unwrap();
+    let mut found = None;
+    for _ in 0..1_000 {
+        found = sim
+            .view()
+            .messages
+            .iter()
+            .find(|m| m.granted == Some(false))
+            .map(|m| m.id);
+        if found.is_some() {
+            break;
+        }
+        sim.step();
+    }
+    let id = found.expect("a candidate refuses the other");
+    let root = render_cluster(sim.view()).await;
+    let message = find(&root, &format!("[data-msg-id=\"{id}\"]"));
+    assert!(has_class(&message, "refused"));
+    assert!(!has_class(&message, "granted"));
+    assert_eq!(
+        message.get_attribute("data-msg-granted").as_deref(),
+        Some("false")
+    );
+    let label = message.get_attribute("aria-label").unwrap_or_default();
+    assert!(label.contains("refused"), "{label}");
+    assert_eq!(count(&message, ".refused-mark"), 1);
+    assert_eq!(count(&message, ".granted-mark"), 0);
+    let grants = root
+        .query_selector_all("[data-msg-granted=\"true\"]")
+        .unwrap();
+    for i in 0..grants.length() {
+        let granted: Element = wasm_bindgen::JsCast::unchecked_into(grants.item(i).unwrap());
+        assert!(has_class(&granted, "granted") && !has_class(&granted, "refused"));
+        assert_eq!(count(&granted, ".refused-mark"), 0);
+    }
 }
 
 async fn render_state_diagram(view: ClusterView, selected: NodeId) -> Element {
