@@ -10,6 +10,7 @@ use crate::embed::host::{use_host_commands, Host};
 use crate::layout::{CompactPage, Frame, FullPage};
 use crate::params;
 use crate::ui::{Action, Ui};
+use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -109,17 +110,21 @@ fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>) {
         });
     }
 
-    // Keyboard shortcuts for the main controls (the help overlay lists them).
+    // Keyboard shortcuts for the main controls (the help overlay lists them),
+    // read against the state of this render whenever a key comes.
+    let context = ShortcutContext {
+        selected: ui.selected,
+        node_count: ui.view.0.nodes.len(),
+        help_open: ui.help_open,
+        narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
+    };
+    let shared_context = use_memo((), move |_| Rc::new(Cell::new(context)));
+    shared_context.set(context);
     {
         let dispatcher = ui.dispatcher();
-        let context = ShortcutContext {
-            selected: ui.selected,
-            node_count: ui.view.0.nodes.len(),
-            help_open: ui.help_open,
-            narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
-        };
-        use_effect_with(context, move |&context| {
-            let listener = Shortcuts::install(dispatcher, context, host);
+        let shared_context = (*shared_context).clone();
+        use_effect_with(host, move |host| {
+            let listener = Shortcuts::install(dispatcher, shared_context, host.clone());
             move || drop(listener)
         });
     }

@@ -161,9 +161,12 @@ pub(crate) struct Shortcuts {
 }
 
 impl Shortcuts {
+    /// Listens on the document; each key is read against `context` as it is
+    /// at that key press (the page keeps it up to date at every render, so
+    /// "2" then "x" typed fast crashes S2, not the server selected before).
     pub(crate) fn install(
         dispatcher: UseReducerDispatcher<Ui>,
-        context: ShortcutContext,
+        context: Rc<Cell<ShortcutContext>>,
         host: Option<Host>,
     ) -> Option<Shortcuts> {
         let document = web_sys::window()?.document()?;
@@ -192,7 +195,7 @@ impl Shortcuts {
                 if on_button && (key == " " || key == "Enter") {
                     return;
                 }
-                if let Some(action) = shortcut(&key, context) {
+                if let Some(action) = shortcut(&key, context.get()) {
                     event.prevent_default();
                     dispatcher.dispatch(action);
                 }

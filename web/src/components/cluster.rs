@@ -302,7 +302,7 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
             commit_index={node.commit_index.0} alive={node.alive} paused={node.paused}
             votes={node.votes_granted.len()} {n}
             selected={node.id == props.selected && props.selected_message.is_none()}
-            {changed} timer_left={remaining} />
+            {changed} highlighted={props.highlight.nodes.contains(&node.id)} timer_left={remaining} />
     }
 }
 
@@ -322,6 +322,8 @@ struct ServerProps {
     selected: bool,
     /// Did its role change a moment ago (it flashes)?
     changed: bool,
+    /// Does the narration step point at it?
+    highlighted: bool,
     /// The share of its election timeout still to run, 0 when no timer shows.
     timer_left: f64,
 }
@@ -374,6 +376,7 @@ fn server_class(props: &ServerProps) -> String {
         (node.paused, " paused"),
         (props.selected, " selected"),
         (props.changed, " changed"),
+        (props.highlighted, " highlighted"),
     ] {
         if on {
             class.push_str(name);
