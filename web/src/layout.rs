@@ -1,13 +1,14 @@
 //! The page layouts, as components over the UI state: the full page
-//! ([`FullPage`]: toolbar, narration, the cluster with the selected server
-//! and the checkers beside it, the control panels, the logs, the state
-//! machines and the timeline) and the compact page embeds show
+//! ([`FullPage`]: toolbar, narration, the cluster with the network panel
+//! under it and the selected server and the checkers beside it, the client
+//! and configuration panels, the logs, the state machines, the timeline, and
+//! notices floating over it all) and the compact page embeds show
 //! ([`CompactPage`]: a slim toolbar and the chosen panels, in a page of its
 //! own or in an element of someone else's).
 
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog, FileDrop, Help,
-    Inspector, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
+    Inspector, Legend, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
     StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
@@ -27,26 +28,33 @@ pub struct FullPageProps {
     pub on_action: Callback<Action>,
 }
 
-/// The full playground.
+/// The full playground. On a wide screen the first screen holds everything
+/// that acts on the cluster: the toolbar (with Request) above, the ring with
+/// the network panel right under it, and beside it the selected server's
+/// actions in a fixed place above its inspector, whose body scrolls inside a
+/// bounded box. Notices float in a toast region, so they never push the page
+/// down. On a phone the selected server's actions are a sheet fixed to the
+/// bottom of the screen, so a tapped server's buttons are always in view.
 #[function_component(FullPage)]
 pub fn full_page(props: &FullPageProps) -> Html {
     let ui = &*props.ui;
     let on_action = &props.on_action;
     let v = &ui.view.0;
     html! {
-        <main id="raftlab" data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
-            data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}>
+        <main id="raftlab" class="full-page" data-events-processed={v.events_processed.to_string()}
+            data-now-us={v.now.to_string()} data-position={ui.run.0.position.to_string()}
+            data-playing={ui.playing.to_string()}>
             <header>
                 <h1>{ "Raftlab" }</h1>
                 <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
                     events={v.events_processed} run={ui.run.clone()} share={ui.share_source()}
                     on_action={on_action.clone()} />
             </header>
-            { notices(&props.notices, ui.error.as_deref()) }
             <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
             { workspace(ui, on_action) }
             { control_panels(ui, on_action) }
             { lower_panels(ui, on_action) }
+            { toasts(&props.notices, ui.error.as_deref(), on_action) }
             if ui.help_open {
                 <Help on_action={on_action.clone()} />
             }
@@ -55,7 +63,8 @@ pub fn full_page(props: &FullPageProps) -> Html {
     }
 }
 
-/// The URL's problems, then the last command's error.
+/// The URL's problems, then the last command's error (the compact page
+/// shows them in its flow, above its panels).
 fn notices(notices: &[String], error: Option<&str>) -> Html {
     html! {
         <>
@@ -67,16 +76,45 @@ fn notices(notices: &[String], error: Option<&str>) -> Html {
     }
 }
 
-/// The cluster, with the selected server and the checkers beside it.
+/// The full page's notices, floating over the page's corner so that one
+/// appearing (a jump that finds nothing) moves nothing: the URL's problems,
+/// then the last command's error with a button that dismisses it.
+fn toasts(notices: &[String], error: Option<&str>, on_action: &Callback<Action>) -> Html {
+    let dismiss = on_action.reform(|_: MouseEvent| Action::DismissError);
+    html! {
+        <div class="toasts">
+            { for notices.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
+            if let Some(e) = error {
+                <p class="notice error" role="alert">
+                    <span class="notice-text">{ e.to_string() }</span>
+                    <button type="button" class="notice-close" aria-label="Dismiss"
+                        title="Hide this message" onclick={dismiss}>{ "×" }</button>
+                </p>
+            }
+        </div>
+    }
+}
+
+/// The ring with the network panel under it and the legend below that; the
+/// selected server's actions and inspector beside it; the checkers and the
+/// event log beside those.
 fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let view = &ui.view;
     let highlight = ui.highlight();
     html! {
         <div class="workspace">
-            <section class="panel cluster-panel" aria-label="Cluster">
-                <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
-                    highlight={highlight.clone()} speed={ui.speed} on_action={on_action.clone()} />
-            </section>
+            <div class="ring-column">
+                <section class="panel cluster-panel" aria-label="Cluster">
+                    <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                        highlight={highlight.clone()} speed={ui.speed} legend={false}
+                        on_action={on_action.clone()} />
+                </section>
+                <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Network)}
+                    on_action={on_action.clone()} />
+                <section class="panel legend-panel" aria-label="Legend">
+                    <Legend />
+                </section>
+            </div>
             <aside class="panel side" aria-label="Selected server">
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
                 <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
@@ -86,19 +124,17 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
             </aside>
             <aside class="panel side checks-side" aria-label="Checkers and events">
                 <Checks run={ui.run.clone()} on_action={on_action.clone()} />
-                <EventLog run={ui.run.clone()} on_action={on_action.clone()} />
+                <EventLog run={ui.run.clone()} playing={ui.playing} on_action={on_action.clone()} />
             </aside>
         </div>
     }
 }
 
-/// The network, client and configuration panels.
+/// The client and configuration panels (the network panel sits under the ring).
 fn control_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let open = |panel| ui.open_panels.is_open(panel);
     html! {
         <div class="control-panels">
-            <NetworkPanel view={ui.view.clone()} open={open(ControlPanel::Network)}
-                on_action={on_action.clone()} />
             <ClientPanel view={ui.view.clone()} open={open(ControlPanel::Client)}
                 on_action={on_action.clone()} />
             <ConfigPanel config={ui.config()} seed={ui.seed()} open={open(ControlPanel::Config)}
@@ -228,7 +264,7 @@ fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Ht
             <SpaceTime view={ui.run_view.clone()} {run} speed={ui.speed} {on_action} />
         },
         EmbedPanel::Checks => html! { <Checks {run} {on_action} /> },
-        EmbedPanel::Events => html! { <EventLog {run} {on_action} /> },
+        EmbedPanel::Events => html! { <EventLog {run} playing={ui.playing} {on_action} /> },
         EmbedPanel::Inspector => html! {
             <>
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />

@@ -387,6 +387,7 @@ async fn render_cluster(view: ClusterView) -> Element {
             speed: 1.0,
             on_action: Callback::noop(),
             highlight: Default::default(),
+            legend: true,
         },
     )
     .render();
