@@ -138,7 +138,7 @@ test('a "Next election" that finds nothing shows a notice and moves nothing', op
     await alert.waitFor();
     assert.deepEqual(await edges(cluster), before, `the ring moved at ${viewport.width}px`);
     assert.deepEqual(await edges(page.locator('.controls')), toolbar, `the toolbar moved at ${viewport.width}px`);
-    await alert.getByRole('button', { name: 'Dismiss', exact: true }).click();
+    await page.locator('.toasts').getByRole('button', { name: 'Dismiss', exact: true }).click();
     await page.waitForFunction(() => document.querySelectorAll('[role="alert"]').length === 0);
     assert.deepEqual(await edges(cluster), before);
     assert.deepEqual(problems, []);

@@ -85,8 +85,9 @@ fn toasts(notices: &[String], error: Option<&str>, on_action: &Callback<Action>)
         <div class="toasts">
             { for notices.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
             if let Some(e) = error {
-                <p class="notice error" role="alert">
-                    <span class="notice-text">{ e.to_string() }</span>
+                // The alert is the message alone, without the button's "×".
+                <p class="notice error">
+                    <span class="notice-text" role="alert">{ e.to_string() }</span>
                     <button type="button" class="notice-close" aria-label="Dismiss"
                         title="Hide this message" onclick={dismiss}>{ "×" }</button>
                 </p>
