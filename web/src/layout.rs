@@ -1,13 +1,14 @@
 //! The page layouts, as components over the UI state: the full page
-//! ([`FullPage`]: toolbar, narration, the cluster with the selected server
-//! and the checkers beside it, the control panels, the logs, the state
-//! machines and the timeline) and the compact page embeds show
+//! ([`FullPage`]: toolbar, narration, the cluster with the network panel
+//! under it and the selected server and the checkers beside it, the client
+//! and configuration panels, the logs, the state machines, the timeline, and
+//! notices floating over it all) and the compact page embeds show
 //! ([`CompactPage`]: a slim toolbar and the chosen panels, in a page of its
 //! own or in an element of someone else's).
 
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog, FileDrop, Help,
-    Inspector, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
+    Inspector, Legend, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
     StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
@@ -27,7 +28,13 @@ pub struct FullPageProps {
     pub on_action: Callback<Action>,
 }
 
-/// The full playground.
+/// The full playground. On a wide screen the first screen holds everything
+/// that acts on the cluster: the toolbar (with Request) above, the ring with
+/// the network panel right under it, and beside it the selected server's
+/// actions in a fixed place above its inspector, whose body scrolls inside a
+/// bounded box. Notices float in a toast region, so they never push the page
+/// down. On a phone the selected server's actions are a sheet fixed to the
+/// bottom of the screen, so a tapped server's buttons are always in view.
 #[function_component(FullPage)]
 pub fn full_page(props: &FullPageProps) -> Html {
     let ui = &*props.ui;
@@ -35,7 +42,8 @@ pub fn full_page(props: &FullPageProps) -> Html {
     let v = &ui.view.0;
     let main = use_reveal_on_step(ui);
     html! {
-        <main ref={main} id="raftlab" class={classes!(ui.narration.is_some().then_some("narrating"))} data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
+        <main ref={main} id="raftlab" class={classes!("full-page", ui.narration.is_some().then_some("narrating"))}
+            data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
             data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}
             data-reduced-motion={ui.reduced_motion.to_string()}>
             <header>
@@ -44,11 +52,12 @@ pub fn full_page(props: &FullPageProps) -> Html {
                     events={v.events_processed} run={ui.run.clone()} share={ui.share_source()}
                     on_action={on_action.clone()} />
             </header>
-            { notices(&props.notices, ui.error.as_deref(), ui.announcement.as_deref()) }
+            { announcement(ui.announcement.as_deref()) }
             <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
             { workspace(ui, on_action) }
             { control_panels(ui, on_action) }
             { lower_panels(ui, on_action) }
+            { toasts(&props.notices, ui.error.as_deref(), on_action) }
             if ui.help_open {
                 <Help on_action={on_action.clone()} />
             }
@@ -80,14 +89,22 @@ fn use_reveal_on_step(ui: &Ui) -> NodeRef {
     main
 }
 
-/// The URL's problems, then the last command's error, and a live region
-/// for what the page did on its own (a screen reader hears it; nobody sees it).
-fn notices(notices: &[String], error: Option<&str>, announcement: Option<&str>) -> Html {
+/// What the page did on its own (playback paused at a broken property), in
+/// a live region: a screen reader hears it; nobody sees it.
+fn announcement(text: Option<&str>) -> Html {
+    html! {
+        <p class="sr-only" role="status" aria-live="assertive" data-announcement="">
+            { text.unwrap_or_default().to_string() }
+        </p>
+    }
+}
+
+/// The URL's problems, then the last command's error (the compact page
+/// shows them in its flow, above its panels), and the announcement.
+fn notices(notices: &[String], error: Option<&str>, announcement_text: Option<&str>) -> Html {
     html! {
         <>
-            <p class="sr-only" role="status" aria-live="assertive" data-announcement="">
-                { announcement.unwrap_or_default().to_string() }
-            </p>
+            { announcement(announcement_text) }
             { for notices.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
             if let Some(e) = error {
                 <p class="notice error" role="alert">{ e.to_string() }</p>
@@ -96,10 +113,31 @@ fn notices(notices: &[String], error: Option<&str>, announcement: Option<&str>) 
     }
 }
 
-/// The cluster, with the selected server and the checkers beside it.
-/// While a scenario is narrated the state diagram comes before the
-/// inspector, next to the ring, so that an arrow a step points at and the
-/// messages it points at fit on one screen.
+/// The full page's notices, floating over the page's corner so that one
+/// appearing (a jump that finds nothing) moves nothing: the URL's problems,
+/// then the last command's error with a button that dismisses it.
+fn toasts(notices: &[String], error: Option<&str>, on_action: &Callback<Action>) -> Html {
+    let dismiss = on_action.reform(|_: MouseEvent| Action::DismissError);
+    html! {
+        <div class="toasts">
+            { for notices.iter().map(|p| html! { <p class="notice" role="alert">{ p }</p> }) }
+            if let Some(e) = error {
+                // The alert is the message alone, without the button's "×".
+                <p class="notice error">
+                    <span class="notice-text" role="alert">{ e.to_string() }</span>
+                    <button type="button" class="notice-close" aria-label="Dismiss"
+                        title="Hide this message" onclick={dismiss}>{ "×" }</button>
+                </p>
+            }
+        </div>
+    }
+}
+
+/// The ring with the network panel under it and the legend below that; the
+/// selected server's actions and inspector beside it; the checkers and the
+/// event log beside those. While a scenario is narrated the state
+/// diagram comes before the inspector, next to the ring, so that an arrow a
+/// step points at and the messages it points at fit on one screen.
 fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let view = &ui.view;
     let highlight = ui.highlight();
@@ -110,11 +148,19 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let narrating = ui.narration.is_some();
     html! {
         <div class="workspace">
-            <section class="panel cluster-panel" aria-label="Cluster">
-                <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
-                    highlight={highlight.clone()} speed={ui.speed} reduced_motion={ui.reduced_motion}
+            <div class="ring-column">
+                <section class="panel cluster-panel" aria-label="Cluster">
+                    <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
+                        highlight={highlight.clone()} speed={ui.speed} legend={false}
+                        reduced_motion={ui.reduced_motion}
+                        on_action={on_action.clone()} />
+                </section>
+                <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Network)}
                     on_action={on_action.clone()} />
-            </section>
+                <section class="panel legend-panel" aria-label="Legend">
+                    <Legend />
+                </section>
+            </div>
             <aside class="panel side" aria-label="Selected server">
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
                 if narrating { { diagram.clone() } }
@@ -124,19 +170,17 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
             </aside>
             <aside class="panel side checks-side" aria-label="Checkers and events">
                 <Checks run={ui.run.clone()} on_action={on_action.clone()} />
-                <EventLog run={ui.run.clone()} on_action={on_action.clone()} />
+                <EventLog run={ui.run.clone()} playing={ui.playing} on_action={on_action.clone()} />
             </aside>
         </div>
     }
 }
 
-/// The network, client and configuration panels.
+/// The client and configuration panels (the network panel sits under the ring).
 fn control_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let open = |panel| ui.open_panels.is_open(panel);
     html! {
         <div class="control-panels">
-            <NetworkPanel view={ui.view.clone()} open={open(ControlPanel::Network)}
-                on_action={on_action.clone()} />
             <ClientPanel view={ui.view.clone()} open={open(ControlPanel::Client)}
                 on_action={on_action.clone()} />
             <ConfigPanel config={ui.config()} seed={ui.seed()} open={open(ControlPanel::Config)}
@@ -266,7 +310,7 @@ fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Ht
             <SpaceTime view={ui.run_view.clone()} {run} speed={ui.speed} {on_action} />
         },
         EmbedPanel::Checks => html! { <Checks {run} {on_action} /> },
-        EmbedPanel::Events => html! { <EventLog {run} {on_action} /> },
+        EmbedPanel::Events => html! { <EventLog {run} playing={ui.playing} {on_action} /> },
         EmbedPanel::Inspector => html! {
             <>
                 <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />

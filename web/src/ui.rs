@@ -417,6 +417,7 @@ impl Ui {
             | Action::JumpNext(_) => self.move_playback(action),
             Action::ShowHelp(open) => self.help_open = open,
             Action::ReduceMotion(on) => self.reduce_motion(on),
+            Action::DismissError => self.error = None,
             Action::LoadScenario(id) => self.load_scenario(&id),
             Action::NarrationGo(_)
             | Action::NarrationNext
@@ -648,6 +649,16 @@ mod tests {
         let state = state.reduce(Action::PutTo(NodeId(3)));
         let state = state.reduce(Action::Request);
         assert_eq!(state.session.borrow().inputs().len(), 3);
+    }
+
+    #[test]
+    fn an_error_can_be_dismissed_and_the_run_stays() {
+        let state = ui("?seed=1").reduce(Action::Run(Command::Restart { node: NodeId(2) }));
+        assert!(state.error.is_some());
+        let position = state.session.borrow().position();
+        let state = state.reduce(Action::DismissError);
+        assert_eq!(state.error, None);
+        assert_eq!(state.session.borrow().position(), position);
     }
 
     #[test]

@@ -35,6 +35,13 @@ const CUT_MARK_DISTANCE: f64 = TIMER_RADIUS + 14.0;
 const MESSAGE_HIT_RADIUS: f64 = 11.0;
 /// Radius of the ring drawn around the selected message.
 const MESSAGE_HALO_RADIUS: f64 = 13.0;
+/// Radius of the thick ring around the selected server, just outside its timer arc.
+const SELECTION_RING_RADIUS: f64 = TIMER_RADIUS + 6.0;
+/// Radius of the dashed ring around a server a narration step points at,
+/// outside the selection ring so that both show at once.
+const HIGHLIGHT_RING_RADIUS: f64 = TIMER_RADIUS + 12.0;
+/// Radius of the keyboard focus ring, outside the other two.
+const FOCUS_RING_RADIUS: f64 = TIMER_RADIUS + 18.0;
 
 /// Props of [`Cluster`].
 #[derive(Properties, Clone, PartialEq)]
@@ -56,6 +63,10 @@ pub struct ClusterProps {
     /// Reduced motion: messages wait half-way instead of flying.
     #[prop_or_default]
     pub reduced_motion: bool,
+    /// Draw the legend under the ring? The full page draws it itself, lower
+    /// down, so that the network controls sit right under the ring.
+    #[prop_or(true)]
+    pub legend: bool,
 }
 
 /// The ring, the client in its middle, the messages in flight, and a legend.
@@ -92,7 +103,9 @@ pub fn cluster(props: &ClusterProps) -> Html {
                 { for view.messages.iter().map(|m| render_message(m, n, Some(m.id) == message_stop, props)) }
             </g>
         </svg>
-        <Legend />
+        if props.legend {
+            <Legend />
+        }
         { motion_toggle(props.reduced_motion, &props.on_action) }
         </>
     }
@@ -302,7 +315,8 @@ fn render_node(node: &NodeView, n: usize, props: &ClusterProps) -> Html {
             commit_index={node.commit_index.0} alive={node.alive} paused={node.paused}
             votes={node.votes_granted.len()} {n}
             selected={node.id == props.selected && props.selected_message.is_none()}
-            {changed} highlighted={props.highlight.nodes.contains(&node.id)} timer_left={remaining} />
+            highlighted={props.highlight.nodes.contains(&node.id)}
+            {changed} timer_left={remaining} />
     }
 }
 
@@ -320,15 +334,17 @@ struct ServerProps {
     /// Servers on the ring.
     n: usize,
     selected: bool,
+    /// Does the narration's step point at it?
+    highlighted: bool,
     /// Did its role change a moment ago (it flashes)?
     changed: bool,
-    /// Does the narration step point at it?
-    highlighted: bool,
     /// The share of its election timeout still to run, 0 when no timer shows.
     timer_left: f64,
 }
 
-/// A server: its body, name, term, election timer and role badge.
+/// A server: its body, name, term, election timer and role badge, and the
+/// rings that say it is selected, pointed at by the narration, or focused
+/// (each its own radius and stroke, so any two show at once).
 #[function_component(Server)]
 fn server(props: &ServerProps) -> Html {
     let node = props;
@@ -347,6 +363,13 @@ fn server(props: &ServerProps) -> Html {
             role="button" tabindex={if props.selected { "0" } else { "-1" }} aria-label={label}
             aria-pressed={props.selected.to_string()}
             transform={format!("translate({:.2} {:.2})", p.x, p.y)}>
+            <circle class="focus-ring" r={FOCUS_RING_RADIUS.to_string()} />
+            if props.highlighted {
+                <circle class="highlight-ring" r={HIGHLIGHT_RING_RADIUS.to_string()} />
+            }
+            if props.selected {
+                <circle class="selection-ring" r={SELECTION_RING_RADIUS.to_string()} />
+            }
             <circle class="timer-track" r={TIMER_RADIUS.to_string()} />
             if props.timer_left > 0.0 {
                 // Full, it is a ring; as time passes a clock hand sweeps clockwise
@@ -361,13 +384,13 @@ fn server(props: &ServerProps) -> Html {
             <text class="name" y="-3">{ id.to_string() }</text>
             <text class="term" y="13">{ format!("term {}", node.term) }</text>
             if !badge.is_empty() {
-                <text class="badge" y={(-TIMER_RADIUS - 6.0).to_string()}>{ badge }</text>
+                <text class="badge" y={(-SELECTION_RING_RADIUS - 6.0).to_string()}>{ badge }</text>
             }
         </g>
     }
 }
 
-/// A server's classes: its role, crashed, paused, selected, changed.
+/// A server's classes: its role, crashed, paused, selected, highlighted, changed.
 fn server_class(props: &ServerProps) -> String {
     let node = props;
     let mut class = format!("node {}", node.role.as_str());
@@ -375,6 +398,7 @@ fn server_class(props: &ServerProps) -> String {
         (!node.alive, " crashed"),
         (node.paused, " paused"),
         (props.selected, " selected"),
+        (props.highlighted, " highlighted"),
         (props.changed, " changed"),
         (props.highlighted, " highlighted"),
     ] {

@@ -1,10 +1,10 @@
 //! The playback toolbars, full and compact, built from the same parts: the
 //! play/pause and step buttons, the speed slider and the clock. The full
 //! page's toolbar adds step back, jumps to the next election, commit or
-//! violation, the scrubber over the whole run, a client request, the seed,
-//! the keyboard help and the share tools (Share, Export, Import); the
-//! compact one (embeds) adds a link that opens the same run on the full page
-//! in a new tab.
+//! violation, a client request, the keyboard help and the share tools
+//! (Share, Export, Import) on one row, and on a second the scrubber over the
+//! whole run with the seed and the event count; the compact one (embeds)
+//! adds a link that opens the same run on the full page in a new tab.
 
 use crate::components::{format_time, SharePanel, SpeedSlider};
 use crate::share::ShareSource;
@@ -84,13 +84,25 @@ pub fn controls(props: &ControlsProps) -> Html {
             <button type="button" onclick={sender(on_action, Action::Request)} aria-label="Request"
                 title="A client sends a put to the leader (r)">{ "Request" }</button>
             { clock(props.now_us) }
-            <span class="meta">{ format!("seed {} · {} event{}", props.seed, props.events, if props.events == 1 { "" } else { "s" }) }</span>
             <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
                 onclick={sender(on_action, Action::ShowHelp(true))}>{ "?" }</button>
             <SharePanel source={props.share.clone()} on_action={on_action.clone()} />
-            <Scrubber now_us={props.now_us} run={props.run.clone()} on_action={on_action.clone()} />
+            // The second row: the scrubber, and the seed and event count,
+            // which grow as the run does and so sit where growing moves nothing.
+            <div class="timeline-row">
+                <Scrubber now_us={props.now_us} run={props.run.clone()} on_action={on_action.clone()} />
+                <span class="meta">{ meta(props.seed, props.events) }</span>
+            </div>
         </div>
     }
+}
+
+/// The run's seed and how many events it has processed: "seed 1 · 42 events".
+fn meta(seed: u64, events: u64) -> String {
+    format!(
+        "seed {seed} · {events} event{}",
+        if events == 1 { "" } else { "s" }
+    )
 }
 
 /// The buttons that jump to the next election, commit or violation.

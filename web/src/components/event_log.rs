@@ -16,6 +16,8 @@ const SHOWN: usize = 25;
 pub struct EventLogProps {
     /// The run around the playback position.
     pub run: SharedRun,
+    /// Is playback running? (The empty log's hint says what to press.)
+    pub playing: bool,
     /// Where clicks go.
     pub on_action: Callback<Action>,
 }
@@ -69,6 +71,15 @@ fn event_row(props: &EventRowProps) -> Html {
     }
 }
 
+/// What the empty log says: what is about to happen, or what to press.
+fn empty_hint(playing: bool) -> &'static str {
+    if playing {
+        "Nothing has happened yet: playing, the first event is on its way."
+    } else {
+        "Nothing has happened yet: press Play or Step."
+    }
+}
+
 /// The event log.
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
@@ -87,7 +98,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 }) }
             </ol>
             if run.journal.is_empty() {
-                <p class="hint">{ "Nothing has happened yet: press Play or Step." }</p>
+                <p class="hint">{ empty_hint(props.playing) }</p>
             }
         </div>
     }

@@ -299,14 +299,19 @@ fn render_server(view: &ClusterView, node: &NodeView, on_action: &Callback<Actio
     } else {
         format!("{id} · crashed · term {}", node.term)
     };
+    // The buttons come before the facts, so that a leader's progress table
+    // (or any fact growing) never moves them; the facts scroll in a bounded
+    // box on wide screens.
     html! {
         <section class="inspector" aria-label="Inspector" data-inspect-node={id.0.to_string()}>
             <h2>{ "Inspector" }<small>{ summary }</small></h2>
-            { render_facts(format!("State of {id}"), &server_facts(view, node)) }
-            if node.role == Role::Leader && node.alive {
-                { progress_table(id, &progress_rows(node)) }
-            }
             { server_buttons(view, node, on_action) }
+            <div class="inspector-body" role="group" tabindex="0" aria-label={format!("Everything about {id}")}>
+                { render_facts(format!("State of {id}"), &server_facts(view, node)) }
+                if node.role == Role::Leader && node.alive {
+                    { progress_table(id, &progress_rows(node)) }
+                }
+            </div>
         </section>
     }
 }
@@ -428,9 +433,6 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
     html! {
         <section class="inspector" aria-label="Inspector" data-inspect-msg={id.to_string()}>
             <h2>{ "Inspector" }<small>{ format!("message #{id} · {} {} → {}", kind_name(m.kind), m.from, m.to) }</small></h2>
-            { render_facts(format!("Message #{id} on the wire"), &envelope_facts(m)) }
-            <h3>{ "Payload" }</h3>
-            { render_facts(format!("Fields of message #{id}"), payload) }
             <div class="buttons" role="group" aria-label={format!("Actions on message #{id}")}>
                 <button type="button" aria-label="Drop message" disabled={m.doomed}
                     title={if m.doomed { "The network will lose it already" } else { "The network loses it" }}
@@ -438,6 +440,11 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
                 <button type="button" aria-label="Duplicate message"
                     title="The network delivers it twice"
                     onclick={send(on_action, Action::DuplicateMessage(id))}>{ "Duplicate" }</button>
+            </div>
+            <div class="inspector-body" role="group" tabindex="0" aria-label={format!("Everything about message #{id}")}>
+                { render_facts(format!("Message #{id} on the wire"), &envelope_facts(m)) }
+                <h3>{ "Payload" }</h3>
+                { render_facts(format!("Fields of message #{id}"), payload) }
             </div>
         </section>
     }

@@ -35,7 +35,7 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
         return html! {
             <section class="panel narration idle" aria-label="Scenarios">
                 { picker }
-                <p class="hint">{ "Pick a scenario to be walked through it step by step, or play freely." }</p>
+                <p class="hint">{ "Pick a scenario for a step-by-step walk-through, or play freely." }</p>
             </section>
         };
     };

@@ -90,4 +90,6 @@ pub enum Action {
     LeaveScript,
     /// Stop narrating (the run stays).
     CloseScenario,
+    /// Hide the last command's error (the next command would replace it anyway).
+    DismissError,
 }

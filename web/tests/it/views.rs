@@ -389,6 +389,7 @@ async fn render_cluster(view: ClusterView) -> Element {
             on_action: Callback::noop(),
             highlight: Default::default(),
             reduced_motion: false,
+            legend: true,
         },
     )
     .render();
