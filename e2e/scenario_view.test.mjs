@@ -1,7 +1,8 @@
 // Every narration step shows what it points at: for every bundled scenario
 // and every step, on a laptop (1280×800) and a phone (390×844), once the
 // step opens (Next pressed with the mouse or with →), each highlighted
-// thing (ringed log cells, messages on the ring, the state diagram's arrow)
+// thing (ringed log cells, messages on the ring, the state diagram's arrow;
+// not ringed servers, which the page does not scroll to)
 // lies inside the window, below the sticky narration bar and, for a log
 // cell, clear of the log table's sticky server column; and the step's text
 // is inside the window too. The sweeps run with reduced motion (instant
@@ -63,7 +64,7 @@ const outOfView = (page) => page.evaluate(() => {
   const text = document.querySelector('.narration-text').getBoundingClientRect();
   if (!inWindow(text)) problems.push(`the step text at ${box(text)}`);
   const bar = document.querySelector('.narration-bar').getBoundingClientRect();
-  const all = [...document.querySelectorAll('.cell.highlighted, svg.cluster .highlighted, .diagram .edge.highlighted')];
+  const all = [...document.querySelectorAll('.cell.highlighted, svg.cluster .msg.highlighted, .diagram .edge.highlighted')];
   for (const element of all) {
     const r = element.getBoundingClientRect();
     const what = `${element.getAttribute('class')} at ${box(r)}`;

@@ -9,8 +9,12 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, ScrollBehavior, ScrollToOptions};
 
-/// Everything a narration step rings, wherever it is drawn.
-const HIGHLIGHTED: &str = ".cell.highlighted, svg.cluster .highlighted, .diagram .edge.highlighted";
+/// What a narration step rings and the page scrolls to: log cells, messages
+/// and the state diagram's arrow. Ringed servers are not scrolled to: the
+/// ring is at the top of the page, and a step that rings servers and log
+/// cells would not fit one screen.
+const HIGHLIGHTED: &str =
+    ".cell.highlighted, svg.cluster .msg.highlighted, .diagram .edge.highlighted";
 /// Room left between a highlight and the edge it is scrolled to, in CSS pixels.
 const MARGIN_PX: f64 = 8.0;
 
