@@ -88,6 +88,14 @@ impl Arrow {
         }
     }
 
+    /// Is it Raftlab's addition rather than one of the paper's arrows? Only
+    /// a leader told to time out (the Timeout button, or a handed-over
+    /// leadership) leaves leadership for an election; Figure 4 has no such
+    /// arrow.
+    pub fn is_added(self) -> bool {
+        matches!(self, Arrow::LeaderToCandidate | Arrow::LeaderToPreCandidate)
+    }
+
     /// A stable name for the page's `data-arrow` attribute:
     /// `follower-pre-candidate`, `starts-up`.
     pub fn name(self) -> String {
@@ -574,6 +582,19 @@ mod tests {
     use super::*;
     use raftlab_core::view::Term;
     use Role::{Candidate, Follower, Leader, PreCandidate};
+
+    #[test]
+    fn only_the_leaders_forced_timeout_is_marked_as_not_the_papers() {
+        let added: Vec<Arrow> = FIGURE_4
+            .edges
+            .iter()
+            .map(|e| e.arrow)
+            .filter(|a| a.is_added())
+            .collect();
+        assert_eq!(added, [Arrow::LeaderToCandidate]);
+        assert!(Arrow::LeaderToPreCandidate.is_added());
+        assert!(!Arrow::CandidateToLeader.is_added());
+    }
 
     /// Every cause, for the walks below (the match in `made_by_the_core`
     /// fails to compile when a cause is added, and this list is checked

@@ -100,15 +100,18 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
 /// One arrow with its label: the usual words, or while it flashes (`cause`
 /// is then the transition's) the words of that cause.
 fn edge_html(edge: &Edge, cause: Option<TransitionCause>, pointed: bool) -> Html {
-    let class = if cause.is_some() {
-        classes!("edge", "flash", pointed.then_some("highlighted"))
-    } else if pointed {
-        classes!("edge", "highlighted")
-    } else {
-        classes!("edge")
-    };
+    let added = edge.arrow.is_added();
+    let class = classes!(
+        "edge",
+        cause.is_some().then_some("flash"),
+        pointed.then_some("highlighted"),
+        added.then_some("added")
+    );
     html! {
         <g class={class} data-arrow={edge.arrow.name()}>
+            if added {
+                <title>{ "Not one of the paper's arrows: Raftlab's addition for a leader told to time out" }</title>
+            }
             <path d={edge.path} />
             { for edge.lines(cause).iter().enumerate().map(|(i, line)| html! {
                 <text x={edge.label_x.to_string()} y={(edge.label_y + LINE_HEIGHT * i as f64).to_string()}
