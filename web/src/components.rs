@@ -38,7 +38,7 @@ pub use fault_sliders::FaultSliders;
 pub use file_drop::FileDrop;
 pub use help::{Help, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps};
-pub use legend::Legend;
+pub use legend::{Legend, LegendProps};
 pub use log_table::LogTable;
 pub use narration::{NarrationPanel, NarrationPanelProps};
 pub use network_panel::{NetworkPanel, NetworkPanelProps};

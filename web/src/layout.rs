@@ -8,8 +8,8 @@
 
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog, FileDrop, Help,
-    Inspector, Legend, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
-    StateMachineView,
+    Inspector, Legend, LegendProps, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime,
+    StateDiagram, StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
 use crate::share::ControlPanel;
@@ -158,7 +158,7 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
                 <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Network)}
                     on_action={on_action.clone()} />
                 <section class="panel legend-panel" aria-label="Legend">
-                    <Legend />
+                    <Legend ..LegendProps::of(&ui.view.0) />
                 </section>
             </div>
             <aside class="panel side" aria-label="Selected server">

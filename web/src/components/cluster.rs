@@ -4,7 +4,7 @@
 
 use crate::components::legend::{kind_name, message_marks, message_shape};
 use crate::components::press::{data_number, use_press};
-use crate::components::{is_recent, Legend};
+use crate::components::{is_recent, Legend, LegendProps};
 use crate::geometry::{
     lerp, message_track, ring_position, timer_remaining, toward, Point, CENTER, NODE_RADIUS, SIZE,
 };
@@ -104,7 +104,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
             </g>
         </svg>
         if props.legend {
-            <Legend />
+            <Legend ..LegendProps::of(view) />
         }
         { motion_toggle(props.reduced_motion, &props.on_action) }
         </>

@@ -1,6 +1,6 @@
 //! What the cluster view's colours and shapes mean.
 
-use raftlab_core::view::MessageKind;
+use raftlab_core::view::{ClusterView, MessageKind};
 use yew::prelude::*;
 
 /// Every message kind, in the order the legend lists them, with its name there.
@@ -65,17 +65,52 @@ pub fn message_marks(doomed: bool, duplicate: bool, granted: Option<bool>) -> Ht
     }
 }
 
-/// The legend under the ring: server colours, the timer arc, and each message kind's shape.
+/// Props of [`Legend`]: what the run can show, so the legend lists nothing
+/// else.
+#[derive(Properties, Clone, Copy, PartialEq)]
+pub struct LegendProps {
+    /// Is PreVote on (pre-candidates, pre-votes and their replies)?
+    #[prop_or(true)]
+    pub pre_vote: bool,
+    /// Has any server taken a snapshot (so InstallSnapshot can be sent)?
+    #[prop_or(true)]
+    pub snapshots: bool,
+}
+
+impl LegendProps {
+    /// What the cluster `view` can show.
+    pub fn of(view: &ClusterView) -> LegendProps {
+        LegendProps {
+            pre_vote: view.raft.pre_vote,
+            snapshots: view.nodes.iter().any(|n| n.snapshot_index.0 > 0),
+        }
+    }
+
+    /// Can a message of `kind` be in flight in such a run?
+    fn shows(self, kind: MessageKind) -> bool {
+        match kind {
+            MessageKind::PreVote | MessageKind::PreVoteReply => self.pre_vote,
+            MessageKind::InstallSnapshot => self.snapshots,
+            _ => true,
+        }
+    }
+}
+
+/// The legend under the ring: server colours, the timer arc, and the shape
+/// of each message kind the run can show.
 #[function_component(Legend)]
-pub fn legend() -> Html {
+pub fn legend(props: &LegendProps) -> Html {
+    let props = *props;
     html! {
         <ul class="legend" aria-label="Legend">
             <li><span class="swatch follower"></span>{ "follower" }</li>
-            <li><span class="swatch pre-candidate"></span>{ "pre-candidate" }</li>
+            if props.pre_vote {
+                <li><span class="swatch pre-candidate"></span>{ "pre-candidate" }</li>
+            }
             <li><span class="swatch candidate"></span>{ "candidate" }</li>
             <li><span class="swatch leader"></span>{ "leader" }</li>
             <li><span class="swatch timer"></span>{ "election timer" }</li>
-            { for KINDS.iter().map(|(kind, name)| html! {
+            { for KINDS.iter().filter(|(kind, _)| props.shows(*kind)).map(|(kind, name)| html! {
                 <li>
                     <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
                         <g class={format!("msg {}", kind.as_str())}>{ message_shape(*kind) }</g>
@@ -97,7 +132,7 @@ pub fn legend() -> Html {
                         { message_shape(MessageKind::RequestVoteReply) }{ message_marks(false, false, Some(false)) }
                     </g>
                 </svg>
-                { "vote refused (bar; pre-votes too)" }
+                { if props.pre_vote { "vote refused (bar; pre-votes too)" } else { "vote refused (bar)" } }
             </li>
             <li>
                 <svg class="legend-msg" viewBox="-10 -10 20 20" aria-hidden="true">
@@ -121,5 +156,28 @@ pub fn legend() -> Html {
                 { "cut link (✂ at the end that hears nothing; both ends: cut both ways)" }
             </li>
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_lists_pre_votes_only_with_pre_vote_and_snapshots_only_once_one_exists() {
+        let plain = LegendProps {
+            pre_vote: false,
+            snapshots: false,
+        };
+        assert!(!plain.shows(MessageKind::PreVote));
+        assert!(!plain.shows(MessageKind::PreVoteReply));
+        assert!(!plain.shows(MessageKind::InstallSnapshot));
+        assert!(plain.shows(MessageKind::RequestVote));
+        assert!(plain.shows(MessageKind::TimeoutNow));
+        let every = LegendProps {
+            pre_vote: true,
+            snapshots: true,
+        };
+        assert!(KINDS.iter().all(|(kind, _)| every.shows(*kind)));
     }
 }
