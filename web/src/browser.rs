@@ -218,12 +218,13 @@ impl Drop for Shortcuts {
 
 /// Does the reader ask for reduced motion (`prefers-reduced-motion: reduce`)?
 pub fn prefers_reduced_motion() -> bool {
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// Does the page's window match the media `query` (false without a window)?
+pub fn media_matches(query: &str) -> bool {
     web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
+        .and_then(|w| w.match_media(query).ok().flatten())
         .is_some_and(|q| q.matches())
 }
 

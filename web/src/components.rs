@@ -56,7 +56,7 @@ pub use toggle::{Toggle, ToggleProps};
 
 use crate::share::ControlPanel;
 use crate::ui::Action;
-use yew::{Callback, Event, TargetCast};
+use yew::{Callback, Event, MouseEvent, TargetCast};
 
 /// The `ontoggle` handler of a panel's `<details>`: tells the app whether
 /// the panel is now open (so a share link can say so).
@@ -85,6 +85,12 @@ pub fn is_recent(now: u64, at: u64, speed: f64) -> bool {
 /// Seconds of virtual time, three decimals: "1.234 s".
 pub fn format_time(us: u64) -> String {
     format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
+}
+
+/// A click handler that sends `action` to `on_action`.
+pub(crate) fn sender(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! whole run with the seed and the event count; the compact one (embeds)
 //! adds a link that opens the same run on the full page in a new tab.
 
+use super::sender;
 use crate::components::{format_time, SharePanel, SpeedSlider};
 use crate::share::ShareSource;
 use crate::ui::{Action, SharedRun};
@@ -36,12 +37,6 @@ pub struct ControlsProps {
 
 /// The scrubber's unit: one step of the range input is this many microseconds.
 const SCRUB_UNIT_US: u64 = 1_000;
-
-/// A click handler that sends `action`.
-fn sender(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
-    let on_action = on_action.clone();
-    Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
-}
 
 /// The play/pause button; `title` names its shortcut.
 fn play_button(playing: bool, title: &'static str, on_action: &Callback<Action>) -> Html {

@@ -3,6 +3,7 @@
 //! follower's log stands) or about the selected message (every field it
 //! carries), with the actions that apply to it.
 
+use super::sender;
 use crate::components::format_time;
 use crate::components::legend::kind_name;
 use crate::ui::{Action, SharedView};
@@ -36,12 +37,6 @@ pub fn inspector(props: &InspectorProps) -> Html {
             None => html! {},
         },
     }
-}
-
-/// A button's click handler that sends `action`.
-fn send(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
-    let cb = on_action.clone();
-    Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
 }
 
 /// Server names, comma-separated, or "none".
@@ -368,7 +363,7 @@ fn server_buttons(view: &ClusterView, node: &NodeView, on_action: &Callback<Acti
         Ok(next) => (
             format!("Add server {next}"),
             format!("Start {next} with an empty disk and ask the leader to add it"),
-            send(on_action, Action::Run(Command::AddServer { node: *next })),
+            sender(on_action, Action::Run(Command::AddServer { node: *next })),
         ),
         Err(why) => ("Add server".to_owned(), why.clone(), Callback::noop()),
     };
@@ -376,16 +371,16 @@ fn server_buttons(view: &ClusterView, node: &NodeView, on_action: &Callback<Acti
         <div class="buttons" role="group" aria-label={format!("Pausing and membership for {id}")}>
             <button type="button" aria-label="Pause server" disabled={!node.alive || node.paused}
                 title="Freeze it: it keeps its state but processes nothing"
-                onclick={send(on_action, Action::Run(Command::Pause { node: id }))}>{ "Pause" }</button>
+                onclick={sender(on_action, Action::Run(Command::Pause { node: id }))}>{ "Pause" }</button>
             <button type="button" aria-label="Resume server" disabled={!node.paused}
                 title="Let it run again: it sees what waited in a burst"
-                onclick={send(on_action, Action::Run(Command::Resume { node: id }))}>{ "Resume" }</button>
+                onclick={sender(on_action, Action::Run(Command::Resume { node: id }))}>{ "Resume" }</button>
             <button type="button" aria-label="Remove from cluster" disabled={offer.remove.is_err()}
                 title={title(&offer.remove, format!("Ask the leader to remove {id} from the configuration"))}
-                onclick={send(on_action, Action::Run(Command::RemoveServer { node: id }))}>{ "Remove from cluster" }</button>
+                onclick={sender(on_action, Action::Run(Command::RemoveServer { node: id }))}>{ "Remove from cluster" }</button>
             <button type="button" aria-label="Add to cluster" disabled={offer.add.is_err()}
                 title={title(&offer.add, format!("Ask the leader to add {id}: a learner first, a voter once caught up"))}
-                onclick={send(on_action, Action::Run(Command::AddServer { node: id }))}>{ "Add to cluster" }</button>
+                onclick={sender(on_action, Action::Run(Command::AddServer { node: id }))}>{ "Add to cluster" }</button>
             <button type="button" aria-label="Add server" disabled={offer.add_next.is_err()}
                 title={add_next_title} onclick={add_next_click}>{ add_next_label }</button>
         </div>
@@ -436,10 +431,10 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
             <div class="buttons" role="group" aria-label={format!("Actions on message #{id}")}>
                 <button type="button" aria-label="Drop message" disabled={m.doomed}
                     title={if m.doomed { "The network will lose it already" } else { "The network loses it" }}
-                    onclick={send(on_action, Action::DropMessage(id))}>{ "Drop" }</button>
+                    onclick={sender(on_action, Action::DropMessage(id))}>{ "Drop" }</button>
                 <button type="button" aria-label="Duplicate message"
                     title="The network delivers it twice"
-                    onclick={send(on_action, Action::DuplicateMessage(id))}>{ "Duplicate" }</button>
+                    onclick={sender(on_action, Action::DuplicateMessage(id))}>{ "Duplicate" }</button>
             </div>
             <div class="inspector-body" role="group" tabindex="0" aria-label={format!("Everything about message #{id}")}>
                 { render_facts(format!("Message #{id} on the wire"), &envelope_facts(m)) }

@@ -6,6 +6,7 @@
 //! of the window, so they stay in sight while the page scrolls to what the
 //! step points at (see `crate::reveal`).
 
+use super::sender;
 use crate::ui::{Action, Narration};
 use raftlab_core::session::NarratedScenario;
 use yew::prelude::*;
@@ -17,12 +18,6 @@ pub struct NarrationPanelProps {
     pub narration: Option<Narration>,
     /// Where actions go.
     pub on_action: Callback<Action>,
-}
-
-/// A click handler that sends `action`.
-fn sender(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
-    let on_action = on_action.clone();
-    Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
 }
 
 /// The scenario picker and the narration.

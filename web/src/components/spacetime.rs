@@ -294,9 +294,7 @@ impl Palette {
 
 /// Is the page in its dark theme? (The palette is read again when this changes.)
 fn dark_theme() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|q| q.matches())
+    crate::browser::media_matches("(prefers-color-scheme: dark)")
 }
 
 /// Draws `drawing` on `canvas` at `scale`'s size in CSS pixels.
