@@ -32,7 +32,8 @@ test('a partition cuts the leader off; the majority elects another; heal leaves 
   await network.getByRole('button', { name: `Side of S${old}`, exact: true }).click();
   await network.getByRole('button', { name: `Side of S${partner}`, exact: true }).click();
   await network.getByRole('button', { name: 'Partition', exact: true }).click();
-  assert.ok(await page.locator('svg.cluster .cut-link').count() > 0, 'cut links are drawn');
+  assert.equal(await page.locator('svg.cluster .partition-side').count(), 2, 'the two sides are shaded');
+  assert.equal(await page.locator('svg.cluster .cut-link').count(), 0, 'no crossing lines for a clean partition');
   await play(page);
   await page.waitForFunction(
     ([id, term]) => [...document.querySelectorAll('svg.cluster [data-role="leader"]')]
@@ -45,7 +46,7 @@ test('a partition cuts the leader off; the majority elects another; heal leaves 
   await page.screenshot({ path: path.join(screenshots, 'partitioned.png') });
   await pause(page);
   await network.getByRole('button', { name: 'Heal', exact: true }).click();
-  assert.equal(await page.locator('svg.cluster .cut-link').count(), 0);
+  assert.equal(await page.locator('svg.cluster .partition-side').count(), 0);
   await play(page);
   await page.waitForFunction(
     () => document.querySelectorAll('svg.cluster [data-role="leader"]').length === 1

@@ -192,7 +192,7 @@ test('keyboard only: select, crash, restart, step, partition and drive a scenari
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Partition', exact: true }).focus();
   await page.keyboard.press('Enter');
-  assert.ok(await page.locator('svg.cluster .cut-link').count() > 0, 'the partition is drawn');
+  await page.waitForSelector('svg.cluster .partition-side');
   // A scenario: the picker takes arrow keys; then → is the next step.
   await page.locator('select[aria-label="Scenario"]').focus();
   await page.keyboard.press('ArrowDown');

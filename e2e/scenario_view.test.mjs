@@ -64,7 +64,10 @@ const outOfView = (page) => page.evaluate(() => {
   const text = document.querySelector('.narration-text').getBoundingClientRect();
   if (!inWindow(text)) problems.push(`the step text at ${box(text)}`);
   const bar = document.querySelector('.narration-bar').getBoundingClientRect();
-  const all = [...document.querySelectorAll('.cell.highlighted, svg.cluster .msg.highlighted, .diagram .edge.highlighted')];
+  // Ringed servers count when a step rings nothing else (the ring is at the
+  // top; with log cells ringed far below, both would not fit one screen).
+  let all = [...document.querySelectorAll('.cell.highlighted, svg.cluster .msg.highlighted, .diagram .edge.highlighted')];
+  if (all.length === 0) all = [...document.querySelectorAll('svg.cluster .node.highlighted')];
   for (const element of all) {
     const r = element.getBoundingClientRect();
     const what = `${element.getAttribute('class')} at ${box(r)}`;

@@ -114,6 +114,14 @@ impl Playback {
     /// learner's.
     pub fn scripted(sim: Simulation) -> Playback {
         let scripted_inputs = sim.inputs().len();
+        Playback::with_scripted_inputs(sim, scripted_inputs)
+    }
+
+    /// Like [`Playback::new`], with the first `scripted_inputs` of `sim`'s
+    /// inputs (at most all of them) the scenario's: a share link made after
+    /// the learner left a scenario's script says how many were.
+    pub fn with_scripted_inputs(sim: Simulation, scripted_inputs: usize) -> Playback {
+        let scripted_inputs = scripted_inputs.min(sim.inputs().len());
         Playback {
             scripted_inputs,
             ..Playback::new(sim)

@@ -48,6 +48,24 @@ impl Session {
         )?))
     }
 
+    /// Like [`Session::replay`], with the run's first `scripted_inputs`
+    /// inputs named as a scenario's in the journal, not the learner's.
+    pub fn replay_scripted(
+        run: &RunDescription,
+        scripted_inputs: usize,
+    ) -> Result<Session, ReplayError> {
+        let sim = Simulation::replay(run.seed, run.config.clone(), &run.inputs)?;
+        Ok(Session {
+            playback: Playback::with_scripted_inputs(sim, scripted_inputs),
+        })
+    }
+
+    /// How many of the run's first inputs a scenario scripted (0 for a run
+    /// of the learner's own).
+    pub fn scripted_inputs(&self) -> usize {
+        self.playback.scripted_inputs()
+    }
+
     /// Like [`Session::replay`], positioned right after the run's last input
     /// (at its start if it has none).
     pub fn replay_to_last_input(run: &RunDescription) -> Result<Session, ReplayError> {

@@ -57,6 +57,7 @@ pub fn app(props: &AppProps) -> Html {
             if prefers_reduced_motion() {
                 ui.reduce_motion(true);
             }
+            ui.skip_quiet_start();
             ui
         })
     };

@@ -18,6 +18,7 @@ mod network_panel;
 mod node_menu;
 mod number_field;
 mod panel;
+mod partition;
 pub mod press;
 mod range_field;
 mod select_field;

@@ -162,7 +162,8 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
                 </section>
             </div>
             <aside class="panel side" aria-label="Selected server">
-                <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()} />
+                <NodeMenu view={view.clone()} selected={ui.selected} on_action={on_action.clone()}
+                    sheet_hidden={ui.actions_hidden} />
                 if narrating { { diagram.clone() } }
                 <Inspector view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
                     on_action={on_action.clone()} />

@@ -10,11 +10,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, ScrollBehavior, ScrollToOptions};
 
 /// What a narration step rings and the page scrolls to: log cells, messages
-/// and the state diagram's arrow. Ringed servers are not scrolled to: the
-/// ring is at the top of the page, and a step that rings servers and log
-/// cells would not fit one screen.
+/// and the state diagram's arrow. Ringed servers are scrolled to only when
+/// nothing else is ringed ([`SERVERS`]): the ring is at the top of the page,
+/// and a step that rings servers and log cells would not fit one screen.
 const HIGHLIGHTED: &str =
     ".cell.highlighted, svg.cluster .msg.highlighted, .diagram .edge.highlighted";
+/// Ringed servers, scrolled to when a step rings nothing else.
+const SERVERS: &str = "svg.cluster .node.highlighted";
 /// Room left between a highlight and the edge it is scrolled to, in CSS pixels.
 const MARGIN_PX: f64 = 8.0;
 
@@ -133,7 +135,10 @@ pub fn reveal_highlights(root: &Element, bar: Option<&Element>, smooth: bool) {
         return;
     };
     reveal_cells(root, smooth);
-    let highlighted = select_all(root, HIGHLIGHTED);
+    let mut highlighted = select_all(root, HIGHLIGHTED);
+    if highlighted.is_empty() {
+        highlighted = select_all(root, SERVERS);
+    }
     // The cells' sideways scroll has not happened yet when it is smooth, but
     // the page's vertical scroll does not depend on it.
     let Some(target) = union_of(&highlighted, true) else {

@@ -185,6 +185,23 @@ pub struct ShareLink {
     pub speed: f64,
     /// The narrated scenario and the step shown, if the learner is on its script.
     pub scenario: Option<ScenarioStep>,
+    /// How many of the run's first inputs a scenario scripted (the journal
+    /// names them as the scenario's); 0 for a run of the learner's own.
+    pub scripted: usize,
+}
+
+/// The panels a link's `open` names (comma-separated), every name known.
+fn parse_open(names: Option<String>) -> Result<OpenPanels, OpenError> {
+    let mut open = OpenPanels::default();
+    for name in names.iter().flat_map(|names| names.split(',')) {
+        let panel = ControlPanel::from_name(name).ok_or_else(|| OpenError::Parameter {
+            name: "open",
+            value: name.to_owned(),
+            expected: "is not a panel (network, client or config)".to_owned(),
+        })?;
+        open.set(panel, true);
+    }
+    Ok(open)
 }
 
 /// A bundled scenario and one of its narration steps.
@@ -216,6 +233,7 @@ impl ShareLink {
             open,
             speed,
             scenario: None,
+            scripted: session.scripted_inputs(),
         }
     }
 
@@ -238,6 +256,9 @@ impl ShareLink {
         query.push_str(&format!("&speed={}", self.speed));
         if let Some(ScenarioStep { id, step }) = &self.scenario {
             query.push_str(&format!("&scenario={id}&step={step}"));
+        }
+        if self.scripted > 0 {
+            query.push_str(&format!("&scripted={}", self.scripted));
         }
         query
     }
@@ -286,15 +307,7 @@ impl ShareLink {
                     expected: "is not a server number".to_owned(),
                 })?,
         };
-        let mut open = OpenPanels::default();
-        for name in value("open").iter().flat_map(|names| names.split(',')) {
-            let panel = ControlPanel::from_name(name).ok_or_else(|| OpenError::Parameter {
-                name: "open",
-                value: name.to_owned(),
-                expected: "is not a panel (network, client or config)".to_owned(),
-            })?;
-            open.set(panel, true);
-        }
+        let open = parse_open(value("open"))?;
         let scenario = match value("scenario") {
             None => None,
             Some(id) if !is_scenario_id(&id) => {
@@ -313,6 +326,14 @@ impl ShareLink {
                 })
             }
         };
+        let scripted = number("scripted", "is not a count of inputs")?.unwrap_or(0);
+        if scripted > run.inputs.len() as u64 {
+            return Err(OpenError::Parameter {
+                name: "scripted",
+                value: scripted.to_string(),
+                expected: format!("is more than the run's {} inputs", run.inputs.len()),
+            });
+        }
         Ok(ShareLink {
             run,
             position,
@@ -322,6 +343,7 @@ impl ShareLink {
             open,
             speed: params::SPEED_DEFAULT,
             scenario,
+            scripted: scripted as usize,
         })
     }
 
@@ -335,7 +357,7 @@ impl ShareLink {
         {
             return Err(OpenError::TooLong);
         }
-        let mut session = replayed(&self.run)?;
+        let mut session = replayed(&self.run, self.scripted)?;
         if let Some(end) = self.explored_until_us {
             explore_to(&mut session, end)?;
         }
@@ -387,9 +409,9 @@ pub fn open_file(text: &str) -> Result<Session, OpenError> {
 
 /// The run replayed from its description (checking every input fits),
 /// positioned at its start.
-fn replayed(run: &RunDescription) -> Result<Session, OpenError> {
+fn replayed(run: &RunDescription, scripted: usize) -> Result<Session, OpenError> {
     check_bounds(run)?;
-    Session::replay(run).map_err(OpenError::Replay)
+    Session::replay_scripted(run, scripted).map_err(OpenError::Replay)
 }
 
 /// Refuses a run whose inputs lie further than the page replays. An input
@@ -495,7 +517,7 @@ mod tests {
     use raftlab_core::session::Operation;
     use raftlab_core::session::RaftOptions;
     use raftlab_core::session::RUN_FORMAT_VERSION;
-    use raftlab_core::session::{Command, Config};
+    use raftlab_core::session::{Command, Config, NarratedScenario};
     use raftlab_core::view::RunView;
     use raftlab_core::view::{LinkFaults, WorkloadSpec};
     use yew::Reducible;
@@ -641,6 +663,42 @@ mod tests {
             parsed(&bad),
             Err(OpenError::Parameter {
                 name: "scenario",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_link_made_after_leaving_a_scenario_keeps_its_inputs_the_scenarios() {
+        let narrated = NarratedScenario::load("leader-failover").expect("a bundled scenario");
+        let mut session = narrated.session;
+        let scripted = session.scripted_inputs();
+        assert!(scripted > 0, "the scenario scripts its inputs");
+        session
+            .submit(Command::Crash { node: NodeId(3) })
+            .expect("the learner acts");
+        let link = link_of(&session);
+        let query = link.to_query();
+        assert!(query.ends_with(&format!("&scripted={scripted}")), "{query}");
+        let mut opened = parsed(&query).and_then(|l| l.rebuild()).expect("it opens");
+        let texts: Vec<String> = opened
+            .run_view()
+            .journal
+            .iter()
+            .map(|e| e.text.clone())
+            .collect();
+        let says = |who: &str| texts.iter().filter(|t| t.starts_with(who)).count();
+        assert_eq!(says("scenario: "), scripted, "{texts:?}");
+        assert_eq!(
+            says("you: "),
+            1,
+            "only the crash was the learner's: {texts:?}"
+        );
+        let too_many = format!("{query}0");
+        assert!(matches!(
+            parsed(&too_many),
+            Err(OpenError::Parameter {
+                name: "scripted",
                 ..
             })
         ));

@@ -44,6 +44,10 @@ pub const RUN_STEPS_EVERY_FRAME: u64 = 12;
 /// The longest the run's panels lag behind the cluster while playing fast.
 pub const RUN_REFRESH_MS: f64 = 200.0;
 
+/// How long, in wall time at the chosen speed, a fresh run plays before its
+/// first server times out (see [`Ui::skip_quiet_start`]).
+pub const FIRST_TIMEOUT_LEAD_MS: f64 = 800.0;
+
 /// A [`RunView`] shared by components, equal only to itself (like [`SharedView`]).
 #[derive(Clone, Debug)]
 pub struct SharedRun(pub Rc<RunView>);
@@ -97,6 +101,8 @@ pub struct Ui {
     pub error: Option<String>,
     /// The panels below the cluster that are open.
     pub open_panels: OpenPanels,
+    /// The phone's action sheet was put away (until the next selection).
+    pub actions_hidden: bool,
     /// Client puts sent so far (they name their keys and values).
     puts: u32,
 }
@@ -140,6 +146,7 @@ impl Ui {
             narration: None,
             error: None,
             open_panels: OpenPanels::default(),
+            actions_hidden: false,
             puts: 0,
         }
     }
@@ -434,7 +441,9 @@ impl Ui {
             Action::Select(id) => {
                 self.selected = id;
                 self.selected_message = None;
+                self.actions_hidden = false;
             }
+            Action::HideActions => self.actions_hidden = true,
             Action::Run(command) => self.run(command),
             Action::Request => self.put_to(None),
             Action::PutTo(node) => self.put_to(Some(node)),
@@ -494,6 +503,35 @@ impl Ui {
             Action::CloseScenario => self.narration = None,
             _ => {}
         }
+    }
+
+    /// A fresh run, playing, starts just before its first election timeout
+    /// instead of at 0: at the default speed the timers would otherwise run
+    /// for seconds with nothing on screen moving. The run is the same (the
+    /// scrubber goes back to 0); only the playhead starts later. A run with
+    /// inputs, a paused one or one already under way is left as it is.
+    pub fn skip_quiet_start(&mut self) {
+        {
+            let mut session = self.session.borrow_mut();
+            if !self.playing || session.now() > 0 || !session.recorded_inputs().is_empty() {
+                return;
+            }
+            let view = session.view();
+            let Some(first_timeout) = view
+                .nodes
+                .iter()
+                .filter(|node| node.alive)
+                .filter_map(|node| node.election_deadline)
+                .min()
+            else {
+                return;
+            };
+            let lead_us = (FIRST_TIMEOUT_LEAD_MS * 1000.0 * self.speed).round() as u64;
+            if let Err(e) = session.advance_to(first_timeout.saturating_sub(lead_us)) {
+                self.error = Some(e.to_string());
+            }
+        }
+        self.refresh();
     }
 
     /// Turns reduced motion on (pausing playback: the reader starts it when
@@ -596,6 +634,37 @@ mod tests {
         // A background tab's long gap counts as FRAME_MS_MAX.
         let moved = frame(moved, 60_000.0);
         assert_eq!(moved.view.0.now, 10_000 + 50_000);
+    }
+
+    #[test]
+    fn a_fresh_run_opens_just_before_its_first_timeout_and_a_paused_one_at_zero() {
+        let mut fresh = (*ui("?seed=5")).clone();
+        let first_timeout = fresh
+            .view
+            .0
+            .nodes
+            .iter()
+            .filter_map(|n| n.election_deadline)
+            .min();
+        fresh.skip_quiet_start();
+        let lead_us = (FIRST_TIMEOUT_LEAD_MS * 1000.0 * fresh.speed).round() as u64;
+        assert_eq!(Some(fresh.view.0.now + lead_us), first_timeout);
+        assert!(fresh.run.0.journal.is_empty(), "nothing happened yet");
+        // At the chosen speed, a candidate appears within the lead's frames.
+        let mut state = Rc::new(fresh);
+        let frames = (FIRST_TIMEOUT_LEAD_MS / 16.0).ceil() as usize + 1;
+        for _ in 0..frames {
+            state = frame(state, 16.0);
+        }
+        assert!(state
+            .view
+            .0
+            .nodes
+            .iter()
+            .any(|n| n.role == raftlab_core::view::Role::Candidate));
+        let mut paused = (*ui("?seed=5").reduce(Action::TogglePlay)).clone();
+        paused.skip_quiet_start();
+        assert_eq!(paused.view.0.now, 0);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! current instant. Messages can be selected for the inspector.
 
 use crate::components::legend::{kind_name, message_marks, message_shape};
+use crate::components::partition::{partition_sides, render_sides};
 use crate::components::press::{data_number, use_press};
 use crate::components::{is_recent, Legend, LegendProps};
 use crate::geometry::{
@@ -81,11 +82,14 @@ pub fn cluster(props: &ClusterProps) -> Html {
         .selected_message
         .filter(|id| view.messages.iter().any(|m| m.id == *id))
         .or_else(|| view.messages.first().map(|m| m.id));
+    // A clean partition is drawn as its sides, other cuts link by link.
+    let sides = partition_sides(n, &view.cut_links);
     html! {
         <>
         <svg class="cluster" viewBox={format!("0 {} {SIZE} {}", -BADGE_ROOM, SIZE + BADGE_ROOM)} role="group"
             aria-label="Servers on a ring with messages in flight (arrow keys move between them)"
             onpointerdown={press.onpointerdown} onpointerup={press.onpointerup} onclick={press.onclick} {onkeydown}>
+            if let Some(sides) = &sides { { render_sides(sides, n) } }
             <g class="client" aria-label="client">
                 <rect x={(CENTER.x - CLIENT_HALF_WIDTH).to_string()} y={(CENTER.y - CLIENT_HALF_HEIGHT).to_string()}
                     width={(2.0 * CLIENT_HALF_WIDTH).to_string()} height={(2.0 * CLIENT_HALF_HEIGHT).to_string()} rx="5" />
@@ -94,7 +98,9 @@ pub fn cluster(props: &ClusterProps) -> Html {
             // Each kind in a group of its own: messages come and go every
             // frame, and the servers' elements must never move because of it.
             <g class="cut-links">
-                { for cut_pairs(&view.cut_links).iter().map(|pair| render_cut(pair, n)) }
+                if sides.is_none() {
+                    { for cut_pairs(&view.cut_links).iter().map(|pair| render_cut(pair, n)) }
+                }
             </g>
             <g class="servers">
                 { for view.nodes.iter().map(|node| render_node(node, n, props)) }
@@ -400,7 +406,6 @@ fn server_class(props: &ServerProps) -> String {
         (props.selected, " selected"),
         (props.highlighted, " highlighted"),
         (props.changed, " changed"),
-        (props.highlighted, " highlighted"),
     ] {
         if on {
             class.push_str(name);

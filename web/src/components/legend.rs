@@ -155,6 +155,13 @@ pub fn legend(props: &LegendProps) -> Html {
                 </svg>
                 { "cut link (✂ at the end that hears nothing; both ends: cut both ways)" }
             </li>
+            <li>
+                <svg class="legend-cut" viewBox="0 0 40 16" aria-hidden="true">
+                    <rect class="partition-side side-0" x="1" y="2" width="17" height="12" rx="6" />
+                    <rect class="partition-side side-1" x="22" y="2" width="17" height="12" rx="6" />
+                </svg>
+                { "a partition's sides (shaded): no message crosses between them" }
+            </li>
         </ul>
     }
 }

@@ -1,6 +1,7 @@
 //! The selected server's actions: crash, restart, force a timeout, make it
 //! the leader by a leadership transfer, send it a put.
 
+use crate::components::sender;
 use crate::ui::{Action, SharedView};
 use raftlab_core::session::Command;
 use raftlab_core::view::{NodeId, Role};
@@ -15,6 +16,10 @@ pub struct NodeMenuProps {
     pub selected: NodeId,
     /// Where actions go.
     pub on_action: Callback<Action>,
+    /// On a phone, where the actions are a sheet on the screen's bottom
+    /// edge: the reader put it away (its × button). Elsewhere no effect.
+    #[prop_or_default]
+    pub sheet_hidden: bool,
 }
 
 /// Buttons acting on the selected server; those that do not apply are disabled.
@@ -24,10 +29,7 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         return html! {};
     };
     let id = node.id;
-    let send = |action: Action| {
-        let cb = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(action.clone()))
-    };
+    let send = |action: Action| sender(&props.on_action, action);
     let mut status = format!(
         "{} · term {} · commit {}",
         if node.alive {
@@ -43,8 +45,13 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
         status.push_str(&format!(" · state {state}"));
     }
     html! {
-        <div class="node-menu" role="group" aria-label={format!("Actions for {id}")}>
-            <h2>{ format!("{id}") }<small>{ status }</small></h2>
+        <div class={classes!("node-menu", props.sheet_hidden.then_some("sheet-hidden"))}
+            role="group" aria-label={format!("Actions for {id}")}>
+            <h2>{ format!("{id}") }<small>{ status }</small>
+                <button type="button" class="sheet-close" aria-label="Hide the actions"
+                    title="Hide these actions (tap a server to bring them back)"
+                    onclick={send(Action::HideActions)}>{ "×" }</button>
+            </h2>
             <div class="buttons">
                 <button type="button" disabled={!node.alive} aria-label="Crash"
                     onclick={send(Action::Run(Command::Crash { node: id }))}>{ "Crash" }</button>

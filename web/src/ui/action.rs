@@ -33,8 +33,11 @@ pub enum Action {
     SpeedStep(i32),
     /// Change the playback speed.
     SetSpeed(f64),
-    /// Select a server (its menu and state diagram).
+    /// Select a server (its menu and state diagram); on a phone this also
+    /// opens its action sheet again.
     Select(NodeId),
+    /// Put away the phone's action sheet until a server is selected again.
+    HideActions,
     /// A command for the simulation.
     Run(Command),
     /// A client put to the leader (the Request button).

@@ -458,6 +458,29 @@ async fn a_one_way_cut_has_one_mark_a_two_way_cut_two_and_their_messages_are_doo
 }
 
 #[wasm_bindgen_test]
+async fn a_clean_partition_is_drawn_as_shaded_sides_without_crossing_lines() {
+    let (mut sim, _) = with_leader(Config::default());
+    let groups = vec![
+        vec![NodeId(1), NodeId(2)],
+        vec![NodeId(3), NodeId(4), NodeId(5)],
+    ];
+    sim.submit(Command::Partition { groups }).unwrap();
+    let root = render_cluster(sim.view()).await;
+    assert_eq!(count(&root, "svg.cluster .partition-side"), 2);
+    assert_eq!(count(&root, "svg.cluster .cut-link"), 0);
+    assert_eq!(
+        find(&root, "svg.cluster [data-side=\"3 4 5\"]")
+            .tag_name()
+            .to_lowercase(),
+        "path"
+    );
+    assert_eq!(
+        find(&root, "svg.cluster .partition-sides").get_attribute("aria-label"),
+        Some("partitioned: S1 S2 | S3 S4 S5; no message crosses between the sides".to_owned())
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_duplicate_wears_a_badge() {
     let (mut sim, _) = with_leader(Config::default());
     let faults = LinkFaults {
