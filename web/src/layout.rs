@@ -152,7 +152,7 @@ fn workspace(ui: &Ui, on_action: &Callback<Action>) -> Html {
                 <section class="panel cluster-panel" aria-label="Cluster">
                     <Cluster view={view.clone()} selected={ui.selected} selected_message={ui.selected_message}
                         highlight={highlight.clone()} speed={ui.speed} legend={false}
-                        reduced_motion={ui.reduced_motion}
+                        reduced_motion={ui.reduced_motion} caption={ui.ring_caption().map(AttrValue::from)}
                         on_action={on_action.clone()} />
                 </section>
                 <NetworkPanel view={view.clone()} open={ui.open_panels.is_open(ControlPanel::Network)}
@@ -300,7 +300,8 @@ fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Ht
     match panel {
         EmbedPanel::Cluster => html! {
             <Cluster {view} selected={ui.selected} selected_message={ui.selected_message}
-                speed={ui.speed} reduced_motion={ui.reduced_motion} {on_action} />
+                speed={ui.speed} reduced_motion={ui.reduced_motion}
+                caption={ui.ring_caption().map(AttrValue::from)} {on_action} />
         },
         EmbedPanel::Diagram => {
             html! { <StateDiagram {view} selected={ui.selected} speed={ui.speed} /> }

@@ -48,6 +48,12 @@ pub const RUN_REFRESH_MS: f64 = 200.0;
 /// first server times out (see [`Ui::skip_quiet_start`]).
 pub const FIRST_TIMEOUT_LEAD_MS: f64 = 800.0;
 
+/// Microseconds as milliseconds, at most one decimal: "10", "0.5".
+fn format_ms(us: u64) -> String {
+    let tenths = (us as f64 / 100.0).round() / 10.0;
+    format!("{tenths}")
+}
+
 /// A [`RunView`] shared by components, equal only to itself (like [`SharedView`]).
 #[derive(Clone, Debug)]
 pub struct SharedRun(pub Rc<RunView>);
@@ -534,6 +540,22 @@ impl Ui {
         self.refresh();
     }
 
+    /// What the ring says when messages cross faster than a frame: at this
+    /// speed one 60 Hz frame covers more virtual time than the quickest
+    /// message takes, so most are delivered between two frames and never
+    /// drawn. `None` while they can be watched.
+    pub fn ring_caption(&self) -> Option<String> {
+        let frame_us = self.speed * 1_000_000.0 / 60.0;
+        let quickest_us = self.session.borrow().config().latency_us_min;
+        (self.playing && frame_us >= quickest_us as f64).then(|| {
+            format!(
+                "At {} a message ({} ms on the wire) crosses within one frame, so few are drawn: slow down, or pause and step, to watch them fly.",
+                params::format_speed(self.speed),
+                format_ms(quickest_us)
+            )
+        })
+    }
+
     /// Turns reduced motion on (pausing playback: the reader starts it when
     /// ready) or off.
     pub fn reduce_motion(&mut self, on: bool) {
@@ -665,6 +687,23 @@ mod tests {
         let mut paused = (*ui("?seed=5").reduce(Action::TogglePlay)).clone();
         paused.skip_quiet_start();
         assert_eq!(paused.view.0.now, 0);
+    }
+
+    #[test]
+    fn the_ring_says_when_messages_cross_within_a_frame() {
+        // The default links take 10 to 15 ms; a frame at 1/30x is 0.6 ms.
+        assert_eq!(ui("?seed=1").ring_caption(), None);
+        let fast = ui("?seed=1&speed=10").ring_caption().expect("at 10x");
+        assert!(
+            fast.starts_with("At 10× a message (10 ms on the wire)"),
+            "{fast}"
+        );
+        let paused = ui("?seed=1&speed=10").reduce(Action::TogglePlay);
+        assert_eq!(
+            paused.ring_caption(),
+            None,
+            "paused, what is in flight is drawn"
+        );
     }
 
     #[test]

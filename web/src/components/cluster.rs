@@ -68,6 +68,10 @@ pub struct ClusterProps {
     /// down, so that the network controls sit right under the ring.
     #[prop_or(true)]
     pub legend: bool,
+    /// Said under the ring when messages cross too fast to be drawn
+    /// ([`crate::ui::Ui::ring_caption`]).
+    #[prop_or_default]
+    pub caption: Option<AttrValue>,
 }
 
 /// The ring, the client in its middle, the messages in flight, and a legend.
@@ -109,6 +113,9 @@ pub fn cluster(props: &ClusterProps) -> Html {
                 { for view.messages.iter().map(|m| render_message(m, n, Some(m.id) == message_stop, props)) }
             </g>
         </svg>
+        if let Some(caption) = &props.caption {
+            <p class="ring-caption">{ caption.clone() }</p>
+        }
         if props.legend {
             <Legend ..LegendProps::of(view) />
         }

@@ -138,7 +138,9 @@ pub fn scrubber(props: &ScrubberProps) -> Html {
             }
         })
     };
-    let explored_until = props.run.0.explored_until;
+    // The run's panels lag the clock by up to a refresh while playing fast;
+    // the scrubber's end is never behind the clock.
+    let explored_until = props.run.0.explored_until.max(props.now_us);
     let end_units = explored_until.div_ceil(SCRUB_UNIT_US).max(1);
     let now_units = props.now_us / SCRUB_UNIT_US;
     html! {
