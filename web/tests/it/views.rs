@@ -390,6 +390,7 @@ async fn render_cluster(view: ClusterView) -> Element {
             highlight: Default::default(),
             reduced_motion: false,
             legend: true,
+            caption: None,
         },
     )
     .render();
