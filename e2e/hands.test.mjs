@@ -237,3 +237,27 @@ test('reduced motion starts paused, says so, and messages do not fly', options, 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the first minute: a fresh page shows a candidate within a second of frames', options, async () => {
+  // The default speed (1/30×), no seed: what a new visitor opens.
+  const { context, page, problems } = await open(shared.server.url);
+  assert.equal(await playing(page), 'true');
+  const frames = await page.evaluate(() => new Promise((done) => {
+    let count = 0;
+    const tick = () => {
+      count += 1;
+      if (document.querySelector('svg.cluster [data-role="candidate"], svg.cluster [data-role="leader"]') || count > 600) done(count);
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }));
+  // 60 frames are a second at 60 Hz; a slow machine gives longer frames,
+  // which cover more virtual time, so fewer are needed there.
+  assert.ok(frames <= 60, `the first candidate appeared after ${frames} frames`);
+  const now = Number(await page.locator('#raftlab').getAttribute('data-now-us'));
+  assert.ok(now > 0, 'the playhead starts after the quiet start');
+  // The scrubber still reaches back to 0.
+  assert.equal(await page.getByRole('slider', { name: 'Time' }).getAttribute('min'), '0');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

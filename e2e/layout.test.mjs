@@ -125,6 +125,39 @@ test("at 390×844 a tapped server's actions are in view and its selection shows"
   await page.close();
 });
 
+test("at 390×844 the action sheet can be put away and a tap brings it back", options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=7&speed=1`, phone);
+  await leaderId(page);
+  await pause(page);
+  const menu = page.getByRole('group', { name: 'Actions for S2' });
+  const tap = async (id) => {
+    const body = ring(page, id).locator('.body');
+    await body.scrollIntoViewIfNeeded();
+    const b = await body.boundingBox();
+    await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+  };
+  await tap('2');
+  await menu.waitFor();
+  const close = menu.getByRole('button', { name: 'Hide the actions', exact: true });
+  await assertInView(page, close, 'the sheet\'s close button');
+  const b = await close.boundingBox();
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+  await menu.waitFor({ state: 'hidden' });
+  await tap('2');
+  await menu.waitFor();
+  await assertInView(page, menu.getByRole('button', { name: 'Crash', exact: true }), 'Crash, back again');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('at 1280×800 the close button of the phone sheet is not shown', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=7&speed=1`, desktop);
+  await pause(page);
+  assert.equal(await page.getByRole('button', { name: 'Hide the actions', exact: true }).isVisible(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a "Next election" that finds nothing shows a notice and moves nothing', options, async () => {
   for (const viewport of [desktop, phone]) {
     const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=7&speed=1`, viewport);

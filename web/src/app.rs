@@ -51,13 +51,18 @@ pub fn app(props: &AppProps) -> Html {
                 ui.load_run(&run);
                 ui.refresh();
             }
+            // An embed starts where its author set it; the full page skips
+            // the quiet first seconds of a fresh run.
+            let full_page = embed.is_none();
             if let Some(embed) = embed {
                 ui.playing = embed.autoplay;
             }
             if prefers_reduced_motion() {
                 ui.reduce_motion(true);
             }
-            ui.skip_quiet_start();
+            if full_page {
+                ui.skip_quiet_start();
+            }
             ui
         })
     };
