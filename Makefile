@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_PORT ?= 8765
 
-.PHONY: serve dist test tools e2e bench bench-web clean explore
+.PHONY: serve dist test tools e2e bench bench-web bench-long clean explore
 
 # Serve the playground at http://127.0.0.1:8080, rebuilding on change.
 serve: tools
@@ -53,6 +53,12 @@ bench:
 # Frame cost in Chromium: 9 servers with a workload at 1x for 10 s.
 bench-web: dist
 	cd e2e && E2E_PORT=$(E2E_PORT) node bench/frame-cost.mjs 10 20
+
+# A long run in Chromium: 9 servers, a 20 ops/s workload, 10x, 30 minutes of
+# wall time; memory, fps and long tasks each minute (MINUTES=5 for a short one).
+MINUTES ?= 30
+bench-long: dist
+	cd e2e && E2E_PORT=$(E2E_PORT) node bench/long-run.mjs $(MINUTES) 10 20 9
 
 # Install what is missing: wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages.
 tools: node_modules/.stamp e2e/node_modules/.stamp

@@ -7,6 +7,8 @@
 //!   `<body>`; `index.html` calls `start()` once Trunk's loader has the module.
 //! - `mount(element, options)`: an instance in an element of any page, and
 //!   the `RaftlabHandle` that drives it (see `docs/embed.md`).
+//! - `memoryBytes()`: the module's linear memory, for benchmarks and for
+//!   pages that watch what an embed costs.
 
 use raftlab_web::embed::api::{self, Instance};
 use wasm_bindgen::prelude::*;
@@ -16,6 +18,15 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn start() {
     raftlab_web::start();
+}
+
+/// The size of the module's linear memory in bytes (it only grows: the
+/// high-water mark of everything the instances on the page hold).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    f64::from(buffer.byte_length())
 }
 
 /// Mounts an instance into `element` (a DOM element, or a CSS selector for
