@@ -20,7 +20,7 @@ pub use crate::scenario::{EntryRef, Highlight, RoleArrow};
 pub use crate::sim::{Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec};
 pub use run::{RunView, JOURNAL_SHOWN};
 
-use crate::app::{Node, PersistentState};
+use crate::app::{Log, Node, PersistentState};
 use crate::kv::KvStore;
 use crate::raft::PeerProgress;
 use crate::sim::{Packet, Simulation};
@@ -69,8 +69,12 @@ pub struct NodeView {
     pub term: Term,
     /// votedFor.
     pub voted_for: Option<NodeId>,
-    /// The log.
+    /// The log's newest entries, oldest first: all of them for a log of at
+    /// most [`LOG_TAIL`] entries, else the latest [`LOG_TAIL`]. A view is
+    /// built every frame, so it must not copy a log that grows all run.
     pub log: Vec<Entry>,
+    /// How many entries the log keeps (after its snapshot), `log` or not.
+    pub log_len: usize,
     /// commitIndex (0 while crashed: it is volatile).
     pub commit_index: LogIndex,
     /// lastApplied.
@@ -152,7 +156,8 @@ impl NodeView {
             role: node.role(),
             term: node.current_term(),
             voted_for: node.voted_for(),
-            log: node.log().entries().cloned().collect(),
+            log: log_tail(node.log()),
+            log_len: node.log().len(),
             commit_index: node.commit_index(),
             last_applied: node.last_applied(),
             leader_id: node.leader_id(),
@@ -191,7 +196,8 @@ impl NodeView {
             role: Role::Follower,
             term: storage.current_term,
             voted_for: storage.voted_for,
-            log: storage.log.entries().cloned().collect(),
+            log: log_tail(&storage.log),
+            log_len: storage.log.len(),
             commit_index: LogIndex(0),
             last_applied: LogIndex(0),
             leader_id: None,
@@ -379,6 +385,18 @@ impl ClusterView {
             .filter(|n| n.alive && n.role == Role::Leader)
             .max_by_key(|n| n.term)
     }
+}
+
+/// How many of a log's newest entries a [`NodeView`] holds: more than the
+/// page's log table shows (its latest 20 indexes), so a follower that lags
+/// the longest log still has every entry inside that window.
+pub const LOG_TAIL: usize = 64;
+
+/// The newest [`LOG_TAIL`] entries of `log`, oldest first.
+fn log_tail(log: &Log) -> Vec<Entry> {
+    let mut tail: Vec<Entry> = log.entries().rev().take(LOG_TAIL).cloned().collect();
+    tail.reverse();
+    tail
 }
 
 /// The configuration a crashed server will restart with: the latest on

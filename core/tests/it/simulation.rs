@@ -192,3 +192,34 @@ fn the_view_shows_the_workload_while_it_runs() {
     sim.submit(Command::SetWorkload { workload: None }).unwrap();
     assert_eq!(sim.view().workload, None);
 }
+
+#[test]
+fn a_view_holds_a_long_logs_newest_entries_and_counts_the_rest() {
+    let mut sim = Simulation::new(6, Config::default()).unwrap();
+    let spec = WorkloadSpec {
+        clients: 2,
+        ops_per_second: 100,
+        ..WorkloadSpec::default()
+    };
+    sim.submit(Command::SetWorkload {
+        workload: Some(spec),
+    })
+    .unwrap();
+    sim.advance_to(5_000 * MS);
+    let view = sim.view();
+    let leader = view.leader().expect("a leader after 5 s");
+    let log = sim.node(leader.id).expect("the leader").log();
+    assert!(
+        log.len() > raftlab_core::view::LOG_TAIL,
+        "{} entries",
+        log.len()
+    );
+    assert_eq!(leader.log_len, log.len());
+    assert_eq!(leader.log.len(), raftlab_core::view::LOG_TAIL);
+    let newest: Vec<_> = log
+        .entries()
+        .skip(log.len() - raftlab_core::view::LOG_TAIL)
+        .cloned()
+        .collect();
+    assert_eq!(leader.log, newest, "the newest entries, oldest first");
+}

@@ -102,8 +102,8 @@ fn log_facts(node: &NodeView) -> [(&'static str, String); 2] {
         });
     let log = format!(
         "{} entr{} kept, last index {last_index} term {last_term}",
-        node.log.len(),
-        if node.log.len() == 1 { "y" } else { "ies" }
+        node.log_len,
+        if node.log_len == 1 { "y" } else { "ies" }
     );
     let snapshot = if node.snapshot_index == LogIndex(0) {
         "none".to_owned()
@@ -512,7 +512,7 @@ mod tests {
         assert_eq!(fact(&facts, "voters"), "S1, S2, S3, S4, S5");
         assert_eq!(fact(&facts, "learners"), "none");
         assert!(fact(&facts, "election timer").contains(" left of "));
-        let kept = format!("{} entries kept, last index {last}", follower.log.len());
+        let kept = format!("{} entries kept, last index {last}", follower.log_len);
         assert!(fact(&facts, "log").starts_with(&kept), "{facts:?}");
     }
 
