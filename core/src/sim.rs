@@ -24,8 +24,8 @@ mod workload;
 pub use crate::raft::BugSwitches;
 pub use client::{CompletedOp, Outstanding};
 pub use config::{
-    Config, ConfigError, InitialEntry, InitialServer, InitialState, InitialStateError,
-    INITIAL_CLIENT, NODE_COUNT_MAX,
+    Config, ConfigError, DelayModel, InitialEntry, InitialServer, InitialState, InitialStateError,
+    INITIAL_CLIENT, MODEL_DELAY_US_MAX, NODE_COUNT_MAX,
 };
 pub(crate) use config_changes::{config_changes_value, config_from_changes};
 pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};

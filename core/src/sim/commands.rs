@@ -318,7 +318,7 @@ impl Simulation {
             // CheckQuorum switched on or off moves a leader's next wake-up;
             // a paused server is woken again when it resumes.
             let deadline = node.next_deadline();
-            if !server.paused && server.wake.map(|(at, _)| at) != Some(deadline) {
+            if !server.paused && server.wake_for != Some(deadline) {
                 self.schedule_wake(id);
             }
         }

@@ -10,6 +10,9 @@ use std::sync::Arc;
 /// The most servers a cluster may have; the ring view is drawn for up to nine.
 pub const NODE_COUNT_MAX: usize = 9;
 
+/// The longest disk write or timer jitter a configuration may ask for (10 s).
+pub const MODEL_DELAY_US_MAX: Micros = 10_000_000;
+
 /// Everything that shapes a run besides its seed and its inputs. A field
 /// missing from a saved run takes its default, so runs saved before a field
 /// existed still load.
@@ -28,6 +31,8 @@ pub struct Config {
     pub latency_us_min: Micros,
     /// Longest one-way network delay (default 15 ms).
     pub latency_us_max: Micros,
+    /// Late timers and slow disks, as real servers have them: off by default.
+    pub delays: DelayModel,
     /// The most entries one AppendEntries carries.
     pub max_entries_per_append: usize,
     /// The most AppendEntries with entries a leader leaves unacknowledged
@@ -55,6 +60,40 @@ pub struct Config {
     /// the field existed read the same.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial: Option<InitialState>,
+}
+
+/// Delays real servers have and the default model leaves out. Both are off
+/// (0) by default, and while off they draw nothing and hash to nothing, so
+/// every run, scenario and link made before they existed replays the same.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DelayModel {
+    /// Timer jitter: a server's timer fires late by a uniform draw from
+    /// `0..=timer_jitter_us_max` from its own stream, as a real server
+    /// wakes late by scheduling noise. 0 fires exactly on time.
+    pub timer_jitter_us_max: Micros,
+    /// The shortest disk write. A step that persists its term, vote or log
+    /// holds the messages it sends until the write is done, and the
+    /// server's later messages queue behind it. (Messages that waited for a
+    /// write still go out if the server crashes first: a simplification.)
+    pub disk_write_us_min: Micros,
+    /// The longest disk write; 0 means writes take no time.
+    pub disk_write_us_max: Micros,
+}
+
+impl std::hash::Hash for DelayModel {
+    /// Nothing while both delays are off, so a configuration's hash (part
+    /// of a run's trace hash) is what it was before they existed.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        if *self != DelayModel::default() {
+            (
+                self.timer_jitter_us_max,
+                self.disk_write_us_min,
+                self.disk_write_us_max,
+            )
+                .hash(state);
+        }
+    }
 }
 
 /// The persistent state every server starts from: as if each had crashed
@@ -310,6 +349,7 @@ impl Default for Config {
             heartbeat_interval_us: 50_000,
             latency_us_min: 10_000,
             latency_us_max: 15_000,
+            delays: DelayModel::default(),
             max_entries_per_append: 8,
             max_inflight_appends: 4,
             client_timeout_us: 600_000,
@@ -329,6 +369,9 @@ pub enum ConfigError {
     NodeCount(usize),
     /// A min/max pair is empty or zero.
     Range(&'static str),
+    /// A disk write range or timer jitter that is empty or over
+    /// [`MODEL_DELAY_US_MAX`].
+    ModelDelay(&'static str),
     /// Heartbeats must come well inside the election timeout or leaders are deposed.
     HeartbeatTooSlow,
     /// `max_entries_per_append` is zero.
@@ -350,6 +393,10 @@ impl fmt::Display for ConfigError {
             ConfigError::Range(what) => write!(
                 f,
                 "{what}: the minimum must be positive and at most the maximum"
+            ),
+            ConfigError::ModelDelay(what) => write!(
+                f,
+                "{what}: from 0 to 10 s, the minimum at most the maximum"
             ),
             ConfigError::HeartbeatTooSlow => f.write_str(
                 "the heartbeat interval must be shorter than the shortest election timeout",
@@ -388,6 +435,15 @@ impl Config {
             if min == 0 || min > max {
                 return Err(ConfigError::Range(what));
             }
+        }
+        let delays = &self.delays;
+        if delays.disk_write_us_min > delays.disk_write_us_max
+            || delays.disk_write_us_max > MODEL_DELAY_US_MAX
+        {
+            return Err(ConfigError::ModelDelay("disk write"));
+        }
+        if delays.timer_jitter_us_max > MODEL_DELAY_US_MAX {
+            return Err(ConfigError::ModelDelay("timer jitter"));
         }
         if self.heartbeat_interval_us == 0 || self.client_timeout_us == 0 {
             return Err(ConfigError::Range("interval"));

@@ -127,6 +127,7 @@ impl Simulation {
             Event::WakeNode(id) => {
                 // (A paused server's timer is superseded: `resume` wakes it again.)
                 self.servers[(id.0 as usize) - 1].wake = None;
+                self.servers[(id.0 as usize) - 1].wake_for = None;
                 self.now = next.at;
                 EventKind::NodeTimer(id)
             }
@@ -214,15 +215,29 @@ impl Simulation {
         let Some(node) = &self.servers[index].node else {
             return;
         };
-        let at = node.next_deadline().max(self.now);
+        let wanted = node.next_deadline().max(self.now);
+        let jitter_max = self.current_config.delays.timer_jitter_us_max;
+        let server = &mut self.servers[index];
+        let at = if jitter_max == 0 {
+            wanted
+        } else {
+            wanted + server.jitter.uniform(0, jitter_max)
+        };
+        server.wake_for = Some(wanted);
         let seq = self.queue.push(at, Event::WakeNode(id));
         self.servers[index].wake = Some((at, seq));
     }
 
     /// Puts a payload on the wire now and queues its deliveries.
     pub(super) fn send(&mut self, from: Endpoint, to: Endpoint, payload: Payload) {
-        for (id, at) in self.network.send(self.now, from, to, payload) {
-            self.queue.push(at, Event::Deliver(id));
+        self.send_at(self.now, from, to, payload);
+    }
+
+    /// Puts a payload on the wire at instant `at` (now, or later when it
+    /// waits for a disk write) and queues its deliveries.
+    pub(super) fn send_at(&mut self, at: Micros, from: Endpoint, to: Endpoint, payload: Payload) {
+        for (id, delivery) in self.network.send(at, from, to, payload) {
+            self.queue.push(delivery, Event::Deliver(id));
         }
     }
 

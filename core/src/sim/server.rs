@@ -21,6 +21,11 @@ const TRANSITIONS_KEPT: usize = 64;
 
 /// The stream tag for election-timeout draws (see [`Stream::new`]).
 const TIMEOUT_STREAM: u64 = 1;
+/// The stream tag for timer-jitter draws (drawn only with jitter on, so
+/// runs without it draw exactly what they drew before it existed).
+const JITTER_STREAM: u64 = 2;
+/// The stream tag for disk-write durations (drawn only with a disk delay).
+const DISK_STREAM: u64 = 3;
 
 /// A simulated machine: a Raft node when running, its disk, its state machine.
 #[derive(Clone, Debug)]
@@ -35,7 +40,17 @@ pub(super) struct Server {
     /// The instant and queue sequence number of the one wake-up that counts;
     /// every other queued wake-up of this server is superseded, for good.
     pub(super) wake: Option<(Micros, u64)>,
+    /// The instant the queued wake-up was asked for, before any jitter:
+    /// the node's deadline (or now, if that had passed).
+    pub(super) wake_for: Option<Micros>,
     pub(super) timeouts: Stream,
+    /// How late each wake-up fires, with timer jitter on.
+    pub(super) jitter: Stream,
+    /// How long each disk write takes, with a disk delay on.
+    pub(super) disk: Stream,
+    /// With a disk delay on: the instant the disk finishes the writes asked
+    /// of it so far; messages wait for it.
+    pub(super) disk_busy_until: Micros,
     pub(super) transitions: VecDeque<TimedTransition>,
     /// A paused server processes nothing; what arrives waits in `held`.
     pub(super) paused: bool,
@@ -52,7 +67,11 @@ impl Server {
             storage,
             kv: KvStore::default(),
             wake: None,
+            wake_for: None,
             timeouts: Stream::new(seed, TIMEOUT_STREAM, u64::from(id.0), 0),
+            jitter: Stream::new(seed, JITTER_STREAM, u64::from(id.0), 0),
+            disk: Stream::new(seed, DISK_STREAM, u64::from(id.0), 0),
+            disk_busy_until: 0,
             transitions: VecDeque::new(),
             paused: false,
             held: Vec::new(),
@@ -67,6 +86,11 @@ impl Server {
         }
         self.kv = KvStore::default();
         self.wake = None;
+        self.wake_for = None;
+        // The disk is idle again after a restart. Messages that waited for
+        // a write are already queued on the network and still go out: a
+        // simplification of the model (see `Config::disk_write_us_min`).
+        self.disk_busy_until = 0;
         self.paused = false;
         self.held.clear();
         true
@@ -177,7 +201,9 @@ impl Simulation {
         // Stable storage first: nothing is sent before it is on disk.
         if let Some(change) = &ready.persist {
             self.servers[index].storage.apply(change);
+            self.disk_write(index);
         }
+        let send_at = self.servers[index].disk_busy_until.max(self.now);
         if let Some(snapshot) = &ready.snapshot {
             // The leader's snapshot replaces the state machine; the
             // committed entries below follow on from it.
@@ -213,17 +239,33 @@ impl Simulation {
             self.send(Endpoint::Node(id), client, reply);
         }
         for (to, message) in ready.messages {
-            self.send(
+            self.send_at(
+                send_at,
                 Endpoint::Node(id),
                 Endpoint::Node(to),
                 Payload::Raft(message),
             );
         }
         self.remember_transitions(id, &ready.transitions, record);
-        if self.servers[index].wake.map(|(at, _)| at) != Some(ready.next_deadline) {
+        if self.servers[index].wake_for != Some(ready.next_deadline) {
             self.schedule_wake(id);
         }
         ready.proposal
+    }
+
+    /// With a disk delay configured, queues a write on server `index`'s
+    /// disk: it ends a drawn duration after the disk is free.
+    fn disk_write(&mut self, index: usize) {
+        let (min, max) = (
+            self.current_config.delays.disk_write_us_min,
+            self.current_config.delays.disk_write_us_max,
+        );
+        if max == 0 {
+            return;
+        }
+        let server = &mut self.servers[index];
+        let duration = server.disk.uniform(min, max);
+        server.disk_busy_until = server.disk_busy_until.max(self.now) + duration;
     }
 
     /// Log compaction (thesis §5.1): once a server has applied

@@ -4,6 +4,7 @@
 mod bare;
 mod bug_switches;
 mod configure;
+mod delays;
 mod elections;
 mod explore;
 mod faults;
