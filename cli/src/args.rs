@@ -33,6 +33,101 @@ pub enum Command {
     /// Play a scenario file headless: its steps, violations and
     /// linearizability.
     Scenario(ScenarioArgs),
+    /// Run an election experiment (the Raft paper's Figure 16, the
+    /// thesis's split votes or its WAN figures) and print its table.
+    Experiment(ExperimentRunArgs),
+}
+
+/// Which election experiment to run.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExperimentKind {
+    /// Figure 16's top graph: timeouts 150–150 … 150–300 ms.
+    Figure16,
+    /// Figure 16's bottom graph: timeouts 12–24 … 150–300 ms.
+    Figure16Bottom,
+    /// Split-vote rates at a fixed one-way latency of 1, 10 and 20 ms,
+    /// beside the thesis's closed form.
+    SplitVote,
+    /// The thesis's WAN setup with one and two failed servers.
+    Wan,
+}
+
+/// `experiment`'s flags. Times are milliseconds; a range is `MIN-MAX`.
+#[derive(Debug, Args)]
+pub struct ExperimentRunArgs {
+    /// The experiment.
+    #[arg(value_enum)]
+    pub kind: ExperimentKind,
+    /// Only the line with this timeout range (e.g. `150-155`) or label.
+    #[arg(long, value_name = "LINE")]
+    pub line: Option<String>,
+    /// Trials per line (default: the paper's, 1,000; 100 for 150–150).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub trials: Option<u32>,
+    /// The seed every trial is drawn from.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// One-way network latency range, ms.
+    #[arg(long, value_name = "MS-MS", value_parser = ms_range)]
+    pub latency: Option<(u64, u64)>,
+    /// Disk write range, ms (`0-0`: writes take no time).
+    #[arg(long, value_name = "MS-MS", value_parser = ms_range)]
+    pub disk: Option<(u64, u64)>,
+    /// The most a timer fires late, ms.
+    #[arg(long, value_name = "MS", value_parser = ms_value)]
+    pub jitter: Option<u64>,
+    /// Servers in the cluster, 3 to 9.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(3..=9))]
+    pub nodes: Option<u64>,
+    /// Survivors holding the longest log (the ones that can win).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=8))]
+    pub eligible: Option<u64>,
+    /// Print one JSON object per line instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ExperimentRunArgs {
+    /// Lays the flags given over a line's setup.
+    pub fn apply(&self, setup: &mut raftlab_core::experiment::ElectionSetup) {
+        if let Some(latency) = self.latency {
+            setup.latency_us = latency;
+        }
+        if let Some(disk) = self.disk {
+            setup.disk_write_us = disk;
+        }
+        if let Some(jitter) = self.jitter {
+            setup.timer_jitter_us = jitter;
+        }
+        if let Some(nodes) = self.nodes {
+            setup.nodes = nodes as usize;
+        }
+        if let Some(eligible) = self.eligible {
+            setup.eligible = eligible as usize;
+        }
+    }
+}
+
+/// Milliseconds (decimals allowed) as microseconds, at most 10 minutes.
+fn ms_value(text: &str) -> Result<u64, String> {
+    let ms: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
+    if !(0.0..=600_000.0).contains(&ms) {
+        return Err(format!("{text} ms is not from 0 to 600000"));
+    }
+    Ok((ms * 1_000.0).round() as u64)
+}
+
+/// `MIN-MAX` milliseconds as a microsecond range, or one value for both.
+fn ms_range(text: &str) -> Result<(u64, u64), String> {
+    let (min, max) = text.split_once('-').unwrap_or((text, text));
+    let (min, max) = (ms_value(min)?, ms_value(max)?);
+    if min > max {
+        return Err(format!("{text}: the minimum is above the maximum"));
+    }
+    Ok((min, max))
 }
 
 /// `explore`'s flags.

@@ -6,6 +6,7 @@
 //! their flags (declared in `args`).
 
 mod args;
+mod experiments;
 
 use args::{Cli, Command, ExploreArgs, ReplayArgs, ScenarioArgs};
 use clap::Parser;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => replay(args),
         Command::Check(args) => check(&args.file),
         Command::Scenario(args) => scenario(args),
+        Command::Experiment(args) => experiments::experiment(args),
     };
     result.unwrap_or_else(|message| {
         eprintln!("error: {message}");

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod check;
 mod chunked;
+pub mod experiment;
 pub mod explore;
 mod fnv;
 mod format;

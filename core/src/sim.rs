@@ -16,7 +16,7 @@ mod config_changes;
 mod events;
 mod input;
 mod network;
-mod rng;
+pub(crate) mod rng;
 mod server;
 mod swarm;
 mod workload;

@@ -6,6 +6,7 @@ mod bug_switches;
 mod configure;
 mod delays;
 mod elections;
+mod experiments;
 mod explore;
 mod faults;
 mod flow_control;
