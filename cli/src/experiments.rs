@@ -4,8 +4,7 @@
 
 use crate::args::{ExperimentKind, ExperimentRunArgs};
 use raftlab_core::experiment::{
-    figure16_lines, split_vote_lines, split_vote_probability, wan_lines, Experiment, Line, Measure,
-    Summary,
+    figure16_lines, split_vote_lines, wan_lines, Experiment, Line, Measure, Summary,
 };
 use std::process::ExitCode;
 
@@ -69,13 +68,7 @@ fn ms(us: impl Into<f64>) -> String {
 
 /// The closed-form split-vote probability for a line's setup.
 fn closed_form(line: &Line) -> f64 {
-    let setup = &line.setup;
-    split_vote_probability(
-        setup.nodes,
-        setup.nodes - setup.failed,
-        setup.latency_us.0,
-        setup.election_timeout_us.1 - setup.election_timeout_us.0,
-    )
+    line.setup.split_vote_closed_form()
 }
 
 fn table_row(line: &Line, s: &Summary, measure: Measure) -> String {

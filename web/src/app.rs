@@ -123,6 +123,7 @@ fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>) {
         node_count: ui.view.0.nodes.len(),
         help_open: ui.help_open,
         narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
+        experiments: ui.experiments.is_some(),
     };
     let shared_context = use_memo((), move |_| Rc::new(Cell::new(context)));
     shared_context.set(context);

@@ -119,11 +119,16 @@ pub(crate) struct ShortcutContext {
     pub(crate) help_open: bool,
     /// A narration step is shown: ← → move through the steps.
     pub(crate) narrating: bool,
+    /// The Experiments view hides the cluster: no shortcut acts on it.
+    pub(crate) experiments: bool,
 }
 
 /// The action for a key press, if the key is a shortcut (see [`crate::components::Help`]).
 fn shortcut(key: &str, context: ShortcutContext) -> Option<Action> {
     let node = context.selected;
+    if context.experiments {
+        return None;
+    }
     Some(match key {
         " " | "k" => Action::TogglePlay,
         "ArrowRight" if context.narrating => Action::NarrationNext,

@@ -7,9 +7,9 @@
 //! own or in an element of someone else's).
 
 use crate::components::{
-    Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog, FileDrop, Help,
-    Inspector, Legend, LegendProps, LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime,
-    StateDiagram, StateMachineView,
+    Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog,
+    ExperimentsView, FileDrop, Help, Inspector, Legend, LegendProps, LogTable, NarrationPanel,
+    NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
 use crate::share::ControlPanel;
@@ -41,6 +41,16 @@ pub fn full_page(props: &FullPageProps) -> Html {
     let on_action = &props.on_action;
     let v = &ui.view.0;
     let main = use_reveal_on_step(ui);
+    if let Some(experiments) = &ui.experiments {
+        return html! {
+            <main ref={main} id="raftlab" class="full-page experiments" data-playing="false">
+                <header><h1>{ "Raftlab" }</h1></header>
+                <ExperimentsView initial={experiments.form.clone()} autorun={experiments.autorun}
+                    on_action={on_action.clone()} />
+                { toasts(&props.notices, ui.error.as_deref(), on_action) }
+            </main>
+        };
+    }
     html! {
         <main ref={main} id="raftlab" class={classes!("full-page", ui.narration.is_some().then_some("narrating"))}
             data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}

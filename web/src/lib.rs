@@ -9,6 +9,7 @@ pub mod browser;
 pub mod components;
 pub mod diagram;
 pub mod embed;
+pub mod experiments;
 pub mod geometry;
 pub mod layout;
 pub mod panic;

@@ -5,6 +5,7 @@
 //! the cluster and of the run. Narration of a bundled scenario is part of
 //! that state (`Narration`).
 
+use crate::experiments::ExperimentForm;
 use crate::params::{self, Settings};
 use crate::share::{self, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource};
 use raftlab_core::session::{
@@ -52,6 +53,16 @@ pub const FIRST_TIMEOUT_LEAD_MS: f64 = 800.0;
 fn format_ms(us: u64) -> String {
     let tenths = (us as f64 / 100.0).round() / 10.0;
     format!("{tenths}")
+}
+
+/// The Experiments view as it opens: its form, and whether it runs at once
+/// (opened from an experiment link).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Experiments {
+    /// The preset and values it opens with.
+    pub form: ExperimentForm,
+    /// Run as soon as it opens.
+    pub autorun: bool,
 }
 
 /// A [`RunView`] shared by components, equal only to itself (like [`SharedView`]).
@@ -109,6 +120,8 @@ pub struct Ui {
     pub open_panels: OpenPanels,
     /// The phone's action sheet was put away (until the next selection).
     pub actions_hidden: bool,
+    /// The Experiments view, while it is shown instead of the cluster.
+    pub experiments: Option<Experiments>,
     /// Client puts sent so far (they name their keys and values).
     puts: u32,
 }
@@ -153,6 +166,7 @@ impl Ui {
             error: None,
             open_panels: OpenPanels::default(),
             actions_hidden: false,
+            experiments: None,
             puts: 0,
         }
     }
@@ -162,6 +176,17 @@ impl Ui {
     /// saying why), the run the settings describe.
     pub(crate) fn open(query: &str, settings: &Settings, fresh_seed: u64) -> Ui {
         let mut ui = Ui::new(settings, fresh_seed);
+        match ExperimentForm::from_query(query) {
+            Some(Ok(form)) => {
+                ui.playing = false;
+                ui.experiments = Some(Experiments {
+                    form,
+                    autorun: true,
+                });
+            }
+            Some(Err(e)) => ui.error = Some(format!("{e}.")),
+            None => {}
+        }
         if let Some(link) = ShareLink::parse(query) {
             if let Err(e) = link.and_then(|link| ui.restore(&link)) {
                 ui.error = Some(format!("{}: {e}.", share::LINK_FAILED));
@@ -450,6 +475,14 @@ impl Ui {
                 self.actions_hidden = false;
             }
             Action::HideActions => self.actions_hidden = true,
+            Action::OpenExperiments => {
+                self.playing = false;
+                self.experiments = Some(Experiments {
+                    form: ExperimentForm::default(),
+                    autorun: false,
+                });
+            }
+            Action::CloseExperiments => self.experiments = None,
             Action::Run(command) => self.run(command),
             Action::Request => self.put_to(None),
             Action::PutTo(node) => self.put_to(Some(node)),

@@ -137,6 +137,19 @@ impl ElectionSetup {
         self.config().validate().map_err(SetupError::Config)
     }
 
+    /// The thesis's closed-form chance that the first round splits with
+    /// this setup's cluster, survivors, shortest latency and timeout range
+    /// ([`super::split_vote_probability`]; exact for a fixed latency, equal
+    /// logs and no disk time or jitter).
+    pub fn split_vote_closed_form(&self) -> f64 {
+        super::split_vote_probability(
+            self.nodes,
+            self.nodes - self.failed,
+            self.latency_us.0,
+            self.election_timeout_us.1 - self.election_timeout_us.0,
+        )
+    }
+
     /// The heartbeat interval in force.
     pub fn heartbeat(&self) -> Micros {
         self.heartbeat_us

@@ -38,6 +38,10 @@ pub enum Action {
     Select(NodeId),
     /// Put away the phone's action sheet until a server is selected again.
     HideActions,
+    /// Show the Experiments view (pausing the cluster).
+    OpenExperiments,
+    /// Back from the Experiments view to the cluster.
+    CloseExperiments,
     /// A command for the simulation.
     Run(Command),
     /// A client put to the leader (the Request button).
