@@ -22,7 +22,7 @@ pub use crate::raft::{BugSwitches, RaftOptions, ReadMode};
 pub use crate::run::{RunDecodeError, RunDescription, RUN_FORMAT_VERSION};
 pub use crate::scenario::{ResolvedStep, Scenario, ScenarioError};
 pub use crate::sim::{
-    Command, CommandError, Config, ConfigError, LinkFaults, ReplayError, TimedCommand,
+    Command, CommandError, Config, ConfigError, DelayModel, LinkFaults, ReplayError, TimedCommand,
     WorkloadSpec, NODE_COUNT_MAX,
 };
 

@@ -10,7 +10,7 @@ use super::select_field::{Choice, SelectField};
 use super::toggle::Toggle;
 use crate::share::ControlPanel;
 use crate::ui::Action;
-use raftlab_core::session::{BugSwitches, RaftOptions, ReadMode};
+use raftlab_core::session::{BugSwitches, DelayModel, RaftOptions, ReadMode};
 use raftlab_core::session::{Config, NODE_COUNT_MAX};
 use raftlab_core::view::StateMachine;
 use std::rc::Rc;
@@ -51,6 +51,12 @@ pub struct ConfigDraft {
     pub latency_ms_min: String,
     /// Longest one-way delay, ms.
     pub latency_ms_max: String,
+    /// The most a timer fires late, ms (0: on time).
+    pub timer_jitter_ms: String,
+    /// Shortest disk write, ms.
+    pub disk_write_ms_min: String,
+    /// Longest disk write, ms (0: writes take no time).
+    pub disk_write_ms_max: String,
     /// Snapshot threshold in entries, 0 for never.
     pub snapshot_every: String,
     /// Flow-control window per follower.
@@ -80,6 +86,9 @@ impl ConfigDraft {
             heartbeat_interval_ms: format_ms(config.heartbeat_interval_us),
             latency_ms_min: format_ms(config.latency_us_min),
             latency_ms_max: format_ms(config.latency_us_max),
+            timer_jitter_ms: format_ms(config.delays.timer_jitter_us_max),
+            disk_write_ms_min: format_ms(config.delays.disk_write_us_min),
+            disk_write_ms_max: format_ms(config.delays.disk_write_us_max),
             snapshot_every: config.snapshot_every.to_string(),
             max_inflight_appends: config.max_inflight_appends.to_string(),
             seed: seed.to_string(),
@@ -89,6 +98,15 @@ impl ConfigDraft {
             base: config.clone(),
             message: None,
         }
+    }
+
+    /// The timer jitter and disk writes the draft describes.
+    fn delays(&self) -> Result<DelayModel, String> {
+        Ok(DelayModel {
+            timer_jitter_us_max: parse_ms(&self.timer_jitter_ms, "Timer jitter")?,
+            disk_write_us_min: parse_ms(&self.disk_write_ms_min, "Disk write min")?,
+            disk_write_us_max: parse_ms(&self.disk_write_ms_max, "Disk write max")?,
+        })
     }
 
     /// The configuration and seed the draft describes, checked as the
@@ -113,6 +131,7 @@ impl ConfigDraft {
             heartbeat_interval_us,
             latency_us_min: parse_ms(&self.latency_ms_min, "Latency min")?,
             latency_us_max: parse_ms(&self.latency_ms_max, "Latency max")?,
+            delays: self.delays()?,
             snapshot_every: parse_count(
                 &self.snapshot_every,
                 "Snapshot every",
@@ -351,6 +370,9 @@ fn cluster_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
 fn timing_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
     const ELECTION: &str = "Each server draws its election timeout between min and max (§5.2)";
     const LATENCY: &str = "Each message's one-way delay is drawn between min and max";
+    const JITTER: &str = "Each timer fires late by up to this much, as scheduling noise makes real servers wake late";
+    const DISK: &str =
+        "Persisting a term, vote or entries takes this long; the step's messages wait for it";
     let ms = Some("ms");
     html! {
         <fieldset class="group">
@@ -365,6 +387,12 @@ fn timing_group(d: &ConfigDraft, outbox: &Outbox) -> Html {
                     |d, t| d.heartbeat_interval_ms = t) }
                 { number(outbox, "Latency min", ms, &d.latency_ms_min, LATENCY, |d, t| d.latency_ms_min = t) }
                 { number(outbox, "Latency max", ms, &d.latency_ms_max, LATENCY, |d, t| d.latency_ms_max = t) }
+            </div>
+            <p class="hint">{ "Real servers (0 = off, as by default): timers that fire late, and disk writes a vote or new entries wait for before their messages leave." }</p>
+            <div class="fields">
+                { number(outbox, "Timer jitter", ms, &d.timer_jitter_ms, JITTER, |d, t| d.timer_jitter_ms = t) }
+                { number(outbox, "Disk write min", ms, &d.disk_write_ms_min, DISK, |d, t| d.disk_write_ms_min = t) }
+                { number(outbox, "Disk write max", ms, &d.disk_write_ms_max, DISK, |d, t| d.disk_write_ms_max = t) }
             </div>
         </fieldset>
     }
@@ -489,6 +517,25 @@ mod tests {
             ConfigDraft::of(&default, u64::MAX).build(),
             Ok((default, u64::MAX))
         );
+    }
+
+    #[test]
+    fn timer_jitter_and_disk_writes_reach_the_config_and_are_checked() {
+        let mut draft = ConfigDraft::of(&Config::default(), 1);
+        draft.timer_jitter_ms = "0.5".into();
+        draft.disk_write_ms_min = "1".into();
+        draft.disk_write_ms_max = "2".into();
+        let (config, _) = draft.build().unwrap();
+        assert_eq!(
+            config.delays,
+            DelayModel {
+                timer_jitter_us_max: 500,
+                disk_write_us_min: 1_000,
+                disk_write_us_max: 2_000,
+            }
+        );
+        draft.disk_write_ms_min = "3".into();
+        assert!(draft.build().unwrap_err().starts_with("Disk write"));
     }
 
     #[test]
