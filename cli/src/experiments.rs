@@ -17,7 +17,7 @@ pub fn experiment(args: &ExperimentRunArgs) -> Result<ExitCode, String> {
             Measure::SplitVote,
             split_vote_lines(&[1, 10, 20], args.trials.unwrap_or(10_000)),
         ),
-        ExperimentKind::Wan => (Measure::Downtime, wan_lines(args.trials.unwrap_or(1_000))),
+        ExperimentKind::Wan => (Measure::Downtime, wan_lines(args.trials.unwrap_or(10_000))),
     };
     if let Some(wanted) = &args.line {
         lines.retain(|l| l.label.trim_end_matches(" ms").replace('–', "-") == *wanted);

@@ -163,10 +163,16 @@ impl Experiment {
     }
 
     /// The seed of trial `index` of line `line`: independent of every other
-    /// trial's, and of how many trials run.
+    /// trial's, of how many trials run, and of which other lines run (it
+    /// follows the line's label, not its place).
     fn trial_seed(&self, line: usize, index: u32) -> u64 {
+        use std::hash::Hasher;
+        let mut label = crate::fnv::Fnv64(crate::fnv::FNV_OFFSET);
+        if let Some(line) = self.lines.get(line) {
+            label.write(line.label.as_bytes());
+        }
         let mut stream =
-            crate::sim::rng::Stream::new(self.seed, 0xE1EC, line as u64, u64::from(index));
+            crate::sim::rng::Stream::new(self.seed, 0xE1EC, label.finish(), u64::from(index));
         stream.uniform(0, u64::MAX)
     }
 }

@@ -13,7 +13,7 @@ page.on('pageerror', (e) => problems.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
 await page.addInitScript(() => {
   window.__long = [];
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: true });
 });
 const t0 = Date.now();
 await page.goto(`${server.url}?experiment=${preset}`);
@@ -21,8 +21,8 @@ await page.waitForSelector('.experiment-progress');
 await page.waitForFunction(() => { const p = document.querySelector('.experiment-progress'); return p && p.dataset.done === p.dataset.total; }, null, { timeout: 120000 });
 const wallMs = Date.now() - t0;
 const facts = await page.evaluate(() => ({
-  longTasks: window.__long.length,
-  longestMs: Math.round(Math.max(0, ...window.__long)),
+  longTasks: window.__long,
+  longestMs: Math.max(0, ...window.__long.map(([, d]) => d)),
   trials: Number(document.querySelector('.experiment-progress').dataset.total),
 }));
 console.log(JSON.stringify({ preset, wallMsIncludingLoad: wallMs, ...facts, problems }));
