@@ -73,6 +73,15 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
         self.len += 1;
     }
 
+    /// The element at `position`, from 0, to change (its chunk is copied
+    /// first if a clone shares it).
+    pub(crate) fn get_mut(&mut self, position: usize) -> Option<&mut T> {
+        if position >= self.len {
+            return None;
+        }
+        Some(&mut Arc::make_mut(&mut self.chunks[position / N])[position % N])
+    }
+
     /// Keeps the first `len` elements and drops the rest.
     pub(crate) fn truncate(&mut self, len: usize) {
         if len >= self.len {
@@ -140,6 +149,74 @@ impl<T: Clone + fmt::Debug, const N: usize> fmt::Debug for ChunkedVec<T, N> {
     }
 }
 
+/// A map from small dense integer keys (log indexes) to values, stored as a
+/// [`ChunkedVec`] of slots: a clone shares every full chunk, so checkers
+/// that remember one value per log index can be checkpointed for the cost
+/// of a few pointers per chunk rather than a copy of everything seen.
+#[derive(Clone)]
+pub(crate) struct DenseMap<T, const N: usize = 32> {
+    slots: ChunkedVec<Option<T>, N>,
+}
+
+impl<T: Clone + fmt::Debug, const N: usize> fmt::Debug for DenseMap<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.slots
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v))),
+            )
+            .finish()
+    }
+}
+
+impl<T, const N: usize> Default for DenseMap<T, N> {
+    fn default() -> DenseMap<T, N> {
+        DenseMap {
+            slots: ChunkedVec::new(),
+        }
+    }
+}
+
+impl<T: Clone, const N: usize> DenseMap<T, N> {
+    /// The value at `key`.
+    pub(crate) fn get(&self, key: u64) -> Option<&T> {
+        let slot = usize::try_from(key).ok()?;
+        self.slots.get(slot).and_then(Option::as_ref)
+    }
+
+    /// Sets the value at `key`, returning the one it replaces.
+    pub(crate) fn insert(&mut self, key: u64, value: T) -> Option<T> {
+        let slot = usize::try_from(key).expect("dense keys fit in memory");
+        while self.slots.len() <= slot {
+            self.slots.push(None);
+        }
+        self.slots
+            .get_mut(slot)
+            .and_then(|old| old.replace(value))
+    }
+
+    /// The highest key with a value, with it.
+    pub(crate) fn last(&self) -> Option<(u64, &T)> {
+        let len = self.slots.len();
+        (0..len)
+            .rev()
+            .find_map(|slot| self.slots.get(slot)?.as_ref().map(|v| (slot as u64, v)))
+    }
+
+    /// Every key at or above `from` with its value, in increasing order.
+    pub(crate) fn range_from(&self, from: u64) -> impl Iterator<Item = (u64, &T)> + '_ {
+        let start = usize::try_from(from)
+            .unwrap_or(usize::MAX)
+            .min(self.slots.len());
+        self.slots
+            .iter_from(start)
+            .enumerate()
+            .filter_map(move |(i, v)| v.as_ref().map(|v| ((start + i) as u64, v)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +240,22 @@ mod tests {
         assert!(v.is_empty());
         v.push(1);
         assert_eq!(v.len(), 1);
+    }
+
+    #[test]
+    fn a_dense_map_fills_holes_and_clones_share() {
+        let mut map: DenseMap<u64> = DenseMap::default();
+        assert_eq!(map.last(), None);
+        map.insert(3, 30);
+        map.insert(1, 10);
+        let copy = map.clone();
+        assert_eq!(map.insert(3, 31), Some(30));
+        assert_eq!(map.get(2), None);
+        assert_eq!(map.last(), Some((3, &31)));
+        assert_eq!(copy.get(3), Some(&30));
+        let from_two: Vec<(u64, u64)> = map.range_from(2).map(|(k, v)| (k, *v)).collect();
+        assert_eq!(from_two, vec![(3, 31)]);
+        assert_eq!(map.range_from(99).count(), 0);
     }
 
     #[test]

@@ -60,6 +60,7 @@ impl<'a> Observation<'a> {
         })
     }
 }
+use crate::chunked::DenseMap;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -149,11 +150,14 @@ pub struct SafetyChecker {
     leader_of_term: BTreeMap<Term, NodeId>,
     /// Per server that is leader: its term and its log as last seen in that term.
     leader_logs: BTreeMap<NodeId, (Term, Log)>,
-    committed: BTreeMap<LogIndex, CommittedEntry>,
+    /// Per log index, the entry first seen committed there. Shared in
+    /// chunks between clones, so checkpoints of a checker cost little.
+    committed: DenseMap<CommittedEntry>,
     /// Per leader: its term and the committed index up to which its log has
     /// been found complete.
     completeness_checked: BTreeMap<NodeId, (Term, LogIndex)>,
-    applied: BTreeMap<LogIndex, (NodeId, Entry)>,
+    /// Per log index, the first server seen applying an entry there, with it.
+    applied: DenseMap<(NodeId, Entry)>,
 }
 
 impl SafetyChecker {
@@ -245,8 +249,8 @@ impl SafetyChecker {
             };
             let mut index = self
                 .committed
-                .last_key_value()
-                .map_or(LogIndex(1), |(index, _)| index.next());
+                .last()
+                .map_or(LogIndex(1), |(index, _)| LogIndex(index).next());
             while index <= commit_index {
                 let Some(entry) = node.log.get(index) else {
                     // Entries this server compacted away were recorded
@@ -262,7 +266,7 @@ impl SafetyChecker {
                     in_term: term,
                     prefix_fingerprint: node.log.prefix_fingerprint(index),
                 };
-                self.committed.insert(index, committed);
+                self.committed.insert(index.0, committed);
                 index = index.next();
             }
         }
@@ -279,30 +283,31 @@ impl SafetyChecker {
             };
             let last = self
                 .committed
-                .last_key_value()
-                .map_or(LogIndex(0), |(index, _)| *index);
+                .last()
+                .map_or(LogIndex(0), |(index, _)| LogIndex(index));
             self.completeness_checked.insert(id, (term, last));
             let earlier_terms = self
                 .committed
-                .range(from..)
+                .range_from(from.0)
                 .filter(|(_, c)| c.in_term < term);
             for (index, committed) in earlier_terms {
-                let held = if *index <= log.snapshot_index() {
+                let index = LogIndex(index);
+                let held = if index <= log.snapshot_index() {
                     // Folded into the leader's snapshot: the snapshot must
                     // stand on the committed prefix (where that is known).
                     let at = log.snapshot_index();
                     self.committed
-                        .get(&at)
+                        .get(at.0)
                         .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
                 } else {
-                    log.get(*index) == Some(&committed.entry)
+                    log.get(index) == Some(&committed.entry)
                 };
                 if !held {
                     found.push(Violation {
                         property: Property::LeaderCompleteness,
                         at: seen.at,
                         nodes: vec![id],
-                        index: Some(*index),
+                        index: Some(index),
                         term: Some(term),
                         detail: format!(
                             "leader {id} of term {term} lacks the entry committed at index {index} in term {}",
@@ -317,7 +322,7 @@ impl SafetyChecker {
 
     fn check_state_machine_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
         for (id, entry) in seen.applied {
-            match self.applied.get(&entry.index) {
+            match self.applied.get(entry.index.0) {
                 Some((first, earlier)) if earlier != entry => found.push(Violation {
                     property: Property::StateMachineSafety,
                     at: seen.at,
@@ -331,7 +336,7 @@ impl SafetyChecker {
                 }),
                 Some(_) => {}
                 None => {
-                    self.applied.insert(entry.index, (*id, entry.clone()));
+                    self.applied.insert(entry.index.0, (*id, entry.clone()));
                 }
             }
         }
