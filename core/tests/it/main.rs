@@ -8,6 +8,7 @@ mod elections;
 mod explore;
 mod faults;
 mod flow_control;
+mod linearizability;
 mod membership;
 mod message_commands;
 mod paper_figures;
