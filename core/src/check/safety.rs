@@ -61,8 +61,10 @@ impl<'a> Observation<'a> {
     }
 }
 use crate::chunked::DenseMap;
+use crate::fnv::{Fnv64, FNV_OFFSET};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// One of the properties of Figure 3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -136,12 +138,33 @@ impl fmt::Display for Violation {
 /// Where and when an entry was first seen committed.
 #[derive(Clone, Debug)]
 struct CommittedEntry {
-    entry: Entry,
+    /// The entry's fingerprint ([`entry_fingerprint`]): the checker keeps
+    /// no copy of the entries themselves, whose commands the logs drop
+    /// when they compact.
+    fingerprint: u64,
     /// The term of the server that first reported it committed.
     in_term: Term,
     /// That server's prefix fingerprint up to it: what a log compacted
     /// past this index must still show at its snapshot.
     prefix_fingerprint: Option<u64>,
+}
+
+/// The first entry seen applied at an index, by its fingerprint.
+#[derive(Clone, Debug)]
+struct AppliedEntry {
+    /// The server that applied it.
+    node: NodeId,
+    term: Term,
+    fingerprint: u64,
+}
+
+/// A fingerprint of one entry (index, term and command): equal entries
+/// have equal fingerprints, and different ones differ barring a 64-bit
+/// hash collision.
+fn entry_fingerprint(entry: &Entry) -> u64 {
+    let mut hasher = Fnv64(FNV_OFFSET);
+    entry.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Watches one simulation. Feed it every step with [`SafetyChecker::observe`].
@@ -157,7 +180,7 @@ pub struct SafetyChecker {
     /// been found complete.
     completeness_checked: BTreeMap<NodeId, (Term, LogIndex)>,
     /// Per log index, the first server seen applying an entry there, with it.
-    applied: DenseMap<(NodeId, Entry)>,
+    applied: DenseMap<AppliedEntry>,
 }
 
 impl SafetyChecker {
@@ -262,7 +285,7 @@ impl SafetyChecker {
                     break;
                 };
                 let committed = CommittedEntry {
-                    entry: entry.clone(),
+                    fingerprint: entry_fingerprint(entry),
                     in_term: term,
                     prefix_fingerprint: node.log.prefix_fingerprint(index),
                 };
@@ -300,7 +323,7 @@ impl SafetyChecker {
                         .get(at.0)
                         .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
                 } else {
-                    log.get(index) == Some(&committed.entry)
+                    log.get(index).map(entry_fingerprint) == Some(committed.fingerprint)
                 };
                 if !held {
                     found.push(Violation {
@@ -322,21 +345,38 @@ impl SafetyChecker {
 
     fn check_state_machine_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
         for (id, entry) in seen.applied {
+            let fingerprint = entry_fingerprint(entry);
             match self.applied.get(entry.index.0) {
-                Some((first, earlier)) if earlier != entry => found.push(Violation {
-                    property: Property::StateMachineSafety,
-                    at: seen.at,
-                    nodes: vec![*first, *id],
-                    index: Some(entry.index),
-                    term: Some(entry.term),
-                    detail: format!(
-                        "{first} applied {} (term {}) at index {} but {id} applied {} (term {})",
-                        earlier.command, earlier.term, entry.index, entry.command, entry.term
-                    ),
-                }),
+                Some(earlier) if earlier.fingerprint != fingerprint => {
+                    let first = earlier.node;
+                    // The earlier entry's command, if its server still holds it.
+                    let what = seen
+                        .nodes
+                        .iter()
+                        .filter(|n| n.id == first)
+                        .find_map(|n| n.log.get(entry.index))
+                        .filter(|e| entry_fingerprint(e) == earlier.fingerprint)
+                        .map_or_else(|| "another entry".to_owned(), |e| e.command.to_string());
+                    found.push(Violation {
+                        property: Property::StateMachineSafety,
+                        at: seen.at,
+                        nodes: vec![first, *id],
+                        index: Some(entry.index),
+                        term: Some(entry.term),
+                        detail: format!(
+                            "{first} applied {what} (term {}) at index {} but {id} applied {} (term {})",
+                            earlier.term, entry.index, entry.command, entry.term
+                        ),
+                    });
+                }
                 Some(_) => {}
                 None => {
-                    self.applied.insert(entry.index.0, (*id, entry.clone()));
+                    let applied = AppliedEntry {
+                        node: *id,
+                        term: entry.term,
+                        fingerprint,
+                    };
+                    self.applied.insert(entry.index.0, applied);
                 }
             }
         }
