@@ -69,6 +69,13 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
             .chunks
             .last_mut()
             .expect("a chunk with room was just ensured");
+        if Arc::get_mut(last).is_none() {
+            // Shared with a clone (a checkpoint): copy it with room for the
+            // whole chunk, so it never grows past `N` by doubling.
+            let mut copy = Vec::with_capacity(N);
+            copy.extend(last.iter().cloned());
+            *last = Arc::new(copy);
+        }
         Arc::make_mut(last).push(value);
         self.len += 1;
     }
@@ -192,9 +199,7 @@ impl<T: Clone, const N: usize> DenseMap<T, N> {
         while self.slots.len() <= slot {
             self.slots.push(None);
         }
-        self.slots
-            .get_mut(slot)
-            .and_then(|old| old.replace(value))
+        self.slots.get_mut(slot).and_then(|old| old.replace(value))
     }
 
     /// The highest key with a value, with it.
