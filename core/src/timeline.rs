@@ -28,7 +28,7 @@ pub const CHECKPOINTS_DENSE: u64 = 8;
 /// the replay of a seek far back (tens of milliseconds natively), and what
 /// the memory the checkpoints hold grows by, one checkpoint per this many
 /// steps.
-pub const CHECKPOINT_GAP_MAX: u64 = 65_536;
+pub const CHECKPOINT_GAP_MAX: u64 = 32_768;
 
 /// The spacing allowed between checkpoints `age` steps behind the frontier:
 /// `every` for the newest [`CHECKPOINTS_DENSE`] of them, then twice that,
