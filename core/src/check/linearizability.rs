@@ -332,47 +332,52 @@ impl CheckerState {
 }
 
 impl KeyHistory {
-    /// Settles the longest stretch of open operations that all returned
-    /// before every later one, and before `bound` (the earliest instant at
-    /// which an operation not read yet may have been invoked), was invoked.
+    /// Settles, one after the other, the stretches of open operations that
+    /// each returned before every later one (and before `bound`, the
+    /// earliest instant at which an operation not read yet may have been
+    /// invoked) was invoked. Small stretches keep every search small.
     fn settle(&mut self, key: &str, bound: Micros) -> Result<(), NotLinearizable> {
         self.open
             .sort_by_key(|(n, op)| (op.invoked_at, op.completed_at, *n));
-        // cut = how many open operations (in invocation order) precede
-        // everything after them.
-        let mut cut = 0;
+        // Where a stretch may end: before operation i, if everything before
+        // it returned before it was invoked (and before `bound`).
+        let mut cuts = Vec::new();
         let mut returned_by = 0;
         for (i, (_, op)) in self.open.iter().enumerate() {
             if i > 0 && returned_by < op.invoked_at.min(bound) {
-                cut = i;
+                cuts.push(i);
             }
             returned_by = returned_by.max(op.completed_at.max(op.invoked_at));
         }
         if !self.open.is_empty() && returned_by < bound {
-            cut = self.open.len();
+            cuts.push(self.open.len());
         }
-        if cut == 0 {
-            return Ok(());
-        }
-        let stretch: Vec<&HistoryOp> = self.open[..cut].iter().map(|(_, op)| op).collect();
-        let mut ends = BTreeSet::new();
-        for start in &self.starts {
-            if linearizable_from(&stretch, start, Some(&mut ends)).is_none() {
-                // Too big to settle: it stays open for the verdict to judge.
-                return Ok(());
+        let mut settled = 0;
+        for cut in cuts {
+            let stretch: Vec<&HistoryOp> =
+                self.open[settled..cut].iter().map(|(_, op)| op).collect();
+            let mut ends = BTreeSet::new();
+            for start in &self.starts {
+                if linearizable_from(&stretch, start, Some(&mut ends)).is_none() {
+                    // Too big to settle: it stays open for the verdict to judge.
+                    self.open.drain(..settled);
+                    return Ok(());
+                }
             }
+            if ends.is_empty() {
+                let mut numbers: Vec<usize> =
+                    self.open[settled..cut].iter().map(|(n, _)| *n).collect();
+                numbers.sort_unstable();
+                return Err(NotLinearizable {
+                    key: key.to_owned(),
+                    ops: numbers,
+                    undecided: false,
+                });
+            }
+            self.starts = ends;
+            settled = cut;
         }
-        if ends.is_empty() {
-            let mut numbers: Vec<usize> = self.open[..cut].iter().map(|(n, _)| *n).collect();
-            numbers.sort_unstable();
-            return Err(NotLinearizable {
-                key: key.to_owned(),
-                ops: numbers,
-                undecided: false,
-            });
-        }
-        self.starts = ends;
-        self.open.drain(..cut);
+        self.open.drain(..settled);
         Ok(())
     }
 }
