@@ -30,6 +30,10 @@ pub const CHECKPOINTS_DENSE: u64 = 8;
 /// steps.
 pub const CHECKPOINT_GAP_MAX: u64 = 32_768;
 
+/// How many checkpoints near the playback position a timeline keeps
+/// beside its sparse ones.
+pub const NEAR_CHECKPOINTS: usize = 4;
+
 /// The spacing allowed between checkpoints `age` steps behind the frontier:
 /// `every` for the newest [`CHECKPOINTS_DENSE`] of them, then twice that,
 /// four times, ..., at most `gap_max`.
@@ -87,6 +91,13 @@ pub struct Timeline {
     checkpoint_every: u64,
     /// The widest spacing kept between older checkpoints.
     checkpoint_gap_max: u64,
+    /// Checkpoints taken while replaying behind the frontier, so that
+    /// stepping back and telling the journal near the playback position
+    /// replay little after a seek far back: at most [`NEAR_CHECKPOINTS`],
+    /// the oldest taken dropped first.
+    near: Vec<Simulation>,
+    /// The position of the last checkpoint taken or restored while replaying.
+    replay_mark: u64,
 }
 
 impl Timeline {
@@ -102,6 +113,8 @@ impl Timeline {
             current: sim,
             checkpoint_every: CHECKPOINT_EVERY,
             checkpoint_gap_max: CHECKPOINT_GAP_MAX,
+            near: Vec::new(),
+            replay_mark: 0,
         }
     }
 
@@ -136,6 +149,8 @@ impl Timeline {
             current: start,
             checkpoint_every: CHECKPOINT_EVERY,
             checkpoint_gap_max: CHECKPOINT_GAP_MAX,
+            near: Vec::new(),
+            replay_mark: 0,
         };
         while let Some(next) = timeline.recorded.get(timeline.current.inputs().len()) {
             let unreachable = next.unreachable();
@@ -225,12 +240,18 @@ impl Timeline {
         observe: StepObserver<'_>,
     ) -> Result<(), CommandError> {
         let base = self.checkpoints.partition_point(|c| c.now() <= t);
-        let base = &self.checkpoints[base.saturating_sub(1)];
+        let mut base = &self.checkpoints[base.saturating_sub(1)];
+        for near in &self.near {
+            if near.now() <= t && near.position() > base.position() {
+                base = near;
+            }
+        }
         let current_is_closer =
             self.current.now() <= t && self.current.position() >= base.position();
         if !current_is_closer {
             self.current = base.clone();
         }
+        self.replay_mark = self.current.position();
         while self.step_no_later_than(t, observe)?.is_some() {}
         self.settle_clock(t);
         Ok(())
@@ -249,15 +270,11 @@ impl Timeline {
         position: u64,
         observe: StepObserver<'_>,
     ) -> Result<(), CommandError> {
-        let base = self
-            .checkpoints
-            .partition_point(|c| c.position() <= position);
-        let base = &self.checkpoints[base.saturating_sub(1)];
-        let current_is_closer =
-            self.current.position() <= position && self.current.position() >= base.position();
+        let current_is_closer = std::ptr::eq(self.base_for(position), &self.current);
         if !current_is_closer {
-            self.current = base.clone();
+            self.current = self.base_for(position).clone();
         }
+        self.replay_mark = self.current.position();
         while self.current.position() < position
             && self.step_no_later_than(Micros::MAX, observe)?.is_some()
         {}
@@ -276,6 +293,7 @@ impl Timeline {
             .checkpoints
             .partition_point(|c| c.position() < position);
         self.checkpoints.truncate(keep.max(1));
+        self.near.retain(|c| c.position() < position);
         self.explored_until = self.current.now();
         Ok(record)
     }
@@ -332,7 +350,12 @@ impl Timeline {
         let base = self
             .checkpoints
             .partition_point(|c| c.position() <= position);
-        let base = &self.checkpoints[base.saturating_sub(1)];
+        let mut base = &self.checkpoints[base.saturating_sub(1)];
+        for near in &self.near {
+            if near.position() <= position && near.position() > base.position() {
+                base = near;
+            }
+        }
         let current = self.current.position();
         if current <= position && current >= base.position() {
             &self.current
@@ -352,6 +375,15 @@ impl Timeline {
     fn after_step(&mut self) {
         let position = self.current.position();
         let last = self.checkpoints.last().map_or(0, Simulation::position);
+        if position < last && position >= self.replay_mark + self.checkpoint_every {
+            // Replaying behind the frontier, far from any checkpoint taken
+            // on the way: leave one here for the next moves nearby.
+            if self.near.len() == NEAR_CHECKPOINTS {
+                self.near.remove(0);
+            }
+            self.near.push(self.current.clone());
+            self.replay_mark = position;
+        }
         if position >= last + self.checkpoint_every {
             self.checkpoints.push(self.current.clone());
             thin_checkpoints(
