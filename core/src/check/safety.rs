@@ -181,6 +181,10 @@ pub struct SafetyChecker {
     completeness_checked: BTreeMap<NodeId, (Term, LogIndex)>,
     /// Per log index, the first server seen applying an entry there, with it.
     applied: DenseMap<AppliedEntry>,
+    /// The committed entries forgotten (below every server's snapshot, see
+    /// [`SafetyChecker::forget_compacted`]) as runs: the first index of each
+    /// run of entries first seen committed in the same term, with the term.
+    forgotten_terms: Vec<(LogIndex, Term)>,
 }
 
 impl SafetyChecker {
@@ -202,7 +206,49 @@ impl SafetyChecker {
         check_log_matching(seen, &mut found);
         self.check_leader_completeness(seen, &mut found);
         self.check_state_machine_safety(seen, &mut found);
+        self.forget_compacted(seen);
         found
+    }
+
+    /// Forgets what is remembered of entries below every server's snapshot
+    /// (running or on disk), so a long run with log compaction costs the
+    /// checker no more than its logs: no server applies such an entry
+    /// again, and every leader holds it only in its snapshot, which is
+    /// checked at the snapshot's own index. Of committed entries the terms
+    /// they were committed in are kept, as runs.
+    fn forget_compacted(&mut self, seen: &Observation<'_>) {
+        let Some(below) = seen.nodes.iter().map(|n| n.log.snapshot_index()).min() else {
+            return;
+        };
+        let runs = &mut self.forgotten_terms;
+        self.committed
+            .forget_below_with(below.0, |index, committed| {
+                if runs
+                    .last()
+                    .is_none_or(|(_, term)| *term != committed.in_term)
+                {
+                    runs.push((LogIndex(index), committed.in_term));
+                }
+            });
+        self.applied.forget_below(below.0);
+    }
+
+    /// The first forgotten committed index at or after `from` that was
+    /// committed in a term before `term`, with that term.
+    fn first_forgotten_before_term(&self, from: LogIndex, term: Term) -> Option<(LogIndex, Term)> {
+        let kept = LogIndex(self.committed.first_kept());
+        self.forgotten_terms
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, in_term))| *in_term < term)
+            .find_map(|(i, (start, in_term))| {
+                let end = self
+                    .forgotten_terms
+                    .get(i + 1)
+                    .map_or(kept, |(next, _)| *next);
+                let index = (*start).max(from);
+                (index < end).then_some((index, *in_term))
+            })
     }
 
     fn check_election_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
@@ -309,6 +355,34 @@ impl SafetyChecker {
                 .last()
                 .map_or(LogIndex(0), |(index, _)| LogIndex(index));
             self.completeness_checked.insert(id, (term, last));
+            // Forgotten entries all sit in this leader's snapshot: checked
+            // at its index, as below, once for the first that counts.
+            if let Some((index, in_term)) = self.first_forgotten_before_term(from, term) {
+                let at = log.snapshot_index();
+                let held = if index <= at {
+                    self.committed
+                        .get(at.0)
+                        .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
+                } else {
+                    // A server that joined after the entry was forgotten and
+                    // leads before a snapshot reached it: only its presence
+                    // can be checked.
+                    log.get(index).is_some()
+                };
+                if !held {
+                    found.push(Violation {
+                        property: Property::LeaderCompleteness,
+                        at: seen.at,
+                        nodes: vec![id],
+                        index: Some(index),
+                        term: Some(term),
+                        detail: format!(
+                            "leader {id} of term {term} lacks the entry committed at index {index} in term {in_term}"
+                        ),
+                    });
+                    continue;
+                }
+            }
             let earlier_terms = self
                 .committed
                 .range_from(from.0)
