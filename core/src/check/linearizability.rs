@@ -90,11 +90,13 @@ pub enum Linearizability {
 }
 
 /// Steps between the newest snapshots of an [`IncrementalChecker`]'s state,
-/// used when the position moves back.
-const SNAPSHOT_EVERY: u64 = 16_384;
+/// used when the position moves back. A snapshot is small (per key, the
+/// values it may hold and its open operations), so they can be dense.
+const SNAPSHOT_EVERY: u64 = 4_096;
 
-/// The widest spacing between its older snapshots.
-const SNAPSHOT_GAP_MAX: u64 = 65_536;
+/// The widest spacing between its older snapshots: a verdict after a seek
+/// reads at most this many steps' worth of history.
+const SNAPSHOT_GAP_MAX: u64 = 16_384;
 
 /// One key's part of the history as an [`IncrementalChecker`] holds it.
 #[derive(Clone, Debug)]
