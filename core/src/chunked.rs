@@ -69,14 +69,17 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
             .chunks
             .last_mut()
             .expect("a chunk with room was just ensured");
-        if Arc::get_mut(last).is_none() {
-            // Shared with a clone (a checkpoint): copy it with room for the
-            // whole chunk, so it never grows past `N` by doubling.
-            let mut copy = Vec::with_capacity(N);
-            copy.extend(last.iter().cloned());
-            *last = Arc::new(copy);
+        match Arc::get_mut(last) {
+            Some(chunk) => chunk.push(value),
+            None => {
+                // Shared with a clone (a checkpoint): copy it with room for
+                // the whole chunk, so it never grows past `N` by doubling.
+                let mut copy = Vec::with_capacity(N);
+                copy.extend(last.iter().cloned());
+                copy.push(value);
+                *last = Arc::new(copy);
+            }
         }
-        Arc::make_mut(last).push(value);
         self.len += 1;
     }
 
