@@ -1,119 +1,192 @@
-//! Measures time travel on a long run: a five-server cluster with the default
-//! workload played for an hour of virtual time, then seeks to many instants in
-//! a scrambled order. Prints the seek-time distribution and the heap memory
-//! the timeline holds (counted by a wrapping allocator) beside that of a
-//! single simulation of the same run.
+//! Measures what time travel costs on long runs, as the page holds them: a
+//! [`Playback`] played forward the way the page plays it (an advance every
+//! 200 ms of virtual time, the run view with its journal and
+//! linearizability verdict asked for every 2 s), then seeks to random
+//! instants. Heap memory is counted by a wrapping allocator. Printed per run:
+//! the heap the playback holds and how fast it grows per simulated second
+//! after the first minute, beside a bare simulation of the same run, and
+//! the median and maximum time of a seek (with the run view after it).
+//!
+//! Six runs: five servers with the default workload (20 operations a
+//! second), and nine servers with the same workload, each without log
+//! compaction and with a snapshot every 1000 and every 100 entries
+//! (`snapshot_every`): without compaction the Raft logs themselves grow
+//! with the workload, and with it every checkpoint holds its own copy of
+//! what the logs held between two snapshots. An optional third argument
+//! runs only the cases whose label contains it.
 //!
 //! ```text
-//! cargo run --release -p raftlab-core --example time_travel [-- minutes]
+//! cargo run --release -p raftlab-core --example time_travel [-- minutes [seeks [label]]]
 //! ```
 
 use cap::Cap;
+use raftlab_core::playback::Playback;
 use raftlab_core::sim::{Command, Config, Simulation, WorkloadSpec};
-use raftlab_core::timeline::{Timeline, CHECKPOINT_EVERY};
+use raftlab_core::view::RunView;
 use std::alloc::System;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const SECOND_US: u64 = 1_000_000;
+
+/// How far each advance moves, as one of the page's frames at 10× speed
+/// and some more.
+const ADVANCE_US: u64 = 200_000;
+
+/// How often the run view is built, as the page's panels refresh.
+const RUN_VIEW_EVERY_US: u64 = 2 * SECOND_US;
 
 /// The system allocator, counting the bytes currently allocated.
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
-fn live_kib() -> usize {
-    ALLOCATOR.allocated() / 1024
+fn live_bytes() -> usize {
+    ALLOCATOR.allocated()
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "a measurement script: one table printed as it runs"
-)]
-fn main() {
-    let minutes: u64 = std::env::args()
-        .nth(1)
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(60);
-    let end = minutes * 60 * SECOND_US;
-    let live_start = live_kib();
+/// One run to measure.
+struct Case {
+    label: &'static str,
+    node_count: usize,
+    snapshot_every: u64,
+}
 
-    let mut sim = Simulation::new(1, Config::default()).expect("default config is valid");
+fn simulation(case: &Case) -> Simulation {
+    let config = Config {
+        node_count: case.node_count,
+        snapshot_every: case.snapshot_every,
+        ..Config::default()
+    };
+    let mut sim = Simulation::new(1, config).expect("the measured configs are valid");
     sim.submit(Command::SetWorkload {
         workload: Some(WorkloadSpec::default()),
     })
     .expect("the default workload is valid");
-    let started = Instant::now();
-    let mut timeline = Timeline::new(sim);
-    timeline.advance_to(end).expect("a recorded run replays");
-    let played = started.elapsed();
-    let live_played = live_kib();
-    let sim = timeline.sim();
-    let entries = sim
-        .node(raftlab_core::NodeId(1))
-        .map_or(0, |n| n.log().len());
+    sim
+}
+
+/// Bytes per simulated second between the heap at one minute and at the end.
+fn growth(at_minute: usize, at_end: usize, end_us: u64) -> f64 {
+    let seconds = (end_us - 60 * SECOND_US) as f64 / SECOND_US as f64;
+    (at_end as f64 - at_minute as f64) / seconds
+}
+
+fn measure(case: &Case, minutes: u64, seeks: usize) {
+    let end = minutes * 60 * SECOND_US;
+    let start = live_bytes();
+    let began = Instant::now();
+    let mut playback = Playback::new(simulation(case));
+    let mut at_minute = 0;
+    let mut t = 0;
+    let mut slowest_view = Duration::ZERO;
+    while t < end {
+        t += ADVANCE_US;
+        playback.advance_to(t).expect("a recorded run replays");
+        if t % RUN_VIEW_EVERY_US == 0 {
+            let asked = Instant::now();
+            std::hint::black_box(RunView::of(&mut playback));
+            slowest_view = slowest_view.max(asked.elapsed());
+        }
+        if t == 60 * SECOND_US {
+            at_minute = live_bytes() - start;
+        }
+    }
+    let played = began.elapsed();
+    let held = live_bytes() - start;
+
+    let before_bare = live_bytes();
+    let mut bare = simulation(case);
+    bare.advance_to(60 * SECOND_US);
+    let bare_minute = live_bytes() - before_bare;
+    bare.advance_to(end);
+    let bare_held = live_bytes() - before_bare;
+    assert_eq!(bare.trace_hash(), playback.sim().trace_hash());
+
     println!(
-        "played {minutes} virtual minutes: {} events, {} log entries per server, {} client operations, in {:.2?}",
-        sim.events_processed(),
-        entries,
-        sim.completed_requests().count(),
-        played,
+        "{}: {minutes} virtual minutes, {} steps, {} client operations, played in {played:.2?} (slowest run view {slowest_view:.2?})",
+        case.label,
+        playback.position(),
+        playback.sim().completed_requests().count(),
     );
     println!(
-        "checkpoints: {} (every {CHECKPOINT_EVERY} steps)",
-        timeline.checkpoint_count()
+        "  heap: playback {} KiB ({:.0} B per simulated second after the first minute); bare simulation {} KiB ({:.0} B/s); timeline checkpoints {}",
+        held / 1024,
+        growth(at_minute, held, end),
+        bare_held / 1024,
+        growth(bare_minute, bare_held, end),
+        playback.timeline().checkpoint_count(),
     );
-
-    // The same run without a timeline, for the memory a single simulation takes.
-    let bare = {
-        let mut bare = Simulation::new(1, Config::default()).expect("valid");
-        bare.submit(Command::SetWorkload {
-            workload: Some(WorkloadSpec::default()),
-        })
-        .expect("valid");
-        bare.advance_to(end);
-        bare
-    };
-    let live_both = live_kib();
-    assert_eq!(bare.trace_hash(), timeline.sim().trace_hash());
-    println!(
-        "heap: timeline with its checkpoints {} KiB; one simulation of the same run alone {} KiB",
-        live_played - live_start,
-        live_both - live_played
-    );
-
-    // The first seek after playing touches memory left cold meanwhile.
-    let begun = Instant::now();
-    timeline.seek(end / 3).expect("a recorded run replays");
-    println!("first seek back: {:.2?}", begun.elapsed());
-
-    let mut durations = Vec::new();
+    drop(bare);
+    let mut seek_times = Vec::with_capacity(seeks);
+    let mut with_view = Vec::with_capacity(seeks);
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    for _ in 0..1000 {
+    for _ in 0..seeks {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let t = state % end;
+        let to = state % end;
         let begun = Instant::now();
-        timeline.seek(t).expect("a recorded run replays");
-        durations.push(begun.elapsed());
+        playback.seek(to).expect("a recorded run replays");
+        seek_times.push(begun.elapsed());
+        std::hint::black_box(RunView::of(&mut playback));
+        with_view.push(begun.elapsed());
     }
-    durations.sort();
-    let at = |q: f64| durations[((durations.len() - 1) as f64 * q) as usize];
-    println!(
-        "then 1000 seeks to random instants: median {:.2?}, p95 {:.2?}, p99 {:.2?}, max {:.2?}",
-        at(0.5),
-        at(0.95),
-        at(0.99),
-        at(1.0)
-    );
+    seek_times.sort();
+    with_view.sort();
+    let median = |d: &[Duration]| d[d.len() / 2];
+    let max = |d: &[Duration]| d[d.len() - 1];
+    if seeks > 0 {
+        println!(
+            "  {seeks} seeks to random instants: median {:.2?}, max {:.2?}; with the run view after each: median {:.2?}, max {:.2?}",
+            median(&seek_times),
+            max(&seek_times),
+            median(&with_view),
+            max(&with_view),
+        );
+    }
+}
 
-    timeline.seek(end).expect("a recorded run replays");
-    timeline
-        .advance_to(end + 300 * SECOND_US)
-        .expect("a recorded run replays");
-    let begun = Instant::now();
-    timeline.seek(end / 2).expect("a recorded run replays");
-    println!(
-        "seek back after playing 5 more minutes: {:.2?}",
-        begun.elapsed()
-    );
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let minutes: u64 = args
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(60)
+        .max(2);
+    let seeks: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let cases = [
+        Case {
+            label: "5 servers, default workload",
+            node_count: 5,
+            snapshot_every: 0,
+        },
+        Case {
+            label: "5 servers, default workload, snapshot every 1000 entries",
+            node_count: 5,
+            snapshot_every: 1000,
+        },
+        Case {
+            label: "5 servers, default workload, snapshot every 100 entries",
+            node_count: 5,
+            snapshot_every: 100,
+        },
+        Case {
+            label: "9 servers, 20 ops/s",
+            node_count: 9,
+            snapshot_every: 0,
+        },
+        Case {
+            label: "9 servers, 20 ops/s, snapshot every 1000 entries",
+            node_count: 9,
+            snapshot_every: 1000,
+        },
+        Case {
+            label: "9 servers, 20 ops/s, snapshot every 100 entries",
+            node_count: 9,
+            snapshot_every: 100,
+        },
+    ];
+    let only = args.next().unwrap_or_default();
+    for case in cases.iter().filter(|c| c.label.contains(only.as_str())) {
+        measure(case, minutes, seeks);
+    }
 }

@@ -5,5 +5,5 @@ pub mod linearizability;
 pub mod safety;
 
 pub use crate::history::{HistoryOp, OpResult};
-pub use linearizability::{check_history, NotLinearizable};
+pub use linearizability::{check_history, IncrementalChecker, Linearizability, NotLinearizable};
 pub use safety::{Observation, ObservedNode, Property, SafetyChecker, Violation};

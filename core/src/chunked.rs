@@ -69,8 +69,37 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
             .chunks
             .last_mut()
             .expect("a chunk with room was just ensured");
-        Arc::make_mut(last).push(value);
+        match Arc::get_mut(last) {
+            Some(chunk) => chunk.push(value),
+            None => {
+                // Shared with a clone (a checkpoint): copy it with room for
+                // the whole chunk, so it never grows past `N` by doubling.
+                let mut copy = Vec::with_capacity(N);
+                copy.extend(last.iter().cloned());
+                copy.push(value);
+                *last = Arc::new(copy);
+            }
+        }
         self.len += 1;
+    }
+
+    /// The element at `position`, from 0, to change (its chunk is copied
+    /// first if a clone shares it).
+    pub(crate) fn get_mut(&mut self, position: usize) -> Option<&mut T> {
+        if position >= self.len {
+            return None;
+        }
+        Some(&mut Arc::make_mut(&mut self.chunks[position / N])[position % N])
+    }
+
+    /// Drops the first `chunks` whole chunks (at most all but the last): the
+    /// element at position `p` is then the one that was at
+    /// `p + chunks * N`. Returns how many chunks were dropped.
+    pub(crate) fn drop_front_chunks(&mut self, chunks: usize) -> usize {
+        let chunks = chunks.min(self.chunks.len().saturating_sub(1));
+        self.chunks.drain(..chunks);
+        self.len -= chunks * N;
+        chunks
     }
 
     /// Keeps the first `len` elements and drops the rest.
@@ -140,6 +169,109 @@ impl<T: Clone + fmt::Debug, const N: usize> fmt::Debug for ChunkedVec<T, N> {
     }
 }
 
+/// A map from small dense integer keys (log indexes) to values, stored as a
+/// [`ChunkedVec`] of slots: a clone shares every full chunk, so checkers
+/// that remember one value per log index can be checkpointed for the cost
+/// of a few pointers per chunk rather than a copy of everything seen.
+#[derive(Clone)]
+pub(crate) struct DenseMap<T, const N: usize = 32> {
+    /// The slot of key `k` is at position `k - forgotten`.
+    slots: ChunkedVec<Option<T>, N>,
+    /// How many of the lowest keys were forgotten (a multiple of `N`).
+    forgotten: u64,
+}
+
+impl<T: Clone + fmt::Debug, const N: usize> fmt::Debug for DenseMap<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.slots
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, v)| v.as_ref().map(|v| (k as u64 + self.forgotten, v))),
+            )
+            .finish()
+    }
+}
+
+impl<T, const N: usize> Default for DenseMap<T, N> {
+    fn default() -> DenseMap<T, N> {
+        DenseMap {
+            slots: ChunkedVec::new(),
+            forgotten: 0,
+        }
+    }
+}
+
+impl<T: Clone, const N: usize> DenseMap<T, N> {
+    /// The value at `key`.
+    pub(crate) fn get(&self, key: u64) -> Option<&T> {
+        let slot = usize::try_from(key.checked_sub(self.forgotten)?).ok()?;
+        self.slots.get(slot).and_then(Option::as_ref)
+    }
+
+    /// Sets the value at `key`, returning the one it replaces. A key below
+    /// those forgotten is not stored.
+    pub(crate) fn insert(&mut self, key: u64, value: T) -> Option<T> {
+        let slot = key.checked_sub(self.forgotten)?;
+        let slot = usize::try_from(slot).expect("dense keys fit in memory");
+        while self.slots.len() <= slot {
+            self.slots.push(None);
+        }
+        self.slots.get_mut(slot).and_then(|old| old.replace(value))
+    }
+
+    /// The highest key with a value, with it.
+    pub(crate) fn last(&self) -> Option<(u64, &T)> {
+        let len = self.slots.len();
+        (0..len).rev().find_map(|slot| {
+            let value = self.slots.get(slot)?.as_ref()?;
+            Some((slot as u64 + self.forgotten, value))
+        })
+    }
+
+    /// Forgets the values of keys below `key`, whole chunks at a time (the
+    /// chunk holding the highest key stays): for what no check asks about
+    /// again.
+    pub(crate) fn forget_below(&mut self, key: u64) {
+        self.forget_below_with(key, |_, _| {});
+    }
+
+    /// Like [`DenseMap::forget_below`], showing each value forgotten (key
+    /// and value, in increasing key order) to `seen` first.
+    pub(crate) fn forget_below_with(&mut self, key: u64, mut seen: impl FnMut(u64, &T)) {
+        let below = usize::try_from(key.saturating_sub(self.forgotten)).unwrap_or(usize::MAX);
+        let chunks = (below / N).min(self.slots.len().div_ceil(N).saturating_sub(1));
+        if chunks == 0 {
+            return;
+        }
+        for (slot, value) in self.slots.iter().take(chunks * N).enumerate() {
+            if let Some(value) = value {
+                seen(slot as u64 + self.forgotten, value);
+            }
+        }
+        let dropped = self.slots.drop_front_chunks(chunks);
+        self.forgotten += (dropped * N) as u64;
+    }
+
+    /// The lowest key not forgotten.
+    pub(crate) fn first_kept(&self) -> u64 {
+        self.forgotten
+    }
+
+    /// Every key at or above `from` with its value, in increasing order.
+    pub(crate) fn range_from(&self, from: u64) -> impl Iterator<Item = (u64, &T)> + '_ {
+        let start = usize::try_from(from.saturating_sub(self.forgotten))
+            .unwrap_or(usize::MAX)
+            .min(self.slots.len());
+        let forgotten = self.forgotten;
+        self.slots
+            .iter_from(start)
+            .enumerate()
+            .filter_map(move |(i, v)| v.as_ref().map(|v| ((start + i) as u64 + forgotten, v)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +295,35 @@ mod tests {
         assert!(v.is_empty());
         v.push(1);
         assert_eq!(v.len(), 1);
+    }
+
+    #[test]
+    fn a_dense_map_fills_holes_and_clones_share() {
+        let mut map: DenseMap<u64> = DenseMap::default();
+        assert_eq!(map.last(), None);
+        map.insert(3, 30);
+        map.insert(1, 10);
+        let copy = map.clone();
+        assert_eq!(map.insert(3, 31), Some(30));
+        assert_eq!(map.get(2), None);
+        assert_eq!(map.last(), Some((3, &31)));
+        assert_eq!(copy.get(3), Some(&30));
+        let from_two: Vec<(u64, u64)> = map.range_from(2).map(|(k, v)| (k, *v)).collect();
+        assert_eq!(from_two, vec![(3, 31)]);
+        assert_eq!(map.range_from(99).count(), 0);
+        let mut long: DenseMap<u64, 4> = DenseMap::default();
+        for key in 1..20 {
+            long.insert(key, key * 10);
+        }
+        long.forget_below(9);
+        assert_eq!(long.get(7), None, "a whole chunk below 9 is forgotten");
+        assert_eq!(long.get(8), Some(&80), "the chunk holding 9 stays");
+        assert_eq!(long.last(), Some((19, &190)));
+        assert_eq!(long.range_from(0).next(), Some((8, &80)));
+        assert_eq!(long.insert(3, 0), None);
+        assert_eq!(long.get(3), None);
+        long.forget_below(100);
+        assert_eq!(long.last(), Some((19, &190)), "the last chunk stays");
     }
 
     #[test]

@@ -338,6 +338,50 @@ impl Simulation {
         self.clients.iter().flat_map(|c| c.completed.iter())
     }
 
+    /// How many operations each client (in order) has had answered: with
+    /// [`Simulation::answered_since`], how a checker reads the history as it
+    /// grows instead of all of it every time.
+    pub fn answered_counts(&self) -> Vec<usize> {
+        self.clients.iter().map(|c| c.completed.len()).collect()
+    }
+
+    /// The `client`-th client's answered operations from its `from`-th on,
+    /// oldest first, as history operations.
+    pub fn answered_since(
+        &self,
+        client: usize,
+        from: usize,
+    ) -> impl Iterator<Item = HistoryOp> + '_ {
+        self.clients
+            .get(client)
+            .into_iter()
+            .flat_map(move |client| {
+                client.completed.iter_from(from).map(|done| HistoryOp {
+                    client: client.id,
+                    op: done.request.op.clone(),
+                    invoked_at: done.invoked_at,
+                    completed_at: done.completed_at,
+                    result: OpResult::Ok {
+                        previous: done.outcome.previous.clone(),
+                    },
+                })
+            })
+    }
+
+    /// The operations clients have sent and not had answered yet, as
+    /// unknown outcomes (they may yet take effect).
+    pub fn pending_history(&self) -> impl Iterator<Item = HistoryOp> + '_ {
+        self.clients.iter().filter_map(|client| {
+            client.outstanding.as_ref().map(|pending| HistoryOp {
+                client: client.id,
+                op: pending.request.op.clone(),
+                invoked_at: pending.invoked_at,
+                completed_at: self.now,
+                result: OpResult::Unknown,
+            })
+        })
+    }
+
     /// Every client operation so far for the linearizability checker: answered
     /// ones with their answers, outstanding ones as unknown (they may yet take
     /// effect), queued ones left out (never sent).

@@ -15,9 +15,66 @@ use crate::sim::{Command, CommandError, ReplayError, Simulation, StepRecord, Tim
 /// as it is right after the step (a journal, a checker).
 pub type StepObserver<'a> = &'a mut dyn FnMut(&Simulation, &StepRecord);
 
-/// Steps (events and commands) between checkpoints: a seek replays at most
-/// this many, a few milliseconds of native simulation.
+/// Steps (events and commands) between the newest checkpoints: near the
+/// frontier a seek replays at most this many, a few milliseconds of native
+/// simulation.
 pub const CHECKPOINT_EVERY: u64 = 4096;
+
+/// How many of the newest checkpoints keep the full density of
+/// [`CHECKPOINT_EVERY`]; further back the spacing doubles band by band.
+pub const CHECKPOINTS_DENSE: u64 = 8;
+
+/// The widest spacing between two kept checkpoints, in steps: what bounds
+/// the replay of a seek far back (tens of milliseconds natively), and what
+/// the memory the checkpoints hold grows by, one checkpoint per this many
+/// steps.
+pub const CHECKPOINT_GAP_MAX: u64 = 32_768;
+
+/// How many checkpoints near the playback position a timeline keeps
+/// beside its sparse ones.
+pub const NEAR_CHECKPOINTS: usize = 4;
+
+/// The spacing allowed between checkpoints `age` steps behind the frontier:
+/// `every` for the newest [`CHECKPOINTS_DENSE`] of them, then twice that,
+/// four times, ..., at most `gap_max`.
+fn spacing_allowed(age: u64, every: u64, gap_max: u64) -> u64 {
+    let band = age / every.saturating_mul(CHECKPOINTS_DENSE).max(1);
+    every
+        .saturating_mul(band.saturating_add(1).next_power_of_two())
+        .min(gap_max.max(every))
+}
+
+/// Drops checkpoints from `items` (in increasing position, the first the
+/// start of the run) so that the gap between any two kept ones is at most
+/// what [`spacing_allowed`] grants at its distance from `head`, the
+/// furthest position played. The first and the last are always kept, so a
+/// kept set has O(log(run / every) + run / gap_max) members.
+pub(crate) fn thin_checkpoints<T>(
+    items: &mut Vec<T>,
+    position: impl Fn(&T) -> u64,
+    head: u64,
+    every: u64,
+    gap_max: u64,
+) {
+    let count = items.len();
+    if count < 3 {
+        return;
+    }
+    let mut keep = vec![true; count];
+    let mut newer_kept = position(&items[count - 1]);
+    for i in (1..count - 1).rev() {
+        let here = position(&items[i]);
+        let older = position(&items[i - 1]);
+        let allowed = spacing_allowed(head.saturating_sub(here), every, gap_max);
+        if newer_kept.saturating_sub(older) <= allowed {
+            keep[i] = false;
+        } else {
+            newer_kept = here;
+        }
+    }
+    let mut flags = keep.into_iter();
+    items.retain(|_| flags.next().unwrap_or(true));
+}
 
 /// A run with its recorded inputs and checkpoints, positioned at one point.
 #[derive(Clone, Debug)]
@@ -30,8 +87,17 @@ pub struct Timeline {
     current: Simulation,
     /// The latest instant reached with the recorded inputs.
     explored_until: Micros,
-    /// Steps between checkpoints.
+    /// Steps between the newest checkpoints.
     checkpoint_every: u64,
+    /// The widest spacing kept between older checkpoints.
+    checkpoint_gap_max: u64,
+    /// Checkpoints taken while replaying behind the frontier, so that
+    /// stepping back and telling the journal near the playback position
+    /// replay little after a seek far back: at most [`NEAR_CHECKPOINTS`],
+    /// the oldest taken dropped first.
+    near: Vec<Simulation>,
+    /// The position of the last checkpoint taken or restored while replaying.
+    replay_mark: u64,
 }
 
 impl Timeline {
@@ -46,6 +112,9 @@ impl Timeline {
             checkpoints: vec![start],
             current: sim,
             checkpoint_every: CHECKPOINT_EVERY,
+            checkpoint_gap_max: CHECKPOINT_GAP_MAX,
+            near: Vec::new(),
+            replay_mark: 0,
         }
     }
 
@@ -53,6 +122,15 @@ impl Timeline {
     /// (at least 1): fewer means faster seeks and more memory.
     pub fn with_checkpoint_every(mut self, steps: u64) -> Timeline {
         self.checkpoint_every = steps.max(1);
+        self.checkpoint_gap_max = self.checkpoint_gap_max.max(self.checkpoint_every);
+        self
+    }
+
+    /// The same timeline, keeping older checkpoints at most `steps` apart
+    /// (at least the spacing of the newest ones): more means less memory
+    /// and slower seeks far back.
+    pub fn with_checkpoint_gap_max(mut self, steps: u64) -> Timeline {
+        self.checkpoint_gap_max = steps.max(self.checkpoint_every);
         self
     }
 
@@ -70,6 +148,9 @@ impl Timeline {
             checkpoints: vec![start.clone()],
             current: start,
             checkpoint_every: CHECKPOINT_EVERY,
+            checkpoint_gap_max: CHECKPOINT_GAP_MAX,
+            near: Vec::new(),
+            replay_mark: 0,
         };
         while let Some(next) = timeline.recorded.get(timeline.current.inputs().len()) {
             let unreachable = next.unreachable();
@@ -159,12 +240,18 @@ impl Timeline {
         observe: StepObserver<'_>,
     ) -> Result<(), CommandError> {
         let base = self.checkpoints.partition_point(|c| c.now() <= t);
-        let base = &self.checkpoints[base.saturating_sub(1)];
+        let mut base = &self.checkpoints[base.saturating_sub(1)];
+        for near in &self.near {
+            if near.now() <= t && near.position() > base.position() {
+                base = near;
+            }
+        }
         let current_is_closer =
             self.current.now() <= t && self.current.position() >= base.position();
         if !current_is_closer {
             self.current = base.clone();
         }
+        self.replay_mark = self.current.position();
         while self.step_no_later_than(t, observe)?.is_some() {}
         self.settle_clock(t);
         Ok(())
@@ -183,15 +270,11 @@ impl Timeline {
         position: u64,
         observe: StepObserver<'_>,
     ) -> Result<(), CommandError> {
-        let base = self
-            .checkpoints
-            .partition_point(|c| c.position() <= position);
-        let base = &self.checkpoints[base.saturating_sub(1)];
-        let current_is_closer =
-            self.current.position() <= position && self.current.position() >= base.position();
+        let current_is_closer = std::ptr::eq(self.base_for(position), &self.current);
         if !current_is_closer {
-            self.current = base.clone();
+            self.current = self.base_for(position).clone();
         }
+        self.replay_mark = self.current.position();
         while self.current.position() < position
             && self.step_no_later_than(Micros::MAX, observe)?.is_some()
         {}
@@ -210,6 +293,7 @@ impl Timeline {
             .checkpoints
             .partition_point(|c| c.position() < position);
         self.checkpoints.truncate(keep.max(1));
+        self.near.retain(|c| c.position() < position);
         self.explored_until = self.current.now();
         Ok(record)
     }
@@ -227,6 +311,59 @@ impl Timeline {
         Ok(record)
     }
 
+    /// The simulation right after exactly `position` steps (or at the end of
+    /// the run if it never gets that far), rebuilt from the nearest earlier
+    /// checkpoint without moving the playback position.
+    pub fn sim_at(&self, position: u64) -> Result<Simulation, CommandError> {
+        let mut sim = self.base_for(position).clone();
+        while sim.position() < position && sim.step_along(&self.recorded, Micros::MAX)?.is_some() {}
+        Ok(sim)
+    }
+
+    /// Replays the steps at positions `from..=to` (as far as the run goes)
+    /// on a copy, showing each to `observe` with the simulation right after
+    /// it, without moving the playback position: how the journal of an
+    /// earlier stretch is told again on demand.
+    pub fn replay_range(
+        &self,
+        from: u64,
+        to: u64,
+        observe: StepObserver<'_>,
+    ) -> Result<(), CommandError> {
+        let mut sim = self.sim_at(from.saturating_sub(1))?;
+        while sim.position() < to {
+            match sim.step_along(&self.recorded, Micros::MAX)? {
+                Some(record) => {
+                    if sim.position() >= from {
+                        observe(&sim, &record);
+                    }
+                }
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The simulation to replay from to reach `position`: the latest
+    /// checkpoint at or before it, or the current one if that is closer.
+    fn base_for(&self, position: u64) -> &Simulation {
+        let base = self
+            .checkpoints
+            .partition_point(|c| c.position() <= position);
+        let mut base = &self.checkpoints[base.saturating_sub(1)];
+        for near in &self.near {
+            if near.position() <= position && near.position() > base.position() {
+                base = near;
+            }
+        }
+        let current = self.current.position();
+        if current <= position && current >= base.position() {
+            &self.current
+        } else {
+            base
+        }
+    }
+
     /// Moves the clock to `t` once nothing is left to do before it.
     fn settle_clock(&mut self, t: Micros) {
         if self.current.now() < t {
@@ -238,8 +375,24 @@ impl Timeline {
     fn after_step(&mut self) {
         let position = self.current.position();
         let last = self.checkpoints.last().map_or(0, Simulation::position);
+        if position < last && position >= self.replay_mark + self.checkpoint_every {
+            // Replaying behind the frontier, far from any checkpoint taken
+            // on the way: leave one here for the next moves nearby.
+            if self.near.len() == NEAR_CHECKPOINTS {
+                self.near.remove(0);
+            }
+            self.near.push(self.current.clone());
+            self.replay_mark = position;
+        }
         if position >= last + self.checkpoint_every {
             self.checkpoints.push(self.current.clone());
+            thin_checkpoints(
+                &mut self.checkpoints,
+                Simulation::position,
+                position,
+                self.checkpoint_every,
+                self.checkpoint_gap_max,
+            );
         }
         self.explored_until = self.explored_until.max(self.current.now());
     }

@@ -27,7 +27,9 @@ pub const SEARCH_STATES_MAX: usize = 200_000;
 pub struct NotLinearizable {
     /// The key whose operations cannot be ordered.
     pub key: String,
-    /// Positions (in the checked history) of that key's operations.
+    /// Positions of that key's operations in the checked history (for
+    /// [`IncrementalChecker`], the unsettled ones, numbered in the order it
+    /// read them: answered ones client by client, then pending ones).
     pub ops: Vec<usize>,
     /// True when the search gave up rather than proved the history wrong.
     pub undecided: bool,
@@ -75,6 +77,313 @@ pub fn check_history(history: &[HistoryOp]) -> Result<(), NotLinearizable> {
     Ok(())
 }
 
+/// The linearizability verdict on a client history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Linearizability {
+    /// Every completed operation fits a single copy of the data.
+    Linearizable {
+        /// Operations checked.
+        operations: usize,
+    },
+    /// Some key's operations cannot be ordered (or the search gave up).
+    Broken(NotLinearizable),
+}
+
+/// Steps between the newest snapshots of an [`IncrementalChecker`]'s state,
+/// used when the position moves back. A snapshot is small (per key, the
+/// values it may hold and its open operations), so they can be dense.
+const SNAPSHOT_EVERY: u64 = 4_096;
+
+/// The widest spacing between its older snapshots: a verdict after a seek
+/// reads at most this many steps' worth of history.
+const SNAPSHOT_GAP_MAX: u64 = 16_384;
+
+/// One key's part of the history as an [`IncrementalChecker`] holds it.
+#[derive(Clone, Debug)]
+struct KeyHistory {
+    /// Every value the key may hold after its settled operations (never
+    /// empty: an empty set is a violation, kept in [`CheckerState::broken`]).
+    starts: BTreeSet<Option<String>>,
+    /// Answered operations not settled yet, each with its number in the
+    /// order the checker read them.
+    open: Vec<(usize, HistoryOp)>,
+}
+
+impl Default for KeyHistory {
+    fn default() -> KeyHistory {
+        KeyHistory {
+            starts: BTreeSet::from([None]),
+            open: Vec::new(),
+        }
+    }
+}
+
+/// What an [`IncrementalChecker`] knows after reading the history of one position.
+#[derive(Clone, Debug, Default)]
+struct CheckerState {
+    /// The position whose history was read.
+    position: u64,
+    /// Per client (in order), how many of its answered operations were read.
+    read: Vec<usize>,
+    /// How many answered operations were read in all.
+    answered: usize,
+    keys: BTreeMap<String, KeyHistory>,
+    /// A settled stretch no order explains: stays broken from here on.
+    broken: Option<NotLinearizable>,
+}
+
+/// Judges a simulation's client history position after position without
+/// going over all of it each time. Keys are independent, and on one key a
+/// stretch of answered operations that all returned before any later
+/// operation (answered or still pending) was invoked must be ordered
+/// before everything after it: such a stretch is settled once, into the set
+/// of values it may leave, and later checks start from that set. What stays
+/// open is the recent, overlapping part, so a check costs what happened
+/// lately, not the run's length.
+///
+/// The verdict is the same as [`check_history`]'s on the whole history
+/// (except that a search too big for [`SEARCH_STATES_MAX`] over the whole
+/// history may be decided here in settled pieces).
+#[derive(Clone, Debug)]
+pub struct IncrementalChecker {
+    state: CheckerState,
+    /// Earlier states, in increasing position, the first at position 0.
+    snapshots: Vec<CheckerState>,
+    /// The verdict for `state.position`, once judged.
+    verdict: Option<Linearizability>,
+}
+
+impl Default for IncrementalChecker {
+    fn default() -> IncrementalChecker {
+        IncrementalChecker::new()
+    }
+}
+
+impl IncrementalChecker {
+    /// A checker that has read nothing.
+    pub fn new() -> IncrementalChecker {
+        IncrementalChecker {
+            state: CheckerState::default(),
+            snapshots: vec![CheckerState::default()],
+            verdict: None,
+        }
+    }
+
+    /// The verdict on `sim`'s history, `sim` being the run at `position`
+    /// of the future this checker has followed (an earlier or later
+    /// position than the last one judged is fine).
+    pub fn judge(&mut self, sim: &crate::sim::Simulation, position: u64) -> &Linearizability {
+        if position != self.state.position || self.verdict.is_none() {
+            if position < self.state.position {
+                self.restore(position);
+            }
+            self.state.read_up_to(sim, position);
+            self.snapshot();
+            self.verdict = Some(self.state.verdict(sim));
+        }
+        self.verdict
+            .get_or_insert(Linearizability::Linearizable { operations: 0 })
+    }
+
+    /// Forgets what was read past `position`: the future after it changed.
+    pub fn forget_after(&mut self, position: u64) {
+        let keep = self
+            .snapshots
+            .partition_point(|s| s.position <= position)
+            .max(1);
+        self.snapshots.truncate(keep);
+        if self.state.position > position {
+            self.restore(position);
+        }
+    }
+
+    /// Goes back to the latest snapshot at or before `position`.
+    fn restore(&mut self, position: u64) {
+        let at = self
+            .snapshots
+            .partition_point(|s| s.position <= position)
+            .max(1);
+        self.state = self.snapshots[at - 1].clone();
+        self.verdict = None;
+    }
+
+    /// Keeps a copy of the state now and then, thinned like checkpoints.
+    fn snapshot(&mut self) {
+        let last = self.snapshots.last().map_or(0, |s| s.position);
+        if self.state.position >= last + SNAPSHOT_EVERY {
+            self.snapshots.push(self.state.clone());
+            crate::timeline::thin_checkpoints(
+                &mut self.snapshots,
+                |s| s.position,
+                self.state.position,
+                SNAPSHOT_EVERY,
+                SNAPSHOT_GAP_MAX,
+            );
+        }
+    }
+}
+
+impl CheckerState {
+    /// Reads the operations answered since the last read and settles what
+    /// can be settled.
+    fn read_up_to(&mut self, sim: &crate::sim::Simulation, position: u64) {
+        self.position = position;
+        let counts = sim.answered_counts();
+        self.read.resize(counts.len().max(self.read.len()), 0);
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for (client, &count) in counts.iter().enumerate() {
+            let from = self.read[client];
+            if count <= from {
+                continue;
+            }
+            for op in sim.answered_since(client, from) {
+                let number = self.answered;
+                self.answered += 1;
+                if op.result == OpResult::Failed {
+                    continue;
+                }
+                let key = op.op.key().to_owned();
+                self.keys
+                    .entry(key.clone())
+                    .or_default()
+                    .open
+                    .push((number, op));
+                touched.insert(key);
+            }
+            self.read[client] = count;
+        }
+        if self.broken.is_some() {
+            return;
+        }
+        // Nothing invoked from here on can be ordered before an operation
+        // that returned before the earliest of these instants.
+        let mut horizon: BTreeMap<&str, Micros> = BTreeMap::new();
+        let pending: Vec<HistoryOp> = sim.pending_history().collect();
+        for op in &pending {
+            let earliest = horizon.entry(op.op.key()).or_insert(Micros::MAX);
+            *earliest = (*earliest).min(op.invoked_at);
+        }
+        let now = sim.now();
+        for key in touched {
+            let bound = horizon.get(key.as_str()).map_or(now, |&t| t.min(now));
+            let Some(history) = self.keys.get_mut(&key) else {
+                continue;
+            };
+            if let Err(broken) = history.settle(&key, bound) {
+                self.broken = Some(broken);
+                return;
+            }
+        }
+    }
+
+    /// The verdict: broken if a settled stretch was, or if the open
+    /// operations of some key (with the pending ones) fit no value it may
+    /// start from.
+    fn verdict(&self, sim: &crate::sim::Simulation) -> Linearizability {
+        if let Some(broken) = &self.broken {
+            return Linearizability::Broken(broken.clone());
+        }
+        let mut pending_by_key: BTreeMap<&str, Vec<(usize, &HistoryOp)>> = BTreeMap::new();
+        let pending: Vec<HistoryOp> = sim.pending_history().collect();
+        for (i, op) in pending.iter().enumerate() {
+            pending_by_key
+                .entry(op.op.key())
+                .or_default()
+                .push((self.answered + i, op));
+        }
+        let empty = KeyHistory::default();
+        let keys: BTreeSet<&str> = self
+            .keys
+            .keys()
+            .map(String::as_str)
+            .chain(pending_by_key.keys().copied())
+            .collect();
+        for key in keys {
+            let history = self.keys.get(key).unwrap_or(&empty);
+            let mut ops: Vec<(usize, &HistoryOp)> =
+                history.open.iter().map(|(n, op)| (*n, op)).collect();
+            ops.extend(pending_by_key.get(key).into_iter().flatten().copied());
+            if ops.is_empty() {
+                continue;
+            }
+            let only_ops: Vec<&HistoryOp> = ops.iter().map(|(_, op)| *op).collect();
+            let mut undecided = false;
+            let fits = history.starts.iter().any(|start| {
+                match linearizable_from(&only_ops, start, None) {
+                    Some(fits) => fits,
+                    None => {
+                        undecided = true;
+                        false
+                    }
+                }
+            });
+            if !fits {
+                let mut numbers: Vec<usize> = ops.iter().map(|(n, _)| *n).collect();
+                numbers.sort_unstable();
+                return Linearizability::Broken(NotLinearizable {
+                    key: key.to_owned(),
+                    ops: numbers,
+                    undecided,
+                });
+            }
+        }
+        Linearizability::Linearizable {
+            operations: self.answered + pending.len(),
+        }
+    }
+}
+
+impl KeyHistory {
+    /// Settles, one after the other, the stretches of open operations that
+    /// each returned before every later one (and before `bound`, the
+    /// earliest instant at which an operation not read yet may have been
+    /// invoked) was invoked. Small stretches keep every search small.
+    fn settle(&mut self, key: &str, bound: Micros) -> Result<(), NotLinearizable> {
+        self.open
+            .sort_by_key(|(n, op)| (op.invoked_at, op.completed_at, *n));
+        // Where a stretch may end: before operation i, if everything before
+        // it returned before it was invoked (and before `bound`).
+        let mut cuts = Vec::new();
+        let mut returned_by = 0;
+        for (i, (_, op)) in self.open.iter().enumerate() {
+            if i > 0 && returned_by < op.invoked_at.min(bound) {
+                cuts.push(i);
+            }
+            returned_by = returned_by.max(op.completed_at.max(op.invoked_at));
+        }
+        if !self.open.is_empty() && returned_by < bound {
+            cuts.push(self.open.len());
+        }
+        let mut settled = 0;
+        for cut in cuts {
+            let stretch: Vec<&HistoryOp> =
+                self.open[settled..cut].iter().map(|(_, op)| op).collect();
+            let mut ends = BTreeSet::new();
+            for start in &self.starts {
+                if linearizable_from(&stretch, start, Some(&mut ends)).is_none() {
+                    // Too big to settle: it stays open for the verdict to judge.
+                    self.open.drain(..settled);
+                    return Ok(());
+                }
+            }
+            if ends.is_empty() {
+                let mut numbers: Vec<usize> =
+                    self.open[settled..cut].iter().map(|(n, _)| *n).collect();
+                numbers.sort_unstable();
+                return Err(NotLinearizable {
+                    key: key.to_owned(),
+                    ops: numbers,
+                    undecided: false,
+                });
+            }
+            self.starts = ends;
+            settled = cut;
+        }
+        self.open.drain(..settled);
+        Ok(())
+    }
+}
+
 /// The register model: apply `op` to `state` if its recorded output is what a
 /// sequential store would have answered. `None` means "impossible here".
 fn step(state: &Option<String>, op: &HistoryOp) -> Option<Option<String>> {
@@ -109,6 +418,18 @@ const HEAD: usize = 0;
 /// `Some(true)` if the register history is linearizable, `Some(false)` if
 /// not, `None` if the search ran out of its state budget.
 fn linearizable_register(ops: &[&HistoryOp]) -> Option<bool> {
+    linearizable_from(ops, &None, None)
+}
+
+/// Like [`linearizable_register`] from the value `start` instead of unset.
+/// With `ends`, the search goes on past the first way to place every
+/// operation and collects the value each way leaves (every value the
+/// register may hold after these operations).
+fn linearizable_from(
+    ops: &[&HistoryOp],
+    start: &Option<String>,
+    ends: Option<&mut BTreeSet<Option<String>>>,
+) -> Option<bool> {
     // Reads that were never answered constrain nothing.
     let ops: Vec<&HistoryOp> = ops
         .iter()
@@ -117,9 +438,12 @@ fn linearizable_register(ops: &[&HistoryOp]) -> Option<bool> {
         .collect();
     let nodes = event_list(&ops);
     if nodes.len() == 1 {
+        if let Some(ends) = ends {
+            ends.insert(start.clone());
+        }
         return Some(true);
     }
-    search(&ops, nodes)
+    search(&ops, nodes, start.clone(), ends)
 }
 
 /// Every operation's call and return as a linked list in time order, after
@@ -172,17 +496,37 @@ fn event_list(ops: &[&HistoryOp]) -> Vec<Node> {
     nodes
 }
 
-/// The search over a non-empty event list from [`event_list`]: place the
-/// earliest pending call that fits, backtrack at a return that comes before
-/// its call could be placed, never explore a (placed, state) pair twice.
-fn search(ops: &[&HistoryOp], mut nodes: Vec<Node>) -> Option<bool> {
+/// The search over a non-empty event list from [`event_list`], from the
+/// value `start`: place the earliest pending call that fits, backtrack at a
+/// return that comes before its call could be placed, never explore a
+/// (placed, state) pair twice. With `ends`, every way to place all the
+/// operations is explored and the value each leaves is collected.
+fn search(
+    ops: &[&HistoryOp],
+    mut nodes: Vec<Node>,
+    start: Option<String>,
+    mut ends: Option<&mut BTreeSet<Option<String>>>,
+) -> Option<bool> {
     let words = ops.len().div_ceil(64);
     let mut linearized = vec![0u64; words];
-    let mut state: Option<String> = None;
+    let mut state: Option<String> = start;
     let mut seen: BTreeSet<(Vec<u64>, Option<String>)> = BTreeSet::new();
     let mut stack: Vec<(usize, Option<String>)> = Vec::new();
     let mut cursor = nodes[HEAD].next;
-    while nodes[HEAD].next != usize::MAX {
+    loop {
+        if nodes[HEAD].next == usize::MAX {
+            let Some(ends) = ends.as_deref_mut() else {
+                return Some(true);
+            };
+            // One way to place everything: note what it leaves, then look
+            // for the others as if it had failed.
+            ends.insert(state.clone());
+            match undo(&mut nodes, &mut stack, &mut linearized, &mut state) {
+                Some(next) => cursor = next,
+                None => return Some(true),
+            }
+            continue;
+        }
         if cursor == usize::MAX {
             // Every pending call was tried here; only a return can end the scan.
             unreachable!("the list always ends in a return");
@@ -211,20 +555,31 @@ fn search(ops: &[&HistoryOp], mut nodes: Vec<Node>) -> Option<bool> {
             Kind::Return => {
                 // This operation returned before we could place it: undo the
                 // latest placement and try the next candidate after it.
-                let Some((call, previous_state)) = stack.pop() else {
-                    return Some(false);
-                };
-                let op = nodes[call].op;
-                linearized[op / 64] &= !(1 << (op % 64));
-                state = previous_state;
-                let partner = nodes[call].partner;
-                relink(&mut nodes, partner);
-                relink(&mut nodes, call);
-                cursor = nodes[call].next;
+                match undo(&mut nodes, &mut stack, &mut linearized, &mut state) {
+                    Some(next) => cursor = next,
+                    None => return Some(ends.is_some_and(|ends| !ends.is_empty())),
+                }
             }
         }
     }
-    Some(true)
+}
+
+/// Takes back the latest placement; returns where the search goes on (the
+/// candidate after the call taken back), or `None` if nothing was placed.
+fn undo(
+    nodes: &mut [Node],
+    stack: &mut Vec<(usize, Option<String>)>,
+    linearized: &mut [u64],
+    state: &mut Option<String>,
+) -> Option<usize> {
+    let (call, previous_state) = stack.pop()?;
+    let op = nodes[call].op;
+    linearized[op / 64] &= !(1 << (op % 64));
+    *state = previous_state;
+    let partner = nodes[call].partner;
+    relink(nodes, partner);
+    relink(nodes, call);
+    Some(nodes[call].next)
 }
 
 fn unlink(nodes: &mut [Node], index: usize) {

@@ -60,8 +60,11 @@ impl<'a> Observation<'a> {
         })
     }
 }
+use crate::chunked::DenseMap;
+use crate::fnv::{Fnv64, FNV_OFFSET};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// One of the properties of Figure 3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -135,12 +138,33 @@ impl fmt::Display for Violation {
 /// Where and when an entry was first seen committed.
 #[derive(Clone, Debug)]
 struct CommittedEntry {
-    entry: Entry,
+    /// The entry's fingerprint ([`entry_fingerprint`]): the checker keeps
+    /// no copy of the entries themselves, whose commands the logs drop
+    /// when they compact.
+    fingerprint: u64,
     /// The term of the server that first reported it committed.
     in_term: Term,
     /// That server's prefix fingerprint up to it: what a log compacted
     /// past this index must still show at its snapshot.
     prefix_fingerprint: Option<u64>,
+}
+
+/// The first entry seen applied at an index, by its fingerprint.
+#[derive(Clone, Debug)]
+struct AppliedEntry {
+    /// The server that applied it.
+    node: NodeId,
+    term: Term,
+    fingerprint: u64,
+}
+
+/// A fingerprint of one entry (index, term and command): equal entries
+/// have equal fingerprints, and different ones differ barring a 64-bit
+/// hash collision.
+fn entry_fingerprint(entry: &Entry) -> u64 {
+    let mut hasher = Fnv64(FNV_OFFSET);
+    entry.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Watches one simulation. Feed it every step with [`SafetyChecker::observe`].
@@ -149,11 +173,18 @@ pub struct SafetyChecker {
     leader_of_term: BTreeMap<Term, NodeId>,
     /// Per server that is leader: its term and its log as last seen in that term.
     leader_logs: BTreeMap<NodeId, (Term, Log)>,
-    committed: BTreeMap<LogIndex, CommittedEntry>,
+    /// Per log index, the entry first seen committed there. Shared in
+    /// chunks between clones, so checkpoints of a checker cost little.
+    committed: DenseMap<CommittedEntry>,
     /// Per leader: its term and the committed index up to which its log has
     /// been found complete.
     completeness_checked: BTreeMap<NodeId, (Term, LogIndex)>,
-    applied: BTreeMap<LogIndex, (NodeId, Entry)>,
+    /// Per log index, the first server seen applying an entry there, with it.
+    applied: DenseMap<AppliedEntry>,
+    /// The committed entries forgotten (below every server's snapshot, see
+    /// [`SafetyChecker::forget_compacted`]) as runs: the first index of each
+    /// run of entries first seen committed in the same term, with the term.
+    forgotten_terms: Vec<(LogIndex, Term)>,
 }
 
 impl SafetyChecker {
@@ -175,7 +206,49 @@ impl SafetyChecker {
         check_log_matching(seen, &mut found);
         self.check_leader_completeness(seen, &mut found);
         self.check_state_machine_safety(seen, &mut found);
+        self.forget_compacted(seen);
         found
+    }
+
+    /// Forgets what is remembered of entries below every server's snapshot
+    /// (running or on disk), so a long run with log compaction costs the
+    /// checker no more than its logs: no server applies such an entry
+    /// again, and every leader holds it only in its snapshot, which is
+    /// checked at the snapshot's own index. Of committed entries the terms
+    /// they were committed in are kept, as runs.
+    fn forget_compacted(&mut self, seen: &Observation<'_>) {
+        let Some(below) = seen.nodes.iter().map(|n| n.log.snapshot_index()).min() else {
+            return;
+        };
+        let runs = &mut self.forgotten_terms;
+        self.committed
+            .forget_below_with(below.0, |index, committed| {
+                if runs
+                    .last()
+                    .is_none_or(|(_, term)| *term != committed.in_term)
+                {
+                    runs.push((LogIndex(index), committed.in_term));
+                }
+            });
+        self.applied.forget_below(below.0);
+    }
+
+    /// The first forgotten committed index at or after `from` that was
+    /// committed in a term before `term`, with that term.
+    fn first_forgotten_before_term(&self, from: LogIndex, term: Term) -> Option<(LogIndex, Term)> {
+        let kept = LogIndex(self.committed.first_kept());
+        self.forgotten_terms
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, in_term))| *in_term < term)
+            .find_map(|(i, (start, in_term))| {
+                let end = self
+                    .forgotten_terms
+                    .get(i + 1)
+                    .map_or(kept, |(next, _)| *next);
+                let index = (*start).max(from);
+                (index < end).then_some((index, *in_term))
+            })
     }
 
     fn check_election_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
@@ -245,8 +318,8 @@ impl SafetyChecker {
             };
             let mut index = self
                 .committed
-                .last_key_value()
-                .map_or(LogIndex(1), |(index, _)| index.next());
+                .last()
+                .map_or(LogIndex(1), |(index, _)| LogIndex(index).next());
             while index <= commit_index {
                 let Some(entry) = node.log.get(index) else {
                     // Entries this server compacted away were recorded
@@ -258,11 +331,11 @@ impl SafetyChecker {
                     break;
                 };
                 let committed = CommittedEntry {
-                    entry: entry.clone(),
+                    fingerprint: entry_fingerprint(entry),
                     in_term: term,
                     prefix_fingerprint: node.log.prefix_fingerprint(index),
                 };
-                self.committed.insert(index, committed);
+                self.committed.insert(index.0, committed);
                 index = index.next();
             }
         }
@@ -279,30 +352,59 @@ impl SafetyChecker {
             };
             let last = self
                 .committed
-                .last_key_value()
-                .map_or(LogIndex(0), |(index, _)| *index);
+                .last()
+                .map_or(LogIndex(0), |(index, _)| LogIndex(index));
             self.completeness_checked.insert(id, (term, last));
-            let earlier_terms = self
-                .committed
-                .range(from..)
-                .filter(|(_, c)| c.in_term < term);
-            for (index, committed) in earlier_terms {
-                let held = if *index <= log.snapshot_index() {
-                    // Folded into the leader's snapshot: the snapshot must
-                    // stand on the committed prefix (where that is known).
-                    let at = log.snapshot_index();
+            // Forgotten entries all sit in this leader's snapshot: checked
+            // at its index, as below, once for the first that counts.
+            if let Some((index, in_term)) = self.first_forgotten_before_term(from, term) {
+                let at = log.snapshot_index();
+                let held = if index <= at {
                     self.committed
-                        .get(&at)
+                        .get(at.0)
                         .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
                 } else {
-                    log.get(*index) == Some(&committed.entry)
+                    // A server that joined after the entry was forgotten and
+                    // leads before a snapshot reached it: only its presence
+                    // can be checked.
+                    log.get(index).is_some()
                 };
                 if !held {
                     found.push(Violation {
                         property: Property::LeaderCompleteness,
                         at: seen.at,
                         nodes: vec![id],
-                        index: Some(*index),
+                        index: Some(index),
+                        term: Some(term),
+                        detail: format!(
+                            "leader {id} of term {term} lacks the entry committed at index {index} in term {in_term}"
+                        ),
+                    });
+                    continue;
+                }
+            }
+            let earlier_terms = self
+                .committed
+                .range_from(from.0)
+                .filter(|(_, c)| c.in_term < term);
+            for (index, committed) in earlier_terms {
+                let index = LogIndex(index);
+                let held = if index <= log.snapshot_index() {
+                    // Folded into the leader's snapshot: the snapshot must
+                    // stand on the committed prefix (where that is known).
+                    let at = log.snapshot_index();
+                    self.committed
+                        .get(at.0)
+                        .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
+                } else {
+                    log.get(index).map(entry_fingerprint) == Some(committed.fingerprint)
+                };
+                if !held {
+                    found.push(Violation {
+                        property: Property::LeaderCompleteness,
+                        at: seen.at,
+                        nodes: vec![id],
+                        index: Some(index),
                         term: Some(term),
                         detail: format!(
                             "leader {id} of term {term} lacks the entry committed at index {index} in term {}",
@@ -317,21 +419,38 @@ impl SafetyChecker {
 
     fn check_state_machine_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
         for (id, entry) in seen.applied {
-            match self.applied.get(&entry.index) {
-                Some((first, earlier)) if earlier != entry => found.push(Violation {
-                    property: Property::StateMachineSafety,
-                    at: seen.at,
-                    nodes: vec![*first, *id],
-                    index: Some(entry.index),
-                    term: Some(entry.term),
-                    detail: format!(
-                        "{first} applied {} (term {}) at index {} but {id} applied {} (term {})",
-                        earlier.command, earlier.term, entry.index, entry.command, entry.term
-                    ),
-                }),
+            let fingerprint = entry_fingerprint(entry);
+            match self.applied.get(entry.index.0) {
+                Some(earlier) if earlier.fingerprint != fingerprint => {
+                    let first = earlier.node;
+                    // The earlier entry's command, if its server still holds it.
+                    let what = seen
+                        .nodes
+                        .iter()
+                        .filter(|n| n.id == first)
+                        .find_map(|n| n.log.get(entry.index))
+                        .filter(|e| entry_fingerprint(e) == earlier.fingerprint)
+                        .map_or_else(|| "another entry".to_owned(), |e| e.command.to_string());
+                    found.push(Violation {
+                        property: Property::StateMachineSafety,
+                        at: seen.at,
+                        nodes: vec![first, *id],
+                        index: Some(entry.index),
+                        term: Some(entry.term),
+                        detail: format!(
+                            "{first} applied {what} (term {}) at index {} but {id} applied {} (term {})",
+                            earlier.term, entry.index, entry.command, entry.term
+                        ),
+                    });
+                }
                 Some(_) => {}
                 None => {
-                    self.applied.insert(entry.index, (*id, entry.clone()));
+                    let applied = AppliedEntry {
+                        node: *id,
+                        term: entry.term,
+                        fingerprint,
+                    };
+                    self.applied.insert(entry.index.0, applied);
                 }
             }
         }

@@ -6,6 +6,7 @@ use crate::journal::JournalEntry;
 use crate::playback::Playback;
 use crate::run::RunDescription;
 use crate::sim::{Config, ReplayError, Simulation};
+use std::rc::Rc;
 
 impl Scenario {
     /// The run played headless from the start to `end_ms`, with the safety
@@ -34,7 +35,7 @@ impl Scenario {
         &self,
         playback: &Playback,
     ) -> Result<Vec<ResolvedStep>, ScenarioError> {
-        let journal: Vec<&JournalEntry> = playback.journal().map(|e| e.as_ref()).collect();
+        let journal: Vec<Rc<JournalEntry>> = playback.journal().collect();
         // Positions are consecutive from 1 unless the journal forgot its start.
         if journal.first().is_some_and(|e| e.position != 1) {
             return Err(ScenarioError::TooLong);

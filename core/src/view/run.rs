@@ -40,11 +40,7 @@ impl RunView {
             position: playback.position(),
             frontier: playback.frontier(),
             explored_until: playback.explored_until(),
-            journal: playback
-                .journal_until_now()
-                .take(JOURNAL_SHOWN)
-                .cloned()
-                .collect(),
+            journal: playback.journal_until_now(JOURNAL_SHOWN),
             violations_ahead: playback.violations().len() - violations.len(),
             violations,
             linearizability: playback.linearizability().clone(),

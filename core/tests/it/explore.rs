@@ -104,3 +104,40 @@ fn stale_leader_reads_are_caught_by_linearizability() {
         "{failure}"
     );
 }
+
+#[test]
+fn with_log_compaction_the_checkers_stay_quiet_on_correct_runs_and_catch_a_bad_vote() {
+    let compacting = |bugs: BugSwitches| Experiment {
+        config: Config {
+            snapshot_every: 10,
+            bugs,
+            ..Config::default()
+        },
+        ..Experiment::default()
+    };
+    for seed in 0..4 {
+        let report = run_seed(seed, &compacting(BugSwitches::default())).expect("valid config");
+        assert!(
+            report.failure.is_none(),
+            "seed {seed}: {:?}",
+            report.failure
+        );
+    }
+    let mut bugs = BugSwitches::default();
+    *bugs
+        .switch_mut("vote_without_log_check")
+        .expect("a bug switch") = true;
+    let caught = (0..40).find_map(|seed| {
+        run_seed(seed, &compacting(bugs))
+            .expect("valid config")
+            .failure
+    });
+    println!("caught with compaction: {caught:?}");
+    assert!(
+        matches!(
+            caught,
+            Some(Failure::Safety { .. } | Failure::Linearizability(_))
+        ),
+        "{caught:?}"
+    );
+}

@@ -10,6 +10,7 @@ mod experiments;
 mod explore;
 mod faults;
 mod flow_control;
+mod linearizability;
 mod membership;
 mod message_commands;
 mod paper_figures;

@@ -241,3 +241,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn checkpoints_thin_out_far_back_and_seeks_stay_exact() {
+    let (sim, samples) = straight_run(3, 30_000 * MS);
+    let steps = sim.position();
+    // Replay from the start so the checkpoints are taken as the run is played.
+    let mut timeline = Timeline::new(sim)
+        .with_checkpoint_every(EVERY)
+        .with_checkpoint_gap_max(8 * EVERY);
+    timeline.seek_position(0).expect("the start is reachable");
+    timeline.seek(30_000 * MS).expect("the recorded inputs fit");
+    let kept = timeline.checkpoint_count() as u64;
+    assert!(
+        kept < steps / EVERY / 3,
+        "{kept} checkpoints kept of {} taken",
+        steps / EVERY
+    );
+    assert!(kept > steps / (8 * EVERY), "at most the widest gap apart");
+    // Far back and near the playhead alike, every state is the straight run's.
+    for &(t, hash, position) in samples.iter().rev().step_by(3) {
+        timeline.seek(t).expect("the recorded inputs fit");
+        assert_eq!(timeline.position(), position, "position at {t} µs");
+        assert_eq!(timeline.sim().trace_hash(), hash, "state at {t} µs");
+        let back = position.saturating_sub(1);
+        timeline.seek_position(back).expect("one step back replays");
+        assert_eq!(timeline.position(), back);
+    }
+}
