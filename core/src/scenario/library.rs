@@ -1,12 +1,16 @@
 //! The scenarios bundled with Raftlab: the one list of files under the
-//! top-level `scenarios/` folder, compiled in with `include_str!`.
+//! top-level `scenarios/` folder, compiled in with `include_str!` as the
+//! build script wrote them: the same documents without the whitespace
+//! between tokens (`core/build.rs`), so the page does not carry the files'
+//! pretty-printing.
 
 /// Every scenario bundled with Raftlab, as `(id, JSON)`, in the order a
-/// learner meets them. The web page offers exactly these.
+/// learner meets them. The web page offers exactly these. The JSON is the
+/// file's, compacted: the same document, byte for byte inside its strings.
 pub fn library() -> Vec<(&'static str, &'static str)> {
     macro_rules! bundled {
         ($($name:literal),+ $(,)?) => {
-            vec![$(($name, include_str!(concat!("../../../scenarios/", $name, ".json")))),+]
+            vec![$(($name, include_str!(concat!(env!("OUT_DIR"), "/scenarios/", $name, ".json")))),+]
         };
     }
     bundled![
