@@ -17,9 +17,11 @@ E2E_PORT ?= 8765
 serve: tools
 	trunk serve
 
-# Build the release site into dist/ (relative URLs: any sub-path, offline).
+# Build the release site into dist/ (relative URLs: any sub-path, offline),
+# with .gz and .br copies beside its files for hosts that serve them.
 dist: tools
 	trunk build --release
+	node web/precompress.mjs dist
 
 # Every test: formatting, lints, native, browser components, end to end.
 test: tools
