@@ -4,7 +4,8 @@
 //! the same documents without their pretty-printing (about 40 % fewer
 //! bytes). Strings, key order and numbers are copied byte for byte: the
 //! parsed scenario, its run, its trace hash and its share token are the
-//! file's own.
+//! file's own. Beside them it writes `$OUT_DIR/scenarios/titles.rs`, every
+//! file's id and title, so the page lists the library without parsing it.
 
 use std::fs;
 use std::path::Path;
@@ -21,13 +22,23 @@ fn main() {
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     names.sort();
+    let mut titles = String::from("&[\n");
     for path in names {
         println!("cargo::rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).expect("a scenario file is UTF-8");
         let compact = minify(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         let name = path.file_name().expect("a file name");
+        let id = path.file_stem().expect("a file name").to_string_lossy();
+        let document: serde_json::Value = serde_json::from_str(&compact)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        // A file without a title is caught by the scenario tests, with the
+        // parser's message; here it is listed with its id as its title.
+        let title = document["title"].as_str().unwrap_or(&id);
+        titles.push_str(&format!("    ({id:?}, {title:?}),\n"));
         fs::write(target.join(name), compact).expect("OUT_DIR is writable");
     }
+    titles.push_str("]\n");
+    fs::write(target.join("titles.rs"), titles).expect("OUT_DIR is writable");
 }
 
 /// The JSON text without the whitespace outside strings. A string is copied
