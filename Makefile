@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_PORT ?= 8765
 
-.PHONY: serve dist test tools e2e bench bench-web clean explore
+.PHONY: serve dist test tools e2e bench bench-web bench-paint clean explore
 
 # Serve the playground at http://127.0.0.1:8080, rebuilding on change.
 serve: tools
@@ -55,6 +55,12 @@ bench:
 # Frame cost in Chromium: 9 servers with a workload at 1x for 10 s.
 bench-web: dist
 	cd e2e && E2E_PORT=$(E2E_PORT) node bench/frame-cost.mjs 10 20
+
+# Page weight (bytes, gzip, brotli) and first contentful paint, median of 15
+# fresh loads (docs/PERFORMANCE.md, "Page weight").
+bench-paint: dist
+	sh web/weight.sh dist
+	cd e2e && E2E_PORT=$(E2E_PORT) node bench/first-paint.mjs 15
 
 # Install what is missing: wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages.
 tools: node_modules/.stamp e2e/node_modules/.stamp
