@@ -11,15 +11,17 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_PORT ?= 8765
 
-.PHONY: serve dist test tools e2e bench bench-web bench-long clean explore
+.PHONY: serve dist test tools e2e bench bench-web bench-long bench-paint clean explore
 
 # Serve the playground at http://127.0.0.1:8080, rebuilding on change.
 serve: tools
 	trunk serve
 
-# Build the release site into dist/ (relative URLs: any sub-path, offline).
+# Build the release site into dist/ (relative URLs: any sub-path, offline),
+# with .gz and .br copies beside its files for hosts that serve them.
 dist: tools
 	trunk build --release
+	node web/precompress.mjs dist
 
 # Every test: formatting, lints, native, browser components, end to end.
 test: tools
@@ -59,6 +61,12 @@ bench-web: dist
 MINUTES ?= 30
 bench-long: dist
 	cd e2e && E2E_PORT=$(E2E_PORT) node bench/long-run.mjs $(MINUTES) 10 20 9
+
+# Page weight (bytes, gzip, brotli) and first contentful paint, median of 15
+# fresh loads (docs/PERFORMANCE.md, "Page weight").
+bench-paint: dist
+	sh web/weight.sh dist
+	cd e2e && E2E_PORT=$(E2E_PORT) node bench/first-paint.mjs 15
 
 # Install what is missing: wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages.
 tools: node_modules/.stamp e2e/node_modules/.stamp

@@ -73,7 +73,7 @@ mod matcher;
 mod resolve;
 
 pub use error::ScenarioError;
-pub use library::library;
+pub use library::{library, titles};
 pub use matcher::{EventMatcher, MomentKind};
 
 use crate::raft::{LogIndex, MessageKind, Micros, NodeId, Role};
