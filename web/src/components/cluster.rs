@@ -114,7 +114,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
             </g>
         </svg>
         if let Some(caption) = &props.caption {
-            <p class="ring-caption">{ caption.clone() }</p>
+            <p class="ring-caption" title={caption.clone()}>{ caption.clone() }</p>
         }
         if props.legend {
             <Legend ..LegendProps::of(view) />
