@@ -33,7 +33,7 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
                 <p class="hint">{ "Pick a scenario for a step-by-step walk-through, or play freely." }</p>
                 <button type="button" class="experiments-open"
                     title="Run the Raft paper's election-timing experiment (Figure 16) and the thesis's split-vote analysis"
-                    onclick={props.on_action.reform(|_| Action::OpenExperiments)}>{ "Experiments: Figure 16 …" }</button>
+                    onclick={props.on_action.reform(|_| Action::OpenExperiments)}>{ "Experiments" }</button>
             </section>
         };
     };
