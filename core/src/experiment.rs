@@ -19,7 +19,7 @@
 mod setup;
 mod stats;
 
-pub use setup::{ElectionSetup, SetupError, TrialOutcome, TRIAL_CAP_US_DEFAULT};
+pub use setup::{known_leader_term, ElectionSetup, SetupError, TrialOutcome, TRIAL_CAP_US_DEFAULT};
 pub use stats::{split_vote_probability, Summary};
 
 use crate::raft::Micros;
@@ -159,7 +159,7 @@ impl Experiment {
     /// (its downtime is counted from there).
     pub fn trial_crash_at(&self, line: usize, index: u32) -> Option<Micros> {
         let setup = &self.lines.get(line)?.setup;
-        Some(setup.trial_run(self.trial_seed(line, index)).1)
+        Some(setup.crash_at(self.trial_seed(line, index)))
     }
 
     /// The seed of trial `index` of line `line`: independent of every other

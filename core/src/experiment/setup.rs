@@ -202,18 +202,23 @@ impl ElectionSetup {
     /// instant they heard the last heartbeat.
     pub fn trial_run(&self, seed: u64) -> (RunDescription, Micros) {
         let sim = self.start(seed);
-        let crash_at = Stream::new(seed, CRASH_STREAM, 0, 0).uniform(0, self.heartbeat() - 1);
         let run = RunDescription {
             seed,
             config: sim.config().clone(),
             inputs: sim.inputs().to_vec(),
         };
-        (run, crash_at)
+        (run, self.crash_at(seed))
+    }
+
+    /// The instant within the heartbeat interval at which the leader of the
+    /// trial drawn from `seed` crashed: its downtime counts from there.
+    pub fn crash_at(&self, seed: u64) -> Micros {
+        Stream::new(seed, CRASH_STREAM, 0, 0).uniform(0, self.heartbeat() - 1)
     }
 
     /// Runs the trial drawn from `seed`.
     pub(super) fn run_trial(&self, seed: u64, _measure: Measure) -> TrialOutcome {
-        let crash_at = self.trial_run(seed).1;
+        let crash_at = self.crash_at(seed);
         let mut sim = self.start(seed);
         let survivors: Vec<NodeId> = (self.failed + 1..=self.nodes)
             .map(|i| NodeId(i as u32))
@@ -255,8 +260,9 @@ impl ElectionSetup {
     }
 }
 
-/// The term of a leader every survivor knows, if there is one.
-fn known_leader_term(sim: &Simulation, survivors: &[NodeId]) -> Option<Term> {
+/// The term of a leader every survivor knows, if there is one: the instant
+/// this first holds ends a trial's downtime ("time without leader").
+pub fn known_leader_term(sim: &Simulation, survivors: &[NodeId]) -> Option<Term> {
     let leader = survivors
         .iter()
         .filter_map(|&id| sim.node(id))

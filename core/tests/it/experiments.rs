@@ -2,10 +2,10 @@
 //! and the thesis (ch. 9) state, with the setup docs/EXPERIMENTS.md gives.
 
 use raftlab_core::experiment::{
-    figure16_lines, split_vote_lines, split_vote_probability, wan_lines, Experiment, Line, Measure,
-    Summary, TrialOutcome,
+    figure16_lines, known_leader_term, split_vote_lines, split_vote_probability, wan_lines,
+    Experiment, Line, Measure, Summary, TrialOutcome,
 };
-use raftlab_core::raft::{NodeId, Role};
+use raftlab_core::raft::NodeId;
 use raftlab_core::sim::Simulation;
 
 /// Runs `lines` (the one labelled `label` of them) to the end from seed 1.
@@ -97,18 +97,8 @@ fn a_trial_opened_in_the_playground_shows_the_downtime_it_measured() {
     let survivors: Vec<NodeId> = (2..=5).map(NodeId).collect();
     let known_at = loop {
         let record = sim.step().expect("the run goes on");
-        let leader = survivors
-            .iter()
-            .filter_map(|&id| sim.node(id))
-            .find(|n| n.role() == Role::Leader);
-        if let Some(leader) = leader {
-            let (id, term) = (leader.id(), leader.current_term());
-            if survivors.iter().filter(|&&s| s != id).all(|&s| {
-                sim.node(s)
-                    .is_some_and(|n| n.current_term() == term && n.leader_id() == Some(id))
-            }) {
-                break record.at;
-            }
+        if known_leader_term(&sim, &survivors).is_some() {
+            break record.at;
         }
     };
     assert_eq!(
