@@ -35,7 +35,7 @@ pub use workload::WorkloadSpec;
 
 use crate::app::{Entry, Node, PersistentState};
 use crate::fnv::{Fnv64, FNV_OFFSET};
-use crate::history::{HistoryOp, OpResult};
+use crate::history::HistoryOp;
 use crate::kv::{ClientId, KvStore};
 use crate::raft::{Micros, NodeId, Role, Transition};
 use client::Client;
@@ -355,61 +355,25 @@ impl Simulation {
         self.clients
             .get(client)
             .into_iter()
-            .flat_map(move |client| {
-                client.completed.iter_from(from).map(|done| HistoryOp {
-                    client: client.id,
-                    op: done.request.op.clone(),
-                    invoked_at: done.invoked_at,
-                    completed_at: done.completed_at,
-                    result: OpResult::Ok {
-                        previous: done.outcome.previous.clone(),
-                    },
-                })
-            })
+            .flat_map(move |client| client.answered_ops(from))
     }
 
     /// The operations clients have sent and not had answered yet, as
     /// unknown outcomes (they may yet take effect).
     pub fn pending_history(&self) -> impl Iterator<Item = HistoryOp> + '_ {
-        self.clients.iter().filter_map(|client| {
-            client.outstanding.as_ref().map(|pending| HistoryOp {
-                client: client.id,
-                op: pending.request.op.clone(),
-                invoked_at: pending.invoked_at,
-                completed_at: self.now,
-                result: OpResult::Unknown,
-            })
-        })
+        self.clients
+            .iter()
+            .filter_map(|client| client.pending_op(self.now))
     }
 
     /// Every client operation so far for the linearizability checker: answered
     /// ones with their answers, outstanding ones as unknown (they may yet take
     /// effect), queued ones left out (never sent).
     pub fn history(&self) -> Vec<HistoryOp> {
-        let mut history = Vec::new();
-        for client in &self.clients {
-            for done in client.completed.iter() {
-                history.push(HistoryOp {
-                    client: client.id,
-                    op: done.request.op.clone(),
-                    invoked_at: done.invoked_at,
-                    completed_at: done.completed_at,
-                    result: OpResult::Ok {
-                        previous: done.outcome.previous.clone(),
-                    },
-                });
-            }
-            if let Some(pending) = &client.outstanding {
-                history.push(HistoryOp {
-                    client: client.id,
-                    op: pending.request.op.clone(),
-                    invoked_at: pending.invoked_at,
-                    completed_at: self.now,
-                    result: OpResult::Unknown,
-                });
-            }
-        }
-        history
+        self.clients
+            .iter()
+            .flat_map(|client| client.answered_ops(0).chain(client.pending_op(self.now)))
+            .collect()
     }
 
     /// The packets on the wire, oldest first.

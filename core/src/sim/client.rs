@@ -2,6 +2,7 @@
 //! leader, and retries elsewhere when a server stays silent.
 
 use crate::chunked::ChunkedVec;
+use crate::history::{HistoryOp, OpResult};
 use crate::kv::{ClientId, ClientRequest, Operation, Outcome};
 use crate::raft::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,32 @@ impl Client {
             leader_guess: None,
             completed: ChunkedVec::new(),
         }
+    }
+
+    /// This client's answered operations from its `from`-th on, oldest
+    /// first, as history operations with their answers.
+    pub(super) fn answered_ops(&self, from: usize) -> impl Iterator<Item = HistoryOp> + '_ {
+        self.completed.iter_from(from).map(|done| HistoryOp {
+            client: self.id,
+            op: done.request.op.clone(),
+            invoked_at: done.invoked_at,
+            completed_at: done.completed_at,
+            result: OpResult::Ok {
+                previous: done.outcome.previous.clone(),
+            },
+        })
+    }
+
+    /// The operation this client has sent and not had answered by `now`, as
+    /// an unknown outcome (it may yet take effect).
+    pub(super) fn pending_op(&self, now: Micros) -> Option<HistoryOp> {
+        self.outstanding.as_ref().map(|pending| HistoryOp {
+            client: self.id,
+            op: pending.request.op.clone(),
+            invoked_at: pending.invoked_at,
+            completed_at: now,
+            result: OpResult::Unknown,
+        })
     }
 
     /// Queues an operation for `target` (or the leader the client believes in).
