@@ -358,11 +358,8 @@ impl SafetyChecker {
             // Forgotten entries all sit in this leader's snapshot: checked
             // at its index, as below, once for the first that counts.
             if let Some((index, in_term)) = self.first_forgotten_before_term(from, term) {
-                let at = log.snapshot_index();
-                let held = if index <= at {
-                    self.committed
-                        .get(at.0)
-                        .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
+                let held = if index <= log.snapshot_index() {
+                    self.snapshot_stands_on_committed(log)
                 } else {
                     // A server that joined after the entry was forgotten and
                     // leads before a snapshot reached it: only its presence
@@ -370,16 +367,7 @@ impl SafetyChecker {
                     log.get(index).is_some()
                 };
                 if !held {
-                    found.push(Violation {
-                        property: Property::LeaderCompleteness,
-                        at: seen.at,
-                        nodes: vec![id],
-                        index: Some(index),
-                        term: Some(term),
-                        detail: format!(
-                            "leader {id} of term {term} lacks the entry committed at index {index} in term {in_term}"
-                        ),
-                    });
+                    found.push(leader_lacks_committed(seen.at, id, term, index, in_term));
                     continue;
                 }
             }
@@ -390,31 +378,32 @@ impl SafetyChecker {
             for (index, committed) in earlier_terms {
                 let index = LogIndex(index);
                 let held = if index <= log.snapshot_index() {
-                    // Folded into the leader's snapshot: the snapshot must
-                    // stand on the committed prefix (where that is known).
-                    let at = log.snapshot_index();
-                    self.committed
-                        .get(at.0)
-                        .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
+                    self.snapshot_stands_on_committed(log)
                 } else {
                     log.get(index).map(entry_fingerprint) == Some(committed.fingerprint)
                 };
                 if !held {
-                    found.push(Violation {
-                        property: Property::LeaderCompleteness,
-                        at: seen.at,
-                        nodes: vec![id],
-                        index: Some(index),
-                        term: Some(term),
-                        detail: format!(
-                            "leader {id} of term {term} lacks the entry committed at index {index} in term {}",
-                            committed.in_term
-                        ),
-                    });
+                    found.push(leader_lacks_committed(
+                        seen.at,
+                        id,
+                        term,
+                        index,
+                        committed.in_term,
+                    ));
                     break;
                 }
             }
         }
+    }
+
+    /// Does `log`'s snapshot stand on the committed prefix at its index
+    /// (where that is known)? Entries folded into a snapshot can only be
+    /// checked this way.
+    fn snapshot_stands_on_committed(&self, log: &Log) -> bool {
+        let at = log.snapshot_index();
+        self.committed
+            .get(at.0)
+            .is_none_or(|c| c.prefix_fingerprint == log.prefix_fingerprint(at))
     }
 
     fn check_state_machine_safety(&mut self, seen: &Observation<'_>, found: &mut Vec<Violation>) {
@@ -507,6 +496,27 @@ fn first_difference(a: &Log, b: &Log) -> LogIndex {
 
 /// The log of a server that has never written to its disk.
 static EMPTY_LOG: Log = Log::new();
+
+/// The Leader Completeness violation of leader `id` of `term` lacking the
+/// entry committed at `index` in term `in_term`.
+fn leader_lacks_committed(
+    at: Micros,
+    id: NodeId,
+    term: Term,
+    index: LogIndex,
+    in_term: Term,
+) -> Violation {
+    Violation {
+        property: Property::LeaderCompleteness,
+        at,
+        nodes: vec![id],
+        index: Some(index),
+        term: Some(term),
+        detail: format!(
+            "leader {id} of term {term} lacks the entry committed at index {index} in term {in_term}"
+        ),
+    }
+}
 
 #[cfg(test)]
 mod tests {
