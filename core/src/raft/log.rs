@@ -23,8 +23,9 @@ pub enum LogCommand<A: Application> {
     /// the logs, the messages and the checkpoints holding it.
     Client(Arc<A::Command>),
     /// A new configuration of the cluster; servers use the latest one in
-    /// their log from the moment they store it (thesis §4.1).
-    Config(Membership),
+    /// their log from the moment they store it (thesis §4.1). Shared like a
+    /// request, and so that an entry stays two words wide.
+    Config(Arc<Membership>),
 }
 
 impl<A: Application> LogCommand<A> {

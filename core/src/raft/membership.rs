@@ -17,6 +17,7 @@ use super::ready::StepContext;
 use super::types::{LogIndex, NodeId};
 use plan::{next_membership_step, MembershipState};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 impl<A: Application> Node<A> {
     /// The configuration this server uses: the latest in its log, committed
@@ -182,7 +183,7 @@ impl<A: Application> Node<A> {
         self.append_to_own_log(Entry {
             index,
             term: self.current_term,
-            command: LogCommand::Config(membership),
+            command: LogCommand::Config(Arc::new(membership)),
         });
         self.maybe_advance_commit(ctx);
         self.broadcast_append_entries(ctx);
