@@ -142,9 +142,25 @@ pub struct ExploreArgs {
     /// Worker threads (default: one per core), 1 to 256.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
+    /// Shrink each failing seed's run to a minimal list of commands and
+    /// print it with a link that opens the page at the failure.
+    #[command(flatten)]
+    pub shrink: ShrinkArgs,
     /// The experiment every seed runs.
     #[command(flatten)]
     pub experiment: ExperimentArgs,
+}
+
+/// Counterexample shrinking, for `explore` and `replay`.
+#[derive(Debug, Args)]
+pub struct ShrinkArgs {
+    /// Reduce a failing run to a minimal list of commands (delta debugging,
+    /// every checker re-run on each candidate).
+    #[arg(long)]
+    pub shrink: bool,
+    /// The playground the printed links open.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080/")]
+    pub page: String,
 }
 
 /// `replay`'s flags.
@@ -156,6 +172,9 @@ pub struct ReplayArgs {
     /// Write the run to this file (check it with `raftlab-cli check --file`).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Shrink the run if it fails.
+    #[command(flatten)]
+    pub shrink: ShrinkArgs,
     /// The experiment the seed ran.
     #[command(flatten)]
     pub experiment: ExperimentArgs,

@@ -8,10 +8,10 @@
 mod args;
 mod experiments;
 
-use args::{Cli, Command, ExploreArgs, ReplayArgs, ScenarioArgs};
+use args::{Cli, Command, ExploreArgs, ReplayArgs, ScenarioArgs, ShrinkArgs};
 use clap::Parser;
 use raftlab_core::check::{check_history, SafetyChecker};
-use raftlab_core::explore::{run_seed, Failure};
+use raftlab_core::explore::{run_seed, shrink, Experiment, Failure, Report};
 use raftlab_core::raft::Micros;
 use raftlab_core::run::RunDescription;
 use raftlab_core::scenario::Scenario;
@@ -94,6 +94,9 @@ fn explore(args: &ExploreArgs) -> Result<ExitCode, String> {
                     println!("FAIL seed {seed}: {failure}");
                     println!("  replay: cargo run --profile explore -p raftlab-cli -- replay --seed {seed}{suffix}");
                     println!("  export: cargo run --profile explore -p raftlab-cli -- replay --seed {seed}{suffix} --json seed-{seed}.json");
+                    if args.shrink.shrink {
+                        print_shrunk(seed, &experiment, &args.shrink, "  ");
+                    }
                 }
                 next += 1;
                 let done = next - start;
@@ -121,6 +124,12 @@ fn replay(args: &ReplayArgs) -> Result<ExitCode, String> {
         report.operations,
         report.sim.trace_hash()
     );
+    if report.failure.is_some() {
+        println!("open it: {}", page_link(&args.shrink.page, &report));
+        if args.shrink.shrink {
+            print_shrunk(args.seed, &experiment, &args.shrink, "");
+        }
+    }
     if let Some(path) = &args.json {
         let json = RunDescription::of(&report.sim).to_json();
         std::fs::write(path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -217,6 +226,51 @@ fn scenario(args: &ScenarioArgs) -> Result<ExitCode, String> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Shrinks seed `seed`'s failing run and prints the minimal commands, the
+/// failure they still cause and a link that opens the page there; each line
+/// starts with `indent`.
+fn print_shrunk(seed: u64, experiment: &Experiment, args: &ShrinkArgs, indent: &str) {
+    let shrunk = match shrink(seed, experiment) {
+        Ok(Some(shrunk)) => shrunk,
+        Ok(None) => return,
+        Err(e) => {
+            println!("{indent}shrink: {e}");
+            return;
+        }
+    };
+    let budget = if shrunk.out_of_runs {
+        " (run budget spent: not minimal)"
+    } else {
+        ""
+    };
+    println!(
+        "{indent}shrunk: {} of {} commands in {} runs{budget}",
+        shrunk.plan.commands.len(),
+        shrunk.original_commands,
+        shrunk.runs
+    );
+    for (at, command) in &shrunk.plan.commands {
+        println!("{indent}{at:>12} µs  {command}");
+    }
+    if let Some(failure) = &shrunk.report.failure {
+        println!("{indent}still: {failure}");
+    }
+    println!("{indent}open it: {}", page_link(&args.page, &shrunk.report));
+}
+
+/// A link to the playground at `page` that opens `report`'s run paused
+/// where it ended: at the violation for a safety failure, at the end of the
+/// heal phase otherwise.
+fn page_link(page: &str, report: &Report) -> String {
+    let run = RunDescription::of(&report.sim);
+    format!(
+        "{page}?run={}&at={}&t={}",
+        run.to_url_token(),
+        report.sim.position(),
+        report.sim.now()
+    )
 }
 
 fn print_inputs(sim: &Simulation) {

@@ -10,6 +10,10 @@ use crate::raft::Micros;
 use crate::sim::{Command, Config, Simulation, StepRecord, SwarmPlan};
 use std::fmt;
 
+mod shrink;
+
+pub use shrink::{shrink, Shrunk, SHRINK_RUNS_MAX};
+
 /// The knobs of one experiment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Experiment {
@@ -109,17 +113,33 @@ pub struct Report {
 
 /// Runs one seed. Invalid configurations are reported as an error.
 pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim::ConfigError> {
-    let mut sim = Simulation::new(seed, experiment.config.clone())?;
+    run_plan(seed, experiment, &plan_for(seed, experiment))
+}
+
+/// The swarm plan seed `seed` runs under `experiment`: its faults, workload
+/// and (if asked) membership changes and reconfigurations.
+pub fn plan_for(seed: u64, experiment: &Experiment) -> SwarmPlan {
     let plan = if experiment.membership_changes {
         SwarmPlan::with_membership_changes(seed, experiment.config.node_count, experiment.fault_us)
     } else {
         SwarmPlan::from_seed(seed, experiment.config.node_count, experiment.fault_us)
     };
-    let plan = if experiment.reconfigurations {
+    if experiment.reconfigurations {
         plan.with_reconfigurations(seed, &experiment.config)
     } else {
         plan
-    };
+    }
+}
+
+/// Runs seed `seed` under `plan` instead of the one it draws: how a
+/// shrunk plan ([`shrink`]) is checked. The heal phase and the checks are
+/// those of [`run_seed`].
+pub fn run_plan(
+    seed: u64,
+    experiment: &Experiment,
+    plan: &SwarmPlan,
+) -> Result<Report, crate::sim::ConfigError> {
+    let mut sim = Simulation::new(seed, experiment.config.clone())?;
     let mut checker = SafetyChecker::new();
     let mut failure = None;
     for (at, command) in &plan.commands {
@@ -130,7 +150,7 @@ pub fn run_seed(seed: u64, experiment: &Experiment) -> Result<Report, crate::sim
         }
     }
     if failure.is_none() {
-        failure = settle(&mut sim, &mut checker, &plan, experiment);
+        failure = settle(&mut sim, &mut checker, plan, experiment);
     }
     if failure.is_none() {
         if let Err(e) = check_history(&sim.history()) {
