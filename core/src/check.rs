@@ -5,5 +5,8 @@ pub mod linearizability;
 pub mod safety;
 
 pub use crate::history::{HistoryOp, OpResult};
-pub use linearizability::{check_history, IncrementalChecker, Linearizability, NotLinearizable};
+pub use linearizability::{
+    check_history, check_history_within, IncrementalChecker, KeyVerdicts, Linearizability,
+    NotLinearizable, SearchBudget, CLOCK_EVERY, SEARCH_STATES_MAX,
+};
 pub use safety::{Observation, ObservedNode, Property, SafetyChecker, Violation};

@@ -18,6 +18,14 @@ pub enum OpResult {
     Failed,
     /// The client never heard back: it may or may not have taken effect.
     Unknown,
+    /// It took effect before the answer arrived, but the answer does not
+    /// say what the store returned (a write acknowledged without the value
+    /// it replaced, as many real stores answer).
+    Done,
+    /// A compare-and-set that completed without writing: the key did not
+    /// hold the expected value when it took effect. On any other operation
+    /// it means the same as [`OpResult::Done`].
+    NotSwapped,
 }
 
 /// One operation in a client history: invoked at one instant, answered at a later one.

@@ -8,12 +8,24 @@
 //! Operations whose outcome is unknown (the client gave up) may take effect at
 //! any point after their invocation, or never: they are treated as returning
 //! at the end of time with any output. Operations known to have failed did not
-//! take effect and are left out.
+//! take effect and are left out. Operations that completed with no answer
+//! ([`OpResult::Done`]) took effect within their interval with any output,
+//! and a compare-and-set that completed without writing
+//! ([`OpResult::NotSwapped`]) took effect where the key did not hold the
+//! expected value.
+//!
+//! Keys are judged one by one and every key is judged: a proven violation on
+//! one key is reported even when the search gave up on another, and the
+//! verdict names the keys left undecided. A search is bounded by a
+//! [`SearchBudget`]: states per key, and a clock the caller may bring.
 
+use crate::fnv::Fnv64;
 use crate::history::{HistoryOp, OpResult};
+use crate::kv::Operation;
 use crate::raft::Micros;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 /// The most distinct search states (operations placed, value) the checker
 /// visits for one key before it gives up. Correct runs need a tiny fraction;
@@ -33,48 +45,162 @@ pub struct NotLinearizable {
     pub ops: Vec<usize>,
     /// True when the search gave up rather than proved the history wrong.
     pub undecided: bool,
+    /// The other keys whose search gave up (a proven violation is reported
+    /// before any undecided key; these were not decided either way).
+    pub undecided_keys: Vec<String>,
+}
+
+/// How often, in search states, a search asks [`SearchBudget`]'s clock.
+pub const CLOCK_EVERY: usize = 1_024;
+
+/// How much searching one verdict may do: at most `states` search states
+/// for each key, and, with `out_of_time`, until that says to stop (asked
+/// every [`CLOCK_EVERY`] states and before each key). The core keeps no
+/// clock of its own, so that verdicts stay deterministic unless a caller
+/// brings one.
+pub struct SearchBudget<'a> {
+    /// Search states one key's search may visit.
+    pub states: usize,
+    /// Says when the time allowed is spent.
+    pub out_of_time: Option<&'a mut dyn FnMut() -> bool>,
+    /// The clock said stop: every search from here gives up at once.
+    spent: bool,
+}
+
+impl Default for SearchBudget<'_> {
+    fn default() -> Self {
+        SearchBudget::states(SEARCH_STATES_MAX)
+    }
+}
+
+impl<'a> SearchBudget<'a> {
+    /// At most `states` search states per key, with no clock.
+    pub fn states(states: usize) -> SearchBudget<'a> {
+        SearchBudget {
+            states,
+            out_of_time: None,
+            spent: false,
+        }
+    }
+
+    /// At most `states` search states per key, and no search after
+    /// `out_of_time` says the time is spent.
+    pub fn timed(states: usize, out_of_time: &'a mut dyn FnMut() -> bool) -> SearchBudget<'a> {
+        SearchBudget {
+            states,
+            out_of_time: Some(out_of_time),
+            spent: false,
+        }
+    }
+
+    /// Must a search that has visited `visited` states give up?
+    fn exhausted(&mut self, visited: usize) -> bool {
+        if !self.spent && visited % CLOCK_EVERY == 0 {
+            if let Some(out_of_time) = self.out_of_time.as_mut() {
+                self.spent = out_of_time();
+            }
+        }
+        self.spent || visited >= self.states
+    }
 }
 
 impl fmt::Display for NotLinearizable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.undecided {
-            return write!(
+            write!(
                 f,
-                "the {} operations on key {:?} could not be ordered or ruled out within {SEARCH_STATES_MAX} search states",
+                "the {} operations on key {:?} could not be ordered or ruled out within the search budget",
                 self.ops.len(),
                 self.key
-            );
+            )?;
+        } else {
+            write!(
+                f,
+                "the {} operations on key {:?} cannot be put in any order that respects real time and a single copy of the data",
+                self.ops.len(),
+                self.key
+            )?;
         }
-        write!(
-            f,
-            "the {} operations on key {:?} cannot be put in any order that respects real time and a single copy of the data",
-            self.ops.len(),
-            self.key
-        )
+        if !self.undecided_keys.is_empty() {
+            write!(f, " (undecided: {})", self.undecided_keys.join(", "))?;
+        }
+        Ok(())
     }
 }
 
 /// Checks a whole history, key by key (a key-value store is linearizable iff
-/// each key's sub-history is). Returns the first key that fails.
+/// each key's sub-history is), within the default [`SearchBudget`]. Returns
+/// the first key proven wrong or, if none is, the first left undecided; either
+/// way naming the other undecided keys.
 pub fn check_history(history: &[HistoryOp]) -> Result<(), NotLinearizable> {
+    check_history_within(history, &mut SearchBudget::default()).into_result()
+}
+
+/// The verdict on every key of a history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyVerdicts {
+    /// Keys judged (those with operations that may have taken effect).
+    pub keys: usize,
+    /// Keys proven not linearizable, in key order.
+    pub violated: Vec<NotLinearizable>,
+    /// Keys whose search gave up, in key order.
+    pub undecided: Vec<NotLinearizable>,
+}
+
+impl KeyVerdicts {
+    /// The first proven violation, else the first undecided key, each
+    /// naming the undecided keys besides its own.
+    pub fn into_result(self) -> Result<(), NotLinearizable> {
+        let undecided_keys: Vec<String> = self.undecided.iter().map(|u| u.key.clone()).collect();
+        let first = self
+            .violated
+            .into_iter()
+            .next()
+            .or_else(|| self.undecided.into_iter().next());
+        match first {
+            None => Ok(()),
+            Some(mut first) => {
+                first.undecided_keys = undecided_keys
+                    .into_iter()
+                    .filter(|k| *k != first.key)
+                    .collect();
+                Err(first)
+            }
+        }
+    }
+}
+
+/// Judges every key of `history` within `budget`.
+pub fn check_history_within(history: &[HistoryOp], budget: &mut SearchBudget<'_>) -> KeyVerdicts {
     let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (position, op) in history.iter().enumerate() {
         if op.result != OpResult::Failed {
             by_key.entry(op.op.key()).or_default().push(position);
         }
     }
+    let mut verdicts = KeyVerdicts {
+        keys: by_key.len(),
+        ..KeyVerdicts::default()
+    };
     for (key, positions) in by_key {
         let ops: Vec<&HistoryOp> = positions.iter().map(|&p| &history[p]).collect();
-        let verdict = linearizable_register(&ops);
-        if verdict != Some(true) {
-            return Err(NotLinearizable {
-                key: key.to_owned(),
-                ops: positions,
-                undecided: verdict.is_none(),
-            });
+        let verdict = linearizable_from(&ops, &None, None, budget);
+        if verdict == Some(true) {
+            continue;
+        }
+        let broken = NotLinearizable {
+            key: key.to_owned(),
+            ops: positions,
+            undecided: verdict.is_none(),
+            undecided_keys: Vec::new(),
+        };
+        if broken.undecided {
+            verdicts.undecided.push(broken);
+        } else {
+            verdicts.violated.push(broken);
         }
     }
-    Ok(())
+    verdicts
 }
 
 /// The linearizability verdict on a client history.
@@ -298,6 +424,10 @@ impl CheckerState {
             .map(String::as_str)
             .chain(pending_by_key.keys().copied())
             .collect();
+        let mut verdicts = KeyVerdicts {
+            keys: keys.len(),
+            ..KeyVerdicts::default()
+        };
         for key in keys {
             let history = self.keys.get(key).unwrap_or(&empty);
             let mut ops: Vec<(usize, &HistoryOp)> =
@@ -309,7 +439,8 @@ impl CheckerState {
             let only_ops: Vec<&HistoryOp> = ops.iter().map(|(_, op)| *op).collect();
             let mut undecided = false;
             let fits = history.starts.iter().any(|start| {
-                match linearizable_from(&only_ops, start, None) {
+                let budget = &mut SearchBudget::default();
+                match linearizable_from(&only_ops, start, None, budget) {
                     Some(fits) => fits,
                     None => {
                         undecided = true;
@@ -320,15 +451,24 @@ impl CheckerState {
             if !fits {
                 let mut numbers: Vec<usize> = ops.iter().map(|(n, _)| *n).collect();
                 numbers.sort_unstable();
-                return Linearizability::Broken(NotLinearizable {
+                let broken = NotLinearizable {
                     key: key.to_owned(),
                     ops: numbers,
                     undecided,
-                });
+                    undecided_keys: Vec::new(),
+                };
+                if undecided {
+                    verdicts.undecided.push(broken);
+                } else {
+                    verdicts.violated.push(broken);
+                }
             }
         }
-        Linearizability::Linearizable {
-            operations: self.answered + pending.len(),
+        match verdicts.into_result() {
+            Ok(()) => Linearizability::Linearizable {
+                operations: self.answered + pending.len(),
+            },
+            Err(broken) => Linearizability::Broken(broken),
         }
     }
 }
@@ -360,7 +500,8 @@ impl KeyHistory {
                 self.open[settled..cut].iter().map(|(_, op)| op).collect();
             let mut ends = BTreeSet::new();
             for start in &self.starts {
-                if linearizable_from(&stretch, start, Some(&mut ends)).is_none() {
+                let budget = &mut SearchBudget::default();
+                if linearizable_from(&stretch, start, Some(&mut ends), budget).is_none() {
                     // Too big to settle: it stays open for the verdict to judge.
                     self.open.drain(..settled);
                     return Ok(());
@@ -374,6 +515,7 @@ impl KeyHistory {
                     key: key.to_owned(),
                     ops: numbers,
                     undecided: false,
+                    undecided_keys: Vec::new(),
                 });
             }
             self.starts = ends;
@@ -387,10 +529,12 @@ impl KeyHistory {
 /// The register model: apply `op` to `state` if its recorded output is what a
 /// sequential store would have answered. `None` means "impossible here".
 fn step(state: &Option<String>, op: &HistoryOp) -> Option<Option<String>> {
-    if let OpResult::Ok { previous } = &op.result {
-        if previous != state {
-            return None;
+    match (&op.result, &op.op) {
+        (OpResult::Ok { previous }, _) if previous != state => return None,
+        (OpResult::NotSwapped, Operation::CompareAndSet { expected, .. }) if expected == state => {
+            return None
         }
+        _ => {}
     }
     Some(op.op.next_value(state.as_deref()))
 }
@@ -415,26 +559,22 @@ struct Node {
 
 const HEAD: usize = 0;
 
-/// `Some(true)` if the register history is linearizable, `Some(false)` if
-/// not, `None` if the search ran out of its state budget.
-fn linearizable_register(ops: &[&HistoryOp]) -> Option<bool> {
-    linearizable_from(ops, &None, None)
-}
-
-/// Like [`linearizable_register`] from the value `start` instead of unset.
-/// With `ends`, the search goes on past the first way to place every
-/// operation and collects the value each way leaves (every value the
+/// Whether the register history `ops` is linearizable from the value
+/// `start`: `Some(true)` or `Some(false)`, `None` if the search ran out of
+/// `budget`. With `ends`, the search goes on past the first way to place
+/// every operation and collects the value each way leaves (every value the
 /// register may hold after these operations).
 fn linearizable_from(
     ops: &[&HistoryOp],
     start: &Option<String>,
     ends: Option<&mut BTreeSet<Option<String>>>,
+    budget: &mut SearchBudget<'_>,
 ) -> Option<bool> {
-    // Reads that were never answered constrain nothing.
+    // Reads whose answer is not known constrain nothing.
     let ops: Vec<&HistoryOp> = ops
         .iter()
         .copied()
-        .filter(|o| !(o.result == OpResult::Unknown && o.op.is_read()))
+        .filter(|o| !(matches!(o.result, OpResult::Unknown | OpResult::Done) && o.op.is_read()))
         .collect();
     let nodes = event_list(&ops);
     if nodes.len() == 1 {
@@ -443,7 +583,10 @@ fn linearizable_from(
         }
         return Some(true);
     }
-    search(&ops, nodes, start.clone(), ends)
+    if budget.exhausted(0) {
+        return None;
+    }
+    search(&ops, nodes, start.clone(), ends, budget)
 }
 
 /// Every operation's call and return as a linked list in time order, after
@@ -506,11 +649,15 @@ fn search(
     mut nodes: Vec<Node>,
     start: Option<String>,
     mut ends: Option<&mut BTreeSet<Option<String>>>,
+    budget: &mut SearchBudget<'_>,
 ) -> Option<bool> {
     let words = ops.len().div_ceil(64);
     let mut linearized = vec![0u64; words];
     let mut state: Option<String> = start;
-    let mut seen: BTreeSet<(Vec<u64>, Option<String>)> = BTreeSet::new();
+    // Only ever inserted into and asked, never walked: its order cannot
+    // show in a verdict.
+    let mut seen: HashSet<(Vec<u64>, Option<String>), BuildHasherDefault<Fnv64>> =
+        HashSet::default();
     let mut stack: Vec<(usize, Option<String>)> = Vec::new();
     let mut cursor = nodes[HEAD].next;
     loop {
@@ -537,13 +684,13 @@ fn search(
                 if let Some(next_state) = step(&state, ops[node.op]) {
                     let mut placed = linearized.clone();
                     placed[node.op / 64] |= 1 << (node.op % 64);
-                    if seen.len() >= SEARCH_STATES_MAX {
+                    if budget.exhausted(seen.len()) {
                         return None;
                     }
-                    if seen.insert((placed.clone(), next_state.clone())) {
+                    if seen.insert((placed, next_state.clone())) {
                         stack.push((cursor, state));
                         state = next_state;
-                        linearized = placed;
+                        linearized[node.op / 64] |= 1 << (node.op % 64);
                         unlink(&mut nodes, cursor);
                         unlink(&mut nodes, node.partner);
                         cursor = nodes[HEAD].next;
@@ -788,5 +935,129 @@ mod tests {
             .collect();
         h.push(op(99, get("x"), 2_000, 2_010, ok(Some("59"))));
         assert_eq!(check_history(&h), Ok(()));
+    }
+
+    fn cas(expected: Option<&str>, new: &str) -> Operation {
+        Operation::CompareAndSet {
+            key: "x".into(),
+            expected: expected.map(str::to_owned),
+            new: new.into(),
+        }
+    }
+
+    #[test]
+    fn a_write_done_without_its_answer_took_effect_within_its_interval() {
+        // The put's answer is lost, but it completed: a later read must see
+        // it (or a later write), and an earlier one cannot.
+        let seen = [
+            op(1, put("x", "1"), 0, 10, OpResult::Done),
+            op(2, get("x"), 20, 30, ok(Some("1"))),
+        ];
+        assert_eq!(check_history(&seen), Ok(()));
+        let lost = [
+            op(1, put("x", "1"), 0, 10, OpResult::Done),
+            op(2, get("x"), 20, 30, ok(None)),
+        ];
+        assert!(check_history(&lost).is_err(), "a done write cannot vanish");
+        // Unlike an unknown outcome, it returned: a read after it cannot
+        // see the state before it, and a read that overlaps it may.
+        let overlapping = [
+            op(1, put("x", "1"), 0, 50, OpResult::Done),
+            op(2, get("x"), 20, 30, ok(None)),
+        ];
+        assert_eq!(check_history(&overlapping), Ok(()));
+    }
+
+    #[test]
+    fn a_compare_and_set_that_did_not_swap_saw_another_value() {
+        let refused = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(2, cas(Some("2"), "3"), 20, 30, OpResult::NotSwapped),
+            op(3, get("x"), 40, 50, ok(Some("1"))),
+        ];
+        assert_eq!(check_history(&refused), Ok(()));
+        // x held "2" the whole time the CAS ran: it must have swapped.
+        let held_expected = [
+            op(1, put("x", "2"), 0, 10, ok(None)),
+            op(2, cas(Some("2"), "3"), 20, 30, OpResult::NotSwapped),
+            op(3, get("x"), 40, 50, ok(Some("2"))),
+        ];
+        assert!(check_history(&held_expected).is_err());
+        // A write overlapping the CAS may have come first: then it fails.
+        let raced = [
+            op(1, put("x", "2"), 0, 10, ok(None)),
+            op(2, cas(Some("2"), "3"), 20, 60, OpResult::NotSwapped),
+            op(4, put("x", "9"), 25, 35, ok(Some("2"))),
+            op(3, get("x"), 70, 80, ok(Some("9"))),
+        ];
+        assert_eq!(check_history(&raced), Ok(()));
+    }
+
+    /// A key whose search needs far more than `states` states: `writers`
+    /// overlapping unknown puts and reads that see "0", "1", "0".
+    fn hard_key(key: &str, writers: u32) -> Vec<HistoryOp> {
+        let mut h: Vec<HistoryOp> = (0..writers)
+            .map(|i| {
+                let put = Operation::Put {
+                    key: key.into(),
+                    value: i.to_string(),
+                };
+                op(i, put, u64::from(i), 1_000, OpResult::Unknown)
+            })
+            .collect();
+        for (i, seen) in ["0", "1", "0"].into_iter().enumerate() {
+            let at = 2_000 + 1_000 * i as u64;
+            let read = Operation::Get { key: key.into() };
+            h.push(op(99, read, at, at + 10, ok(Some(seen))));
+        }
+        h
+    }
+
+    #[test]
+    fn a_proven_violation_is_reported_even_when_another_key_is_undecided() {
+        let mut h = hard_key("a", 12);
+        h.extend([
+            op(1, put("z", "1"), 0, 10, ok(None)),
+            op(1, put("z", "2"), 20, 30, ok(Some("1"))),
+            op(2, get("z"), 40, 50, ok(Some("1"))),
+        ]);
+        let verdicts = check_history_within(&h, &mut SearchBudget::states(1_000));
+        assert_eq!(verdicts.keys, 2);
+        assert_eq!(verdicts.undecided.len(), 1, "{verdicts:?}");
+        assert_eq!(verdicts.undecided[0].key, "a");
+        assert_eq!(verdicts.violated.len(), 1);
+        assert_eq!(verdicts.violated[0].key, "z");
+        let first = verdicts.into_result().unwrap_err();
+        assert_eq!((first.key.as_str(), first.undecided), ("z", false));
+        assert_eq!(first.undecided_keys, ["a"]);
+        assert!(first.to_string().ends_with("(undecided: a)"), "{first}");
+        // With room enough, key a is proven wrong too.
+        let full = check_history_within(&h, &mut SearchBudget::default());
+        assert_eq!(full.violated.len(), 2);
+        assert!(full.undecided.is_empty());
+    }
+
+    #[test]
+    fn a_clock_the_caller_brings_stops_the_search() {
+        let h = hard_key("a", 12);
+        let mut asked = 0;
+        let mut out_of_time = || {
+            asked += 1;
+            asked > 3
+        };
+        let verdicts =
+            check_history_within(&h, &mut SearchBudget::timed(usize::MAX, &mut out_of_time));
+        assert_eq!(verdicts.undecided.len(), 1, "{verdicts:?}");
+        assert!(asked >= 4, "asked {asked} times");
+        // Once spent, every later key gives up at once.
+        let mut two = hard_key("a", 12);
+        two.extend(hard_key("b", 12));
+        let mut never_again = {
+            let mut first = true;
+            move || !std::mem::take(&mut first)
+        };
+        let verdicts =
+            check_history_within(&two, &mut SearchBudget::timed(usize::MAX, &mut never_again));
+        assert_eq!(verdicts.undecided.len(), 2, "{verdicts:?}");
     }
 }

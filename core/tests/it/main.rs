@@ -11,6 +11,7 @@ mod explore;
 mod faults;
 mod flow_control;
 mod linearizability;
+mod linearizability_brute;
 mod membership;
 mod message_commands;
 mod paper_figures;
