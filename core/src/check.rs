@@ -6,7 +6,7 @@ pub mod safety;
 
 pub use crate::history::{HistoryOp, OpResult};
 pub use linearizability::{
-    check_history, check_history_within, IncrementalChecker, KeyVerdicts, Linearizability,
-    NotLinearizable, SearchBudget, CLOCK_EVERY, SEARCH_STATES_MAX,
+    check_history, check_history_within, linearization, minimal_violation, IncrementalChecker,
+    KeyVerdicts, Linearizability, NotLinearizable, SearchBudget, CLOCK_EVERY, SEARCH_STATES_MAX,
 };
 pub use safety::{Observation, ObservedNode, Property, SafetyChecker, Violation};

@@ -97,6 +97,14 @@ impl Session {
         RunView::of(&mut self.playback)
     }
 
+    /// The client history at the playback position, as bars with the order
+    /// that explains them (or the operations no order explains). It reads
+    /// the whole history: for a panel that is open, not for every frame.
+    pub fn history_view(&self) -> crate::view::HistoryView {
+        let sim = self.playback.sim();
+        crate::view::HistoryView::of(&sim.history(), sim.now())
+    }
+
     /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.playback.sim().seed()

@@ -5,6 +5,7 @@
 //! words, the checkers' verdicts) is re-exported here, so a page needs
 //! nothing from `raft`, `sim` or `check`.
 
+mod history;
 mod run;
 
 pub use crate::app::{Entry, LogCommand, PendingRead};
@@ -18,6 +19,9 @@ pub use crate::raft::{
 };
 pub use crate::scenario::{EntryRef, Highlight, RoleArrow};
 pub use crate::sim::{Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec};
+pub use history::{
+    BarResult, HistoryBar, HistoryExplanation, HistoryView, HISTORY_ORDERED_MAX, HISTORY_SHOWN,
+};
 pub use run::{RunView, JOURNAL_SHOWN};
 
 use crate::app::{Log, Node, PersistentState};

@@ -8,8 +8,8 @@
 
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog,
-    ExperimentsView, FileDrop, Help, Inspector, Legend, LegendProps, LogTable, NarrationPanel,
-    NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
+    ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps, LogTable,
+    NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
 use crate::share::ControlPanel;
@@ -200,7 +200,7 @@ fn control_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
     }
 }
 
-/// The logs, the state machines and the timeline.
+/// The logs, the state machines, the timeline and the client history.
 fn lower_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
     let highlight = ui.highlight();
     html! {
@@ -216,6 +216,8 @@ fn lower_panels(ui: &Ui, on_action: &Callback<Action>) -> Html {
                 <SpaceTime view={ui.run_view.clone()} run={ui.run.clone()} speed={ui.speed}
                     on_action={on_action.clone()} />
             </section>
+            <HistoryPanel history={ui.history.clone()} run={ui.run.clone()}
+                open={ui.open_panels.is_open(ControlPanel::History)} on_action={on_action.clone()} />
         </>
     }
 }

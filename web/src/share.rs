@@ -57,14 +57,17 @@ pub enum ControlPanel {
     Client,
     /// The cluster's configuration.
     Config,
+    /// The client history as bars on a time axis.
+    History,
 }
 
 impl ControlPanel {
     /// Every panel, in page order.
-    pub const ALL: [ControlPanel; 3] = [
+    pub const ALL: [ControlPanel; 4] = [
         ControlPanel::Network,
         ControlPanel::Client,
         ControlPanel::Config,
+        ControlPanel::History,
     ];
 
     /// The panel's `data-panel` name, also its name in a share link.
@@ -73,6 +76,7 @@ impl ControlPanel {
             ControlPanel::Network => "network",
             ControlPanel::Client => "client",
             ControlPanel::Config => "config",
+            ControlPanel::History => "history",
         }
     }
 

@@ -7,11 +7,13 @@
 
 use crate::experiments::ExperimentForm;
 use crate::params::{self, Settings};
-use crate::share::{self, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource};
+use crate::share::{
+    self, ControlPanel, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
+};
 use raftlab_core::session::{
     Command, Config, MarkKind, NarratedScenario, Operation, RunDescription, Session,
 };
-use raftlab_core::view::{ClusterView, Highlight, NodeId, RunView};
+use raftlab_core::view::{ClusterView, Highlight, HistoryView, NodeId, RunView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -75,6 +77,16 @@ impl PartialEq for SharedRun {
     }
 }
 
+/// A [`HistoryView`] shared by components, equal only to itself (like [`SharedView`]).
+#[derive(Clone, Debug)]
+pub struct SharedHistory(pub Rc<HistoryView>);
+
+impl PartialEq for SharedHistory {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// The UI state. The playback sits behind a shared cell so that a new state
 /// never copies it; `view` and `run` are rebuilt whenever it moves.
 #[derive(Clone)]
@@ -90,6 +102,9 @@ pub struct Ui {
     /// The cluster as it was when `run` was built (what the space-time
     /// diagram draws, so its arrows and its clock agree).
     pub run_view: SharedView,
+    /// The client history as bars, built with `run` while the history
+    /// panel is open (it reads the whole history), else `None`.
+    pub history: Option<SharedHistory>,
     /// Wall-clock milliseconds of playback since `run` was built.
     since_run_ms: f64,
     /// Counts the changes since the session was opened: two states of the
@@ -152,6 +167,7 @@ impl Ui {
             view: SharedView(Rc::new(session.view())),
             run: SharedRun(Rc::new(session.run_view())),
             run_view: SharedView(Rc::new(session.view())),
+            history: None,
             since_run_ms: 0.0,
             revision: 0,
             session: Rc::new(RefCell::new(session)),
@@ -317,6 +333,10 @@ impl Ui {
         self.view = SharedView(Rc::new(session.view()));
         self.run = SharedRun(Rc::new(session.run_view()));
         self.run_view = self.view.clone();
+        self.history = self
+            .open_panels
+            .is_open(ControlPanel::History)
+            .then(|| SharedHistory(Rc::new(session.history_view())));
         self.since_run_ms = 0.0;
     }
 

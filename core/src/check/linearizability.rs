@@ -570,23 +570,161 @@ fn linearizable_from(
     ends: Option<&mut BTreeSet<Option<String>>>,
     budget: &mut SearchBudget<'_>,
 ) -> Option<bool> {
+    linearizable_ordered(ops, start, ends, budget, None)
+}
+
+/// Like [`linearizable_from`]; with `order`, a linearizable history also
+/// leaves one order that explains it there: positions in `ops`, first to
+/// take effect first (unanswered operations left out took no effect).
+fn linearizable_ordered(
+    ops: &[&HistoryOp],
+    start: &Option<String>,
+    ends: Option<&mut BTreeSet<Option<String>>>,
+    budget: &mut SearchBudget<'_>,
+    order: Option<&mut Vec<usize>>,
+) -> Option<bool> {
     // Reads whose answer is not known constrain nothing.
-    let ops: Vec<&HistoryOp> = ops
-        .iter()
-        .copied()
-        .filter(|o| !(matches!(o.result, OpResult::Unknown | OpResult::Done) && o.op.is_read()))
+    let kept: Vec<usize> = (0..ops.len())
+        .filter(|&i| {
+            let o = ops[i];
+            !(matches!(o.result, OpResult::Unknown | OpResult::Done) && o.op.is_read())
+        })
         .collect();
+    let ops: Vec<&HistoryOp> = kept.iter().map(|&i| ops[i]).collect();
     let nodes = event_list(&ops);
     if nodes.len() == 1 {
         if let Some(ends) = ends {
             ends.insert(start.clone());
+        }
+        if let Some(order) = order {
+            order.clear();
         }
         return Some(true);
     }
     if budget.exhausted(0) {
         return None;
     }
-    search(&ops, nodes, start.clone(), ends, budget)
+    let mut placed = Vec::new();
+    let verdict = search(&ops, nodes, start.clone(), ends, budget, &mut placed);
+    if let Some(order) = order {
+        *order = placed.into_iter().map(|i| kept[i]).collect();
+    }
+    verdict
+}
+
+/// One order in which `ops` (one key's operations, from an unset key) take
+/// effect that explains every answer: their positions in `ops`, first
+/// first; operations without an answer that the order leaves out took no
+/// effect. `None` when there is none, or when the default budget ran out
+/// before one was found.
+pub fn linearization(ops: &[&HistoryOp]) -> Option<Vec<usize>> {
+    let ops_taking_part: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].result != OpResult::Failed)
+        .collect();
+    let part: Vec<&HistoryOp> = ops_taking_part.iter().map(|&i| ops[i]).collect();
+    let mut order = Vec::new();
+    let budget = &mut SearchBudget::default();
+    match linearizable_ordered(&part, &None, None, budget, Some(&mut order)) {
+        Some(true) => Some(order.into_iter().map(|i| ops_taking_part[i]).collect()),
+        _ => None,
+    }
+}
+
+/// A small set of `ops` (one key's operations, from an unset key) that no
+/// order explains, and that is to blame: removing from it only what cannot
+/// create a contradiction of its own (a read, which only constrains; a first
+/// operation that returned before every other was invoked, when no value
+/// held before explains the rest; a last one invoked after every other
+/// returned), so the set left is wrong because the history is. Positions in
+/// `ops`, in order; `None` when `ops` is linearizable or undecided within
+/// the default budget. (Removing a write could make a read of its value
+/// unexplainable and blame the wrong operations, so writes in the middle
+/// stay.)
+pub fn minimal_violation(ops: &[&HistoryOp]) -> Option<Vec<usize>> {
+    let wrong_from = |subset: &[usize], starts: &[Option<String>]| {
+        let part: Vec<&HistoryOp> = subset.iter().map(|&i| ops[i]).collect();
+        starts.iter().all(|start| {
+            linearizable_from(&part, start, None, &mut SearchBudget::default()) == Some(false)
+        })
+    };
+    let kept: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].result != OpResult::Failed)
+        .collect();
+    let any_start = |subset: &[usize]| {
+        let part: Vec<&HistoryOp> = subset.iter().map(|&i| ops[i]).collect();
+        wrong_from(subset, &starts_to_try(&part))
+    };
+    if any_start(&kept) {
+        return Some(shrink_while(kept, ops, true, any_start));
+    }
+    if !wrong_from(&kept, &[None]) {
+        return None;
+    }
+    Some(shrink_while(kept, ops, false, |subset| {
+        wrong_from(subset, &[None])
+    }))
+}
+
+/// Every value worth trying as the key's value before `ops`: unset, each
+/// value they mention, and one they do not (which stands for all others).
+fn starts_to_try(ops: &[&HistoryOp]) -> Vec<Option<String>> {
+    let mut values: BTreeSet<Option<String>> = BTreeSet::from([None]);
+    for op in ops {
+        match &op.op {
+            Operation::Put { value, .. } => {
+                values.insert(Some(value.clone()));
+            }
+            Operation::CompareAndSet { expected, new, .. } => {
+                values.insert(expected.clone());
+                values.insert(Some(new.clone()));
+            }
+            _ => {}
+        }
+        if let OpResult::Ok { previous } = &op.result {
+            values.insert(previous.clone());
+        }
+    }
+    values.insert(Some("\u{0}a value none of them mentions".to_owned()));
+    values.into_iter().collect()
+}
+
+/// Removes operations from `kept` (positions in `ops`) while `still_wrong`
+/// holds of the rest, taking only what cannot create a contradiction: reads,
+/// a last operation invoked after every other returned, and (with
+/// `cut_prefix`, when the rest is wrong from any value held before it) a
+/// first one that returned before every other was invoked. Again until
+/// nothing more can go.
+fn shrink_while(
+    mut kept: Vec<usize>,
+    ops: &[&HistoryOp],
+    cut_prefix: bool,
+    still_wrong: impl Fn(&[usize]) -> bool,
+) -> Vec<usize> {
+    let returned = |op: &HistoryOp| match op.result {
+        OpResult::Unknown => Micros::MAX,
+        _ => op.completed_at.max(op.invoked_at),
+    };
+    loop {
+        let before = kept.len();
+        let mut i = 0;
+        while i < kept.len() {
+            let op = ops[kept[i]];
+            let others = kept.iter().filter(|&&j| j != kept[i]).map(|&j| ops[j]);
+            let removable = op.op.is_read()
+                || others.clone().all(|o| returned(o) < op.invoked_at)
+                || (cut_prefix && others.clone().all(|o| returned(op) < o.invoked_at));
+            let mut fewer = kept.clone();
+            fewer.remove(i);
+            if removable && still_wrong(&fewer) {
+                kept = fewer;
+            } else {
+                i += 1;
+            }
+        }
+        if kept.len() == before {
+            return kept;
+        }
+    }
 }
 
 /// Every operation's call and return as a linked list in time order, after
@@ -650,6 +788,7 @@ fn search(
     start: Option<String>,
     mut ends: Option<&mut BTreeSet<Option<String>>>,
     budget: &mut SearchBudget<'_>,
+    order: &mut Vec<usize>,
 ) -> Option<bool> {
     let words = ops.len().div_ceil(64);
     let mut linearized = vec![0u64; words];
@@ -663,6 +802,7 @@ fn search(
     loop {
         if nodes[HEAD].next == usize::MAX {
             let Some(ends) = ends.as_deref_mut() else {
+                order.extend(stack.iter().map(|&(call, _)| nodes[call].op));
                 return Some(true);
             };
             // One way to place everything: note what it leaves, then look
@@ -1059,5 +1199,49 @@ mod tests {
         let verdicts =
             check_history_within(&two, &mut SearchBudget::timed(usize::MAX, &mut never_again));
         assert_eq!(verdicts.undecided.len(), 2, "{verdicts:?}");
+    }
+
+    #[test]
+    fn a_linearization_explains_every_answer_in_real_time_order() {
+        // The read overlaps both writes and saw the second: put 1, put 2, get.
+        let h = [
+            op(1, put("x", "1"), 0, 100, ok(None)),
+            op(2, put("x", "2"), 10, 90, ok(Some("1"))),
+            op(3, get("x"), 20, 80, ok(Some("2"))),
+            op(4, put("x", "3"), 200, 0, OpResult::Unknown),
+        ];
+        let ops: Vec<&HistoryOp> = h.iter().collect();
+        let order = linearization(&ops).expect("linearizable");
+        assert_eq!(order[..3], [0, 1, 2]);
+        let stale = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(1, put("x", "2"), 20, 30, ok(Some("1"))),
+            op(2, get("x"), 40, 50, ok(Some("1"))),
+        ];
+        let ops: Vec<&HistoryOp> = stale.iter().collect();
+        assert_eq!(linearization(&ops), None);
+    }
+
+    #[test]
+    fn a_minimal_violation_keeps_only_what_contradicts() {
+        // Unrelated operations around a stale read: only the two puts and
+        // the read that missed the second are needed to prove it wrong.
+        let h = [
+            op(1, put("x", "1"), 0, 10, ok(None)),
+            op(3, get("x"), 12, 14, ok(Some("1"))),
+            op(1, put("x", "2"), 20, 30, ok(Some("1"))),
+            op(3, get("x"), 32, 34, ok(Some("2"))),
+            op(2, get("x"), 40, 50, ok(Some("1"))),
+            op(2, put("x", "9"), 60, 70, OpResult::Unknown),
+        ];
+        let ops: Vec<&HistoryOp> = h.iter().collect();
+        let culprits = minimal_violation(&ops).expect("not linearizable");
+        // Whatever x held before: a read saw 2, a later one 1, and nothing
+        // between them wrote. (The puts before returned before both began.)
+        assert_eq!(culprits, [3, 4]);
+        let few: Vec<&HistoryOp> = culprits.iter().map(|&i| ops[i]).collect();
+        assert_eq!(linearization(&few), None);
+        let fine: Vec<&HistoryOp> = h[..4].iter().collect();
+        assert_eq!(minimal_violation(&fine), None);
     }
 }
