@@ -125,6 +125,49 @@ test('a learner sets the timeout lines, the cluster and the candidates; bad valu
   await Promise.all([page.close(), again.page.close()]);
 });
 
+test('an embed shows an experiment as a panel, in an iframe page and mounted by a host page', options, async () => {
+  const query = 'embed=1&experiment=figure16-bottom&timeouts=12-24,25-50&trials=20';
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?${query}`);
+  assert.equal(await page.locator('#raftlab').getAttribute('data-panels'), 'experiments');
+  await finished(page);
+  assert.deepEqual(await rows(page), ['12–24 ms', '25–50 ms']);
+  assert.equal(await page.getByRole('button', { name: /Back to the cluster/ }).count(), 0);
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false', 'no cluster plays unseen');
+  const worst = page.locator('.experiment-table tbody tr').first().getByRole('link', { name: 'worst' });
+  assert.equal(await worst.getAttribute('target'), '_blank');
+  assert.match(await worst.getAttribute('href'), /^\/(index\.html)?\?run=[^&]+&at=1$/);
+  // autoplay=0 waits for Run.
+  const waiting = await openPage(shared.browser, `${shared.server.url}?${query}&autoplay=0`);
+  await waiting.page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+  assert.equal(await waiting.page.locator('.experiment-progress').count(), 0);
+
+  // The JavaScript API: a host page mounts one beside a cluster.
+  const host = await openPage(shared.browser, `${shared.server.url}blog-post.html`, undefined, '#crash section.embed');
+  await host.page.evaluate(async () => {
+    const { mount } = await import('./raftlab.js');
+    const element = document.createElement('div');
+    element.id = 'experiment';
+    document.body.append(element);
+    window.raftlabExperiment = mount('#experiment', {
+      panels: ['experiments'], experiment: 'experiment=figure16&timeouts=150-155&trials=15', link: 'index.html',
+    });
+  });
+  await host.page.waitForFunction(() => {
+    const p = document.querySelector('#experiment .experiment-progress');
+    return p && p.dataset.done === p.dataset.total;
+  }, null, { timeout: 60_000 });
+  assert.deepEqual(await host.page.locator('#experiment .experiment-table tbody tr').evaluateAll((all) => all.map((r) => r.dataset.line)), ['150–155 ms']);
+  const message = await host.page.evaluate(async () => {
+    const { mount } = await import('./raftlab.js');
+    const element = document.createElement('div');
+    document.body.append(element);
+    try { mount(element, { experiment: 'figure99' }); return 'mounted'; } catch (e) { return e.message; }
+  });
+  assert.match(message, /figure99/);
+  assert.deepEqual([...problems, ...waiting.problems, ...host.problems], []);
+  await Promise.all([page.close(), waiting.page.close(), host.page.close()]);
+});
+
 test("a trial's inspector shows the delays in force and the messages a disk write holds", options, async () => {
   const { page, problems } = await openPage(shared.browser, `${shared.server.url}?experiment=figure16&timeouts=150-155&trials=5`);
   await finished(page);

@@ -6,7 +6,7 @@
 //! that state (`Narration`).
 
 use crate::experiments::ExperimentForm;
-use crate::params::{self, Settings};
+use crate::params::{self, Embed, EmbedPanel, Settings};
 use crate::share::{self, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource};
 use raftlab_core::session::{
     Command, Config, MarkKind, NarratedScenario, Operation, RunDescription, Session,
@@ -194,6 +194,22 @@ impl Ui {
             ui.refresh();
         }
         ui
+    }
+
+    /// What an embed's experiments panel opens with: the embed's experiment
+    /// (or the link's, or the default form), run at once if it autoplays.
+    pub(crate) fn embed_experiment(&mut self, embed: &Embed) {
+        if !embed.panels.contains(&EmbedPanel::Experiments) {
+            return;
+        }
+        let form = embed
+            .experiment
+            .clone()
+            .or_else(|| self.experiments.take().map(|e| e.form));
+        self.experiments = Some(Experiments {
+            autorun: embed.autoplay && form.is_some(),
+            form: form.unwrap_or_default(),
+        });
     }
 
     /// Shows what a share link holds, paused; changes nothing if it cannot.
