@@ -98,3 +98,15 @@ export async function leaderId(page) {
   await leader.first().waitFor({ timeout: 10_000 });
   return leader.first().getAttribute('data-node-id');
 }
+
+// Presses an element as a person does: the mouse down at its centre, about
+// 100 ms, and up (not `locator.click()`, which skips what a hand does).
+export async function pressElement(page, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`nothing to press: ${locator}`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+}

@@ -88,22 +88,14 @@ pub struct ExperimentRunArgs {
 }
 
 impl ExperimentRunArgs {
-    /// Lays the flags given over a line's setup.
-    pub fn apply(&self, setup: &mut raftlab_core::experiment::ElectionSetup) {
-        if let Some(latency) = self.latency {
-            setup.latency_us = latency;
-        }
-        if let Some(disk) = self.disk {
-            setup.disk_write_us = disk;
-        }
-        if let Some(jitter) = self.jitter {
-            setup.timer_jitter_us = jitter;
-        }
-        if let Some(nodes) = self.nodes {
-            setup.nodes = nodes as usize;
-        }
-        if let Some(eligible) = self.eligible {
-            setup.eligible = eligible as usize;
+    /// The flags given, to lay over each line's setup.
+    pub fn changes(&self) -> raftlab_core::experiment::SetupChanges {
+        raftlab_core::experiment::SetupChanges {
+            latency_us: self.latency,
+            disk_write_us: self.disk,
+            timer_jitter_us: self.jitter,
+            nodes: self.nodes.map(|n| n as usize),
+            eligible: self.eligible.map(|n| n as usize),
         }
     }
 }

@@ -25,8 +25,9 @@ pub fn experiment(args: &ExperimentRunArgs) -> Result<ExitCode, String> {
             return Err(format!("no line {wanted:?} in this experiment"));
         }
     }
+    let changes = args.changes();
     for line in &mut lines {
-        args.apply(&mut line.setup);
+        line.setup = line.setup.with(&changes);
     }
     let mut experiment = Experiment::new(measure, args.seed, lines).map_err(|e| e.to_string())?;
     experiment.run_to_end();

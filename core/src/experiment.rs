@@ -19,7 +19,9 @@
 mod setup;
 mod stats;
 
-pub use setup::{known_leader_term, ElectionSetup, SetupError, TrialOutcome, TRIAL_CAP_US_DEFAULT};
+pub use setup::{
+    known_leader_term, ElectionSetup, SetupChanges, SetupError, TrialOutcome, TRIAL_CAP_US_DEFAULT,
+};
 pub use stats::{split_vote_probability, Summary};
 
 use crate::raft::Micros;
@@ -205,12 +207,39 @@ pub fn figure16_lines(bottom: bool, trials: Option<u32>) -> Vec<Line> {
     };
     ranges
         .iter()
-        .map(|&(min, max)| Line {
-            label: format!("{min}–{max} ms"),
-            setup: figure16_setup(min, max),
-            trials: trials.unwrap_or(if (min, max) == (150, 150) { 100 } else { 1_000 }),
-        })
+        .map(|&(min, max)| figure16_line((min * 1_000, max * 1_000), trials))
         .collect()
+}
+
+/// One line of Figure 16 with any election timeout range (µs): the setup
+/// of [`figure16_setup`], labelled like the paper's lines ("150–155 ms", so
+/// a line of the paper's range draws the paper line's trials), with
+/// `trials` or the paper's count (1,000; 100 for no randomness).
+pub fn figure16_line(timeout_us: (Micros, Micros), trials: Option<u32>) -> Line {
+    Line {
+        label: timeout_label(timeout_us),
+        setup: ElectionSetup {
+            election_timeout_us: timeout_us,
+            ..ElectionSetup::default()
+        },
+        trials: trials.unwrap_or(if timeout_us.0 == timeout_us.1 {
+            100
+        } else {
+            1_000
+        }),
+    }
+}
+
+/// A timeout range as lines are labelled: "150–155 ms", "12.5–25 ms".
+pub fn timeout_label((min_us, max_us): (Micros, Micros)) -> String {
+    let ms = |us: Micros| {
+        let whole = us / 1_000;
+        match us % 1_000 {
+            0 => whole.to_string(),
+            rest => format!("{whole}.{}", format!("{rest:03}").trim_end_matches('0')),
+        }
+    };
+    format!("{}–{} ms", ms(min_us), ms(max_us))
 }
 
 /// The thesis's split-vote lines: five servers, four survivors with equal
@@ -260,6 +289,14 @@ pub fn wan_lines(trials: u32) -> Vec<Line> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_of_the_papers_range_is_the_papers_line() {
+        let paper = figure16_lines(false, None);
+        assert_eq!(figure16_line((150_000, 155_000), None), paper[2]);
+        assert_eq!(figure16_line((150_000, 150_000), None).trials, 100);
+        assert_eq!(timeout_label((12_500, 25_000)), "12.5–25 ms");
+    }
 
     #[test]
     fn the_same_seed_gives_the_same_trials_and_slices_do_not_matter() {

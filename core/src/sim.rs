@@ -413,6 +413,17 @@ impl Simulation {
             .is_some_and(|s| s.paused)
     }
 
+    /// With a disk delay on: the instant server `id`'s disk finishes the
+    /// writes asked of it so far, while that is still ahead (`None` when
+    /// its disk is idle, it is down, or writes take no time).
+    pub fn disk_busy_until(&self, id: NodeId) -> Option<Micros> {
+        self.servers
+            .get(self.index_of(id))
+            .filter(|s| s.node.is_some())
+            .map(|s| s.disk_busy_until)
+            .filter(|&until| until > self.now)
+    }
+
     /// Every client with its outstanding request and how many wait behind it.
     pub(crate) fn client_states(
         &self,

@@ -18,7 +18,9 @@ pub use crate::raft::{
     Role, Term, Transition, TransitionCause,
 };
 pub use crate::scenario::{EntryRef, Highlight, RoleArrow};
-pub use crate::sim::{Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec};
+pub use crate::sim::{
+    DelayModel, Endpoint, LinkFaults, Outstanding, TimedTransition, WorkloadSpec,
+};
 pub use history::{
     BarResult, HistoryBar, HistoryExplanation, HistoryView, HISTORY_ORDERED_MAX, HISTORY_SHOWN,
 };
@@ -56,6 +58,9 @@ pub struct ClusterView {
     /// the rest can be switched mid-run, so this is the current
     /// configuration's, not the starting one's).
     pub raft: RaftOptions,
+    /// The timer jitter and disk write delays in force now (the same for
+    /// every server; both off by default).
+    pub delays: DelayModel,
 }
 
 /// One server as the page shows it.
@@ -116,6 +121,34 @@ pub struct NodeView {
     pub sessions: Vec<SessionView>,
     /// Recent role changes, oldest first.
     pub transitions: Vec<TimedTransition>,
+    /// What its disk is doing, with a disk delay on.
+    pub disk: DiskView,
+}
+
+/// A server's disk as the view shows it: with a disk delay on, a step that
+/// persists its term, vote or log holds the messages it sends until the
+/// write is done.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiskView {
+    /// While a write is under way, the instant the disk finishes the writes
+    /// asked of it so far (`None`: idle, or writes take no time).
+    pub busy_until: Option<Micros>,
+    /// Messages it sent that wait for a write before they leave.
+    pub messages_held: usize,
+}
+
+impl DiskView {
+    /// Server `id`'s disk in `sim` now.
+    fn of(sim: &Simulation, id: NodeId) -> DiskView {
+        let now = sim.now();
+        DiskView {
+            busy_until: sim.disk_busy_until(id),
+            messages_held: sim
+                .packets_in_flight()
+                .filter(|p| p.from == Endpoint::Node(id) && p.sent_at > now)
+                .count(),
+        }
+    }
 }
 
 /// A server's state machine as its [`NodeView`] shows it.
@@ -182,6 +215,7 @@ impl NodeView {
             toy_state: machine.toy_state,
             sessions: machine.sessions,
             transitions,
+            disk: DiskView::of(sim, node.id()),
         }
     }
 
@@ -218,6 +252,7 @@ impl NodeView {
             toy_state: machine.toy_state,
             sessions: machine.sessions,
             transitions,
+            disk: DiskView::of(sim, id),
         }
     }
 }
@@ -374,6 +409,7 @@ impl ClusterView {
             state_machine: config.state_machine,
             workload: sim.workload(),
             raft: config.raft,
+            delays: config.delays,
         }
     }
 
@@ -443,6 +479,48 @@ mod tests {
             !sim.config().raft.pre_vote,
             "the starting configuration is unchanged"
         );
+    }
+
+    #[test]
+    fn the_view_shows_the_delays_in_force_and_the_messages_a_disk_write_holds() {
+        let mut sim = Simulation::new(3, Config::default()).expect("the default is valid");
+        sim.advance_to(1_000_000);
+        let view = sim.view();
+        assert_eq!(view.delays, DelayModel::default(), "off by default");
+        assert!(view.nodes.iter().all(|n| n.disk == DiskView::default()));
+
+        let delays = DelayModel {
+            timer_jitter_us_max: 500,
+            disk_write_us_min: 5_000,
+            disk_write_us_max: 5_000,
+        };
+        let config = Config {
+            delays,
+            ..Config::default()
+        };
+        let mut sim = Simulation::new(3, config).expect("delays within bounds are valid");
+        // The first candidate persists its term and vote, so its
+        // RequestVotes wait for the write.
+        let (id, disk) = loop {
+            sim.step().expect("the run goes on");
+            let view = sim.view();
+            if let Some(n) = view.nodes.iter().find(|n| n.disk.messages_held > 0) {
+                break (n.id, n.disk);
+            }
+        };
+        let view = sim.view();
+        assert_eq!(view.delays, delays);
+        let until = disk.busy_until.expect("a write under way");
+        assert!(until > view.now && until <= view.now + 5_000);
+        let held: Vec<&MessageView> = view
+            .messages
+            .iter()
+            .filter(|m| m.from == Endpoint::Node(id) && m.sent_at > view.now)
+            .collect();
+        assert_eq!(held.len(), disk.messages_held);
+        assert!(held.iter().all(|m| m.sent_at == until));
+        sim.advance_to(until);
+        assert_eq!(sim.view().node(id).map(|n| n.disk.busy_until), Some(None));
     }
 
     #[test]

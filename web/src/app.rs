@@ -55,7 +55,8 @@ pub fn app(props: &AppProps) -> Html {
             // the quiet first seconds of a fresh run.
             let full_page = embed.is_none();
             if let Some(embed) = embed {
-                ui.playing = embed.autoplay;
+                ui.playing = embed.plays();
+                ui.embed_experiment(&embed);
             }
             if prefers_reduced_motion() {
                 ui.reduce_motion(true);
@@ -67,7 +68,10 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
-    use_browser_glue(&ui, host.clone());
+    // The full page's Experiments view hides the cluster; an embed's
+    // experiments panel sits beside whatever other panels it shows.
+    let cluster_hidden = ui.experiments.is_some() && embedding.0.is_none();
+    use_browser_glue(&ui, host.clone(), cluster_hidden);
 
     // One callback for the app's lifetime (the dispatcher never changes),
     // so components whose other props are unchanged skip their render.
@@ -96,9 +100,9 @@ pub fn app(props: &AppProps) -> Html {
 
 /// The browser glue an App needs while it is mounted: the animation loop
 /// (only while playing: paused, nothing runs at all), pausing when the tab
-/// is hidden, and the keyboard shortcuts.
+/// is hidden, and the keyboard shortcuts (none while `cluster_hidden`).
 #[hook]
-fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>) {
+fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>, cluster_hidden: bool) {
     {
         let dispatcher = ui.dispatcher();
         use_effect_with(ui.playing, move |playing| {
@@ -123,7 +127,7 @@ fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>) {
         node_count: ui.view.0.nodes.len(),
         help_open: ui.help_open,
         narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
-        experiments: ui.experiments.is_some(),
+        experiments: cluster_hidden,
     };
     let shared_context = use_memo((), move |_| Rc::new(Cell::new(context)));
     shared_context.set(context);

@@ -4,9 +4,11 @@
 //! and the published figures to mark beside the results. Pure, so it is
 //! tested natively; the component is `components::experiments_view`.
 
+use crate::components::form::{self, format_ms};
 use crate::url;
 use raftlab_core::experiment::{
-    figure16_lines, split_vote_lines, wan_lines, Experiment, Line, Measure,
+    figure16_line, figure16_lines, split_vote_lines, timeout_label, wan_lines, Experiment, Line,
+    Measure, SetupChanges,
 };
 use raftlab_core::raft::Micros;
 
@@ -151,6 +153,10 @@ pub struct Published {
 pub struct ExperimentForm {
     /// The experiment it starts from.
     pub preset: Preset,
+    /// The election timeout range of each line, `MIN-MAX` ms, as typed; the
+    /// preset's ranges until the learner changes them. For Figure 16 each
+    /// range is a line; the split-vote and WAN lines run with each range.
+    pub timeouts: Vec<String>,
     /// Trials per line; empty is the preset's.
     pub trials: String,
     /// One-way latency range in ms (`1-2`); empty is the preset's.
@@ -161,21 +167,16 @@ pub struct ExperimentForm {
     pub jitter: String,
     /// Cluster size; empty is the preset's.
     pub nodes: String,
+    /// Survivors with the longest log (the ones that can win); empty is
+    /// the preset's share of the survivors.
+    pub eligible: String,
     /// The seed every trial is drawn from.
     pub seed: String,
 }
 
 impl Default for ExperimentForm {
     fn default() -> ExperimentForm {
-        ExperimentForm {
-            preset: Preset::Figure16,
-            trials: String::new(),
-            latency: String::new(),
-            disk: String::new(),
-            jitter: String::new(),
-            nodes: String::new(),
-            seed: "1".to_owned(),
-        }
+        ExperimentForm::for_preset(Preset::Figure16)
     }
 }
 
@@ -183,7 +184,45 @@ impl Default for ExperimentForm {
 /// not a number this form takes.
 const VALUE_CHARS_MAX: usize = 24;
 
+/// The most lines an experiment runs: twice the paper's graph, so a
+/// learner can compare, and a bound on the work a link can ask for.
+pub const LINES_MAX: usize = 12;
+
+/// The longest election timeout a line takes, ms (the trial cap is 60 s).
+const TIMEOUT_MS_MAX: u64 = 10_000;
+
+impl Preset {
+    /// The election timeout ranges of its lines, µs: Figure 16's lines, or
+    /// the one range the thesis used.
+    pub fn timeouts_us(self) -> Vec<(Micros, Micros)> {
+        let lines = match self {
+            Preset::Figure16 => figure16_lines(false, None),
+            Preset::Figure16Bottom => figure16_lines(true, None),
+            Preset::SplitVote => split_vote_lines(&[1], 1),
+            Preset::Wan => wan_lines(1),
+        };
+        let mut ranges: Vec<_> = lines.iter().map(|l| l.setup.election_timeout_us).collect();
+        ranges.dedup();
+        ranges
+    }
+}
+
 impl ExperimentForm {
+    /// The form of `preset` with nothing changed.
+    pub fn for_preset(preset: Preset) -> ExperimentForm {
+        ExperimentForm {
+            preset,
+            timeouts: default_timeouts(preset),
+            trials: String::new(),
+            latency: String::new(),
+            disk: String::new(),
+            jitter: String::new(),
+            nodes: String::new(),
+            eligible: String::new(),
+            seed: "1".to_owned(),
+        }
+    }
+
     /// The form a link's query holds: `None` without `experiment=`; an
     /// error naming the parameter for a preset that does not exist.
     pub fn from_query(query: &str) -> Option<Result<ExperimentForm, String>> {
@@ -200,13 +239,25 @@ impl ExperimentForm {
                 .unwrap_or_default()
         };
         let seed = value("seed");
+        let timeouts = match url::value(query, "timeouts") {
+            // One more than the most lines, so that too many is refused
+            // with a message rather than cut short in silence.
+            Some(list) => list
+                .split(',')
+                .take(LINES_MAX + 1)
+                .map(|t| t.trim().chars().take(VALUE_CHARS_MAX).collect())
+                .collect(),
+            None => default_timeouts(preset),
+        };
         Some(Ok(ExperimentForm {
             preset,
+            timeouts,
             trials: value("trials"),
             latency: value("latency"),
             disk: value("disk"),
             jitter: value("jitter"),
             nodes: value("nodes"),
+            eligible: value("eligible"),
             seed: if seed.is_empty() {
                 "1".to_owned()
             } else {
@@ -215,15 +266,24 @@ impl ExperimentForm {
         }))
     }
 
-    /// The link's query for this form: the preset and every value given.
+    /// The link's query for this form: the preset and every value given
+    /// (the timeouts only when they are not the preset's).
     pub fn to_query(&self) -> String {
         let mut query = format!("?experiment={}", self.preset.name());
+        let timeouts: Vec<&str> = self.timeouts.iter().map(|t| t.trim()).collect();
+        let timeouts = if timeouts == default_timeouts(self.preset) {
+            String::new()
+        } else {
+            timeouts.join(",")
+        };
         for (key, value) in [
+            ("timeouts", &timeouts),
             ("trials", &self.trials),
             ("latency", &self.latency),
             ("disk", &self.disk),
             ("jitter", &self.jitter),
             ("nodes", &self.nodes),
+            ("eligible", &self.eligible),
             ("seed", &self.seed),
         ] {
             let value = value.trim();
@@ -238,35 +298,54 @@ impl ExperimentForm {
     /// The experiment the form describes, or what is wrong with it, naming
     /// the field.
     pub fn build(&self) -> Result<Experiment, String> {
-        let trials = match self.trials.trim() {
-            "" => None,
-            text => Some(
-                text.parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=100_000).contains(n))
-                    .ok_or_else(|| {
-                        format!("Trials: {text:?} is not a whole number from 1 to 100000")
-                    })?,
-            ),
-        };
-        let per_line = trials.unwrap_or(self.preset.default_trials());
-        let (measure, mut lines) = match self.preset {
-            Preset::Figure16 => (Measure::Downtime, figure16_lines(false, trials)),
-            Preset::Figure16Bottom => (Measure::Downtime, figure16_lines(true, trials)),
-            Preset::SplitVote => (Measure::SplitVote, split_vote_lines(&[1, 10, 20], per_line)),
-            Preset::Wan => (Measure::Downtime, wan_lines(per_line)),
-        };
-        let latency = optional(&self.latency, "Latency", parse_ms_range)?;
-        let disk = optional(&self.disk, "Disk write", parse_ms_range)?;
-        let jitter = optional(&self.jitter, "Timer jitter", parse_ms)?;
-        let nodes = optional(&self.nodes, "Servers", |text| {
-            text.parse::<usize>()
-                .ok()
-                .filter(|n| (3..=9).contains(n))
-                .ok_or_else(|| "is not 3 to 9".to_owned())
+        let trials = optional(&self.trials, "Trials per line", |text| {
+            parse_count(text, 1, 100_000).map(|n| n as u32)
         })?;
+        let timeouts = self.timeout_ranges()?;
+        let (measure, lines) = match self.preset {
+            Preset::Figure16 | Preset::Figure16Bottom => (
+                Measure::Downtime,
+                timeouts
+                    .iter()
+                    .map(|&range| figure16_line(range, trials))
+                    .collect(),
+            ),
+            Preset::SplitVote | Preset::Wan => {
+                let per_line = trials.unwrap_or(self.preset.default_trials());
+                let (measure, lines) = match self.preset {
+                    Preset::SplitVote => {
+                        (Measure::SplitVote, split_vote_lines(&[1, 10, 20], per_line))
+                    }
+                    _ => (Measure::Downtime, wan_lines(per_line)),
+                };
+                (measure, with_timeouts(lines, &timeouts, self.preset))
+            }
+        };
+        if lines.len() > LINES_MAX {
+            return Err(format!(
+                "Election timeouts: {} lines with this experiment; at most {LINES_MAX}",
+                lines.len()
+            ));
+        }
+        let changes = SetupChanges {
+            latency_us: optional(&self.latency, "Latency", |text| {
+                parse_ms_range(text).and_then(|(min, max)| match min {
+                    0 => Err("has a minimum of 0: a message always takes some time".to_owned()),
+                    _ => Ok((min, max)),
+                })
+            })?,
+            disk_write_us: optional(&self.disk, "Disk write", parse_ms_range)?,
+            timer_jitter_us: optional(&self.jitter, "Timer jitter", parse_ms)?,
+            nodes: optional(&self.nodes, "Servers", |text| {
+                parse_count(text, 3, 9).map(|n| n as usize)
+            })?,
+            eligible: optional(&self.eligible, "Eligible candidates", |text| {
+                parse_count(text, 1, 8).map(|n| n as usize)
+            })?,
+        };
+        let mut lines = lines;
         for line in &mut lines {
-            apply(line, latency, disk, jitter, nodes);
+            apply(&changes, line)?;
         }
         let seed = self
             .seed
@@ -275,34 +354,96 @@ impl ExperimentForm {
             .map_err(|_| format!("Seed: {:?} is not a whole number", self.seed.trim()))?;
         Experiment::new(measure, seed, lines).map_err(|e| e.to_string())
     }
+
+    /// The timeout lines as ranges, µs; an error names the line.
+    fn timeout_ranges(&self) -> Result<Vec<(Micros, Micros)>, String> {
+        if self.timeouts.is_empty() {
+            return Err("Election timeouts: add at least one line".to_owned());
+        }
+        if self.timeouts.len() > LINES_MAX {
+            return Err(format!(
+                "Election timeouts: at most {LINES_MAX} lines, not {}",
+                self.timeouts.len()
+            ));
+        }
+        self.timeouts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let field = format!("Election timeouts, line {}", i + 1);
+                if text.trim().is_empty() {
+                    return Err(format!(
+                        "{field}: type MIN-MAX in milliseconds, e.g. 150-300"
+                    ));
+                }
+                let (min, max) =
+                    parse_ms_range(text).map_err(|e| format!("{field}: {text:?} {e}"))?;
+                if min < 1_000 || max > TIMEOUT_MS_MAX * 1_000 {
+                    return Err(format!(
+                        "{field}: {text:?} is not within 1 to {TIMEOUT_MS_MAX} ms"
+                    ));
+                }
+                Ok((min, max))
+            })
+            .collect()
+    }
 }
 
-/// Lays the changed values over one line's setup (a smaller cluster keeps
-/// its failed servers and at most its survivors eligible).
-fn apply(
-    line: &mut Line,
-    latency: Option<(Micros, Micros)>,
-    disk: Option<(Micros, Micros)>,
-    jitter: Option<Micros>,
-    nodes: Option<usize>,
-) {
-    let setup = &mut line.setup;
-    if let Some(latency) = latency {
-        setup.latency_us = latency;
+/// The playground link that opens trial `trial` of line `line`, paused
+/// right after the failed servers' crashes (the trial's start): the run's
+/// share token, and the position after its inputs.
+pub fn trial_query(experiment: &Experiment, line: usize, trial: u32) -> Option<String> {
+    let run = experiment.trial_run(line, trial)?;
+    Some(format!(
+        "?run={}&at={}",
+        run.to_url_token(),
+        run.inputs.len()
+    ))
+}
+
+/// The preset's timeout ranges as the form shows them ("150-155").
+fn default_timeouts(preset: Preset) -> Vec<String> {
+    preset
+        .timeouts_us()
+        .into_iter()
+        .map(|(min, max)| format!("{}-{}", format_ms(min), format_ms(max)))
+        .collect()
+}
+
+/// The split-vote or WAN `lines`, run with each of `timeouts`: the
+/// preset's labels while the range is the preset's, else each label names
+/// its range ("latency 10 ms, 100–200 ms").
+fn with_timeouts(lines: Vec<Line>, timeouts: &[(Micros, Micros)], preset: Preset) -> Vec<Line> {
+    let defaults = preset.timeouts_us();
+    lines
+        .iter()
+        .flat_map(|line| {
+            timeouts.iter().map(|&range| {
+                let mut line = line.clone();
+                line.setup.election_timeout_us = range;
+                if timeouts != defaults.as_slice() {
+                    line.label = format!("{}, {}", line.label, timeout_label(range));
+                }
+                line
+            })
+        })
+        .collect()
+}
+
+/// Lays the learner's `changes` over one line's setup
+/// ([`raftlab_core::experiment::ElectionSetup::with`]); an error for more
+/// eligible candidates than the line has survivors.
+fn apply(changes: &SetupChanges, line: &mut Line) -> Result<(), String> {
+    let setup = line.setup.with(changes);
+    let survivors = setup.nodes - setup.failed;
+    if setup.eligible > survivors {
+        return Err(format!(
+            "Eligible candidates: {} is more than the {survivors} survivors of {} servers with {} failed ({})",
+            setup.eligible, setup.nodes, setup.failed, line.label
+        ));
     }
-    if let Some(disk) = disk {
-        setup.disk_write_us = disk;
-    }
-    if let Some(jitter) = jitter {
-        setup.timer_jitter_us = jitter;
-    }
-    if let Some(nodes) = nodes {
-        let eligible_share = setup.eligible as f64 / (setup.nodes - setup.failed) as f64;
-        setup.nodes = nodes;
-        setup.failed = setup.failed.min(nodes - 1);
-        let survivors = nodes - setup.failed;
-        setup.eligible = ((eligible_share * survivors as f64).round() as usize).clamp(1, survivors);
-    }
+    line.setup = setup;
+    Ok(())
 }
 
 /// `parse` of a field's text, `None` when it is empty; an error names the field.
@@ -319,14 +460,18 @@ fn optional<T>(
     }
 }
 
-/// Milliseconds (decimals allowed), 0 to 10 s, as µs.
+/// A whole number in `min..=max`.
+fn parse_count(text: &str, min: u64, max: u64) -> Result<u64, String> {
+    form::parse_count(text, "", min, max)
+        .map_err(|_| format!("is not a whole number from {min} to {max}"))
+}
+
+/// Milliseconds (up to three decimals), 0 to 10 s, as µs.
 fn parse_ms(text: &str) -> Result<Micros, String> {
-    text.trim()
-        .parse::<f64>()
+    form::parse_ms(text, "")
         .ok()
-        .filter(|ms| (0.0..=10_000.0).contains(ms))
-        .map(|ms| (ms * 1_000.0).round() as Micros)
-        .ok_or_else(|| "is not a number of milliseconds from 0 to 10000".to_owned())
+        .filter(|&us| us <= TIMEOUT_MS_MAX * 1_000)
+        .ok_or_else(|| format!("is not a number of milliseconds from 0 to {TIMEOUT_MS_MAX}"))
 }
 
 /// `MIN-MAX` milliseconds (or one value for both) as µs.
@@ -346,11 +491,10 @@ mod tests {
     #[test]
     fn a_form_reads_back_from_its_link() {
         let form = ExperimentForm {
-            preset: Preset::Figure16Bottom,
             trials: "50".into(),
             latency: "1-3".into(),
             jitter: "0.5".into(),
-            ..ExperimentForm::default()
+            ..ExperimentForm::for_preset(Preset::Figure16Bottom)
         };
         let query = form.to_query();
         assert_eq!(
@@ -363,6 +507,73 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert!(bad.starts_with("experiment=\"figure99\""), "{bad}");
+    }
+
+    #[test]
+    fn every_field_round_trips_through_the_link() {
+        let form = ExperimentForm {
+            preset: Preset::Figure16,
+            timeouts: vec!["150-155".into(), "12.5-25".into(), "300-300".into()],
+            trials: "20".into(),
+            latency: "2-4".into(),
+            disk: "3".into(),
+            jitter: "1".into(),
+            nodes: "7".into(),
+            eligible: "3".into(),
+            seed: "42".into(),
+        };
+        let query = form.to_query();
+        assert_eq!(
+            query,
+            "?experiment=figure16&timeouts=150-155%2C12.5-25%2C300-300&trials=20&latency=2-4\
+             &disk=3&jitter=1&nodes=7&eligible=3&seed=42"
+        );
+        assert_eq!(ExperimentForm::from_query(&query), Some(Ok(form.clone())));
+        let experiment = form.build().unwrap();
+        let labels: Vec<&str> = experiment
+            .lines()
+            .iter()
+            .map(|l| l.label.as_str())
+            .collect();
+        assert_eq!(labels, ["150–155 ms", "12.5–25 ms", "300–300 ms"]);
+        let setup = &experiment.lines()[1].setup;
+        assert_eq!(setup.election_timeout_us, (12_500, 25_000));
+        assert_eq!((setup.nodes, setup.failed, setup.eligible), (7, 1, 3));
+        assert_eq!(setup.disk_write_us, (3_000, 3_000));
+        assert_eq!(experiment.total(), 60);
+    }
+
+    #[test]
+    fn the_presets_ranges_are_the_form_s_lines_and_stay_out_of_the_link() {
+        let form = ExperimentForm::default();
+        assert_eq!(form.timeouts.len(), 6);
+        assert_eq!(form.timeouts[2], "150-155");
+        assert_eq!(form.to_query(), "?experiment=figure16&seed=1");
+        let experiment = form.build().unwrap();
+        let paper = figure16_lines(false, None);
+        assert_eq!(experiment.lines(), paper.as_slice());
+        assert_eq!(
+            ExperimentForm::for_preset(Preset::SplitVote).timeouts,
+            ["150-250"]
+        );
+    }
+
+    #[test]
+    fn split_vote_and_wan_lines_run_with_each_timeout_range() {
+        let form = ExperimentForm {
+            timeouts: vec!["150-250".into(), "100-200".into()],
+            trials: "5".into(),
+            ..ExperimentForm::for_preset(Preset::SplitVote)
+        };
+        let experiment = form.build().unwrap();
+        assert_eq!(experiment.lines().len(), 6);
+        assert_eq!(experiment.lines()[1].label, "latency 1 ms, 100–200 ms");
+        assert_eq!(
+            experiment.lines()[1].setup.election_timeout_us,
+            (100_000, 200_000)
+        );
+        let unchanged = ExperimentForm::for_preset(Preset::Wan).build().unwrap();
+        assert_eq!(unchanged.lines()[0].label, "1 failed");
     }
 
     #[test]
@@ -383,27 +594,72 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_its_field() {
-        let bad = |form: ExperimentForm| form.build().unwrap_err();
-        let base = ExperimentForm::default();
-        assert!(bad(ExperimentForm {
-            trials: "0".into(),
-            ..base.clone()
-        })
-        .starts_with("Trials:"));
-        assert!(bad(ExperimentForm {
-            latency: "3-1".into(),
-            ..base.clone()
-        })
-        .starts_with("Latency:"));
-        assert!(bad(ExperimentForm {
-            nodes: "12".into(),
-            ..base.clone()
-        })
-        .starts_with("Servers:"));
-        assert!(bad(ExperimentForm {
-            seed: "x".into(),
-            ..base
-        })
-        .starts_with("Seed:"));
+        let bad = |query: &str| {
+            ExperimentForm::from_query(&format!("?experiment=figure16&{query}"))
+                .expect("an experiment link")
+                .expect("a preset that exists")
+                .build()
+                .unwrap_err()
+        };
+        for (query, start) in [
+            ("trials=0", "Trials per line:"),
+            ("latency=3-1", "Latency:"),
+            ("latency=0-2", "Latency: \"0-2\" has a minimum of 0"),
+            ("disk=-", "Disk write:"),
+            ("jitter=x", "Timer jitter:"),
+            ("nodes=12", "Servers:"),
+            ("eligible=0", "Eligible candidates:"),
+            (
+                "nodes=3&eligible=3",
+                "Eligible candidates: 3 is more than the 2 survivors",
+            ),
+            ("seed=x", "Seed:"),
+            ("timeouts=", "Election timeouts, line 1: type"),
+            ("timeouts=150-300,", "Election timeouts, line 2: type"),
+            (
+                "timeouts=300-150",
+                "Election timeouts, line 1: \"300-150\" has",
+            ),
+            (
+                "timeouts=0-10",
+                "Election timeouts, line 1: \"0-10\" is not",
+            ),
+            ("timeouts=150-99999", "Election timeouts, line 1:"),
+            ("timeouts=abc", "Election timeouts, line 1:"),
+        ] {
+            let message = bad(query);
+            assert!(
+                message.starts_with(start),
+                "{query}: {message:?} should start {start:?}"
+            );
+        }
+        let with_timeouts = |timeouts: &[&str]| ExperimentForm {
+            timeouts: timeouts.iter().map(|t| t.to_string()).collect(),
+            ..ExperimentForm::default()
+        };
+        let none = with_timeouts(&[]).build().unwrap_err();
+        assert_eq!(none, "Election timeouts: add at least one line");
+        let many = with_timeouts(&["150-300"; LINES_MAX + 1])
+            .build()
+            .unwrap_err();
+        assert!(many.starts_with("Election timeouts: at most 12"), "{many}");
+    }
+
+    #[test]
+    fn a_link_never_panics_and_too_many_lines_are_refused() {
+        let long = vec!["1-2"; 40].join(",");
+        let form = ExperimentForm::from_query(&format!("?experiment=figure16&timeouts={long}"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(form.timeouts.len(), LINES_MAX + 1);
+        assert!(form.build().is_err());
+        for query in [
+            "?experiment=wan&timeouts=%2C%2C",
+            "?experiment=figure16&eligible=99999999999999999999999",
+            "?experiment=split-vote&nodes=-1&trials=1e9",
+        ] {
+            let form = ExperimentForm::from_query(query).unwrap().unwrap();
+            assert!(form.build().is_err(), "{query}");
+        }
     }
 }

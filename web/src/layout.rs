@@ -8,8 +8,8 @@
 
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog,
-    ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps, LogTable,
-    NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
+    ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps, LinkBase,
+    LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
 use crate::share::ControlPanel;
@@ -264,6 +264,11 @@ pub fn compact_page(props: &CompactPageProps) -> Html {
         (props.frame == Frame::Page).then_some("embed-page")
     );
     let panels = &props.embed.panels;
+    // An experiment's links open the full page, in a new tab.
+    let links = match &props.open_href {
+        Some(href) => LinkBase::FullPage(AttrValue::from(href.clone())),
+        None => LinkBase::Nowhere,
+    };
     html! {
         <@{tag} {id} {class} aria-label="Raftlab: a simulated Raft cluster"
             data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
@@ -276,7 +281,7 @@ pub fn compact_page(props: &CompactPageProps) -> Html {
                 { for panels.iter().map(|&panel| html! {
                     <section class={classes!("panel", "embed-panel")} data-panel={panel.name()}
                         aria-label={label(panel)}>
-                        { panel_content(ui, panel, on_action) }
+                        { panel_content(ui, panel, on_action, &links) }
                     </section>
                 }) }
             </div>
@@ -301,11 +306,17 @@ pub fn label(panel: EmbedPanel) -> &'static str {
         EmbedPanel::Network => "Network",
         EmbedPanel::Client => "Client",
         EmbedPanel::Config => "Configuration",
+        EmbedPanel::Experiments => "Experiments",
     }
 }
 
 /// The components one panel shows, with the props the full page gives them.
-fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Html {
+fn panel_content(
+    ui: &Ui,
+    panel: EmbedPanel,
+    on_action: &Callback<Action>,
+    links: &LinkBase,
+) -> Html {
     let view = ui.view.clone();
     let run = ui.run.clone();
     let on_action = on_action.clone();
@@ -335,6 +346,14 @@ fn panel_content(ui: &Ui, panel: EmbedPanel, on_action: &Callback<Action>) -> Ht
         EmbedPanel::Client => html! { <ClientPanel {view} {on_action} /> },
         EmbedPanel::Config => {
             html! { <ConfigPanel config={ui.config()} seed={ui.seed()} {on_action} /> }
+        }
+        EmbedPanel::Experiments => {
+            let (initial, autorun) = ui
+                .experiments
+                .as_ref()
+                .map(|e| (e.form.clone(), e.autorun))
+                .unwrap_or_default();
+            html! { <ExperimentsView {initial} {autorun} {on_action} links={links.clone()} /> }
         }
     }
 }

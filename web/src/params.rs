@@ -1,6 +1,7 @@
 //! The URL parameters that start a run (`seed`, `nodes`, `speed`), parsed as a
 //! pure function so that a bad value becomes a message, never a panic.
 
+use crate::experiments::ExperimentForm;
 use crate::url;
 use raftlab_core::session::NODE_COUNT_MAX;
 
@@ -232,11 +233,14 @@ pub enum EmbedPanel {
     Client,
     /// The configuration form.
     Config,
+    /// The Experiments view (the Raft paper's Figure 16 and the thesis's
+    /// election figures), opened with the link's `experiment=` values.
+    Experiments,
 }
 
 impl EmbedPanel {
     /// Every panel, in the order the names are listed in messages.
-    pub const ALL: [EmbedPanel; 11] = [
+    pub const ALL: [EmbedPanel; 12] = [
         EmbedPanel::Cluster,
         EmbedPanel::Diagram,
         EmbedPanel::Log,
@@ -248,6 +252,7 @@ impl EmbedPanel {
         EmbedPanel::Network,
         EmbedPanel::Client,
         EmbedPanel::Config,
+        EmbedPanel::Experiments,
     ];
 
     /// What an embed shows when it names no panel.
@@ -267,6 +272,7 @@ impl EmbedPanel {
             EmbedPanel::Network => "network",
             EmbedPanel::Client => "client",
             EmbedPanel::Config => "config",
+            EmbedPanel::Experiments => "experiments",
         }
     }
 
@@ -286,8 +292,12 @@ impl EmbedPanel {
 pub struct Embed {
     /// The panels to show, in the order named, each once.
     pub panels: Vec<EmbedPanel>,
-    /// Does playback start on its own?
+    /// Does playback start on its own? (With the experiments panel: does
+    /// its experiment run on its own?)
     pub autoplay: bool,
+    /// The experiment the experiments panel opens with (`experiment=` and
+    /// its values); `None` opens the default form.
+    pub experiment: Option<ExperimentForm>,
 }
 
 impl Default for Embed {
@@ -295,7 +305,30 @@ impl Default for Embed {
         Embed {
             panels: EmbedPanel::DEFAULT.to_vec(),
             autoplay: true,
+            experiment: None,
         }
+    }
+}
+
+impl Embed {
+    /// Does the simulation play on its own? Not while the only panel is
+    /// the experiments panel, which shows no cluster.
+    pub fn plays(&self) -> bool {
+        self.autoplay && self.panels.iter().any(|&p| p != EmbedPanel::Experiments)
+    }
+
+    /// Settles the panels against the experiment asked for: an experiment
+    /// with no panels named shows the experiments panel; one with panels
+    /// that leave it out is a message (`named` is the parameter's name).
+    pub fn settle_experiment(&mut self, panels_named: bool, named: &str) -> Option<String> {
+        self.experiment.as_ref()?;
+        if !panels_named {
+            self.panels = vec![EmbedPanel::Experiments];
+            return None;
+        }
+        (!self.panels.contains(&EmbedPanel::Experiments)).then(|| {
+            format!("{named} shows in the experiments panel: add \"experiments\" to the panels")
+        })
     }
 }
 
@@ -310,6 +343,9 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
     let mut on = false;
     let mut embed = Embed::default();
     let mut problems = Vec::new();
+    let mut panels_named = false;
+    // A preset that does not exist is reported by the page (`Ui::open`).
+    embed.experiment = ExperimentForm::from_query(query).and_then(Result::ok);
     for (name, value) in url::pairs(query) {
         match name.as_str() {
             "embed" => match value.as_str() {
@@ -320,6 +356,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                 )),
             },
             "panels" => {
+                panels_named = true;
                 let (panels, unknown) = panel_list(&value);
                 if !unknown.is_empty() {
                     problems.push(format!(
@@ -353,6 +390,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
         problems.retain(|p| p.starts_with("embed="));
         return (None, problems);
     }
+    problems.extend(embed.settle_experiment(panels_named, "experiment="));
     (Some(embed), problems)
 }
 
@@ -462,6 +500,31 @@ mod embed_tests {
         assert_eq!(problems.len(), 1);
         let (embed, problems) = parse_embed("?embed=1&panels=");
         assert_eq!(embed.map(|e| e.panels), Some(EmbedPanel::DEFAULT.to_vec()));
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn an_embed_can_show_an_experiment_in_the_experiments_panel() {
+        let (embed, problems) = parse_embed("?embed=1&panels=experiments&experiment=wan&trials=9");
+        let embed = embed.expect("embedded");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(embed.panels, [EmbedPanel::Experiments]);
+        let form = embed.experiment.clone().expect("the experiment asked for");
+        assert_eq!((form.preset.name(), form.trials.as_str()), ("wan", "9"));
+        assert!(!embed.plays(), "no cluster shown, so nothing plays");
+        // An experiment alone brings its panel; beside others it plays.
+        let (embed, _) = parse_embed("?embed=1&experiment=figure16");
+        assert_eq!(embed.map(|e| e.panels), Some(vec![EmbedPanel::Experiments]));
+        let (embed, _) = parse_embed("?embed=1&panels=cluster,experiments&experiment=figure16");
+        assert!(embed.expect("embedded").plays());
+        // Panels that leave it out say so, and show what they name.
+        let (embed, problems) = parse_embed("?embed=1&panels=log&experiment=figure16");
+        assert_eq!(embed.map(|e| e.panels), Some(vec![EmbedPanel::Log]));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("\"experiments\""), "{problems:?}");
+        // The experiments panel without an experiment opens the default form.
+        let (embed, problems) = parse_embed("?embed=1&panels=experiments");
+        assert_eq!(embed.and_then(|e| e.experiment), None);
         assert!(problems.is_empty());
     }
 

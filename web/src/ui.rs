@@ -6,7 +6,7 @@
 //! that state (`Narration`).
 
 use crate::experiments::ExperimentForm;
-use crate::params::{self, Settings};
+use crate::params::{self, Embed, EmbedPanel, Settings};
 use crate::share::{
     self, ControlPanel, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
 };
@@ -210,6 +210,22 @@ impl Ui {
             ui.refresh();
         }
         ui
+    }
+
+    /// What an embed's experiments panel opens with: the embed's experiment
+    /// (or the link's, or the default form), run at once if it autoplays.
+    pub(crate) fn embed_experiment(&mut self, embed: &Embed) {
+        if !embed.panels.contains(&EmbedPanel::Experiments) {
+            return;
+        }
+        let form = embed
+            .experiment
+            .clone()
+            .or_else(|| self.experiments.take().map(|e| e.form));
+        self.experiments = Some(Experiments {
+            autorun: embed.autoplay && form.is_some(),
+            form: form.unwrap_or_default(),
+        });
     }
 
     /// Shows what a share link holds, paused; changes nothing if it cannot.
@@ -681,6 +697,7 @@ mod tests {
 
     use super::*;
     use raftlab_core::session::TimedCommand;
+    use raftlab_core::view::{Micros, NodeView};
 
     fn ui(query: &str) -> Rc<Ui> {
         Rc::new(Ui::open(query, &params::parse(query).0, 99))
@@ -843,6 +860,64 @@ mod tests {
         assert_eq!(state.selected_message, Some(7));
         let state = state.reduce(Action::Select(NodeId(3)));
         assert_eq!((state.selected, state.selected_message), (NodeId(3), None));
+    }
+
+    /// The time without a leader the page shows, stepping a trial opened
+    /// from its link: from its crash until every running server follows
+    /// one leader of one term, read from the page's view model.
+    fn leaderless_us(mut state: Rc<Ui>, crash_at: Micros) -> Micros {
+        for _ in 0..100_000 {
+            let view = &state.view.0;
+            if let Some(leader) = view.leader() {
+                let follows =
+                    |n: &&NodeView| n.leader_id == Some(leader.id) && n.term == leader.term;
+                if view
+                    .nodes
+                    .iter()
+                    .filter(|n| n.alive && n.id != leader.id)
+                    .all(|n| follows(&n))
+                {
+                    return view.now - crash_at;
+                }
+            }
+            state = state.reduce(Action::Step);
+            assert_eq!(state.error, None);
+        }
+        panic!("no leader that every server follows after 100,000 steps");
+    }
+
+    #[test]
+    fn an_experiments_trial_opened_from_its_link_shows_the_downtime_it_measured() {
+        let form = ExperimentForm {
+            timeouts: vec!["150-155".into(), "12-24".into()],
+            trials: "12".into(),
+            ..ExperimentForm::default()
+        };
+        let mut experiment = form.build().expect("a valid form");
+        experiment.run_to_end();
+        for line in 0..experiment.lines().len() {
+            let summary = experiment.summary(line);
+            for trial in [summary.median_trial, summary.worst_trial]
+                .into_iter()
+                .flatten()
+            {
+                let query = crate::experiments::trial_query(&experiment, line, trial)
+                    .expect("a trial that ran");
+                let state = ui(&query);
+                assert_eq!(state.error, None, "the link opens");
+                assert!(!state.playing, "paused where the trial starts");
+                assert!(!state.view.0.nodes[0].alive, "the leader is down");
+                let crash_at = experiment.trial_crash_at(line, trial).expect("its crash");
+                let measured = experiment.results(line)[trial as usize]
+                    .outcome
+                    .downtime_us();
+                assert_eq!(
+                    leaderless_us(state, crash_at),
+                    measured,
+                    "line {line} trial {trial}"
+                );
+            }
+        }
     }
 
     #[test]

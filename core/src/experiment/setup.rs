@@ -63,6 +63,22 @@ impl Default for ElectionSetup {
     }
 }
 
+/// Values to lay over an [`ElectionSetup`] (what a learner or the command
+/// line changed); each `None` keeps the setup's own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SetupChanges {
+    /// The one-way network delay range, µs.
+    pub latency_us: Option<(Micros, Micros)>,
+    /// The disk write range, µs.
+    pub disk_write_us: Option<(Micros, Micros)>,
+    /// How late a timer may fire, µs.
+    pub timer_jitter_us: Option<Micros>,
+    /// Servers in the cluster.
+    pub nodes: Option<usize>,
+    /// Survivors with the longest log.
+    pub eligible: Option<usize>,
+}
+
 /// Why an [`ElectionSetup`] cannot run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SetupError {
@@ -123,6 +139,28 @@ impl TrialOutcome {
 }
 
 impl ElectionSetup {
+    /// This setup with `changes` laid over it. A new cluster size keeps
+    /// the failed servers (all but one at most) and, unless `eligible` is
+    /// given too, about the same share of the survivors eligible (at least
+    /// one). [`ElectionSetup::validate`] says whether the result can run.
+    pub fn with(&self, changes: &SetupChanges) -> ElectionSetup {
+        let mut setup = self.clone();
+        setup.latency_us = changes.latency_us.unwrap_or(self.latency_us);
+        setup.disk_write_us = changes.disk_write_us.unwrap_or(self.disk_write_us);
+        setup.timer_jitter_us = changes.timer_jitter_us.unwrap_or(self.timer_jitter_us);
+        if let Some(nodes) = changes.nodes.filter(|&n| n >= 2) {
+            let survivors_before = self.nodes.saturating_sub(self.failed).max(1);
+            let eligible_share = self.eligible as f64 / survivors_before as f64;
+            setup.nodes = nodes;
+            setup.failed = self.failed.min(nodes - 1);
+            let survivors = nodes - setup.failed;
+            setup.eligible =
+                ((eligible_share * survivors as f64).round() as usize).clamp(1, survivors);
+        }
+        setup.eligible = changes.eligible.unwrap_or(setup.eligible);
+        setup
+    }
+
     /// Checks the setup describes a trial that can run.
     pub fn validate(&self) -> Result<(), SetupError> {
         if !(3..=9).contains(&self.nodes) {
@@ -301,6 +339,30 @@ mod tests {
             setup.run_trial(5, Measure::Downtime),
             TrialOutcome::Elected { .. }
         ));
+    }
+
+    #[test]
+    fn changes_keep_the_share_of_eligible_survivors_unless_it_is_given() {
+        let base = ElectionSetup::default();
+        let seven = base.with(&SetupChanges {
+            nodes: Some(7),
+            latency_us: Some((5_000, 5_000)),
+            ..SetupChanges::default()
+        });
+        assert_eq!((seven.nodes, seven.failed, seven.eligible), (7, 1, 3));
+        assert_eq!(seven.latency_us, (5_000, 5_000));
+        assert_eq!(seven.disk_write_us, base.disk_write_us, "unchanged");
+        let given = base.with(&SetupChanges {
+            nodes: Some(3),
+            eligible: Some(3),
+            ..SetupChanges::default()
+        });
+        assert_eq!(
+            given.validate(),
+            Err(SetupError::Eligible(3)),
+            "2 survivors"
+        );
+        assert_eq!(base.with(&SetupChanges::default()), base);
     }
 
     #[test]

@@ -5,8 +5,9 @@ use raftlab_core::experiment::{
     figure16_lines, known_leader_term, split_vote_lines, split_vote_probability, wan_lines,
     Experiment, Line, Measure, Summary, TrialOutcome,
 };
+use raftlab_core::kv::Operation;
 use raftlab_core::raft::NodeId;
-use raftlab_core::sim::Simulation;
+use raftlab_core::sim::{Command, Config, Simulation};
 
 /// Runs `lines` (the one labelled `label` of them) to the end from seed 1.
 fn run(measure: Measure, lines: Vec<Line>, label: &str) -> (Experiment, Summary) {
@@ -113,5 +114,53 @@ fn a_trial_opened_in_the_playground_shows_the_downtime_it_measured() {
             ),
         },
         measured
+    );
+}
+
+/// The recipe docs/EXPERIMENTS.md gives for differing logs mid-run: cut the
+/// leader and two followers off from the other two, have it commit a
+/// request on its side (three of five), heal and crash it at once. The two
+/// left out hold a shorter log, so only the other two survivors can win.
+#[test]
+fn servers_get_differing_logs_mid_run_by_a_partition_and_a_request() {
+    let mut sim = Simulation::new(4, Config::default()).expect("the default is valid");
+    sim.advance_to(2_000_000);
+    let leader = sim.leader().expect("a leader after two seconds");
+    let others: Vec<NodeId> = (1..=5).map(NodeId).filter(|&n| n != leader).collect();
+    let (with_leader, left_out) = others.split_at(2);
+    let mut side = vec![leader];
+    side.extend_from_slice(with_leader);
+    sim.submit(Command::Partition {
+        groups: vec![side, left_out.to_vec()],
+    })
+    .expect("a partition of servers that exist");
+    sim.submit(Command::ClientRequest {
+        client: None,
+        target: Some(leader),
+        op: Operation::Put {
+            key: "x".into(),
+            value: "1".into(),
+        },
+    })
+    .expect("a put to the leader");
+    sim.advance_to(sim.now() + 500_000);
+    sim.submit(Command::Heal).expect("heal");
+    sim.submit(Command::Crash { node: leader })
+        .expect("the leader is up");
+    let view = sim.view();
+    let log_len = |id: NodeId| view.node(id).map(|n| n.log_len).expect("in the view");
+    for &short in left_out {
+        for &long in with_leader {
+            assert!(
+                log_len(short) < log_len(long),
+                "{short} lacks the put {long} holds"
+            );
+        }
+    }
+    sim.advance_to(sim.now() + 5_000_000);
+    let new_leader = sim.leader().expect("a new leader within five seconds");
+    assert!(
+        with_leader.contains(&new_leader),
+        "{new_leader} holds the longest log"
     );
 }

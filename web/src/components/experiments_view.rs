@@ -4,7 +4,9 @@
 //! beside the published figures, with a table and links that open any
 //! line's median or worst trial in the playground.
 
-use crate::experiments::{ExperimentForm, Preset, Published};
+use super::form::{input_value, select_value, Draft};
+use crate::experiments::{trial_query, ExperimentForm, Preset, Published, LINES_MAX};
+use crate::params;
 use crate::ui::Action;
 use raftlab_core::experiment::{Experiment, Line, Measure, Summary};
 use raftlab_core::raft::Micros;
@@ -37,6 +39,38 @@ pub struct ExperimentsViewProps {
     pub autorun: bool,
     /// Where "Back to the cluster" goes.
     pub on_action: Callback<Action>,
+    /// Where its links lead: this page, or (embedded) the full page.
+    #[prop_or_default]
+    pub links: LinkBase,
+}
+
+/// Where the view's links (a trial, the experiment itself) lead.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum LinkBase {
+    /// This page, the full playground: a link is a query (`?run=…`), and
+    /// "Back to the cluster" is offered.
+    #[default]
+    ThisPage,
+    /// The full page at this address, in a new tab: the view is embedded.
+    FullPage(AttrValue),
+    /// Nowhere: embedded by a host page that gave no `link`.
+    Nowhere,
+}
+
+impl LinkBase {
+    /// The address for `query` (`?run=…`), if links lead anywhere.
+    fn href(&self, query: &str) -> Option<String> {
+        match self {
+            LinkBase::ThisPage => Some(query.to_owned()),
+            LinkBase::FullPage(page) => Some(params::open_href(page, query)),
+            LinkBase::Nowhere => None,
+        }
+    }
+
+    /// Where a link opens: a new tab from an embed.
+    fn target(&self) -> Option<AttrValue> {
+        (*self != LinkBase::ThisPage).then_some(AttrValue::Static("_blank"))
+    }
 }
 
 /// The experiment being run, and which run of the form it is (a new run or
@@ -51,7 +85,7 @@ struct Runner {
 /// The Experiments view.
 #[function_component(ExperimentsView)]
 pub fn experiments_view(props: &ExperimentsViewProps) -> Html {
-    let form = use_state(|| props.initial.clone());
+    let form = use_reducer(|| Draft(props.initial.clone()));
     let runner = use_mut_ref(Runner::default);
     let revision = use_state(|| 0u64);
     let error = use_state(|| None::<String>);
@@ -62,7 +96,7 @@ pub fn experiments_view(props: &ExperimentsViewProps) -> Html {
             revision.setter(),
             error.clone(),
         );
-        Callback::from(move |()| match form.build() {
+        Callback::from(move |()| match form.0.build() {
             Ok(experiment) => {
                 error.set(None);
                 start_run(&runner, experiment, revision.clone());
@@ -97,16 +131,18 @@ pub fn experiments_view(props: &ExperimentsViewProps) -> Html {
             data-running={running.to_string()}>
             <div class="experiments-head">
                 <h2>{ "Experiments" }<small>{ "the paper's election-timing results, reproduced here" }</small></h2>
-                <button type="button" onclick={props.on_action.reform(|_| Action::CloseExperiments)}>
-                    { "← Back to the cluster" }</button>
+                if props.links == LinkBase::ThisPage {
+                    <button type="button" onclick={props.on_action.reform(|_| Action::CloseExperiments)}>
+                        { "← Back to the cluster" }</button>
+                }
             </div>
-            { form_fields(&form, running, start.reform(|_: MouseEvent| ()), cancel) }
+            { form_fields(&form, running, start.reform(|_: MouseEvent| ()), cancel, &props.links) }
             if let Some(e) = &*error {
                 <p class="notice error" role="alert">{ e.clone() }</p>
             }
             if let Some(experiment) = &r.experiment {
                 { progress(experiment, running, r.cancelled) }
-                { results(experiment, form.preset) }
+                { results(experiment, form.0.preset, &props.links) }
             }
         </section>
     }
@@ -166,32 +202,32 @@ async fn yield_to_browser() {
     channel.port1().set_onmessage(None);
 }
 
-/// The preset picker, the parameters, and Run / Cancel.
+/// The preset picker, the parameters, the timeout lines, and Run / Cancel.
 fn form_fields(
-    form: &UseStateHandle<ExperimentForm>,
+    form: &UseReducerHandle<Draft<ExperimentForm>>,
     running: bool,
     run: Callback<MouseEvent>,
     cancel: Callback<MouseEvent>,
+    links: &LinkBase,
 ) -> Html {
+    let edit = form.dispatcher();
     let set = |update: fn(&mut ExperimentForm, String)| {
-        let form = form.clone();
+        let edit = edit.clone();
         Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let mut next = (*form).clone();
-            update(&mut next, input.value());
-            form.set(next);
+            let value = input_value(&e);
+            edit.dispatch(Box::new(move |f: &mut ExperimentForm| update(f, value)));
         })
     };
     let on_preset = {
-        let form = form.clone();
+        let edit = edit.clone();
         Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Some(preset) = Preset::from_name(&select.value()) {
-                form.set(ExperimentForm {
-                    preset,
-                    seed: form.seed.clone(),
-                    ..ExperimentForm::default()
-                });
+            if let Some(preset) = Preset::from_name(&select_value(&e)) {
+                edit.dispatch(Box::new(move |f: &mut ExperimentForm| {
+                    *f = ExperimentForm {
+                        seed: f.seed.clone(),
+                        ..ExperimentForm::for_preset(preset)
+                    };
+                }));
             }
         })
     };
@@ -207,6 +243,7 @@ fn form_fields(
             </label>
         }
     };
+    let form = &form.0;
     html! {
         <div class="experiment-form">
             <label class="experiment-field preset">
@@ -217,18 +254,81 @@ fn form_fields(
                     }) }
                 </select>
             </label>
+            { timeout_lines(form, &edit) }
             { field("Trials per line", "How many trials each line runs (the paper: 1,000)", &form.trials, set(|f, v| f.trials = v)) }
             { field("Latency (ms)", "One-way network delay, MIN-MAX", &form.latency, set(|f, v| f.latency = v)) }
             { field("Disk write (ms)", "How long persisting a vote or entries takes, MIN-MAX", &form.disk, set(|f, v| f.disk = v)) }
             { field("Timer jitter (ms)", "The most a timer fires late", &form.jitter, set(|f, v| f.jitter = v)) }
             { field("Servers", "Cluster size, 3 to 9", &form.nodes, set(|f, v| f.nodes = v)) }
+            { field("Eligible candidates", "How many survivors hold the longest log and so can win (the paper: about 2 of 4)", &form.eligible, set(|f, v| f.eligible = v)) }
             { field("Seed", "Every trial is drawn from it: the same seed, the same results", &form.seed, set(|f, v| f.seed = v)) }
             <div class="buttons">
                 <button type="button" class="primary" onclick={run}>{ if running { "Restart" } else { "Run" } }</button>
                 <button type="button" onclick={cancel} disabled={!running}>{ "Cancel" }</button>
-                <a class="experiment-link" href={form.to_query()}>{ "Link to this experiment" }</a>
+                if let Some(href) = links.href(&form.to_query()) {
+                    <a class="experiment-link" {href} target={links.target()}>{ "Link to this experiment" }</a>
+                }
             </div>
         </div>
+    }
+}
+
+/// The election timeout of each line, `MIN-MAX` ms, with a button to remove
+/// each (the last one stays) and one to add a line.
+fn timeout_lines(
+    form: &ExperimentForm,
+    edit: &UseReducerDispatcher<Draft<ExperimentForm>>,
+) -> Html {
+    let count = form.timeouts.len();
+    let line = |i: usize, text: &String| {
+        let onchange = {
+            let edit = edit.clone();
+            Callback::from(move |e: Event| {
+                let value = input_value(&e);
+                edit.dispatch(Box::new(move |f: &mut ExperimentForm| {
+                    if let Some(t) = f.timeouts.get_mut(i) {
+                        *t = value;
+                    }
+                }));
+            })
+        };
+        let remove = {
+            let edit = edit.clone();
+            Callback::from(move |_: MouseEvent| {
+                edit.dispatch(Box::new(move |f: &mut ExperimentForm| {
+                    if i < f.timeouts.len() && f.timeouts.len() > 1 {
+                        f.timeouts.remove(i);
+                    }
+                }));
+            })
+        };
+        html! {
+            <li class="timeout-line" data-line-index={i.to_string()}>
+                <input type="text" inputmode="decimal" aria-label={format!("Timeout line {}", i + 1)}
+                    value={text.clone()} placeholder="MIN-MAX, e.g. 150-300" {onchange} />
+                <button type="button" class="remove" aria-label={format!("Remove line {}", i + 1)}
+                    title="Remove this line" disabled={count <= 1} onclick={remove}>{ "×" }</button>
+            </li>
+        }
+    };
+    let add = {
+        let edit = edit.clone();
+        Callback::from(move |_: MouseEvent| {
+            edit.dispatch(Box::new(|f: &mut ExperimentForm| {
+                if f.timeouts.len() < LINES_MAX {
+                    f.timeouts.push(String::new());
+                }
+            }));
+        })
+    };
+    html! {
+        <fieldset class="experiment-field timeouts">
+            <legend title="One line per election timeout range, MIN-MAX milliseconds (the split-vote and WAN lines run with each)">
+                { "Election timeouts (ms)" }</legend>
+            <ol>{ for form.timeouts.iter().enumerate().map(|(i, t)| line(i, t)) }</ol>
+            <button type="button" class="add" onclick={add} disabled={count >= LINES_MAX}
+                title={format!("At most {LINES_MAX} lines")}>{ "+ Add line" }</button>
+        </fieldset>
     }
 }
 
@@ -251,14 +351,14 @@ fn progress(experiment: &Experiment, running: bool, cancelled: bool) -> Html {
 }
 
 /// The plot and the table.
-fn results(experiment: &Experiment, preset: Preset) -> Html {
+fn results(experiment: &Experiment, preset: Preset, links: &LinkBase) -> Html {
     let summaries: Vec<Summary> = (0..experiment.lines().len())
         .map(|i| experiment.summary(i))
         .collect();
     html! {
         <>
             { plot(experiment.lines(), &summaries, preset) }
-            { table(experiment, &summaries) }
+            { table(experiment, &summaries, links) }
         </>
     }
 }
@@ -310,8 +410,13 @@ fn plot(lines: &[Line], summaries: &[Summary], preset: Preset) -> Html {
         }
         tick *= 10;
     }
-    let mark = |p: &Published| {
-        let index = lines.iter().position(|l| l.label == p.line).unwrap_or(0);
+    // A published figure is marked only beside a line of its range.
+    let published: Vec<(usize, Published)> = preset
+        .published()
+        .into_iter()
+        .filter_map(|p| Some((lines.iter().position(|l| l.label == p.line)?, p)))
+        .collect();
+    let mark = |(index, p): &(usize, Published)| {
         html! {
             <g class={classes!("published", format!("l{}", index % 6))}>
                 <title>{ p.text }</title>
@@ -344,13 +449,13 @@ fn plot(lines: &[Line], summaries: &[Summary], preset: Preset) -> Html {
                     <polyline class={classes!("cdf-line", format!("l{}", i % 6))} data-line={lines[i].label.clone()}
                         points={curve(s, axis)} />
                 }) }
-                { for preset.published().iter().map(mark) }
+                { for published.iter().map(mark) }
             </svg>
             <figcaption>
                 { for lines.iter().enumerate().map(|(i, l)| html! {
                     <span class={classes!("key", format!("l{}", i % 6))}>{ l.label.clone() }</span>
                 }) }
-                if !preset.published().is_empty() {
+                if !published.is_empty() {
                     <span class="key published-key">{ "○ stated in the paper or thesis (hover for the words)" }</span>
                 }
             </figcaption>
@@ -364,14 +469,14 @@ fn ms(us: f64) -> String {
 }
 
 /// The table: statistics per line and links to its median and worst trial.
-fn table(experiment: &Experiment, summaries: &[Summary]) -> Html {
+fn table(experiment: &Experiment, summaries: &[Summary], links: &LinkBase) -> Html {
     let split = experiment.measure() == Measure::SplitVote;
     let open = |line: usize, trial: Option<u32>, text: &'static str| match trial
-        .and_then(|t| experiment.trial_run(line, t))
+        .and_then(|t| trial_query(experiment, line, t))
+        .and_then(|query| links.href(&query))
     {
-        Some(run) => html! {
-            // Right after the failed servers' crashes: the trial's start.
-            <a href={format!("?run={}&at={}", run.to_url_token(), run.inputs.len())}
+        Some(href) => html! {
+            <a {href} target={links.target()}
                 title="Open this trial in the playground, at the instant the leader is down">{ text }</a>
         },
         None => html! {},

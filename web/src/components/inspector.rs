@@ -4,6 +4,7 @@
 //! carries), with the actions that apply to it.
 
 use super::sender;
+use crate::components::form::format_ms;
 use crate::components::format_time;
 use crate::components::legend::kind_name;
 use crate::ui::{Action, SharedView};
@@ -89,7 +90,43 @@ fn server_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, Strin
     }
     facts.extend(membership_facts(node));
     facts.push(("pending reads", pending_reads(node)));
+    facts.extend(delay_facts(view, node));
     facts
+}
+
+/// The delay model in force for the server (the configuration's timer
+/// jitter and disk write range) and what its disk is holding back now.
+fn delay_facts(view: &ClusterView, node: &NodeView) -> Vec<(&'static str, String)> {
+    let delays = view.delays;
+    let jitter = match delays.timer_jitter_us_max {
+        0 => "off (timers fire on time)".to_owned(),
+        max => format!("up to {} ms late", format_ms(max)),
+    };
+    let writes = match (delays.disk_write_us_min, delays.disk_write_us_max) {
+        (_, 0) => "off (writes take no time)".to_owned(),
+        (min, max) if min == max => format!("{} ms each", format_ms(max)),
+        (min, max) => format!("{}–{} ms each", format_ms(min), format_ms(max)),
+    };
+    let mut facts = vec![("timer jitter", jitter), ("disk writes", writes)];
+    if delays.disk_write_us_max > 0 || node.disk.messages_held > 0 {
+        facts.push(("disk", disk_state(node)));
+    }
+    facts
+}
+
+/// What the server's disk is doing: a write under way and the messages it
+/// holds, or idle.
+fn disk_state(node: &NodeView) -> String {
+    let held = match node.disk.messages_held {
+        1 => "1 message held".to_owned(),
+        n => format!("{n} messages held"),
+    };
+    match node.disk.busy_until {
+        Some(until) => format!("writing to disk until t={}, {held}", format_time(until)),
+        // A crash idles the disk, but what waited for it still goes out.
+        None if node.disk.messages_held > 0 => format!("idle; {held} from before the crash"),
+        None => "idle".to_owned(),
+    }
 }
 
 /// The log's length and last entry, and the snapshot under it.
@@ -448,7 +485,7 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use raftlab_core::session::{Config, Operation, Session};
+    use raftlab_core::session::{Config, DelayModel, Operation, Session};
 
     /// A default cluster run until it has a leader, and that leader.
     fn with_leader(seed: u64) -> (Session, NodeId) {
@@ -550,6 +587,60 @@ mod tests {
         let leaderless = Session::new(3, Config::default()).expect("valid");
         let offer = membership_offer(&leaderless.view(), NodeId(2));
         assert_eq!(offer.remove, Err("there is no leader to ask".to_owned()));
+    }
+
+    #[test]
+    fn the_delays_in_force_and_a_write_holding_messages_are_listed() {
+        let (sim, leader) = with_leader(3);
+        let view = sim.view();
+        let facts = server_facts(&view, view.node(leader).expect("in the view"));
+        assert_eq!(fact(&facts, "timer jitter"), "off (timers fire on time)");
+        assert_eq!(fact(&facts, "disk writes"), "off (writes take no time)");
+        assert!(
+            facts.iter().all(|(n, _)| *n != "disk"),
+            "no disk line while off"
+        );
+
+        let config = Config {
+            delays: DelayModel {
+                timer_jitter_us_max: 500,
+                disk_write_us_min: 4_000,
+                disk_write_us_max: 6_000,
+            },
+            ..Config::default()
+        };
+        let mut sim = Session::new(3, config).expect("delays within bounds are valid");
+        let (view, writer) = loop {
+            sim.step().expect("plays");
+            let view = sim.view();
+            if let Some(id) = view
+                .nodes
+                .iter()
+                .find(|n| n.disk.messages_held > 0)
+                .map(|n| n.id)
+            {
+                break (view, id);
+            }
+        };
+        let node = view.node(writer).expect("in the view");
+        let facts = server_facts(&view, node);
+        assert_eq!(fact(&facts, "timer jitter"), "up to 0.5 ms late");
+        assert_eq!(fact(&facts, "disk writes"), "4–6 ms each");
+        let until = node.disk.busy_until.expect("a write under way");
+        let held = node.disk.messages_held;
+        assert_eq!(
+            fact(&facts, "disk"),
+            format!(
+                "writing to disk until t={}, {held} messages held",
+                format_time(until)
+            )
+        );
+        let idle = view
+            .nodes
+            .iter()
+            .find(|n| n.disk.busy_until.is_none())
+            .expect("an idle disk");
+        assert_eq!(fact(&server_facts(&view, idle), "disk"), "idle");
     }
 
     #[test]

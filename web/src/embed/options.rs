@@ -4,6 +4,7 @@
 //! the host page's code, so it is refused with a message naming the option;
 //! [`super::api`] throws it as a JavaScript `Error`.
 
+use crate::experiments::ExperimentForm;
 use crate::params::{self, Embed, EmbedPanel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
 use raftlab_core::session::{RunDescription, Session, NODE_COUNT_MAX};
 use raftlab_core::view::Micros;
@@ -17,8 +18,15 @@ pub const SAFE_INTEGER_MAX: f64 = 9_007_199_254_740_991.0;
 pub const SEEK_MS_MAX: f64 = 600_000.0;
 
 /// The options `mount` reads, in the order messages list them.
-pub const OPTION_NAMES: [&str; 7] = [
-    "seed", "nodes", "speed", "panels", "autoplay", "run", "link",
+pub const OPTION_NAMES: [&str; 8] = [
+    "seed",
+    "nodes",
+    "speed",
+    "panels",
+    "autoplay",
+    "run",
+    "link",
+    "experiment",
 ];
 
 /// A JavaScript value as far as the options care.
@@ -87,6 +95,10 @@ impl MountOptions {
     /// with the same run (a recorded run as the share link's `run` token).
     pub fn open_href(&self, seed: u64) -> Option<String> {
         let link = self.link.as_deref()?;
+        // An experiment opens in the full page's Experiments view.
+        if let Some(form) = &self.embed.experiment {
+            return Some(params::open_href(link, &form.to_query()));
+        }
         let mut query = self.query(seed);
         if let Some(run) = &self.run {
             query.push_str("&run=");
@@ -106,17 +118,13 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
         run: None,
         link: None,
     };
-    let mut size_given = false;
     for (name, value) in options {
         if *value == OptionValue::Absent {
             continue;
         }
         match name.as_str() {
             "seed" => checked.seed = Some(seed(value)?),
-            "nodes" => {
-                checked.nodes = nodes(value)?;
-                size_given = true;
-            }
+            "nodes" => checked.nodes = nodes(value)?,
             "speed" => checked.speed = speed(value)?,
             "panels" => checked.embed.panels = panels(value)?,
             "autoplay" => match value {
@@ -139,17 +147,8 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
                     ))
                 }
             },
-            "link" => match value {
-                OptionValue::Text(text) if !text.trim().is_empty() => {
-                    checked.link = Some(text.trim().to_owned())
-                }
-                other => {
-                    return Err(format!(
-                        "link must be the full page's address (e.g. \"index.html\"), not {}",
-                        other.describe()
-                    ))
-                }
-            },
+            "experiment" => checked.embed.experiment = Some(experiment(value)?),
+            "link" => checked.link = Some(link(value)?),
             unknown => {
                 return Err(format!(
                     "there is no option {unknown:?} (the options are {})",
@@ -158,12 +157,33 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
             }
         }
     }
-    if checked.run.is_some() && (checked.seed.is_some() || size_given) {
+    let given = |wanted: &str| {
+        options
+            .iter()
+            .any(|(name, value)| name == wanted && *value != OptionValue::Absent)
+    };
+    if let Some(problem) = checked
+        .embed
+        .settle_experiment(given("panels"), "experiment")
+    {
+        return Err(problem);
+    }
+    if checked.run.is_some() && (checked.seed.is_some() || given("nodes")) {
         return Err(
             "run already fixes the seed and the cluster size: leave seed and nodes out".into(),
         );
     }
     Ok(checked)
+}
+
+fn link(value: &OptionValue) -> Result<String, String> {
+    match value {
+        OptionValue::Text(text) if !text.trim().is_empty() => Ok(text.trim().to_owned()),
+        other => Err(format!(
+            "link must be the full page's address (e.g. \"index.html\"), not {}",
+            other.describe()
+        )),
+    }
 }
 
 fn seed(value: &OptionValue) -> Result<u64, String> {
@@ -246,6 +266,31 @@ fn panels(value: &OptionValue) -> Result<Vec<EmbedPanel>, String> {
         ));
     }
     Ok(panels)
+}
+
+/// Reads the `experiment` option: a preset's name (`"figure16"`) or an
+/// experiment link's query (`"experiment=figure16&trials=200"`, with or
+/// without its `?` or the page before it).
+fn experiment(value: &OptionValue) -> Result<ExperimentForm, String> {
+    let OptionValue::Text(text) = value else {
+        return Err(format!(
+            "experiment must be a string (a preset such as \"figure16\", or an experiment link's query), not {}",
+            value.describe()
+        ));
+    };
+    let text = text.trim();
+    let query = if text.contains('=') {
+        crate::url::query_of(text).to_owned()
+    } else {
+        format!("experiment={text}")
+    };
+    match ExperimentForm::from_query(&query) {
+        Some(Ok(form)) => form.build().map(|_| form).map_err(|e| format!("experiment: {e}")),
+        Some(Err(e)) => Err(e),
+        None => Err(format!(
+            "experiment {text:?} names no experiment: give a preset (figure16, figure16-bottom, split-vote, wan) or a query with experiment="
+        )),
+    }
 }
 
 /// Reads a run: its JSON (as exported), its link token, or a whole share
@@ -439,6 +484,48 @@ mod tests {
             let error = options(&[(name, value)]).expect_err(name);
             assert!(error.contains(expected), "{name}: {error}");
         }
+    }
+
+    #[test]
+    fn experiment_takes_a_preset_or_a_link_query_and_brings_its_panel() {
+        let checked = options(&[("experiment", text("split-vote"))]).expect("a preset");
+        assert_eq!(checked.embed.panels, [EmbedPanel::Experiments]);
+        let form = checked.embed.experiment.expect("the experiment");
+        assert_eq!(form.preset.name(), "split-vote");
+        let checked = options(&[
+            (
+                "experiment",
+                text("index.html?experiment=figure16&timeouts=150-155&trials=20"),
+            ),
+            ("panels", names(&["cluster", "experiments"])),
+        ])
+        .expect("a link's query beside the cluster");
+        let form = checked.embed.experiment.expect("the experiment");
+        assert_eq!((form.timeouts.len(), form.trials.as_str()), (1, "20"));
+        for (value, start) in [
+            (text("figure99"), "experiment=\"figure99\" is not one of"),
+            (
+                text("experiment=wan&trials=0"),
+                "experiment: Trials per line:",
+            ),
+            (
+                text("trials=5"),
+                "experiment \"trials=5\" names no experiment",
+            ),
+            (OptionValue::Number(16.0), "experiment must be a string"),
+        ] {
+            let message = options(&[("experiment", value)]).unwrap_err();
+            assert!(
+                message.starts_with(start),
+                "{message:?} should start {start:?}"
+            );
+        }
+        let message =
+            options(&[("experiment", text("wan")), ("panels", names(&["log"]))]).unwrap_err();
+        assert!(
+            message.contains("add \"experiments\" to the panels"),
+            "{message}"
+        );
     }
 
     #[test]
