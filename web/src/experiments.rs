@@ -4,7 +4,7 @@
 //! and the published figures to mark beside the results. Pure, so it is
 //! tested natively; the component is `components::experiments_view`.
 
-use crate::components::form::{self, format_ms};
+use crate::quantity::{self, format_ms};
 use crate::url;
 use raftlab_core::experiment::{
     figure16_line, figure16_lines, split_vote_lines, timeout_label, wan_lines, Experiment, Line,
@@ -462,13 +462,13 @@ fn optional<T>(
 
 /// A whole number in `min..=max`.
 fn parse_count(text: &str, min: u64, max: u64) -> Result<u64, String> {
-    form::parse_count(text, "", min, max)
+    quantity::parse_count(text, "", min, max)
         .map_err(|_| format!("is not a whole number from {min} to {max}"))
 }
 
 /// Milliseconds (up to three decimals), 0 to 10 s, as µs.
 fn parse_ms(text: &str) -> Result<Micros, String> {
-    form::parse_ms(text, "")
+    quantity::parse_ms(text, "")
         .ok()
         .filter(|&us| us <= TIMEOUT_MS_MAX * 1_000)
         .ok_or_else(|| format!("is not a number of milliseconds from 0 to {TIMEOUT_MS_MAX}"))

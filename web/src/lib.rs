@@ -14,6 +14,7 @@ pub mod geometry;
 pub mod layout;
 pub mod panic;
 pub mod params;
+pub mod quantity;
 pub mod reveal;
 pub mod share;
 pub mod ui;
