@@ -6,14 +6,8 @@ use std::hash::Hasher;
 /// The FNV-1a starting state.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// The hasher; start it at [`FNV_OFFSET`] (as `default()` does).
+/// The hasher; start it at [`FNV_OFFSET`].
 pub(crate) struct Fnv64(pub(crate) u64);
-
-impl Default for Fnv64 {
-    fn default() -> Fnv64 {
-        Fnv64(FNV_OFFSET)
-    }
-}
 
 impl Hasher for Fnv64 {
     fn finish(&self) -> u64 {

@@ -19,13 +19,11 @@
 //! verdict names the keys left undecided. A search is bounded by a
 //! [`SearchBudget`]: states per key, and a clock the caller may bring.
 
-use crate::fnv::Fnv64;
 use crate::history::{HistoryOp, OpResult};
 use crate::kv::Operation;
 use crate::raft::Micros;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::hash::BuildHasherDefault;
 
 /// The most distinct search states (operations placed, value) the checker
 /// visits for one key before it gives up. Correct runs need a tiny fraction;
@@ -793,10 +791,7 @@ fn search(
     let words = ops.len().div_ceil(64);
     let mut linearized = vec![0u64; words];
     let mut state: Option<String> = start;
-    // Only ever inserted into and asked, never walked: its order cannot
-    // show in a verdict.
-    let mut seen: HashSet<(Vec<u64>, Option<String>), BuildHasherDefault<Fnv64>> =
-        HashSet::default();
+    let mut seen: BTreeSet<(Vec<u64>, Option<String>)> = BTreeSet::new();
     let mut stack: Vec<(usize, Option<String>)> = Vec::new();
     let mut cursor = nodes[HEAD].next;
     loop {
