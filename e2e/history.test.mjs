@@ -44,6 +44,16 @@ test('a linearizable run shows each operation in the order the checker found', o
   assert.ok(places.filter(Boolean).length >= 3, places.join(','));
   assert.match(await page.locator('details[data-panel="history"] > summary').textContent(), /linearizable/);
   assert.equal(await page.locator('.history-bar.culprit').count(), 0);
+  // Still playing: a press on the first bar moves the playback to its
+  // answer, even though the axis grows under the pointer.
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'true');
+  const first = page.locator('.history-bar').first();
+  const title = await first.getAttribute('title');
+  const answered = Number(title.match(/answered at ([0-9.]+) s/)[1]);
+  await press(page, first);
+  await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false');
+  const now = Number(await page.locator('#raftlab').getAttribute('data-now-us')) / 1e6;
+  assert.ok(Math.abs(now - answered) < 0.001, `now ${now} s, answered at ${answered} s`);
   assert.deepEqual(problems, []);
 });
 
