@@ -24,8 +24,10 @@ mod workload;
 pub use crate::raft::BugSwitches;
 pub use client::{CompletedOp, Outstanding};
 pub use config::{
-    Config, ConfigError, DelayModel, InitialEntry, InitialServer, InitialState, InitialStateError,
-    INITIAL_CLIENT, MODEL_DELAY_US_MAX, NODE_COUNT_MAX,
+    check_bound, Config, ConfigError, DelayModel, InitialEntry, InitialServer, InitialState,
+    InitialStateError, DURATION_US_MAX, ENTRIES_PER_APPEND_MAX, INFLIGHT_APPENDS_MAX,
+    INITIAL_CLIENT, INITIAL_LOG_LEN_MAX, MODEL_DELAY_US_MAX, NODE_COUNT_MAX, SNAPSHOT_EVERY_MAX,
+    TERM_MAX,
 };
 pub(crate) use config_changes::{config_changes_value, config_from_changes};
 pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};

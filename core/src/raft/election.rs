@@ -64,7 +64,7 @@ impl<A: Application> Node<A> {
         self.is_leader()
             || self
                 .leader_heard_at
-                .is_some_and(|at| now < at + self.config.election_timeout_us_min)
+                .is_some_and(|at| now < at.saturating_add(self.config.election_timeout_us_min))
     }
 
     /// Asks everyone whether they would vote for this server in the next
@@ -146,7 +146,7 @@ impl<A: Application> Node<A> {
     /// Starts an election: new term, vote for self, ask everyone else.
     pub(super) fn campaign(&mut self, ctx: StepContext, cause: TransitionCause) {
         let from = self.role();
-        self.current_term = Term(self.current_term.0 + 1);
+        self.current_term = self.current_term.next();
         self.voted_for = Some(self.config.id);
         self.mark_hard_state_dirty();
         self.leader_id = None;
@@ -244,6 +244,6 @@ impl<A: Application> Node<A> {
 
     pub(super) fn reset_election_timer(&mut self, ctx: StepContext) {
         self.election_timeout_us = ctx.election_timeout_us;
-        self.election_deadline = ctx.now + ctx.election_timeout_us;
+        self.election_deadline = ctx.now.saturating_add(ctx.election_timeout_us);
     }
 }

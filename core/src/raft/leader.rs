@@ -145,7 +145,7 @@ impl<A: Application> Node<A> {
         if to == self.config.id || !self.membership().is_voter(to) {
             return;
         }
-        let until = ctx.now + self.config.election_timeout_us_min;
+        let until = ctx.now.saturating_add(self.config.election_timeout_us_min);
         let Some(leader) = self.leader_mut() else {
             return;
         };
@@ -190,7 +190,7 @@ impl<A: Application> Node<A> {
             return;
         };
         leader.recently_active.clear();
-        leader.quorum_check_deadline = ctx.now + interval;
+        leader.quorum_check_deadline = ctx.now.saturating_add(interval);
         if !heard {
             let term = self.current_term;
             self.become_follower(ctx, term, None, TransitionCause::LosesQuorum);

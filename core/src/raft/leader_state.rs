@@ -61,7 +61,7 @@ impl<A: Application> LeaderState<A> {
             progress,
             heartbeat_deadline: now,
             recently_active: BTreeSet::new(),
-            quorum_check_deadline: now + config.election_timeout_us_min,
+            quorum_check_deadline: now.saturating_add(config.election_timeout_us_min),
             round: 0,
             rounds_sent_at: VecDeque::new(),
             acked_round: BTreeMap::new(),
@@ -87,7 +87,7 @@ impl<A: Application> LeaderState<A> {
     /// Starts heartbeat round `round + 1` at `now`, remembering when it
     /// went for the lease.
     pub(super) fn start_round(&mut self, now: Micros, config: &NodeConfig) {
-        self.heartbeat_deadline = now + config.heartbeat_interval_us;
+        self.heartbeat_deadline = now.saturating_add(config.heartbeat_interval_us);
         self.round += 1;
         if config.options.read_mode == ReadMode::Lease {
             // A round sent an election timeout ago can no longer extend the lease.
@@ -121,7 +121,7 @@ impl<A: Application> LeaderState<A> {
             // Nobody was counting: the first check covers a whole interval
             // from now, not whatever was heard since the term began.
             self.recently_active.clear();
-            self.quorum_check_deadline = now + new.election_timeout_us_min;
+            self.quorum_check_deadline = now.saturating_add(new.election_timeout_us_min);
         }
     }
 }

@@ -95,7 +95,7 @@ impl<A: Application> Node<A> {
             role: RoleState::Follower,
             leader_id: None,
             leader_heard_at: None,
-            election_deadline: ctx.now + ctx.election_timeout_us,
+            election_deadline: ctx.now.saturating_add(ctx.election_timeout_us),
             election_timeout_us: ctx.election_timeout_us,
             ready: Ready::default(),
             hard_state_dirty: false,

@@ -100,7 +100,7 @@ impl PeerProgress {
         match self.state {
             ProgressState::Probe => self
                 .probe_sent_at
-                .is_none_or(|at| now >= at + heartbeat_interval_us),
+                .is_none_or(|at| now >= at.saturating_add(heartbeat_interval_us)),
             ProgressState::Replicate => self.inflight.len() < max,
         }
     }
@@ -110,7 +110,7 @@ impl PeerProgress {
     pub(super) fn is_stalled(&self, now: Micros, heartbeat_interval_us: Micros) -> bool {
         self.state == ProgressState::Replicate
             && !self.inflight.is_empty()
-            && now >= self.inflight_moved_at + heartbeat_interval_us
+            && now >= self.inflight_moved_at.saturating_add(heartbeat_interval_us)
     }
 
     /// The follower stored our entries up to `index`. Returns whether

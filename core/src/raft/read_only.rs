@@ -98,7 +98,7 @@ impl<A: Application> Node<A> {
             .rev()
             .find(|(r, _)| *r <= confirmed);
         if let Some(&(_, sent_at)) = sent_at {
-            leader.lease_until = leader.lease_until.max(sent_at + lease);
+            leader.lease_until = leader.lease_until.max(sent_at.saturating_add(lease));
         }
         self.advance_reads(ctx);
     }

@@ -23,9 +23,10 @@ impl fmt::Display for NodeId {
 pub struct Term(pub u64);
 
 impl Term {
-    /// The term after this one.
+    /// The term after this one. The last term stays last rather than wrap
+    /// to 0; configurations keep runs far below it.
     pub fn next(self) -> Term {
-        Term(self.0 + 1)
+        Term(self.0.saturating_add(1))
     }
 }
 

@@ -172,7 +172,7 @@ impl Client {
                 // No leader known yet (an election may be running): wait, then try the next server.
                 self.leader_guess = None;
                 vec![ClientAction::WakeAt {
-                    at: now + timing.retry_delay_us,
+                    at: now.saturating_add(timing.retry_delay_us),
                     seq: outstanding.request.seq,
                     attempt: outstanding.attempts,
                 }]
@@ -251,7 +251,7 @@ impl Client {
                 request: outstanding.request.clone(),
             },
             ClientAction::WakeAt {
-                at: now + timing.timeout_us,
+                at: now.saturating_add(timing.timeout_us),
                 seq: outstanding.request.seq,
                 attempt: outstanding.attempts,
             },

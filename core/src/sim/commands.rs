@@ -347,7 +347,7 @@ impl Simulation {
                 self.clients.push(Client::new(id));
             }
         }
-        let first = self.now + workload.next_gap();
+        let first = self.now.saturating_add(workload.next_gap());
         self.workload = Some(workload);
         self.queue.push(
             first,

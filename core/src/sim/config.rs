@@ -13,6 +13,27 @@ pub const NODE_COUNT_MAX: usize = 9;
 /// The longest disk write or timer jitter a configuration may ask for (10 s).
 pub const MODEL_DELAY_US_MAX: Micros = 10_000_000;
 
+/// The longest timeout, interval or network delay a configuration or a
+/// link fault may ask for (one hour): every instant a run computes stays
+/// many orders of magnitude below `u64::MAX` microseconds.
+pub const DURATION_US_MAX: Micros = 3_600_000_000;
+
+/// The most entries one AppendEntries may carry.
+pub const ENTRIES_PER_APPEND_MAX: usize = 1_024;
+
+/// The most unacknowledged AppendEntries a leader may keep per follower.
+pub const INFLIGHT_APPENDS_MAX: usize = 256;
+
+/// The longest compaction interval, in applied entries.
+pub const SNAPSHOT_EVERY_MAX: u64 = 1_000_000;
+
+/// The highest term a starting state may give: a run then has room for
+/// far more elections than it can hold before terms would stop growing.
+pub const TERM_MAX: u64 = 1_000_000_000_000;
+
+/// The most entries a server's starting log may hold.
+pub const INITIAL_LOG_LEN_MAX: usize = 1_000;
+
 /// Everything that shapes a run besides its seed and its inputs. A field
 /// missing from a saved run takes its default, so runs saved before a field
 /// existed still load.
@@ -372,6 +393,17 @@ pub enum ConfigError {
     /// A disk write range or timer jitter that is empty or over
     /// [`MODEL_DELAY_US_MAX`].
     ModelDelay(&'static str),
+    /// A duration, count or term outside what the simulator handles.
+    OutOfRange {
+        /// The field, as it is named in configuration files.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+        /// The smallest value allowed.
+        min: u64,
+        /// The largest value allowed.
+        max: u64,
+    },
     /// Heartbeats must come well inside the election timeout or leaders are deposed.
     HeartbeatTooSlow,
     /// `max_entries_per_append` is zero.
@@ -398,6 +430,12 @@ impl fmt::Display for ConfigError {
                 f,
                 "{what}: from 0 to 10 s, the minimum at most the maximum"
             ),
+            ConfigError::OutOfRange {
+                field,
+                value,
+                min,
+                max,
+            } => write!(f, "{field} is {value}, outside the allowed range {min} to {max}"),
             ConfigError::HeartbeatTooSlow => f.write_str(
                 "the heartbeat interval must be shorter than the shortest election timeout",
             ),
@@ -416,6 +454,31 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// `Ok` when `value` is within `min..=max`, else the error naming `field`.
+pub fn check_bound(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            field,
+            value,
+            min,
+            max,
+        })
+    }
+}
+
+/// [`check_bound`] for a count held in a `usize`.
+fn check_count(
+    field: &'static str,
+    value: usize,
+    min: usize,
+    max: usize,
+) -> Result<(), ConfigError> {
+    let wide = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    check_bound(field, wide(value), wide(min), wide(max))
+}
 
 impl Config {
     /// Checks that the parameters describe a cluster that can run.
@@ -448,14 +511,15 @@ impl Config {
         if self.heartbeat_interval_us == 0 || self.client_timeout_us == 0 {
             return Err(ConfigError::Range("interval"));
         }
-        if self.heartbeat_interval_us >= self.election_timeout_us_min {
-            return Err(ConfigError::HeartbeatTooSlow);
-        }
         if self.max_entries_per_append == 0 {
             return Err(ConfigError::BatchSize);
         }
         if self.max_inflight_appends == 0 {
             return Err(ConfigError::InflightLimit);
+        }
+        self.check_bounds()?;
+        if self.heartbeat_interval_us >= self.election_timeout_us_min {
+            return Err(ConfigError::HeartbeatTooSlow);
         }
         if self.raft.read_mode == ReadMode::Lease && !self.raft.check_quorum {
             return Err(ConfigError::LeaseWithoutCheckQuorum);
@@ -464,6 +528,41 @@ impl Config {
             initial
                 .persistent_states(self.node_count)
                 .map_err(ConfigError::InitialState)?;
+        }
+        Ok(())
+    }
+
+    /// Every duration, count and starting term within what the simulator
+    /// handles, so no instant, index or term it computes can overflow.
+    fn check_bounds(&self) -> Result<(), ConfigError> {
+        let durations = [
+            ("election_timeout_us_min", self.election_timeout_us_min),
+            ("election_timeout_us_max", self.election_timeout_us_max),
+            ("heartbeat_interval_us", self.heartbeat_interval_us),
+            ("latency_us_min", self.latency_us_min),
+            ("latency_us_max", self.latency_us_max),
+            ("client_timeout_us", self.client_timeout_us),
+        ];
+        for (field, value) in durations {
+            check_bound(field, value, 1, DURATION_US_MAX)?;
+        }
+        check_count(
+            "max_entries_per_append",
+            self.max_entries_per_append,
+            1,
+            ENTRIES_PER_APPEND_MAX,
+        )?;
+        check_count(
+            "max_inflight_appends",
+            self.max_inflight_appends,
+            1,
+            INFLIGHT_APPENDS_MAX,
+        )?;
+        check_bound("snapshot_every", self.snapshot_every, 0, SNAPSHOT_EVERY_MAX)?;
+        let servers = self.initial.iter().flat_map(|initial| &initial.servers);
+        for server in servers {
+            check_bound("initial.current_term", server.current_term.0, 0, TERM_MAX)?;
+            check_count("initial.log", server.log.len(), 0, INITIAL_LOG_LEN_MAX)?;
         }
         Ok(())
     }

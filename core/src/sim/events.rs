@@ -221,7 +221,7 @@ impl Simulation {
         let at = if jitter_max == 0 {
             wanted
         } else {
-            wanted + server.jitter.uniform(0, jitter_max)
+            wanted.saturating_add(server.jitter.uniform(0, jitter_max))
         };
         server.wake_for = Some(wanted);
         let seq = self.queue.push(at, Event::WakeNode(id));
@@ -274,7 +274,7 @@ impl Simulation {
         };
         let client = workload_client(workload.next_client());
         let op = workload.next_op();
-        let next = self.now + workload.next_gap();
+        let next = self.now.saturating_add(workload.next_gap());
         let index = self.client_index(client);
         if self.clients[index].is_idle() {
             let timing = self.client_timing();

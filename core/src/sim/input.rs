@@ -285,7 +285,8 @@ pub enum CommandError {
     InTwoGroups(NodeId),
     /// A link from a server to itself.
     SelfLink(NodeId),
-    /// A probability above 1000 ‰ or a latency range with min > max.
+    /// A probability above 1000 ‰, a latency range with min > max, or a
+    /// delay over [`super::config::DURATION_US_MAX`].
     InvalidFaults,
     /// A workload outside the documented ranges.
     InvalidWorkload,
@@ -340,8 +341,10 @@ impl fmt::Display for CommandError {
             CommandError::InvalidWorkload => f.write_str(
                 "a workload has 1–16 clients, 1–10000 ops/s, 1–100 keys, and reads plus CAS at most 1000 per mille",
             ),
-            CommandError::InvalidFaults => f.write_str(
-                "probabilities are 0 to 1000 per mille, and a latency range needs min ≤ max",
+            CommandError::InvalidFaults => write!(
+                f,
+                "probabilities are 0 to 1000 per mille, a latency range needs min ≤ max, and delays are at most {} s",
+                super::config::DURATION_US_MAX / 1_000_000
             ),
             CommandError::Membership(e) => write!(f, "{e}"),
             CommandError::NotInFlight(id) => write!(f, "message {id} is not in flight"),

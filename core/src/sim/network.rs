@@ -1,5 +1,6 @@
 //! The simulated network: who may talk to whom, what travels, and how long it takes.
 
+use super::config::DURATION_US_MAX;
 use super::rng::Stream;
 use crate::app::Message;
 use crate::kv::{ClientId, ClientRequest, Outcome};
@@ -126,11 +127,15 @@ pub struct LinkFaults {
 }
 
 impl LinkFaults {
-    /// True when the values are in range: probabilities at most 1000 ‰, a latency range min ≤ max.
+    /// True when the values are in range: probabilities at most 1000 ‰, a
+    /// latency range min ≤ max, and delays at most [`DURATION_US_MAX`].
     pub fn is_valid(&self) -> bool {
         self.drop_per_mille <= 1000
             && self.duplicate_per_mille <= 1000
-            && self.latency_us.is_none_or(|(min, max)| min <= max)
+            && self.extra_delay_us <= DURATION_US_MAX
+            && self
+                .latency_us
+                .is_none_or(|(min, max)| min <= max && max <= DURATION_US_MAX)
     }
 }
 
@@ -335,7 +340,9 @@ impl Network {
             .latency_us
             .unwrap_or((self.latency_us_min, self.latency_us_max));
         let stream = self.link_stream(from, to);
-        let delay = stream.uniform(latency_min, latency_max) + faults.extra_delay_us;
+        let delay = stream
+            .uniform(latency_min, latency_max)
+            .saturating_add(faults.extra_delay_us);
         let dropped = stream.uniform(0, 999) < u64::from(faults.drop_per_mille);
         (delay, dropped)
     }
@@ -366,13 +373,13 @@ impl Network {
             from,
             to,
             sent_at: now,
-            deliver_at: now + delay,
+            deliver_at: now.saturating_add(delay),
             payload,
             doomed,
             duplicate,
         };
         self.in_flight.insert(id, packet);
-        (id, now + delay)
+        (id, now.saturating_add(delay))
     }
 
     /// Puts a packet that was held back (at a paused server) on the wire again, arriving at `at`.

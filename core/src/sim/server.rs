@@ -125,7 +125,7 @@ impl Server {
             return;
         };
         let at = node.last_applied();
-        if at.0 < node.log().snapshot_index().0 + every {
+        if at.0 < node.log().snapshot_index().0.saturating_add(every) {
             return;
         }
         let (Some(term), Some(fingerprint)) =
@@ -265,7 +265,10 @@ impl Simulation {
         }
         let server = &mut self.servers[index];
         let duration = server.disk.uniform(min, max);
-        server.disk_busy_until = server.disk_busy_until.max(self.now) + duration;
+        server.disk_busy_until = server
+            .disk_busy_until
+            .max(self.now)
+            .saturating_add(duration);
     }
 
     /// Log compaction (thesis §5.1): once a server has applied

@@ -3,6 +3,7 @@
 
 mod bare;
 mod bug_switches;
+mod config_bounds;
 mod configure;
 mod delays;
 mod elections;
