@@ -293,6 +293,10 @@ test('the JavaScript API throws clear errors for bad arguments', options, async 
       seek: attempt(() => election.seek(-5)),
       load: attempt(() => election.load('1.@@@')),
       loadEmpty: attempt(() => election.load('')),
+      loadNumber: attempt(() => election.load(123)),
+      loadObject: attempt(() => election.load({})),
+      seekHuge: attempt(() => election.seek(1e300)),
+      longPanel: attempt(() => mount(spare, { panels: ['p'.repeat(1000000)] })),
       spareChildren: spare.children.length,
     };
   });
@@ -308,6 +312,11 @@ test('the JavaScript API throws clear errors for bad arguments', options, async 
     seek: 'Error: Raftlab seek takes virtual milliseconds from 0 to 600000, not -5',
     load: errors.load.startsWith('Error: Raftlab load: the run is damaged') ? errors.load : 'the decode message',
     loadEmpty: 'Error: Raftlab load: the run is empty',
+    loadNumber: 'Error: Raftlab load: takes the run as a string (its JSON, its link token or a share link), not a value of type number',
+    loadObject: 'Error: Raftlab load: takes the run as a string (its JSON, its link token or a share link), not a value of type object',
+    seekHuge: 'Error: Raftlab seek takes virtual milliseconds from 0 to 600000, not 1e300',
+    longPanel: errors.longPanel.length < 300 && errors.longPanel.includes('(1000000 characters)')
+      ? errors.longPanel : 'a message quoting the start of the name and its length',
     spareChildren: 0,
   });
   // A good load replaces the run, from its start: S2 is down at 0.8 s.

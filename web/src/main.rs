@@ -68,8 +68,16 @@ impl RaftlabHandle {
     /// Replaces the run with a recorded one (its JSON, its link token, or a
     /// share link), played from its start; throws why it cannot be read or
     /// replayed, and then keeps the current run.
-    pub fn load(&self, run: &str) -> Result<(), JsError> {
-        self.0.load(run).map_err(|e| JsError::new(&e))
+    pub fn load(&self, run: JsValue) -> Result<(), JsError> {
+        // Taken as any value, not `&str`: a number or an object passed by
+        // mistake is an error to throw, not bytes to misread.
+        let Some(run) = run.as_string() else {
+            let got = run.js_typeof().as_string().unwrap_or_default();
+            return Err(JsError::new(&format!(
+                "Raftlab load: takes the run as a string (its JSON, its link token or a share link), not a value of type {got}"
+            )));
+        };
+        self.0.load(&run).map_err(|e| JsError::new(&e))
     }
 
     /// Unmounts the instance: its DOM goes, its animation loop and listeners

@@ -1,6 +1,7 @@
 //! Numbers a user types into the page's fields, read and written: a
 //! duration in milliseconds and a whole number in a range. A bad value
-//! becomes a message naming the field, never a panic. A leaf, so that the
+//! becomes a message naming the field, never a panic, and a message quotes
+//! at most a few dozen characters of it. A leaf, so that the
 //! forms and the experiment settings both use it without importing each
 //! other.
 
@@ -19,7 +20,7 @@ const US_PER_MS: u64 = 1_000;
 /// message.
 pub fn parse_ms(text: &str, what: &str) -> Result<Micros, String> {
     let text = text.trim();
-    let not_a_duration = || format!("{what}: “{text}” is not a number of milliseconds");
+    let not_a_duration = || format!("{what}: “{}” is not a number of milliseconds", shown(text));
     if text.is_empty() {
         return Err(format!("{what}: type a number of milliseconds"));
     }
@@ -70,7 +71,12 @@ pub fn format_ms(us: Micros) -> String {
 pub fn parse_count(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String> {
     debug_assert!(min <= max);
     let text = text.trim();
-    let out_of_range = || format!("{what}: a whole number from {min} to {max}, not “{text}”");
+    let out_of_range = || {
+        format!(
+            "{what}: a whole number from {min} to {max}, not “{}”",
+            shown(text)
+        )
+    };
     if text.is_empty() {
         return Err(format!("{what}: type a whole number from {min} to {max}"));
     }
@@ -82,6 +88,31 @@ pub fn parse_count(text: &str, what: &str, min: u64, max: u64) -> Result<u64, St
         return Err(out_of_range());
     }
     Ok(value)
+}
+
+/// The most characters of a bad value a message quotes.
+pub const SHOWN_CHARS_MAX: usize = 40;
+
+/// A value as an error message quotes it: whole when short, else its first
+/// [`SHOWN_CHARS_MAX`] characters and how long it was, so a pasted megabyte
+/// never fills the page.
+pub fn shown(text: &str) -> String {
+    let length = text.chars().count();
+    if length <= SHOWN_CHARS_MAX {
+        return text.to_owned();
+    }
+    let start: String = text.chars().take(SHOWN_CHARS_MAX).collect();
+    format!("{start}… ({length} characters)")
+}
+
+/// A number as an error message shows it: plainly up to a billion, in
+/// scientific notation beyond (`1e300`, never three hundred digits).
+pub fn shown_number(value: f64) -> String {
+    if value.is_finite() && value.abs() >= 1e9 {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -150,5 +181,26 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn messages_quote_a_long_value_by_its_start_and_length() {
+        assert_eq!(shown("short"), "short");
+        let long = "x".repeat(1_000_000);
+        let quoted = shown(&long);
+        assert!(quoted.len() < 80, "{quoted}");
+        assert!(quoted.ends_with("(1000000 characters)"), "{quoted}");
+        let message = parse_count(&long, "trials", 1, 10).unwrap_err();
+        assert!(message.len() < 120, "{message}");
+        let message = parse_ms(&long, "latency").unwrap_err();
+        assert!(message.len() < 120, "{message}");
+    }
+
+    #[test]
+    fn huge_numbers_show_in_scientific_notation() {
+        assert_eq!(shown_number(1e300), "1e300");
+        assert_eq!(shown_number(-2.5e12), "-2.5e12");
+        assert_eq!(shown_number(600001.0), "600001");
+        assert_eq!(shown_number(f64::NAN), "NaN");
     }
 }

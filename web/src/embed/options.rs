@@ -6,6 +6,7 @@
 
 use crate::experiments::ExperimentForm;
 use crate::params::{self, Embed, EmbedPanel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
+use crate::quantity::{shown, shown_number};
 use raftlab_core::session::{RunDescription, Session, NODE_COUNT_MAX};
 use raftlab_core::view::Micros;
 
@@ -54,9 +55,9 @@ impl OptionValue {
         match self {
             OptionValue::Absent => "nothing".into(),
             OptionValue::Bool(b) => format!("the boolean {b}"),
-            OptionValue::Number(n) => format!("the number {n}"),
-            OptionValue::BigInt(n) => format!("the BigInt {n}n"),
-            OptionValue::Text(t) => format!("the string {t:?}"),
+            OptionValue::Number(n) => format!("the number {}", shown_number(*n)),
+            OptionValue::BigInt(n) => format!("the BigInt {}n", shown(n)),
+            OptionValue::Text(t) => format!("the string {:?}", shown(t)),
             OptionValue::List(_) => "an array".into(),
             OptionValue::Other(kind) => format!("a value of type {kind}"),
         }
@@ -255,7 +256,8 @@ fn panels(value: &OptionValue) -> Result<Vec<EmbedPanel>, String> {
     let (panels, unknown) = params::panel_list(&names.join(","));
     if let Some(name) = unknown.first() {
         return Err(format!(
-            "there is no panel {name:?} (the panels are {})",
+            "there is no panel {:?} (the panels are {})",
+            shown(name),
             EmbedPanel::names()
         ));
     }
@@ -288,7 +290,8 @@ fn experiment(value: &OptionValue) -> Result<ExperimentForm, String> {
         Some(Ok(form)) => form.build().map(|_| form).map_err(|e| format!("experiment: {e}")),
         Some(Err(e)) => Err(e),
         None => Err(format!(
-            "experiment {text:?} names no experiment: give a preset (figure16, figure16-bottom, split-vote, wan) or a query with experiment="
+            "experiment {:?} names no experiment: give a preset (figure16, figure16-bottom, split-vote, wan) or a query with experiment=",
+            shown(text)
         )),
     }
 }
@@ -312,7 +315,8 @@ pub fn decode_run(text: &str) -> Result<RunDescription, String> {
 pub fn seek_target(ms: f64) -> Result<Micros, String> {
     if !(0.0..=SEEK_MS_MAX).contains(&ms) {
         return Err(format!(
-            "seek takes virtual milliseconds from 0 to {SEEK_MS_MAX}, not {ms}"
+            "seek takes virtual milliseconds from 0 to {SEEK_MS_MAX}, not {}",
+            shown_number(ms)
         ));
     }
     Ok((ms * 1000.0).round() as Micros)
