@@ -54,6 +54,11 @@ const CHECKER_CHECKPOINT_GAP_MAX: u64 = 65_536;
 /// past what was already played before it gives up.
 pub const JUMP_EXPLORE_US: Micros = 60_000_000;
 
+/// The most steps a jump plays past what was explored, whatever virtual
+/// time they cover: a run with microsecond timeouts makes millions a
+/// second, and a jump must still return.
+pub const JUMP_EXPLORE_STEPS_MAX: u64 = 1_000_000;
+
 /// A broken safety property and the step where it was seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FoundViolation {
@@ -316,12 +321,24 @@ impl Playback {
 
     /// Plays forward to instant `t`; returns how many violations were newly found.
     pub fn advance_to(&mut self, t: Micros) -> Result<usize, CommandError> {
+        self.advance_within(t, u64::MAX).map(|(found, _)| found)
+    }
+
+    /// Plays forward to instant `t` taking at most `steps_max` steps;
+    /// returns how many violations were newly found and whether `t` was
+    /// reached (see [`Timeline::advance_observed_within`]).
+    pub fn advance_within(
+        &mut self,
+        t: Micros,
+        steps_max: u64,
+    ) -> Result<(usize, bool), CommandError> {
         let before = self.violations.len();
         let mut watcher = self.watcher();
-        self.timeline
-            .advance_observed(t, &mut |sim, record| watcher.see(sim, record))?;
+        let reached = self
+            .timeline
+            .advance_observed_within(t, steps_max, &mut |sim, record| watcher.see(sim, record))?;
         self.absorb(watcher);
-        Ok(self.violations.len() - before)
+        Ok((self.violations.len() - before, reached))
     }
 
     /// Takes one step forward (`false` when the run has nothing left to do).
@@ -345,11 +362,18 @@ impl Playback {
 
     /// Moves to instant `t`, earlier or later.
     pub fn seek(&mut self, t: Micros) -> Result<(), CommandError> {
+        self.seek_within(t, u64::MAX).map(|_| ())
+    }
+
+    /// Moves to instant `t` taking at most `steps_max` steps; returns whether
+    /// `t` was reached (see [`Timeline::seek_observed_within`]).
+    pub fn seek_within(&mut self, t: Micros, steps_max: u64) -> Result<bool, CommandError> {
         let mut watcher = self.watcher();
-        self.timeline
-            .seek_observed(t, &mut |sim, record| watcher.see(sim, record))?;
+        let reached = self
+            .timeline
+            .seek_observed_within(t, steps_max, &mut |sim, record| watcher.see(sim, record))?;
         self.absorb(watcher);
-        Ok(())
+        Ok(reached)
     }
 
     /// Moves to the state right after `position` steps.
@@ -363,7 +387,7 @@ impl Playback {
 
     /// Moves to the next step after the playback position with the given
     /// mark, playing on past what was explored for at most
-    /// [`JUMP_EXPLORE_US`]. Returns whether one was found (if not, the
+    /// [`JUMP_EXPLORE_US`] and [`JUMP_EXPLORE_STEPS_MAX`] steps. Returns whether one was found (if not, the
     /// position is where the search stopped).
     pub fn jump_to_next(&mut self, kind: MarkKind) -> Result<bool, CommandError> {
         let position = self.position();
@@ -373,7 +397,8 @@ impl Playback {
         }
         self.seek_position(self.frontier)?;
         let give_up_at = self.now().saturating_add(JUMP_EXPLORE_US);
-        while self.now() < give_up_at {
+        let give_up_after = self.position().saturating_add(JUMP_EXPLORE_STEPS_MAX);
+        while self.now() < give_up_at && self.position() < give_up_after {
             let searched_from = self.position();
             if !self.step()? {
                 return Ok(false);

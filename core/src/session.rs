@@ -26,6 +26,15 @@ pub use crate::sim::{
     WorkloadSpec, NODE_COUNT_MAX,
 };
 
+/// What [`Session::play_within`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Played {
+    /// How many violations were newly found (playback stops at the first).
+    pub violations: usize,
+    /// Whether the instant asked for was reached within the step budget.
+    pub reached: bool,
+}
+
 /// One run being played: the page's whole handle on the core.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -163,7 +172,15 @@ impl Session {
     /// Plays forward to instant `t`, stopping instead at the first step that
     /// broke a safety property. Returns how many violations were newly found.
     pub fn play_to(&mut self, t: Micros) -> Result<usize, CommandError> {
-        let found = self.playback.advance_to(t)?;
+        self.play_within(t, u64::MAX)
+            .map(|played| played.violations)
+    }
+
+    /// Like [`Session::play_to`], taking at most `steps_max` steps: how a
+    /// frame stays bounded whatever the run does. When the budget runs out
+    /// first, the clock stays at the last step taken.
+    pub fn play_within(&mut self, t: Micros, steps_max: u64) -> Result<Played, CommandError> {
+        let (found, reached) = self.playback.advance_within(t, steps_max)?;
         let violations = self.playback.violations();
         if let Some(first) = violations
             .len()
@@ -173,7 +190,18 @@ impl Session {
             let position = first.position;
             self.playback.seek_position(position)?;
         }
-        Ok(found)
+        Ok(Played {
+            violations: found,
+            reached,
+        })
+    }
+
+    /// Plays forward to instant `t` (past any violation) taking at most
+    /// `steps_max` steps; returns whether `t` was reached.
+    pub fn advance_within(&mut self, t: Micros, steps_max: u64) -> Result<bool, CommandError> {
+        self.playback
+            .advance_within(t, steps_max)
+            .map(|(_, reached)| reached)
     }
 
     /// Plays forward to instant `t` (past any violation).
@@ -194,6 +222,12 @@ impl Session {
     /// Moves to instant `t`, earlier or later.
     pub fn seek(&mut self, t: Micros) -> Result<(), CommandError> {
         self.playback.seek(t)
+    }
+
+    /// Moves to instant `t` taking at most `steps_max` steps; returns whether
+    /// `t` was reached (if not, the position is where the budget ran out).
+    pub fn seek_within(&mut self, t: Micros, steps_max: u64) -> Result<bool, CommandError> {
+        self.playback.seek_within(t, steps_max)
     }
 
     /// Moves to the state right after `position` steps.

@@ -212,9 +212,31 @@ impl Timeline {
         t: Micros,
         observe: StepObserver<'_>,
     ) -> Result<(), CommandError> {
-        while self.step_no_later_than(t, observe)?.is_some() {}
-        self.settle_clock(t);
-        Ok(())
+        self.advance_observed_within(t, u64::MAX, observe)
+            .map(|_| ())
+    }
+
+    /// Plays forward to instant `t` like [`Timeline::advance_observed`], but
+    /// takes at most `steps_max` steps. Returns whether `t` was reached
+    /// (`false` once the budget is spent, even if no step was left before
+    /// `t`); when not, the clock stays at the last step taken, so time never
+    /// runs ahead of the steps.
+    pub fn advance_observed_within(
+        &mut self,
+        t: Micros,
+        steps_max: u64,
+        observe: StepObserver<'_>,
+    ) -> Result<bool, CommandError> {
+        let mut taken = 0;
+        while taken < steps_max {
+            if self.step_no_later_than(t, observe)?.is_none() {
+                self.settle_clock(t);
+                return Ok(true);
+            }
+            taken += 1;
+        }
+        self.explored_until = self.explored_until.max(self.current.now());
+        Ok(false)
     }
 
     /// Takes one step forward like [`Timeline::step`], showing it to `observe`.
@@ -239,6 +261,19 @@ impl Timeline {
         t: Micros,
         observe: StepObserver<'_>,
     ) -> Result<(), CommandError> {
+        self.seek_observed_within(t, u64::MAX, observe).map(|_| ())
+    }
+
+    /// Moves to instant `t` like [`Timeline::seek_observed`], taking at most
+    /// `steps_max` steps after the checkpoint it starts from; returns
+    /// whether `t` was reached (if not, the position is where the budget
+    /// ran out).
+    pub fn seek_observed_within(
+        &mut self,
+        t: Micros,
+        steps_max: u64,
+        observe: StepObserver<'_>,
+    ) -> Result<bool, CommandError> {
         let base = self.checkpoints.partition_point(|c| c.now() <= t);
         let mut base = &self.checkpoints[base.saturating_sub(1)];
         for near in &self.near {
@@ -252,9 +287,7 @@ impl Timeline {
             self.current = base.clone();
         }
         self.replay_mark = self.current.position();
-        while self.step_no_later_than(t, observe)?.is_some() {}
-        self.settle_clock(t);
-        Ok(())
+        self.advance_observed_within(t, steps_max, observe)
     }
 
     /// Moves to the state after exactly `position` steps, or to the end of the

@@ -38,10 +38,6 @@ pub const REPLAY_STEPS_MAX: u64 = 4_000_000;
 /// the replay even for a cluster with almost no events.
 pub const REPLAY_US_MAX: Micros = 10 * 3_600_000_000;
 
-/// How much virtual time one replay stride covers on the way to `end`,
-/// between checks of [`REPLAY_STEPS_MAX`].
-const REPLAY_STRIDE_US: Micros = 1_000_000;
-
 /// The largest run file the page reads.
 pub const FILE_BYTES_MAX: u64 = 16 * 1024 * 1024;
 
@@ -354,6 +350,12 @@ impl ShareLink {
     /// Rebuilds the run the link shows, paused at its position, and
     /// checks that the selected server exists there.
     pub fn rebuild(&self) -> Result<Session, OpenError> {
+        self.rebuild_within(REPLAY_STEPS_MAX)
+    }
+
+    /// [`ShareLink::rebuild`] playing at most `steps_max` steps on the way
+    /// to `end` (the page gives [`REPLAY_STEPS_MAX`]).
+    pub fn rebuild_within(&self, steps_max: u64) -> Result<Session, OpenError> {
         let too_far = |t: Option<Micros>| t.is_some_and(|t| t > REPLAY_US_MAX);
         if self.position > REPLAY_STEPS_MAX
             || too_far(self.now_us)
@@ -363,7 +365,7 @@ impl ShareLink {
         }
         let mut session = replayed(&self.run, self.scripted)?;
         if let Some(end) = self.explored_until_us {
-            explore_to(&mut session, end)?;
+            explore_to(&mut session, end, steps_max)?;
         }
         session.seek_position(self.position)?;
         if session.position() != self.position {
@@ -378,7 +380,9 @@ impl ShareLink {
             if now < step_at {
                 return Err(self.clock_error(now, "is before the step at `at`"));
             }
-            session.advance_to(now)?;
+            // Moving the clock to `t` may take no step: a budget of one
+            // step is enough to see that it would, however far `t` is.
+            session.advance_within(now, 1)?;
             if session.position() != self.position {
                 return Err(self.clock_error(now, "is past the step after `at`"));
             }
@@ -422,7 +426,7 @@ fn replayed(run: &RunDescription, scripted: usize) -> Result<Session, OpenError>
 /// is applied after `after_event` events at instant `at`, and the replay
 /// never runs past either: bounding them bounds the replay, whatever the
 /// link says.
-fn check_bounds(run: &RunDescription) -> Result<(), OpenError> {
+pub fn check_bounds(run: &RunDescription) -> Result<(), OpenError> {
     let beyond = |i: &TimedCommand| i.after_event > REPLAY_STEPS_MAX || i.at > REPLAY_US_MAX;
     if run.inputs.iter().any(beyond) {
         return Err(OpenError::TooLong);
@@ -430,17 +434,16 @@ fn check_bounds(run: &RunDescription) -> Result<(), OpenError> {
     Ok(())
 }
 
-/// Plays `playback` on to instant `end` in strides, giving up past
-/// [`REPLAY_STEPS_MAX`].
-fn explore_to(session: &mut Session, end: Micros) -> Result<(), OpenError> {
-    while session.now() < end {
-        let target = session.now().saturating_add(REPLAY_STRIDE_US).min(end);
-        session.advance_to(target)?;
-        if session.position() > REPLAY_STEPS_MAX {
-            return Err(OpenError::TooLong);
-        }
+/// Plays `session` on to instant `end`, giving up past `steps_max` steps
+/// from the start (counted step by step, so no stretch of virtual time,
+/// however busy, runs past it).
+fn explore_to(session: &mut Session, end: Micros, steps_max: u64) -> Result<(), OpenError> {
+    let budget = steps_max.saturating_sub(session.position());
+    if session.advance_within(end, budget)? {
+        Ok(())
+    } else {
+        Err(OpenError::TooLong)
     }
-    Ok(())
 }
 
 /// The address of the page itself: `href` without its query and fragment.
@@ -772,6 +775,43 @@ mod tests {
             message(&format!("?run={future}")).contains("saved by a newer Raftlab"),
             "{}",
             message(&format!("?run={future}"))
+        );
+    }
+
+    /// A run whose timers fire every few microseconds: millions of steps
+    /// per virtual second.
+    fn storm_run() -> Session {
+        let config = Config {
+            election_timeout_us_min: 20,
+            election_timeout_us_max: 40,
+            heartbeat_interval_us: 10,
+            latency_us_min: 1,
+            latency_us_max: 3,
+            ..Config::default()
+        };
+        Session::new(2, config).expect("a valid config")
+    }
+
+    #[test]
+    fn a_busy_run_asked_to_play_far_is_refused_by_its_step_count() {
+        let run = link_of(&storm_run()).run.to_url_token();
+        // Ten hours is within the time bound, but far more steps than the
+        // budget: refused once the budget is spent, not after ten hours of
+        // steps (the page's budget is REPLAY_STEPS_MAX; a small one keeps
+        // the test quick).
+        let far = REPLAY_US_MAX;
+        let error = parsed(&format!("?run={run}&at=0&end={far}"))
+            .and_then(|link| link.rebuild_within(50_000).map(|_| ()))
+            .expect_err("refused");
+        assert!(matches!(error, OpenError::TooLong), "{error}");
+        // A clock far past the step at `at` is refused at once, by the
+        // step it would take.
+        let error = parsed(&format!("?run={run}&at=10&t={far}"))
+            .and_then(|link| link.rebuild().map(|_| ()))
+            .expect_err("refused");
+        assert!(
+            error.to_string().contains("is past the step after `at`"),
+            "{error}"
         );
     }
 

@@ -28,6 +28,17 @@ pub use narration::Narration;
 /// the background does not leap ahead.
 pub const FRAME_MS_MAX: f64 = 100.0;
 
+/// The most steps one animation frame plays (a few tens of milliseconds of
+/// work in the browser): a run that makes more at the chosen speed, such as
+/// one with microsecond timeouts, plays slower than asked instead of
+/// freezing the page, and the ring says so.
+pub const FRAME_STEPS_MAX: u64 = 20_000;
+
+/// The most steps one seek plays past its checkpoint (as many as a share
+/// link may replay): a seek far ahead in a run with microsecond timeouts
+/// stops there and says so instead of freezing the page.
+pub const SEEK_STEPS_MAX: u64 = crate::share::REPLAY_STEPS_MAX;
+
 /// A view shared by every component; equal only to itself, so components
 /// re-render exactly when a new view is built.
 #[derive(Clone, Debug)]
@@ -121,6 +132,9 @@ pub struct Ui {
     /// What a screen reader is told of something the page did on its own
     /// (playback paused at a broken property), until the next action.
     pub announcement: Option<String>,
+    /// Whether the last frame ran out of its [`FRAME_STEPS_MAX`] steps
+    /// before the instant the speed asked for (the run plays slower).
+    pub slowed: bool,
     /// Virtual time per wall time, `SPEED_MIN..=SPEED_MAX`.
     pub speed: f64,
     /// The server whose menu and state diagram are shown.
@@ -175,6 +189,7 @@ impl Ui {
             playing: true,
             reduced_motion: false,
             announcement: None,
+            slowed: false,
             speed: settings.speed,
             selected: NodeId(1),
             selected_message: None,
@@ -458,9 +473,10 @@ impl Ui {
             let target = session.now() + virtual_us as u64;
             // Stops exactly at the step that broke a property, not at the
             // end of the frame that found it.
-            session.play_to(target)
+            session.play_within(target, FRAME_STEPS_MAX)
         };
-        match found {
+        next.slowed = found.as_ref().is_ok_and(|played| !played.reached);
+        match found.map(|played| played.violations) {
             // A broken property pauses playback where it was seen.
             Ok(0) => {}
             Ok(_) => {
@@ -539,7 +555,14 @@ impl Ui {
         match action {
             Action::Step => self.travel(|p| p.step().map(|_| ()).map_err(|e| e.to_string())),
             Action::StepBack => self.travel(|p| p.step_back().map_err(|e| e.to_string())),
-            Action::Seek(t) => self.travel(|p| p.seek(t).map_err(|e| e.to_string())),
+            Action::Seek(t) => self.travel(|p| match p.seek_within(t, SEEK_STEPS_MAX) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(format!(
+                    "this run is too busy to play that far at once: the seek stopped after {SEEK_STEPS_MAX} steps, at {} ms of virtual time",
+                    format_ms(p.now())
+                )),
+                Err(e) => Err(e.to_string()),
+            }),
             Action::SeekPosition(position) => {
                 self.travel(|p| p.seek_position(position).map_err(|e| e.to_string()))
             }
@@ -609,11 +632,18 @@ impl Ui {
         self.refresh();
     }
 
-    /// What the ring says when messages cross faster than a frame: at this
+    /// What the ring says when the run plays slower than asked (the frame
+    /// ran out of steps), or when messages cross faster than a frame: at this
     /// speed one 60 Hz frame covers more virtual time than the quickest
     /// message takes, so most are delivered between two frames and never
     /// drawn. `None` while they can be watched.
     pub fn ring_caption(&self) -> Option<String> {
+        if self.playing && self.slowed {
+            return Some(format!(
+                "This run makes more than {FRAME_STEPS_MAX} steps per frame at {}: it plays slower than that, so the page stays responsive.",
+                params::format_speed(self.speed)
+            ));
+        }
         let frame_us = self.speed * 1_000_000.0 / 60.0;
         let quickest_us = self.session.borrow().config().latency_us_min;
         (self.playing && frame_us >= quickest_us as f64).then(|| {
@@ -774,6 +804,37 @@ mod tests {
             None,
             "paused, what is in flight is drawn"
         );
+    }
+
+    #[test]
+    fn a_frame_plays_at_most_its_step_budget_and_the_ring_says_so() {
+        let storm = Config {
+            election_timeout_us_min: 20,
+            election_timeout_us_max: 40,
+            heartbeat_interval_us: 10,
+            latency_us_min: 1,
+            latency_us_max: 3,
+            ..Config::default()
+        };
+        let configured = ui("?seed=1&speed=10").reduce(Action::Configure {
+            config: storm,
+            seed: 1,
+        });
+        let before = configured.session.borrow().position();
+        let played = frame(configured, 100.0);
+        assert!(played.playing && played.slowed);
+        let session = played.session.borrow();
+        assert_eq!(session.position(), before + FRAME_STEPS_MAX);
+        assert!(
+            session.now() < 1_000_000,
+            "one frame asked for 1 s: {}",
+            session.now()
+        );
+        drop(session);
+        let caption = played.ring_caption().expect("a caption");
+        assert!(caption.contains("plays slower"), "{caption}");
+        let calm = frame(ui("?seed=1"), 16.0);
+        assert!(!calm.slowed);
     }
 
     #[test]

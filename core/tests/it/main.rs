@@ -27,6 +27,7 @@ mod scenarios;
 mod seed_claims;
 mod simulation;
 mod snapshots;
+mod step_budgets;
 mod support;
 mod time_travel;
 mod toy_machine;

@@ -307,6 +307,7 @@ pub fn decode_run(text: &str) -> Result<RunDescription, String> {
         RunDescription::from_url_token(token.as_deref().unwrap_or(text))
     }
     .map_err(|e| e.to_string())?;
+    crate::share::check_bounds(&run).map_err(|e| e.to_string())?;
     Session::replay(&run).map_err(|e| format!("the run does not replay: {e}"))?;
     Ok(run)
 }

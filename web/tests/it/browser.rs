@@ -222,8 +222,14 @@ async fn a_crash_report_shows_one_box_with_a_restart_button() {
         .unwrap();
     assert_eq!(boxes.length(), 1);
     let crash = document.query_selector(".crash").unwrap().unwrap();
-    let reload = crash.query_selector("button").unwrap().unwrap();
+    let reload = crash.query_selector("a[role=\"button\"]").unwrap().unwrap();
     assert_eq!(reload.text_content().as_deref(), Some("Restart"));
+    assert_eq!(reload.get_attribute("href"), document.url().ok());
+    let backdrops = document.query_selector_all(".crash-backdrop").unwrap();
+    assert_eq!(backdrops.length(), 1, "one backdrop under the box");
     // Leave the page as the other tests expect it.
     crash.remove();
+    if let Some(backdrop) = document.query_selector(".crash-backdrop").unwrap() {
+        backdrop.remove();
+    }
 }
