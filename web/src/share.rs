@@ -781,14 +781,7 @@ mod tests {
     /// A run whose timers fire every few microseconds: millions of steps
     /// per virtual second.
     fn storm_run() -> Session {
-        let config = Config {
-            election_timeout_us_min: 20,
-            election_timeout_us_max: 40,
-            heartbeat_interval_us: 10,
-            latency_us_min: 1,
-            latency_us_max: 3,
-            ..Config::default()
-        };
+        let config = Config::step_storm();
         Session::new(2, config).expect("a valid config")
     }
 

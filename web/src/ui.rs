@@ -808,14 +808,7 @@ mod tests {
 
     #[test]
     fn a_frame_plays_at_most_its_step_budget_and_the_ring_says_so() {
-        let storm = Config {
-            election_timeout_us_min: 20,
-            election_timeout_us_max: 40,
-            heartbeat_interval_us: 10,
-            latency_us_min: 1,
-            latency_us_max: 3,
-            ..Config::default()
-        };
+        let storm = Config::step_storm();
         let configured = ui("?seed=1&speed=10").reduce(Action::Configure {
             config: storm,
             seed: 1,

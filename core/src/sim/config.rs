@@ -481,6 +481,20 @@ fn check_count(
 }
 
 impl Config {
+    /// A valid configuration whose timers fire every few microseconds, so
+    /// that a run makes millions of steps per virtual second: what step
+    /// budgets (a frame's, a link's, a seek's) are tested against.
+    pub fn step_storm() -> Config {
+        Config {
+            election_timeout_us_min: 20,
+            election_timeout_us_max: 40,
+            heartbeat_interval_us: 10,
+            latency_us_min: 1,
+            latency_us_max: 3,
+            ..Config::default()
+        }
+    }
+
     /// Checks that the parameters describe a cluster that can run.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(1..=NODE_COUNT_MAX).contains(&self.node_count) {

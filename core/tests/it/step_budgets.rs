@@ -6,21 +6,9 @@
 use raftlab_core::session::Command;
 use raftlab_core::session::{Config, Session, WorkloadSpec};
 
-/// A cluster whose timers fire every few microseconds: a storm of steps.
-fn storm() -> Config {
-    Config {
-        election_timeout_us_min: 20,
-        election_timeout_us_max: 40,
-        heartbeat_interval_us: 10,
-        latency_us_min: 1,
-        latency_us_max: 3,
-        ..Config::default()
-    }
-}
-
 #[test]
 fn a_budget_stops_the_play_with_the_clock_at_the_last_step() {
-    let mut session = Session::new(7, storm()).expect("valid config");
+    let mut session = Session::new(7, Config::step_storm()).expect("valid config");
     let far = 3_600_000_000;
     let played = session.play_within(far, 5_000).expect("plays");
     assert!(
@@ -45,11 +33,11 @@ fn playing_in_budgeted_pieces_reaches_the_same_run_as_one_call() {
         }),
     };
     let target = 20_000;
-    let mut whole = Session::new(3, storm()).expect("valid config");
+    let mut whole = Session::new(3, Config::step_storm()).expect("valid config");
     whole.submit(workload.clone()).expect("a valid workload");
     whole.play_to(target).expect("plays");
 
-    let mut pieces = Session::new(3, storm()).expect("valid config");
+    let mut pieces = Session::new(3, Config::step_storm()).expect("valid config");
     pieces.submit(workload).expect("a valid workload");
     let mut calls = 0;
     while !pieces.play_within(target, 97).expect("plays").reached {
