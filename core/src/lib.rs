@@ -17,6 +17,7 @@ mod format;
 pub mod history;
 pub mod journal;
 pub mod kv;
+pub mod mission;
 pub mod playback;
 pub mod raft;
 pub mod run;

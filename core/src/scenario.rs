@@ -73,8 +73,11 @@ mod matcher;
 mod resolve;
 
 pub use error::ScenarioError;
-pub use library::{library, titles};
+pub(crate) use file::{config_of, field_error, inputs_of, InputFile};
+pub(crate) use library::{in_library_order, turning_on};
+pub use library::{library, showing_bug, titles};
 pub use matcher::{EventMatcher, MomentKind};
+pub(crate) use resolve::record_run;
 
 use crate::raft::{LogIndex, MessageKind, Micros, NodeId, Role};
 use crate::run::RunDescription;

@@ -46,9 +46,10 @@ struct ScenarioFile {
     steps: Vec<StepFile>,
 }
 
+/// One timed input as a file writes it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct InputFile {
+pub(crate) struct InputFile {
     at_ms: u64,
     command: serde_json::Value,
 }
@@ -98,7 +99,8 @@ struct ArrowFile {
     to: String,
 }
 
-fn field_error(field: impl Into<String>, problem: impl Into<String>) -> ScenarioError {
+/// The error for a field at fault.
+pub(crate) fn field_error(field: impl Into<String>, problem: impl Into<String>) -> ScenarioError {
     ScenarioError::Field {
         field: field.into(),
         problem: problem.into(),
@@ -217,7 +219,7 @@ fn parse_file(file: ScenarioFile) -> Result<ParsedScenario, ScenarioError> {
 }
 
 /// The configuration a file's `config` (changes from the defaults) stands for.
-fn config_of(changes: serde_json::Value) -> Result<Config, ScenarioError> {
+pub(crate) fn config_of(changes: serde_json::Value) -> Result<Config, ScenarioError> {
     let changes = match changes {
         serde_json::Value::Null => serde_json::Value::Object(Default::default()),
         object @ serde_json::Value::Object(_) => object,
@@ -267,7 +269,10 @@ fn check_known_fields(
     Ok(())
 }
 
-fn inputs_of(files: Vec<InputFile>, end_ms: u64) -> Result<Vec<ScenarioInput>, ScenarioError> {
+pub(crate) fn inputs_of(
+    files: Vec<InputFile>,
+    end_ms: u64,
+) -> Result<Vec<ScenarioInput>, ScenarioError> {
     let mut inputs: Vec<ScenarioInput> = Vec::with_capacity(files.len());
     for (i, input) in files.into_iter().enumerate() {
         if let Some(last) = inputs.last() {

@@ -51,14 +51,45 @@ pub fn library() -> Vec<(&'static str, &'static str)> {
 /// Every bundled scenario's `(id, title)`, in library order, read from the
 /// files when the crate was built: listing them parses nothing.
 pub fn titles() -> Vec<(&'static str, &'static str)> {
-    LIBRARY
+    in_library_order(LIBRARY, TITLES)
+}
+
+/// Every bundled scenario that turns the bug switch `name` on, as `(id,
+/// title)`, read from the files when the crate was built.
+pub fn showing_bug(name: &str) -> Vec<(&'static str, &'static str)> {
+    let bugs: &[(&str, &[&str])] = include!(concat!(env!("OUT_DIR"), "/scenarios/bugs.rs"));
+    turning_on(titles(), bugs, name)
+}
+
+/// `library`'s `(id, title)` in its order, each title found in `titles`
+/// (file-name order, as a build script lists them), its id if missing.
+pub(crate) fn in_library_order(
+    library: &[(&'static str, &'static str)],
+    titles: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, &'static str)> {
+    library
         .iter()
         .map(|(id, _)| {
-            let title = TITLES
+            let title = titles
                 .iter()
                 .find(|(file, _)| file == id)
                 .map_or(*id, |(_, title)| title);
             (*id, title)
+        })
+        .collect()
+}
+
+/// Those of `titles` whose file turns on the bug switch `name` in `bugs`.
+pub(crate) fn turning_on(
+    titles: Vec<(&'static str, &'static str)>,
+    bugs: &[(&str, &[&str])],
+    name: &str,
+) -> Vec<(&'static str, &'static str)> {
+    titles
+        .into_iter()
+        .filter(|(id, _)| {
+            bugs.iter()
+                .any(|(file, switches)| file == id && switches.contains(&name))
         })
         .collect()
 }

@@ -89,7 +89,7 @@ impl Scenario {
 
 /// Plays a fresh simulation and gives each input at its instant, after every
 /// event up to it, so the run records exactly where each one falls.
-pub(super) fn record_run(
+pub(crate) fn record_run(
     seed: u64,
     config: Config,
     inputs: &[ScenarioInput],

@@ -15,6 +15,7 @@ mod linearizability;
 mod linearizability_brute;
 mod membership;
 mod message_commands;
+mod missions;
 mod paper_figures;
 mod pinned_traces;
 mod playback;
