@@ -290,40 +290,51 @@ fn property_named(name: &str) -> Option<Property> {
         .find(|p| p.name().to_lowercase().replace(' ', "-") == name)
 }
 
+/// `node`, when it is a server of a cluster of `node_count`; else the error
+/// at `path`.
+fn server_in(node: NodeId, node_count: usize, path: &str) -> Result<NodeId, MissionError> {
+    if node.0 == 0 || node.0 as usize > node_count {
+        Err(error(
+            path,
+            format!("there is no server {node} in a cluster of {node_count}"),
+        ))
+    } else {
+        Ok(node)
+    }
+}
+
+/// The properties a `violation` check names, each checked.
+fn properties_named(names: &[String], path: &str) -> Result<Vec<Property>, MissionError> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            property_named(name).ok_or_else(|| {
+                let known: Vec<String> = Property::ALL
+                    .iter()
+                    .map(|p| p.name().to_lowercase().replace(' ', "-"))
+                    .collect();
+                error(
+                    format!("{path}.violation[{i}]"),
+                    format!(
+                        "{name:?} is no property; the properties are {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A goal check read from its file form, its servers and numbers checked
+/// against a cluster of `node_count`.
 fn check_of(file: CheckFile, path: &str, node_count: usize) -> Result<Check, MissionError> {
-    let server = |node: NodeId, field: &str| {
-        if node.0 == 0 || node.0 as usize > node_count {
-            Err(error(
-                format!("{path}.{field}"),
-                format!("there is no server {node} in a cluster of {node_count}"),
-            ))
-        } else {
-            Ok(node)
-        }
-    };
+    let server =
+        |node: NodeId, field: &str| server_in(node, node_count, &format!("{path}.{field}"));
     Ok(match file {
-        CheckFile::Violation(names) => {
-            let properties = names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| {
-                    property_named(name).ok_or_else(|| {
-                        let known: Vec<String> = Property::ALL
-                            .iter()
-                            .map(|p| p.name().to_lowercase().replace(' ', "-"))
-                            .collect();
-                        error(
-                            format!("{path}.violation[{i}]"),
-                            format!(
-                                "{name:?} is no property; the properties are {}",
-                                known.join(", ")
-                            ),
-                        )
-                    })
-                })
-                .collect::<Result<Vec<Property>, MissionError>>()?;
-            Check::Violation { properties }
-        }
+        CheckFile::Violation(names) => Check::Violation {
+            properties: properties_named(&names, path)?,
+        },
         CheckFile::NotLinearizable {} => Check::NotLinearizable,
         CheckFile::SplitVote { term } => {
             if term == 0 {

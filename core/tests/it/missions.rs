@@ -150,93 +150,121 @@ fn the_small_valid_mission_loads() {
     assert!(mission.question.is_none());
 }
 
-#[test]
-fn malformed_missions_name_the_field_at_fault() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut serde_json::Value)>)> = vec![
-        (
-            "tools[0]: \"laser\" is no tool",
-            Box::new(|d| d["tools"] = serde_json::json!(["laser"])),
-        ),
-        (
-            "tools[1]: \"timeout\" is listed twice",
-            Box::new(|d| d["tools"] = serde_json::json!(["timeout", "timeout"])),
-        ),
-        (
-            "seed: \"one\" is not a whole number",
-            Box::new(|d| d["seed"] = serde_json::json!("one")),
-        ),
-        (
-            "limit_ms: 0 is outside",
-            Box::new(|d| d["limit_ms"] = serde_json::json!(0)),
-        ),
-        (
-            "title: must not be empty",
-            Box::new(|d| d["title"] = serde_json::json!(" ")),
-        ),
-        (
-            "config.bugz: no such field",
-            Box::new(|d| d["config"]["bugz"] = serde_json::json!({})),
-        ),
-        (
-            "goal: a mission needs a goal",
-            Box::new(|d| d["goal"] = serde_json::json!([])),
-        ),
-        (
-            "goal[0].check.elected.node: there is no server S7",
-            Box::new(|d| d["goal"][0]["check"]["elected"]["node"] = serde_json::json!(7)),
-        ),
-        (
-            "goal[0].check.violation[0]: \"liveness\" is no property",
-            Box::new(|d| d["goal"][0]["check"] = serde_json::json!({"violation": ["liveness"]})),
-        ),
-        (
-            "goal[0].check.split_vote.term: terms start at 1",
-            Box::new(|d| d["goal"][0]["check"] = serde_json::json!({"split_vote": {"term": 0}})),
-        ),
-        (
-            "goal[0].check.commit_while_down.down: 2 is outside 1 to 1",
-            Box::new(|d| {
-                d["goal"][0]["check"] = serde_json::json!({"commit_while_down": {"down": 2}})
-            }),
-        ),
-        (
-            "goal[0].label: must not be empty",
-            Box::new(|d| d["goal"][0]["label"] = serde_json::json!("")),
-        ),
-        (
-            "hints[1]: must not be empty",
-            Box::new(|d| d["hints"] = serde_json::json!(["one", ""])),
-        ),
-        (
-            "question.choices: offer 2 to 6 choices",
-            Box::new(
-                |d| d["question"] = serde_json::json!({"at_ms": 0, "text": "Who?", "choices": [{"label": "S1", "check": {"elected": {"node": 1}}}]}),
-            ),
-        ),
-        (
-            "question.at_ms: 5000 ms is after the run ends",
-            Box::new(|d| {
-                d["question"] = serde_json::json!({"at_ms": 5000, "text": "Who?", "choices": []})
-            }),
-        ),
-        (
-            "inputs[0] (at 0 ms) is refused",
-            Box::new(|d| {
-                d["inputs"] = serde_json::json!([{"at_ms": 0, "command": {"Crash": {"node": 9}}}])
-            }),
-        ),
-        (
-            "unknown variant `elected_twice`",
-            Box::new(|d| d["goal"][0]["check"] = serde_json::json!({"elected_twice": {}})),
-        ),
-    ];
-    for (expected, change) in cases {
-        let message = error_with(change);
+/// Sets the value at `path` in `document` (object keys, or array indexes
+/// written as numbers), making objects on the way.
+fn set(document: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
+    let mut at = document;
+    for key in path {
+        at = match key.parse::<usize>() {
+            Ok(index) => &mut at[index],
+            Err(_) => &mut at[*key],
+        };
+    }
+    *at = value;
+}
+
+/// Each case's change to the valid mission makes it fail with a message
+/// holding the case's text.
+fn each_fails_naming(cases: Vec<(&str, &[&str], serde_json::Value)>) {
+    for (expected, path, value) in cases {
+        let message = error_with(move |d| set(d, path, value));
         assert!(
             message.contains(expected),
             "expected {expected:?} in {message:?}"
         );
     }
+}
+
+#[test]
+fn malformed_missions_name_the_field_at_fault() {
+    each_fails_naming(vec![
+        (
+            "tools[0]: \"laser\" is no tool",
+            &["tools"],
+            serde_json::json!(["laser"]),
+        ),
+        (
+            "tools[1]: \"timeout\" is listed twice",
+            &["tools"],
+            serde_json::json!(["timeout", "timeout"]),
+        ),
+        (
+            "seed: \"one\" is not a whole number",
+            &["seed"],
+            serde_json::json!("one"),
+        ),
+        (
+            "limit_ms: 0 is outside",
+            &["limit_ms"],
+            serde_json::json!(0),
+        ),
+        (
+            "title: must not be empty",
+            &["title"],
+            serde_json::json!(" "),
+        ),
+        (
+            "config.bugz: no such field",
+            &["config", "bugz"],
+            serde_json::json!({}),
+        ),
+    ]);
+}
+
+#[test]
+fn malformed_goals_and_questions_name_the_field_at_fault() {
+    each_fails_naming(vec![
+        (
+            "goal: a mission needs a goal",
+            &["goal"],
+            serde_json::json!([]),
+        ),
+        (
+            "goal[0].check.elected.node: there is no server S7",
+            &["goal", "0", "check", "elected", "node"],
+            serde_json::json!(7),
+        ),
+        (
+            "goal[0].check.violation[0]: \"liveness\" is no property",
+            &["goal", "0", "check"],
+            serde_json::json!({"violation": ["liveness"]}),
+        ),
+        (
+            "goal[0].check.split_vote.term: terms start at 1",
+            &["goal", "0", "check"],
+            serde_json::json!({"split_vote": {"term": 0}}),
+        ),
+        (
+            "goal[0].check.commit_while_down.down: 2 is outside 1 to 1",
+            &["goal", "0", "check"],
+            serde_json::json!({"commit_while_down": {"down": 2}}),
+        ),
+        (
+            "goal[0].label: must not be empty",
+            &["goal", "0", "label"],
+            serde_json::json!(""),
+        ),
+        (
+            "hints[1]: must not be empty",
+            &["hints"],
+            serde_json::json!(["one", ""]),
+        ),
+        (
+            "question.choices: offer 2 to 6 choices",
+            &["question"],
+            serde_json::json!({"at_ms": 0, "text": "Who?", "choices": [{"label": "S1", "check": {"elected": {"node": 1}}}]}),
+        ),
+        (
+            "inputs[0] (at 0 ms) is refused",
+            &["inputs"],
+            serde_json::json!([{"at_ms": 0, "command": {"Crash": {"node": 9}}}]),
+        ),
+        (
+            "unknown variant `elected_twice`",
+            &["goal", "0", "check"],
+            serde_json::json!({"elected_twice": {}}),
+        ),
+    ]);
 }
 
 #[test]
