@@ -9,7 +9,8 @@
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog,
     ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps, LinkBase,
-    LogTable, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram, StateMachineView,
+    LogTable, MissionPanel, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
+    StateMachineView,
 };
 use crate::params::{Embed, EmbedPanel};
 use crate::share::ControlPanel;
@@ -63,7 +64,15 @@ pub fn full_page(props: &FullPageProps) -> Html {
                     on_action={on_action.clone()} />
             </header>
             { announcement(ui.announcement.as_deref()) }
-            <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()} />
+            // With no mission on, its picker sits in the scenario row, so
+            // the row does not grow a panel and push the cluster down.
+            <NarrationPanel narration={ui.narration.clone()} on_action={on_action.clone()}
+                missions={(ui.mission.is_none() && ui.narration.is_none()).then(|| html! {
+                    <MissionPanel mission={None::<crate::ui::MissionRun>} on_action={on_action.clone()} />
+                })} />
+            if ui.mission.is_some() {
+                <MissionPanel mission={ui.mission.clone()} on_action={on_action.clone()} />
+            }
             { workspace(ui, on_action) }
             { control_panels(ui, on_action) }
             { lower_panels(ui, on_action) }

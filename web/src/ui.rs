@@ -19,9 +19,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 mod action;
+mod mission;
 mod narration;
 
 pub use action::Action;
+pub use mission::{done_ids as missions_done, MissionRun};
 pub use narration::Narration;
 
 /// The longest wall-clock gap one frame may cover, so a tab coming back from
@@ -132,6 +134,8 @@ pub struct Ui {
     /// What a screen reader is told of something the page did on its own
     /// (playback paused at a broken property), until the next action.
     pub announcement: Option<String>,
+    /// The mission being played, if any.
+    pub mission: Option<MissionRun>,
     /// Whether the last frame ran out of its [`FRAME_STEPS_MAX`] steps
     /// before the instant the speed asked for (the run plays slower).
     pub slowed: bool,
@@ -190,6 +194,7 @@ impl Ui {
             reduced_motion: false,
             announcement: None,
             slowed: false,
+            mission: None,
             speed: settings.speed,
             selected: NodeId(1),
             selected_message: None,
@@ -276,6 +281,7 @@ impl Ui {
         self.puts = u32::try_from(requests).unwrap_or(u32::MAX);
         self.session = Rc::new(RefCell::new(session));
         self.narration = None;
+        self.mission = None;
         self.error = None;
         if self.selected.0 as usize > self.session.borrow().server_count() {
             self.selected = NodeId(1);
@@ -360,6 +366,7 @@ impl Ui {
     }
 
     pub(crate) fn refresh(&mut self) {
+        self.follow_mission();
         let mut session = self.session.borrow_mut();
         self.view = SharedView(Rc::new(session.view()));
         self.run = SharedRun(Rc::new(session.run_view()));
@@ -380,11 +387,72 @@ impl Ui {
         if steps <= RUN_STEPS_EVERY_FRAME || self.since_run_ms >= RUN_REFRESH_MS || !self.playing {
             self.refresh();
         } else {
+            self.follow_mission();
             self.view = SharedView(Rc::new(self.session.borrow().view()));
         }
     }
 
+    /// Moves the mission's tracker on to the playback position: on success
+    /// playback pauses at the step that met the goal and says so, and at a
+    /// question's instant it pauses until the learner answers.
+    fn follow_mission(&mut self) {
+        let Some(mission) = &mut self.mission else {
+            return;
+        };
+        let session = self.session.borrow();
+        if mission.follow(&session) {
+            if let Some((position, _)) = mission.solved() {
+                mission::mark_done(&mission.mission.id);
+                self.playing = false;
+                self.announcement = Some(format!("Mission solved at event {position}."));
+            }
+        } else if self.playing && mission.must_ask(session.now()) {
+            self.playing = false;
+            self.announcement = Some("Answer the mission's question to play on.".to_owned());
+        }
+    }
+
+    /// Loads bundled mission `id` at its start, paused.
+    fn load_mission(&mut self, id: &str) {
+        match mission::load(id).and_then(MissionRun::start) {
+            Ok((run, session)) => {
+                self.load(session);
+                self.mission = Some(run);
+                self.playing = false;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// The mission actions: a hint, an answer, replaying the solution, closing.
+    fn act_on_mission(&mut self, action: Action) {
+        match action {
+            Action::LoadMission(id) => self.load_mission(&id),
+            Action::MissionHint => {
+                if let Some(m) = &mut self.mission {
+                    m.hints_shown = (m.hints_shown + 1).min(m.mission.hints.len());
+                }
+            }
+            Action::MissionAnswer(choice) => {
+                if let Some(m) = &mut self.mission {
+                    m.answer(choice);
+                }
+            }
+            Action::ReplaySolution => {
+                if let Some((position, _)) = self.mission.as_ref().and_then(MissionRun::solved) {
+                    self.travel(|p| p.seek_position(position).map_err(|e| e.to_string()));
+                }
+            }
+            Action::CloseMission => self.mission = None,
+            _ => {}
+        }
+    }
+
     fn run(&mut self, command: Command) {
+        if let Some(refusal) = self.mission.as_ref().and_then(|m| m.refusal(&command)) {
+            self.error = Some(refusal);
+            return;
+        }
         if let Some(narration) = &mut self.narration {
             narration.current = None;
         }
@@ -509,6 +577,11 @@ impl Ui {
             Action::ReduceMotion(on) => self.reduce_motion(on),
             Action::DismissError => self.error = None,
             Action::LoadScenario(id) => self.load_scenario(&id),
+            Action::LoadMission(_)
+            | Action::MissionHint
+            | Action::MissionAnswer(_)
+            | Action::ReplaySolution
+            | Action::CloseMission => self.act_on_mission(action),
             Action::NarrationGo(_)
             | Action::NarrationNext
             | Action::NarrationBack
@@ -828,6 +901,52 @@ mod tests {
         assert!(caption.contains("plays slower"), "{caption}");
         let calm = frame(ui("?seed=1"), 16.0);
         assert!(!calm.slowed);
+    }
+
+    #[test]
+    fn a_mission_is_solved_through_the_page_and_its_solution_replays() {
+        let mut state = ui("?seed=1").reduce(Action::LoadMission("split-vote".into()));
+        assert!(!state.playing, "a mission starts paused");
+        let run = state.mission.clone().expect("loaded");
+        assert_eq!(run.progress.parts, vec![None]);
+        // A tool the mission does not give is refused, and nothing is recorded.
+        let inputs = state.session.borrow().recorded_inputs().len();
+        state = state.reduce(Action::Run(Command::Restart { node: NodeId(1) }));
+        assert!(state
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("crash, timeout")));
+        assert_eq!(state.session.borrow().recorded_inputs().len(), inputs);
+        for command in [
+            Command::Crash { node: NodeId(5) },
+            Command::Timeout { node: NodeId(1) },
+            Command::Timeout { node: NodeId(2) },
+        ] {
+            state = state.reduce(Action::Run(command));
+        }
+        state = state.reduce(Action::TogglePlay);
+        for _ in 0..400 {
+            if !state.playing {
+                break;
+            }
+            state = frame(state, 16.0);
+        }
+        let run = state.mission.clone().expect("still on");
+        let (position, _) = run.solved().expect("solved, which paused playback");
+        assert!(!state.playing);
+        assert!(run.progress.parts[0].is_some());
+        state = state.reduce(Action::SeekPosition(1));
+        state = state.reduce(Action::ReplaySolution);
+        assert_eq!(state.session.borrow().position(), position);
+        assert!(state
+            .mission
+            .as_ref()
+            .and_then(MissionRun::solved)
+            .is_some());
+        state = state.reduce(Action::MissionHint);
+        assert_eq!(state.mission.as_ref().map(|m| m.hints_shown), Some(1));
+        state = state.reduce(Action::CloseMission);
+        assert!(state.mission.is_none());
     }
 
     #[test]

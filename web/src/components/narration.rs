@@ -18,6 +18,9 @@ pub struct NarrationPanelProps {
     pub narration: Option<Narration>,
     /// Where actions go.
     pub on_action: Callback<Action>,
+    /// The mission picker, shown in the idle row when given.
+    #[prop_or_default]
+    pub missions: Option<Html>,
 }
 
 /// The scenario picker and the narration.
@@ -30,7 +33,11 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
         return html! {
             <section class="panel narration idle" aria-label="Scenarios">
                 { picker }
-                <p class="hint">{ "Pick a scenario for a step-by-step walk-through, or play freely." }</p>
+                if let Some(missions) = &props.missions {
+                    { missions.clone() }
+                } else {
+                    <p class="hint">{ "Pick a scenario for a step-by-step walk-through, or play freely." }</p>
+                }
                 <button type="button" class="experiments-open"
                     title="Run the Raft paper's election-timing experiment (Figure 16) and the thesis's split-vote analysis"
                     onclick={props.on_action.reform(|_| Action::OpenExperiments)}>{ "Experiments" }</button>

@@ -87,6 +87,16 @@ pub enum Action {
     },
     /// Load a bundled scenario by id and show its first step.
     LoadScenario(String),
+    /// Load a bundled mission by id, at its start, paused.
+    LoadMission(String),
+    /// Reveal the mission's next hint.
+    MissionHint,
+    /// Answer the mission's question with this choice.
+    MissionAnswer(usize),
+    /// Move the playback to the step where the mission's goal was met.
+    ReplaySolution,
+    /// Leave the mission (the run stays).
+    CloseMission,
     /// Show a step of the narration.
     NarrationGo(usize),
     /// The next step (or, off the script, back to the last one).

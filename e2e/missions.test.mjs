@@ -1,0 +1,86 @@
+// Missions through the page, pressed as a person presses (mouse down,
+// 100 ms, up): pick "Split the vote", crash S5 and time out S1 and S2
+// while paused, play, and the page pauses at the step that met the goal,
+// ticks the checklist and offers to replay it; the Share link taken there
+// opens the same step in a fresh page. A predict mission asks before it
+// plays on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { setUp, openPage, screenshots, ring, pressElement } from './support.mjs';
+
+const shared = setUp();
+const options = { timeout: 180_000 };
+
+async function pick(page, id) {
+  await page.getByRole('combobox', { name: 'Mission' }).selectOption(id);
+  await page.waitForSelector(`section.missions[data-mission="${id}"]`);
+}
+
+async function act(page, node, label) {
+  await pressElement(page, ring(page, node));
+  const menu = page.getByRole('group', { name: `Actions for S${node}` });
+  await menu.waitFor();
+  await pressElement(page, menu.getByRole('button', { name: label, exact: true }));
+}
+
+test('a learner splits the vote with presses and the solution link reproduces it', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1&speed=1`);
+  await pick(page, 'split-vote');
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false', 'a mission starts paused');
+  await act(page, 5, 'Crash');
+  await act(page, 1, 'Timeout');
+  await act(page, 2, 'Timeout');
+  await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
+  await page.waitForSelector('section.missions[data-solved="true"]', { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false');
+  const outcome = page.locator('.mission-outcome.solved');
+  const text = await outcome.innerText();
+  const [, event] = text.match(/Mission solved at event (\d+)/) ?? [];
+  assert.ok(event, text);
+  assert.equal(await page.locator('.mission-goal li.held').count(), 1);
+  const box = await outcome.boundingBox();
+  await outcome.scrollIntoViewIfNeeded();
+  assert.ok(box, 'the outcome is laid out');
+  await page.screenshot({ path: path.join(screenshots, 'mission-solved.png') });
+
+  // Move away, then back to the solution.
+  await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
+  await page.waitForTimeout(500);
+  await pressElement(page, page.getByRole('button', { name: 'Replay my solution' }));
+  const at = await page.locator('#raftlab').getAttribute('data-position');
+  assert.equal(at, event, 'back at the step that met the goal');
+
+  // The share link at that step opens it in a fresh page.
+  await pressElement(page, page.getByRole('button', { name: 'Share', exact: true }));
+  const link = await page.locator('input[aria-label="Share link"]').inputValue();
+  assert.match(link, /run=/);
+  const fresh = await openPage(shared.browser, link);
+  await fresh.page.waitForFunction(
+    (e) => document.querySelector('#raftlab').dataset.position === e,
+    event,
+  );
+  const candidates = await fresh.page.locator('svg.cluster [data-role="candidate"]').count();
+  assert.ok(candidates >= 2, `the split vote is on screen (${candidates} candidates)`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(fresh.problems, []);
+});
+
+test('a predict mission stops to ask and judges the answer by what happens', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1&speed=1`);
+  await pick(page, 'predict-who-wins');
+  const question = page.getByRole('group', { name: 'Question' });
+  await question.waitFor();
+  const choices = question.getByRole('button');
+  assert.ok((await choices.count()) >= 2);
+  await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
+  await page.waitForFunction(() => document.querySelector('#raftlab').dataset.playing === 'false', null, { timeout: 20_000 });
+  assert.match(await page.locator('[role="status"], [aria-live]').allInnerTexts().then((t) => t.join(' ')), /./);
+  // S2: only its log is up to date enough for a majority.
+  await pressElement(page, choices.nth(1));
+  assert.equal(await choices.nth(1).getAttribute('aria-pressed'), 'true');
+  await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
+  await page.waitForSelector('.mission-outcome.solved', { timeout: 30_000 });
+  await page.screenshot({ path: path.join(screenshots, 'mission-predict.png') });
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,144 @@
+//! A mission being played: the bundled mission, the tracker that follows
+//! the learner's run and says when the goal is met, how many hints are
+//! shown, and where the goal stands. The tracker reads only the run (its
+//! recorded inputs and position), so seeking, stepping and playing all
+//! count, and a change to the past starts it again.
+
+use raftlab_core::mission::{self, GoalTracker, Mission, Outcome, Progress};
+use raftlab_core::session::{Command, RunDescription, Session};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A mission on the page.
+#[derive(Clone, Debug)]
+pub struct MissionRun {
+    /// The mission, as read from the library.
+    pub mission: Rc<Mission>,
+    /// Follows the learner's run (shared: a frame's copy of the page state
+    /// moves it on, not a copy of it).
+    tracker: Rc<RefCell<GoalTracker>>,
+    /// How many hints are revealed.
+    pub hints_shown: usize,
+    /// Where the goal stood when last followed.
+    pub progress: Progress,
+}
+
+impl PartialEq for MissionRun {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.mission, &other.mission)
+            && self.hints_shown == other.hints_shown
+            && self.progress == other.progress
+    }
+}
+
+/// Reads bundled mission `id`.
+pub fn load(id: &str) -> Result<Mission, String> {
+    let (_, text) = mission::library()
+        .into_iter()
+        .find(|(name, _)| *name == id)
+        .ok_or_else(|| format!("there is no mission {:?}", crate::quantity::shown(id)))?;
+    Mission::from_json(text).map_err(|e| format!("mission {id}: {e}"))
+}
+
+impl MissionRun {
+    /// Mission `mission` at its start, and the session that plays its run.
+    pub fn start(mission: Mission) -> Result<(MissionRun, Session), String> {
+        let run: RunDescription = mission.to_run();
+        let session = Session::replay_scripted(&run, mission.scripted_inputs())
+            .map_err(|e| format!("mission {}: {e}", mission.id))?;
+        let tracker = mission.tracker();
+        let progress = tracker.progress().clone();
+        Ok((
+            MissionRun {
+                mission: Rc::new(mission),
+                tracker: Rc::new(RefCell::new(tracker)),
+                hints_shown: 0,
+                progress,
+            },
+            session,
+        ))
+    }
+
+    /// Follows `session` to its playback position; returns whether the
+    /// mission was solved by this very move.
+    pub fn follow(&mut self, session: &Session) -> bool {
+        let was_solved = self.solved().is_some();
+        let mut tracker = self.tracker.borrow_mut();
+        tracker.follow(session.recorded_inputs(), session.position());
+        self.progress = tracker.progress().clone();
+        drop(tracker);
+        !was_solved && self.solved().is_some()
+    }
+
+    /// The step (position and instant) where the goal became true, if it has.
+    pub fn solved(&self) -> Option<(u64, u64)> {
+        match self.progress.outcome {
+            Some(Outcome::Solved { position, at }) => Some((position, at)),
+            _ => None,
+        }
+    }
+
+    /// Records the learner's answer to the question.
+    pub fn answer(&mut self, choice: usize) {
+        let mut tracker = self.tracker.borrow_mut();
+        tracker.answer(choice);
+        self.progress = tracker.progress().clone();
+    }
+
+    /// Whether the page must stop to ask the question: it has one, not yet
+    /// answered, and the run has reached the instant it is asked at.
+    pub fn must_ask(&self, now_us: u64) -> bool {
+        self.mission.question.as_ref().is_some_and(|question| {
+            self.progress.answer.is_none() && now_us >= question.at_ms.saturating_mul(1_000)
+        })
+    }
+
+    /// Why `command` is refused in this mission, if it is.
+    pub fn refusal(&self, command: &Command) -> Option<String> {
+        (!self.mission.allows_command(command)).then(|| {
+            let tools: Vec<&str> = self.mission.tools.iter().map(|t| t.name()).collect();
+            format!(
+                "This mission does not allow that; its tools are: {}.",
+                tools.join(", ")
+            )
+        })
+    }
+}
+
+/// The ids of the missions done on this browser, from `localStorage`
+/// (empty where storage is unavailable).
+pub fn done_ids() -> Vec<String> {
+    storage()
+        .and_then(|s| s.get_item(DONE_KEY).ok().flatten())
+        .map(|text| {
+            text.split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Adds `id` to the missions done on this browser.
+pub fn mark_done(id: &str) {
+    let mut done = done_ids();
+    if done.iter().any(|d| d == id) {
+        return;
+    }
+    done.push(id.to_owned());
+    if let Some(storage) = storage() {
+        storage.set_item(DONE_KEY, &done.join(",")).ok();
+    }
+}
+
+/// The `localStorage` key holding the done missions, comma-separated.
+const DONE_KEY: &str = "raftlab.missions.done";
+
+/// The page's `localStorage`; none outside a browser (native tests).
+fn storage() -> Option<web_sys::Storage> {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    } else {
+        None
+    }
+}
