@@ -11,7 +11,7 @@ use super::{
 use crate::check::Property;
 use crate::format::{read_json_with_header, HeaderError};
 use crate::raft::NodeId;
-use crate::scenario::{config_of, field_error, inputs_of, InputFile, ScenarioInput};
+use crate::scenario::{config_of, field_error, inputs_of, seed_of, InputFile, ScenarioInput};
 use crate::sim::Config;
 use serde::Deserialize;
 
@@ -154,15 +154,7 @@ fn parse_file(file: MissionFile) -> Result<ParsedMission, MissionError> {
             return Err(error(name, "must not be empty"));
         }
     }
-    let seed: u64 = file.seed.trim().parse().map_err(|_| {
-        error(
-            "seed",
-            format!(
-                "{:?} is not a whole number (write it as a decimal string, like \"42\")",
-                file.seed
-            ),
-        )
-    })?;
+    let seed = seed_of(&file.seed)?;
     if file.limit_ms == 0 || file.limit_ms > LIMIT_MS_MAX {
         return Err(error(
             "limit_ms",

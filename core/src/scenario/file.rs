@@ -179,15 +179,7 @@ fn parse_file(file: ScenarioFile) -> Result<ParsedScenario, ScenarioError> {
             return Err(field_error(name, "must not be empty"));
         }
     }
-    let seed: u64 = file.seed.trim().parse().map_err(|_| {
-        field_error(
-            "seed",
-            format!(
-                "{:?} is not a whole number (write it as a decimal string, like \"42\")",
-                file.seed
-            ),
-        )
-    })?;
+    let seed = seed_of(&file.seed)?;
     if file.end_ms == 0 || file.end_ms > END_MS_MAX {
         return Err(field_error(
             "end_ms",
@@ -219,6 +211,16 @@ fn parse_file(file: ScenarioFile) -> Result<ParsedScenario, ScenarioError> {
 }
 
 /// The configuration a file's `config` (changes from the defaults) stands for.
+/// A file's `seed`: a whole number written as a decimal string.
+pub(crate) fn seed_of(text: &str) -> Result<u64, ScenarioError> {
+    text.trim().parse().map_err(|_| {
+        field_error(
+            "seed",
+            format!("{text:?} is not a whole number (write it as a decimal string, like \"42\")"),
+        )
+    })
+}
+
 pub(crate) fn config_of(changes: serde_json::Value) -> Result<Config, ScenarioError> {
     let changes = match changes {
         serde_json::Value::Null => serde_json::Value::Object(Default::default()),

@@ -122,6 +122,40 @@ pub fn select_value(event: &Event) -> String {
     event.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
+/// A picker of bundled items (scenarios, missions): a labelled `<select>`
+/// whose first option is `none` (nothing picked); choosing an item sends
+/// `pick(id)`. `items` are `(id, text)`.
+pub fn library_picker(
+    label: &'static str,
+    none: &'static str,
+    items: &[(String, String)],
+    current: Option<&str>,
+    pick: fn(String) -> Action,
+    on_action: &Callback<Action>,
+) -> Html {
+    let on_pick = {
+        let on_action = on_action.clone();
+        Callback::from(move |e: Event| {
+            let id = select_value(&e);
+            if !id.is_empty() {
+                on_action.emit(pick(id));
+            }
+        })
+    };
+    let class = format!("field {}-picker", label.to_lowercase());
+    html! {
+        <label class={class}>
+            <span>{ label }</span>
+            <select aria-label={label} onchange={on_pick}>
+                <option value="" selected={current.is_none()}>{ none }</option>
+                { for items.iter().map(|(id, text)| html! {
+                    <option value={id.clone()} selected={current == Some(id.as_str())}>{ text.clone() }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,29 +58,25 @@ fn mission_picker(
     current: Option<&str>,
     on_action: &Callback<Action>,
 ) -> Html {
-    let on_pick = {
-        let on_action = on_action.clone();
-        Callback::from(move |e: Event| {
-            let id = super::form::select_value(&e);
-            if !id.is_empty() {
-                on_action.emit(Action::LoadMission(id));
-            }
+    let items: Vec<(String, String)> = titles
+        .iter()
+        .map(|(id, title)| {
+            let tick = if done.iter().any(|d| d == id) {
+                "✓ "
+            } else {
+                ""
+            };
+            ((*id).to_owned(), format!("{tick}{title}"))
         })
-    };
-    html! {
-        <label class="field mission-picker">
-            <span>{ "Mission" }</span>
-            <select aria-label="Mission" onchange={on_pick}>
-                <option value="" selected={current.is_none()}>{ "— pick a mission —" }</option>
-                { for titles.iter().map(|(id, title)| {
-                    let tick = if done.iter().any(|d| d == id) { "✓ " } else { "" };
-                    html! {
-                        <option value={*id} selected={current == Some(*id)}>{ format!("{tick}{title}") }</option>
-                    }
-                }) }
-            </select>
-        </label>
-    }
+        .collect();
+    super::form::library_picker(
+        "Mission",
+        "— pick a mission —",
+        &items,
+        current,
+        Action::LoadMission,
+        on_action,
+    )
 }
 
 /// The goal's parts, each ticked with the step where it first held.

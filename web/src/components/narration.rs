@@ -81,26 +81,14 @@ fn scenario_picker(
     current: Option<&str>,
     on_action: &Callback<Action>,
 ) -> Html {
-    let on_pick = {
-        let on_action = on_action.clone();
-        Callback::from(move |e: Event| {
-            let id = super::form::select_value(&e);
-            if !id.is_empty() {
-                on_action.emit(Action::LoadScenario(id));
-            }
-        })
-    };
-    html! {
-        <label class="field scenario-picker">
-            <span>{ "Scenario" }</span>
-            <select aria-label="Scenario" onchange={on_pick}>
-                <option value="" selected={current.is_none()}>{ "— free play —" }</option>
-                { for titles.iter().map(|(id, title)| html! {
-                    <option value={id.clone()} selected={current == Some(id.as_str())}>{ title.clone() }</option>
-                }) }
-            </select>
-        </label>
-    }
+    super::form::library_picker(
+        "Scenario",
+        "— free play —",
+        titles,
+        current,
+        Action::LoadScenario,
+        on_action,
+    )
 }
 
 /// The step shown, in one fixed place, with Back and Next beside it.
