@@ -84,3 +84,16 @@ test('a predict mission stops to ask and judges the answer by what happens', opt
   await page.screenshot({ path: path.join(screenshots, 'mission-predict.png') });
   assert.deepEqual(problems, []);
 });
+
+test('a bug switch names the mission that shows it, and pressing it loads that mission', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1&speed=1`);
+  // Once a leader is elected the panels above stop growing, so the summary
+  // stays where the hand goes.
+  await page.waitForSelector('svg.cluster [data-role="leader"]', { timeout: 20_000 });
+  await pressElement(page, page.locator('details[data-panel="config"] > summary'));
+  const link = page.locator('details[data-panel="config"] .bug-shown-by button', { hasText: 'Mission: Bug: applying before committing' });
+  await pressElement(page, link);
+  await page.waitForSelector('section.missions[data-mission="apply-before-commit"]');
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false');
+  assert.deepEqual(problems, []);
+});
