@@ -2,6 +2,7 @@
 //! pure function so that a bad value becomes a message, never a panic.
 
 use crate::experiments::ExperimentForm;
+use crate::quantity::shown;
 use crate::url;
 use raftlab_core::session::NODE_COUNT_MAX;
 
@@ -39,18 +40,20 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
     };
     let mut problems = Vec::new();
     for (name, value) in url::pairs(query) {
+        // Messages quote a long value by its start and length.
+        let quoted = shown(&value);
         match name.as_str() {
             "seed" => match value.parse::<u64>() {
                 Ok(seed) => settings.seed = Some(seed),
                 Err(_) => problems.push(format!(
-                    "seed={value:?} is not a whole number from 0 to {}; using a fresh seed",
+                    "seed={quoted:?} is not a whole number from 0 to {}; using a fresh seed",
                     u64::MAX
                 )),
             },
             "nodes" => match value.parse::<usize>() {
                 Ok(n) if (1..=NODE_COUNT_MAX).contains(&n) => settings.nodes = n,
                 _ => problems.push(format!(
-                    "nodes={value:?} must be 1 to {NODE_COUNT_MAX}; using {NODES_DEFAULT}"
+                    "nodes={quoted:?} must be 1 to {NODE_COUNT_MAX}; using {NODES_DEFAULT}"
                 )),
             },
             "speed" => match value.parse::<f64>() {
@@ -58,13 +61,13 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
                     settings.speed = s.clamp(SPEED_MIN, SPEED_MAX);
                     if settings.speed != s {
                         problems.push(format!(
-                            "speed={value:?} is outside 0.001 to 10; using {}",
+                            "speed={quoted:?} is outside 0.001 to 10; using {}",
                             format_speed(settings.speed)
                         ));
                     }
                 }
                 _ => problems.push(format!(
-                    "speed={value:?} must be a number above 0 (0.001 to 10); using {}",
+                    "speed={quoted:?} must be a number above 0 (0.001 to 10); using {}",
                     format_speed(SPEED_DEFAULT)
                 )),
             },
@@ -120,6 +123,22 @@ pub fn format_speed(speed: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_bad_value_is_quoted_by_its_start_and_length() {
+        let huge = "9".repeat(100_000);
+        let (_, problems) = parse(&format!("?seed=x{huge}"));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].len() < 200, "{}", problems[0]);
+        assert!(
+            problems[0].contains("(100001 characters)"),
+            "{}",
+            problems[0]
+        );
+        let (_, problems) = parse_embed(&format!("?embed=1&panels={huge}&autoplay={huge}"));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().all(|p| p.len() < 300), "{problems:?}");
+    }
 
     #[test]
     fn valid_parameters_are_taken() {
@@ -347,12 +366,14 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
     // A preset that does not exist is reported by the page (`Ui::open`).
     embed.experiment = ExperimentForm::from_query(query).and_then(Result::ok);
     for (name, value) in url::pairs(query) {
+        // Messages quote a long value by its start and length.
+        let quoted = shown(&value);
         match name.as_str() {
             "embed" => match value.as_str() {
                 "" | "1" | "true" => on = true,
                 "0" | "false" => on = false,
                 _ => problems.push(format!(
-                    "embed={value:?} must be 1 (compact page) or 0 (full page); showing the full page"
+                    "embed={quoted:?} must be 1 (compact page) or 0 (full page); showing the full page"
                 )),
             },
             "panels" => {
@@ -364,7 +385,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                         if unknown.len() == 1 { "" } else { "s" },
                         unknown
                             .iter()
-                            .map(|u| format!("{u:?}"))
+                            .map(|u| format!("{:?}", shown(u)))
                             .collect::<Vec<_>>()
                             .join(", "),
                         EmbedPanel::names()
@@ -379,7 +400,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
             "autoplay" => match value.as_str() {
                 "1" | "true" => embed.autoplay = true,
                 "0" | "false" => embed.autoplay = false,
-                _ => problems.push(format!("autoplay={value:?} must be 1 or 0; playing")),
+                _ => problems.push(format!("autoplay={quoted:?} must be 1 or 0; playing")),
             },
             _ => {}
         }
