@@ -73,7 +73,7 @@ mod matcher;
 mod resolve;
 
 pub use error::ScenarioError;
-pub(crate) use file::{config_of, field_error, inputs_of, seed_of, InputFile};
+pub(crate) use file::{check_id, config_of, field_error, inputs_of, seed_of, InputFile};
 pub(crate) use library::{in_library_order, turning_on};
 pub use library::{library, showing_bug, titles};
 pub use matcher::{EventMatcher, MomentKind};

@@ -11,7 +11,9 @@ use super::{
 use crate::check::Property;
 use crate::format::{read_json_with_header, HeaderError};
 use crate::raft::NodeId;
-use crate::scenario::{config_of, field_error, inputs_of, seed_of, InputFile, ScenarioInput};
+use crate::scenario::{
+    check_id, config_of, field_error, inputs_of, seed_of, InputFile, ScenarioInput,
+};
 use crate::sim::Config;
 use serde::Deserialize;
 
@@ -135,20 +137,7 @@ pub(super) fn parse(text: &str) -> Result<ParsedMission, MissionError> {
 }
 
 fn parse_file(file: MissionFile) -> Result<ParsedMission, MissionError> {
-    let id_ok = !file.id.is_empty()
-        && file
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !id_ok {
-        return Err(error(
-            "id",
-            format!(
-                "{:?} must be the file's name: lower-case letters, digits and dashes",
-                file.id
-            ),
-        ));
-    }
+    check_id(&file.id)?;
     for (name, text) in [("title", &file.title), ("brief", &file.brief)] {
         if text.trim().is_empty() {
             return Err(error(name, "must not be empty"));

@@ -156,20 +156,7 @@ pub(super) fn parse(text: &str) -> Result<ParsedScenario, ScenarioError> {
 }
 
 fn parse_file(file: ScenarioFile) -> Result<ParsedScenario, ScenarioError> {
-    let id_ok = !file.id.is_empty()
-        && file
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !id_ok {
-        return Err(field_error(
-            "id",
-            format!(
-                "{:?} must be the file's name: lower-case letters, digits and dashes",
-                file.id
-            ),
-        ));
-    }
+    check_id(&file.id)?;
     for (name, text) in [
         ("title", &file.title),
         ("summary", &file.summary),
@@ -211,6 +198,23 @@ fn parse_file(file: ScenarioFile) -> Result<ParsedScenario, ScenarioError> {
 }
 
 /// The configuration a file's `config` (changes from the defaults) stands for.
+/// A file's `id`, which must be its file name: lower-case letters, digits
+/// and dashes.
+pub(crate) fn check_id(id: &str) -> Result<(), ScenarioError> {
+    let id_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if id_ok {
+        Ok(())
+    } else {
+        Err(field_error(
+            "id",
+            format!("{id:?} must be the file's name: lower-case letters, digits and dashes"),
+        ))
+    }
+}
+
 /// A file's `seed`: a whole number written as a decimal string.
 pub(crate) fn seed_of(text: &str) -> Result<u64, ScenarioError> {
     text.trim().parse().map_err(|_| {
