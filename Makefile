@@ -11,16 +11,18 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_PORT ?= 8765
 
-.PHONY: serve dist test tools e2e bench bench-web bench-long bench-paint clean explore
+.PHONY: serve dist test tools e2e bench bench-web bench-long bench-paint clean explore fuzz
 
 # Serve the playground at http://127.0.0.1:8080, rebuilding on change.
 serve: tools
 	trunk serve
 
 # Build the release site into dist/ (relative URLs: any sub-path, offline),
-# with .gz and .br copies beside its files for hosts that serve them.
+# under its Content-Security-Policy (no inline script), with .gz and .br
+# copies beside its files for hosts that serve them.
 dist: tools
 	trunk build --release
+	node web/csp.mjs dist
 	node web/precompress.mjs dist
 
 # Every test: formatting, lints, native, browser components, end to end.
@@ -43,6 +45,14 @@ SEEDS ?= 1000
 EXPLORE_FLAGS ?=
 explore:
 	cargo run --profile explore -q -p raftlab-cli -- explore --seeds $(SEEDS) $(EXPLORE_FLAGS)
+
+# Fuzzing of every decoder (links, run files, tokens, scenarios, missions,
+# operations, configurations): `make test` runs 192 cases each; this runs
+# FUZZ_CASES each in an optimized build that still checks for overflow.
+FUZZ_CASES ?= 20000
+fuzz:
+	RAFTLAB_FUZZ_CASES=$(FUZZ_CASES) cargo test --profile fuzz -p raftlab-core --test it fuzz::
+	RAFTLAB_FUZZ_CASES=$(FUZZ_CASES) cargo test --profile fuzz -p raftlab-web --test fuzz
 
 # End-to-end tests: playwright-core drives Debian's Chromium against dist/.
 e2e:

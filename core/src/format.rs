@@ -74,6 +74,18 @@ pub(crate) fn check_version(version: u64, version_max: u32) -> Result<(), Header
     }
 }
 
+/// Reads a count (a `usize` field of a file or link) through `u64`, so that
+/// a count of 2³² or more gets the same message on every platform (serde's
+/// own says "expected usize" on wasm32 and accepts it on 64-bit machines);
+/// the field's own bound is checked afterwards by whoever owns it.
+pub(crate) fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
+    use serde::de::{Deserialize, Error, Unexpected};
+    let value = u64::deserialize(deserializer)?;
+    u32::try_from(value)
+        .map(|v| v as usize)
+        .map_err(|_| D::Error::invalid_value(Unexpected::Unsigned(value), &"a count below 2³²"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

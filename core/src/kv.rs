@@ -60,7 +60,61 @@ pub enum Operation {
     },
 }
 
+/// The longest key an operation may name, in bytes (UTF-8). Every log,
+/// message, view and checkpoint holds the key, so a link or a file cannot
+/// make it large.
+pub const KEY_BYTES_MAX: usize = 64;
+
+/// The longest value an operation may write or expect, in bytes (UTF-8).
+pub const VALUE_BYTES_MAX: usize = 256;
+
+/// A key or value longer than [`KEY_BYTES_MAX`] or [`VALUE_BYTES_MAX`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TooLong {
+    /// `"key"` or `"value"`.
+    pub part: &'static str,
+    /// Its length in bytes.
+    pub bytes: usize,
+    /// The most allowed.
+    pub max: usize,
+}
+
+impl fmt::Display for TooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} is {} bytes long; at most {} are allowed",
+            self.part, self.bytes, self.max
+        )
+    }
+}
+
 impl Operation {
+    /// Checks the key and values against [`KEY_BYTES_MAX`] and
+    /// [`VALUE_BYTES_MAX`].
+    pub fn check_lengths(&self) -> Result<(), TooLong> {
+        let check = |part: &'static str, text: &str, max: usize| {
+            if text.len() > max {
+                Err(TooLong {
+                    part,
+                    bytes: text.len(),
+                    max,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        check("key", self.key(), KEY_BYTES_MAX)?;
+        match self {
+            Operation::Put { value, .. } => check("value", value, VALUE_BYTES_MAX),
+            Operation::CompareAndSet { expected, new, .. } => {
+                check("value", expected.as_deref().unwrap_or(""), VALUE_BYTES_MAX)?;
+                check("value", new, VALUE_BYTES_MAX)
+            }
+            Operation::Get { .. } | Operation::Delete { .. } | Operation::Toy { .. } => Ok(()),
+        }
+    }
+
     /// The key the operation touches.
     pub fn key(&self) -> &str {
         match self {
@@ -122,6 +176,8 @@ pub enum ParseOperationError {
     MissingValue,
     /// None of the forms.
     Unknown(String),
+    /// A key or value over its length limit.
+    TooLong(TooLong),
 }
 
 impl fmt::Display for ParseOperationError {
@@ -139,6 +195,7 @@ impl fmt::Display for ParseOperationError {
                 f,
                 "{text:?} is no operation: write `k=v`, `get k`, `del k`, or X, Y or Z for the toy machine"
             ),
+            ParseOperationError::TooLong(too_long) => write!(f, "{too_long}"),
         }
     }
 }
@@ -147,8 +204,18 @@ impl std::error::Error for ParseOperationError {}
 
 /// Reads an operation written the way the page shows it: `k=v` (a put),
 /// `get k`, `del k`, or `X`, `Y`, `Z` (the toy machine). Space around the
-/// parts is ignored; a key is one word.
+/// parts is ignored; a key is one word of at most [`KEY_BYTES_MAX`] bytes and
+/// a value at most [`VALUE_BYTES_MAX`].
 pub fn parse_operation(text: &str) -> Result<Operation, ParseOperationError> {
+    let operation = parse_unchecked(text)?;
+    operation
+        .check_lengths()
+        .map_err(ParseOperationError::TooLong)?;
+    Ok(operation)
+}
+
+/// [`parse_operation`] before the length check.
+fn parse_unchecked(text: &str) -> Result<Operation, ParseOperationError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ParseOperationError::Empty);

@@ -18,6 +18,7 @@ pub mod history;
 pub mod journal;
 pub mod kv;
 pub mod mission;
+pub mod mutate;
 pub mod playback;
 pub mod raft;
 pub mod run;

@@ -21,8 +21,8 @@
 
 use crate::format::{check_version, read_json_with_header, HeaderError};
 use crate::sim::{
-    config_changes_value, config_from_changes, Config, ConfigError, ReplayError, Simulation,
-    TimedCommand,
+    config_changes_value, config_from_changes, Command, Config, ConfigError, ReplayError,
+    Simulation, TimedCommand, INPUTS_MAX,
 };
 use crate::timeline::Timeline;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -80,6 +80,8 @@ pub enum RunDecodeError {
     Malformed(String),
     /// Well formed, but the configuration cannot run.
     Config(ConfigError),
+    /// More inputs than [`INPUTS_MAX`].
+    TooManyInputs(usize),
 }
 
 impl fmt::Display for RunDecodeError {
@@ -94,6 +96,10 @@ impl fmt::Display for RunDecodeError {
             RunDecodeError::Truncated => f.write_str("the run is cut short (was it copied or saved whole?)"),
             RunDecodeError::Malformed(detail) => write!(f, "the run is damaged: {detail}"),
             RunDecodeError::Config(e) => write!(f, "the run's configuration is invalid: {e}"),
+            RunDecodeError::TooManyInputs(count) => write!(
+                f,
+                "the run holds {count} inputs; this page replays at most {INPUTS_MAX}"
+            ),
         }
     }
 }
@@ -201,8 +207,19 @@ impl RunDescription {
         run.validated()
     }
 
+    /// Checks what decoding alone does not: the configuration, the number
+    /// of inputs and the length of every key and value.
     fn validated(self) -> Result<RunDescription, RunDecodeError> {
         self.config.validate().map_err(RunDecodeError::Config)?;
+        if self.inputs.len() > INPUTS_MAX {
+            return Err(RunDecodeError::TooManyInputs(self.inputs.len()));
+        }
+        for (number, input) in self.inputs.iter().enumerate() {
+            if let Command::ClientRequest { op, .. } = &input.command {
+                op.check_lengths()
+                    .map_err(|e| RunDecodeError::Malformed(format!("input {}: {e}", number + 1)))?;
+            }
+        }
         Ok(self)
     }
 }

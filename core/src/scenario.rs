@@ -73,7 +73,9 @@ mod matcher;
 mod resolve;
 
 pub use error::ScenarioError;
-pub(crate) use file::{check_id, config_of, field_error, inputs_of, seed_of, InputFile};
+pub(crate) use file::{
+    check_id, check_size, config_of, field_error, inputs_of, seed_of, InputFile,
+};
 pub(crate) use library::{in_library_order, turning_on};
 pub use library::{library, showing_bug, titles};
 pub use matcher::{EventMatcher, MomentKind};
@@ -93,6 +95,17 @@ const FORMAT_NAME: &str = "raftlab-scenario";
 /// The longest a scenario may run, in virtual milliseconds: playing it
 /// headless must stay quick, and a learner does not watch longer.
 pub const END_MS_MAX: u64 = 120_000;
+
+/// The largest scenario or mission file read, in bytes: the bundled ones are
+/// a few kilobytes, and a file is parsed whole before anything is checked.
+pub const FILE_BYTES_MAX: usize = 64 * 1024;
+
+/// The most simulation steps a scenario's or mission's run may take to place
+/// its inputs, and a scenario's to reach `end_ms`: the journal's length
+/// ([`crate::playback::JOURNAL_MAX`]). A file that asks for more
+/// (microsecond timeouts for two virtual minutes, say) is refused after
+/// that many steps instead of freezing the page.
+pub const PLACE_STEPS_MAX: u64 = crate::playback::JOURNAL_MAX as u64;
 
 /// Virtual microseconds in a millisecond.
 const US_PER_MS: u64 = 1_000;

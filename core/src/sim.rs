@@ -30,7 +30,7 @@ pub use config::{
     TERM_MAX,
 };
 pub(crate) use config_changes::{config_changes_value, config_from_changes};
-pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
+pub use input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX, INPUTS_MAX};
 pub use network::{ClientResult, Endpoint, LinkFaults, Packet, Payload};
 pub use swarm::SwarmPlan;
 pub use workload::WorkloadSpec;
@@ -187,6 +187,20 @@ impl Simulation {
         }
         self.now = self.now.max(t);
         records
+    }
+
+    /// Like [`Simulation::advance_to`] without keeping the records, giving
+    /// up after `steps_max` steps: returns whether it reached `t`.
+    pub fn advance_within(&mut self, t: Micros, steps_max: u64) -> bool {
+        let mut taken = 0;
+        while taken < steps_max {
+            if self.step_no_later_than(t).is_none() {
+                self.now = self.now.max(t);
+                return true;
+            }
+            taken += 1;
+        }
+        false
     }
 
     /// Takes the next step of a run whose input log is `recorded`, of which

@@ -3,9 +3,11 @@
 // wall time in Debian's Chromium. Every minute it prints the module's wasm
 // memory, the frames per second over the last 10 s, the long tasks (> 50 ms)
 // seen so far and the longest, the virtual clock and how far the scrubber's
-// end is from it. Nothing is asserted: it measures.
+// end is from it, and the machine's one-minute load average (other work
+// on the machine moves the frame rate). Nothing is asserted: it measures.
 // Usage: node bench/long-run.mjs [minutes] [speed] [ops-per-second] [nodes] [extra query]
 //        (after make dist; `make bench-long` runs 30 minutes at 10x, 20 ops/s, 9 servers)
+import { loadavg } from 'node:os';
 import { startServer, launch } from '../support.mjs';
 
 const minutes = Number(process.argv[2] || 30);
@@ -62,7 +64,7 @@ const sample = () => page.evaluate(() => {
 const rows = [];
 for (let minute = 1; minute <= minutes; minute++) {
   await page.waitForTimeout(60_000);
-  const row = { minute, ...(await sample()) };
+  const row = { minute, ...(await sample()), load1: +loadavg()[0].toFixed(2) };
   rows.push(row);
   console.log(JSON.stringify(row));
 }

@@ -383,11 +383,7 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
                     problems.push(format!(
                         "unknown panel{} {} (known: {})",
                         if unknown.len() == 1 { "" } else { "s" },
-                        unknown
-                            .iter()
-                            .map(|u| format!("{:?}", shown(u)))
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        listed(&unknown),
                         EmbedPanel::names()
                     ));
                 }
@@ -415,8 +411,28 @@ pub fn parse_embed(query: &str) -> (Option<Embed>, Vec<String>) {
     (Some(embed), problems)
 }
 
+/// How many bad names a message quotes; the rest are counted.
+const NAMES_SHOWN_MAX: usize = 4;
+
+/// `names` quoted (each by its start, see [`shown`]) for a message: the
+/// first [`NAMES_SHOWN_MAX`], then how many more, so a link that repeats a
+/// bad name a million times gets a one-line message.
+fn listed(names: &[String]) -> String {
+    let mut text = names
+        .iter()
+        .take(NAMES_SHOWN_MAX)
+        .map(|name| format!("{:?}", shown(name)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > NAMES_SHOWN_MAX {
+        text.push_str(&format!(" and {} more", names.len() - NAMES_SHOWN_MAX));
+    }
+    text
+}
+
 /// The panels a comma-separated list names, each once in the order first
-/// named, and the names that are no panel (blank items are skipped).
+/// named, and the names that are no panel, each once (blank items are
+/// skipped).
 pub fn panel_list(list: &str) -> (Vec<EmbedPanel>, Vec<String>) {
     let mut panels = Vec::new();
     let mut unknown = Vec::new();
@@ -424,7 +440,8 @@ pub fn panel_list(list: &str) -> (Vec<EmbedPanel>, Vec<String>) {
         match EmbedPanel::from_name(name) {
             Some(panel) if !panels.contains(&panel) => panels.push(panel),
             Some(_) => {}
-            None => unknown.push(name.to_owned()),
+            None if !unknown.iter().any(|u| u == name) => unknown.push(name.to_owned()),
+            None => {}
         }
     }
     (panels, unknown)

@@ -38,8 +38,10 @@ pub const REPLAY_STEPS_MAX: u64 = 4_000_000;
 /// the replay even for a cluster with almost no events.
 pub const REPLAY_US_MAX: Micros = 10 * 3_600_000_000;
 
-/// The largest run file the page reads.
-pub const FILE_BYTES_MAX: u64 = 16 * 1024 * 1024;
+/// The largest run file the page reads (Import, a dropped file, an embed's
+/// `load()`): a run holds at most [`raftlab_core::sim::INPUTS_MAX`] inputs
+/// of a hundred-odd bytes each, so a real one fits with room to spare.
+pub const FILE_BYTES_MAX: u64 = 4 * 1024 * 1024;
 
 /// What the page says before the reason a share link failed.
 pub const LINK_FAILED: &str = "This link could not be opened";
@@ -126,7 +128,8 @@ pub enum OpenError {
     Parameter {
         /// The parameter's name.
         name: &'static str,
-        /// Its value, as written.
+        /// Its value, as written (a message quotes a long one by its start
+        /// and length, see [`crate::quantity::shown`]).
         value: String,
         /// What it should be.
         expected: String,
@@ -146,7 +149,7 @@ impl fmt::Display for OpenError {
                 name,
                 value,
                 expected,
-            } => write!(f, "{name}={value:?} {expected}"),
+            } => write!(f, "{name}={:?} {expected}", crate::quantity::shown(value)),
             OpenError::TooLong => write!(
                 f,
                 "the run goes further than this page replays ({REPLAY_STEPS_MAX} steps or {} hours of virtual time)",
@@ -410,9 +413,20 @@ impl ShareLink {
 /// Reads a run file and rebuilds its run, paused at its last input (at the
 /// start if it has none).
 pub fn open_file(text: &str) -> Result<Session, OpenError> {
+    if text.len() as u64 > FILE_BYTES_MAX {
+        return Err(too_large_file());
+    }
     let run = RunDescription::from_json(text).map_err(OpenError::Decode)?;
     check_bounds(&run)?;
     Session::replay_to_last_input(&run).map_err(OpenError::Replay)
+}
+
+/// Why a file over [`FILE_BYTES_MAX`] is not read.
+pub fn too_large_file() -> OpenError {
+    OpenError::Unreadable(format!(
+        "it is larger than {} MiB, too large for a run file",
+        FILE_BYTES_MAX >> 20
+    ))
 }
 
 /// The run replayed from its description (checking every input fits),
@@ -889,6 +903,12 @@ mod tests {
         assert_eq!(
             open_file("not json").err().map(|e| e.to_string()),
             Some("this is not a Raftlab run".into())
+        );
+        let padded = format!("{}{}", run.to_json(), " ".repeat(FILE_BYTES_MAX as usize));
+        assert_eq!(
+            open_file(&padded).err().map(|e| e.to_string()),
+            Some("it is larger than 4 MiB, too large for a run file".into()),
+            "a file over the limit is refused before it is parsed"
         );
     }
 

@@ -83,6 +83,7 @@ enum CheckFile {
         term: u64,
     },
     CommitWhileDown {
+        #[serde(deserialize_with = "crate::format::count")]
         down: usize,
     },
     Elected {
@@ -94,9 +95,11 @@ enum CheckFile {
     },
     NoLeaderFor {
         ms: u64,
+        #[serde(deserialize_with = "crate::format::count")]
         crashed_max: usize,
     },
     LeaderChanges {
+        #[serde(deserialize_with = "crate::format::count")]
         count: usize,
     },
     LeaderDeposed {},
@@ -129,6 +132,7 @@ fn error(field: impl Into<String>, problem: impl Into<String>) -> MissionError {
 
 /// Reads a mission file and checks every field, but does not play it.
 pub(super) fn parse(text: &str) -> Result<ParsedMission, MissionError> {
+    crate::scenario::check_size(text)?;
     read_json_with_header(text, FORMAT_NAME, MISSION_FORMAT_VERSION).map_err(header_error)?;
     // Parsed again from the text so that serde's errors say the line.
     let file: MissionFile =

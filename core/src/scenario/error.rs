@@ -59,6 +59,13 @@ pub enum ScenarioError {
     },
     /// The run has more steps than the journal keeps.
     TooLong,
+    /// An input lies more than [`super::PLACE_STEPS_MAX`] steps into the run.
+    TooBusy {
+        /// Its place in `inputs`, from 0.
+        index: usize,
+        /// Its instant.
+        at_ms: u64,
+    },
 }
 
 impl fmt::Display for ScenarioError {
@@ -97,6 +104,11 @@ impl fmt::Display for ScenarioError {
             ),
             ScenarioError::TooLong => f.write_str(
                 "the run takes more steps than the journal keeps: make end_ms shorter",
+            ),
+            ScenarioError::TooBusy { index, at_ms } => write!(
+                f,
+                "inputs[{index}] (at {at_ms} ms) lies more than {} steps into the run: move it earlier or slow the timers",
+                super::PLACE_STEPS_MAX
             ),
         }
     }

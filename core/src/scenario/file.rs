@@ -4,7 +4,7 @@
 
 use super::{
     EntryRef, EventMatcher, Highlight, MomentKind, RoleArrow, ScenarioError, ScenarioInput, Step,
-    Wait, END_MS_MAX, FORMAT_NAME, SCENARIO_FORMAT_VERSION,
+    Wait, END_MS_MAX, FILE_BYTES_MAX, FORMAT_NAME, SCENARIO_FORMAT_VERSION,
 };
 use crate::format::{read_json_with_header, HeaderError};
 use crate::raft::{MessageKind, NodeId, Role};
@@ -148,11 +148,26 @@ fn message_named(name: &str, field: &str) -> Result<MessageKind, ScenarioError> 
 
 /// Reads a scenario file and checks every field, but does not play it.
 pub(super) fn parse(text: &str) -> Result<ParsedScenario, ScenarioError> {
+    check_size(text)?;
     read_json_with_header(text, FORMAT_NAME, SCENARIO_FORMAT_VERSION).map_err(header_error)?;
     // Parsed again from the text so that serde's errors say the line.
     let file: ScenarioFile =
         serde_json::from_str(text).map_err(|e| field_error("the scenario", e.to_string()))?;
     parse_file(file)
+}
+
+/// Refuses a file over [`FILE_BYTES_MAX`] before parsing it (missions too).
+pub(crate) fn check_size(text: &str) -> Result<(), ScenarioError> {
+    if text.len() > FILE_BYTES_MAX {
+        return Err(field_error(
+            "the file",
+            format!(
+                "is {} bytes long; files of at most {FILE_BYTES_MAX} bytes are read",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_file(file: ScenarioFile) -> Result<ParsedScenario, ScenarioError> {

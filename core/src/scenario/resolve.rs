@@ -1,7 +1,9 @@
 //! Playing a scenario: recording its run from the file's inputs, playing it
 //! headless, and placing each narration step at its playback position.
 
-use super::{ResolvedStep, Scenario, ScenarioError, ScenarioInput, Wait, US_PER_MS};
+use super::{
+    ResolvedStep, Scenario, ScenarioError, ScenarioInput, Wait, PLACE_STEPS_MAX, US_PER_MS,
+};
 use crate::journal::JournalEntry;
 use crate::playback::Playback;
 use crate::run::RunDescription;
@@ -17,9 +19,13 @@ impl Scenario {
         let sim = Simulation::replay(self.run.seed, self.run.config.clone(), &self.run.inputs)
             .map_err(ScenarioError::Replay)?;
         let mut playback = Playback::scripted(sim);
-        playback
-            .advance_to(self.end_ms * US_PER_MS)
+        let budget = PLACE_STEPS_MAX.saturating_sub(playback.position());
+        let (_, reached) = playback
+            .advance_within(self.end_ms * US_PER_MS, budget)
             .map_err(|e| ScenarioError::Replay(ReplayError::Command(e)))?;
+        if !reached {
+            return Err(ScenarioError::TooLong);
+        }
         Ok(playback)
     }
 
@@ -96,7 +102,14 @@ pub(crate) fn record_run(
 ) -> Result<RunDescription, ScenarioError> {
     let mut sim = Simulation::new(seed, config).map_err(ScenarioError::Config)?;
     for (index, input) in inputs.iter().enumerate() {
-        sim.advance_to(input.at_ms * US_PER_MS);
+        let at = input.at_ms.saturating_mul(US_PER_MS);
+        let budget = PLACE_STEPS_MAX.saturating_sub(sim.events_processed());
+        if !sim.advance_within(at, budget) {
+            return Err(ScenarioError::TooBusy {
+                index,
+                at_ms: input.at_ms,
+            });
+        }
         sim.submit(input.command.clone())
             .map_err(|error| ScenarioError::Input {
                 index,

@@ -6,7 +6,7 @@
 use super::client::Client;
 use super::config::{Config, NODE_COUNT_MAX};
 use super::events::Event;
-use super::input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX};
+use super::input::{Command, CommandError, TimedCommand, CLIENT_ID_MAX, INPUTS_MAX};
 use super::network::LinkFaults;
 use super::workload::{Workload, WorkloadSpec};
 use super::{workload_client, EventKind, Simulation, StepRecord, UI_CLIENT};
@@ -17,6 +17,9 @@ use crate::raft::{MembershipChange, NodeId};
 impl Simulation {
     /// Carries out a user command now and records it in the input log.
     pub fn submit(&mut self, command: Command) -> Result<StepRecord, CommandError> {
+        if self.inputs.len() >= INPUTS_MAX {
+            return Err(CommandError::TooManyInputs);
+        }
         let mut record = self.record(EventKind::Input(command.clone()));
         self.carry_out_command(&command, &mut record)?;
         self.inputs.push(TimedCommand {
@@ -366,6 +369,7 @@ impl Simulation {
         target: Option<NodeId>,
         op: &Operation,
     ) -> Result<(), CommandError> {
+        op.check_lengths().map_err(CommandError::OperationTooLong)?;
         if let Some(target) = target {
             self.server_mut(target)?;
         }

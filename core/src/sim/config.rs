@@ -41,6 +41,7 @@ pub const INITIAL_LOG_LEN_MAX: usize = 1_000;
 #[serde(default)]
 pub struct Config {
     /// Servers in the cluster, 1 to [`NODE_COUNT_MAX`].
+    #[serde(deserialize_with = "crate::format::count")]
     pub node_count: usize,
     /// Shortest election timeout (§5.2, default 150 ms).
     pub election_timeout_us_min: Micros,
@@ -55,9 +56,11 @@ pub struct Config {
     /// Late timers and slow disks, as real servers have them: off by default.
     pub delays: DelayModel,
     /// The most entries one AppendEntries carries.
+    #[serde(deserialize_with = "crate::format::count")]
     pub max_entries_per_append: usize,
     /// The most AppendEntries with entries a leader leaves unacknowledged
     /// per follower while replicating (flow control, default 4).
+    #[serde(deserialize_with = "crate::format::count")]
     pub max_inflight_appends: usize,
     /// How long a client waits for an answer before trying another server.
     pub client_timeout_us: Micros,

@@ -4,7 +4,7 @@ use super::config::{Config, ConfigError};
 use super::config_changes::config_changes_value;
 use super::network::LinkFaults;
 use super::workload::WorkloadSpec;
-use crate::kv::{ClientId, Operation};
+use crate::kv::{ClientId, Operation, TooLong};
 use crate::raft::{MembershipError, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -239,6 +239,11 @@ fn describe_changes(changes: &serde_json::Value, prefix: &str, lines: &mut Vec<S
 /// The highest client id a command may name.
 pub const CLIENT_ID_MAX: u32 = 64;
 
+/// The most inputs one run holds: a run file or a link with more is refused
+/// before it is replayed, and a run that reaches it takes no more commands.
+/// People press buttons; the workload's requests are not inputs.
+pub const INPUTS_MAX: usize = 20_000;
+
 /// A command with the exact point of the run where it happened: the virtual
 /// instant and how many events had been processed, so replay puts it between
 /// the same two events even when several share an instant.
@@ -312,6 +317,10 @@ pub enum CommandError {
     InitialStateFixed,
     /// The new configuration cannot run.
     InvalidConfig(ConfigError),
+    /// A client request's key or value is over its length limit.
+    OperationTooLong(TooLong),
+    /// The run already holds [`INPUTS_MAX`] inputs.
+    TooManyInputs,
     /// A replayed command names a point the run cannot reach.
     Unreachable {
         /// The command's instant.
@@ -362,6 +371,11 @@ impl fmt::Display for CommandError {
                 "the servers' starting state (terms, votes and logs) is fixed when the run starts and cannot be reconfigured",
             ),
             CommandError::InvalidConfig(e) => write!(f, "invalid configuration: {e}"),
+            CommandError::OperationTooLong(too_long) => write!(f, "{too_long}"),
+            CommandError::TooManyInputs => write!(
+                f,
+                "a run holds at most {INPUTS_MAX} inputs; start a new run to go on"
+            ),
             CommandError::Unreachable { at, after_event } => write!(
                 f,
                 "the input log names event {after_event} at {at} µs, which this run never reaches"

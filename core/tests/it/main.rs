@@ -11,6 +11,7 @@ mod experiments;
 mod explore;
 mod faults;
 mod flow_control;
+mod fuzz;
 mod linearizability;
 mod linearizability_brute;
 mod membership;

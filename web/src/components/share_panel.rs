@@ -6,7 +6,7 @@
 //! see [`super::FileDrop`]). The link and the file are read from the live
 //! run when the button is clicked, so nothing here is rebuilt every frame.
 
-use crate::share::{export_file_name, page_address, ShareSource, FILE_BYTES_MAX};
+use crate::share::{export_file_name, page_address, too_large_file, ShareSource, FILE_BYTES_MAX};
 use crate::ui::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -287,10 +287,7 @@ pub(crate) fn import_file(file: File, on_action: Callback<Action>) {
     if file.size() > FILE_BYTES_MAX as f64 {
         on_action.emit(Action::Import {
             file_name,
-            text: Err(format!(
-                "it is larger than {} MiB, too large for a run file",
-                FILE_BYTES_MAX >> 20
-            )),
+            text: Err(too_large_file().to_string()),
         });
         return;
     }
