@@ -35,7 +35,7 @@ test: tools
 	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads read-index"
 	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads lease --reconfigure on"
 	$(MAKE) --no-print-directory explore SEEDS=2000 EXPLORE_FLAGS="--on all --reads read-index --snapshot-every 16 --membership on"
-	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p raftlab-web --target wasm32-unknown-unknown
+	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 cargo test -p raftlab-web --target wasm32-unknown-unknown
 	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory e2e
 

@@ -155,6 +155,13 @@ test('the keyboard reaches the ring in a few Tabs while it plays, and focus stay
   await page.keyboard.press('ArrowRight');
   const moved = await page.evaluate(() => document.activeElement?.dataset.nodeId);
   assert.notEqual(moved, focused, 'an arrow key moves to the next server');
+  // The selection is drawn on the next render: wait for it (a second,
+  // not the 5 s below).
+  await page.waitForFunction(
+    (id) => document.querySelector(`svg.cluster [data-node-id="${id}"]`)?.getAttribute('aria-pressed') === 'true',
+    moved,
+    { timeout: 1_000 },
+  ).catch(() => {});
   assert.equal(await pressed(page, moved), 'true', 'and selects it');
   await page.waitForTimeout(5_000);
   assert.equal(await playing(page), 'true');

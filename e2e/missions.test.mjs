@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setUp, openPage, screenshots, ring, pressElement } from './support.mjs';
 
 const shared = setUp();
@@ -44,6 +45,18 @@ test('a learner splits the vote with presses and the solution link reproduces it
   assert.ok(box, 'the outcome is laid out');
   await page.screenshot({ path: path.join(screenshots, 'mission-solved.png') });
 
+  // The progress file lists the mission with a link to the solution.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    pressElement(page, page.getByRole('button', { name: 'Export progress (1 solved)' })),
+  ]);
+  assert.equal(download.suggestedFilename(), 'raftlab-missions.json');
+  const progress = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(progress.format, 'raftlab-mission-progress');
+  assert.deepEqual(progress.solved.map((m) => m.id), ['split-vote']);
+  assert.match(progress.solved[0].solution, /^http:\/\/.*\?run=1\..*&mission=split-vote/);
+  assert.match(progress.solved[0].solution, new RegExp(`&at=${event}&`));
+
   // Move away, then back to the solution.
   await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
   await page.waitForTimeout(500);
@@ -62,6 +75,9 @@ test('a learner splits the vote with presses and the solution link reproduces it
   );
   const candidates = await fresh.page.locator('svg.cluster [data-role="candidate"]').count();
   assert.ok(candidates >= 2, `the split vote is on screen (${candidates} candidates)`);
+  // The mission panel comes with it, solved at that event.
+  await fresh.page.waitForSelector('section.missions[data-mission="split-vote"][data-solved="true"]');
+  assert.match(await fresh.page.locator('.mission-outcome.solved').innerText(), new RegExp(`at event ${event}\\b`));
   assert.deepEqual(problems, []);
   assert.deepEqual(fresh.problems, []);
 });
@@ -82,6 +98,34 @@ test('a predict mission stops to ask and judges the answer by what happens', opt
   await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
   await page.waitForSelector('.mission-outcome.solved', { timeout: 30_000 });
   await page.screenshot({ path: path.join(screenshots, 'mission-predict.png') });
+  // The share link carries the answer: a fresh page shows it solved.
+  await pressElement(page, page.getByRole('button', { name: 'Share', exact: true }));
+  const link = await page.locator('input[aria-label="Share link"]').inputValue();
+  assert.match(link, /&mission=predict-who-wins&answer=1/);
+  const fresh = await openPage(shared.browser, link);
+  await fresh.page.waitForSelector('section.missions[data-mission="predict-who-wins"][data-solved="true"]');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(fresh.problems, []);
+});
+
+test('a course links to a mission by its id and the page opens it at its start', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?mission=split-vote`);
+  await page.waitForSelector('section.missions[data-mission="split-vote"]');
+  assert.equal(await page.locator('section.missions').getAttribute('data-solved'), 'false');
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false');
+  assert.equal(await page.locator('#raftlab').getAttribute('data-position'), '0');
+  // Its tools are crash and timeout: the controls of the others are dimmed.
+  await pressElement(page, ring(page, 1));
+  const opacity = (name) => page.getByRole('group', { name: 'Actions for S1' })
+    .getByRole('button', { name, exact: true })
+    .evaluate((e) => Number(getComputedStyle(e).opacity));
+  assert.equal(await opacity('Crash'), 1);
+  assert.equal(await opacity('Timeout'), 1);
+  assert.ok(await opacity('Make leader') < 0.5, 'a tool the mission does not give is dimmed');
+  assert.ok(await opacity('Put') < 0.5);
+  const request = await page.locator('.controls button[aria-label="Request"]')
+    .evaluate((e) => Number(getComputedStyle(e).opacity));
+  assert.ok(request < 0.5, 'the toolbar request is dimmed too');
   assert.deepEqual(problems, []);
 });
 

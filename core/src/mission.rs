@@ -270,6 +270,41 @@ impl Mission {
     }
 }
 
+/// One mission a learner solved, as their exported progress lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SolvedMission {
+    /// The mission's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The share link that opens the solution at the step that met the
+    /// goal, if the page kept it (missions solved before it kept links
+    /// have none).
+    pub solution: Option<String>,
+}
+
+/// The `format` field of an exported progress file.
+pub const PROGRESS_FORMAT_NAME: &str = "raftlab-mission-progress";
+
+/// A learner's exported progress: which missions they solved on a browser,
+/// each with the link to their solution, for a course's hand-in.
+#[derive(serde::Serialize)]
+struct ProgressFile<'a> {
+    format: &'static str,
+    version: u32,
+    solved: &'a [SolvedMission],
+}
+
+/// The text of the progress file listing `solved` (JSON, version 1).
+pub fn progress_file(solved: &[SolvedMission]) -> String {
+    let file = ProgressFile {
+        format: PROGRESS_FORMAT_NAME,
+        version: 1,
+        solved,
+    };
+    serde_json::to_string_pretty(&file).expect("strings and numbers always serialize")
+}
+
 /// A learner's solution: the commands they gave and their answer to the
 /// question, if the mission asks one. Course staff keep one beside each
 /// mission (`missions/solutions/ID.json`) and the tests play it.

@@ -39,8 +39,11 @@ pub fn app(props: &AppProps) -> Html {
             None => params::parse_embed(query),
         },
     );
+    // Presenter mode is the full page's; an embed ignores `presenter=`.
+    let presenting = use_memo(props.query.clone(), |query| params::parse_presenter(query));
     let ui = {
         let settings = settings.clone();
+        let presenter = presenting.0.clone();
         let fresh = props.fresh_seed;
         let query = props.query.clone();
         let embed = embedding.0.clone();
@@ -63,6 +66,7 @@ pub fn app(props: &AppProps) -> Html {
             }
             if full_page {
                 ui.skip_quiet_start();
+                ui.present(presenter);
             }
             ui
         })
@@ -71,7 +75,8 @@ pub fn app(props: &AppProps) -> Html {
     // The full page's Experiments view hides the cluster; an embed's
     // experiments panel sits beside whatever other panels it shows.
     let cluster_hidden = ui.experiments.is_some() && embedding.0.is_none();
-    use_browser_glue(&ui, host.clone(), cluster_hidden);
+    let full_page = embedding.0.is_none();
+    use_browser_glue(&ui, host.clone(), cluster_hidden, full_page);
 
     // One callback for the app's lifetime (the dispatcher never changes),
     // so components whose other props are unchanged skip their render.
@@ -80,7 +85,13 @@ pub fn app(props: &AppProps) -> Html {
         use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
     use_host_commands(host.clone(), on_action.clone());
-    let notices: Rc<[String]> = problems.iter().chain(&embedding.1).cloned().collect();
+    let presenter_problems = if full_page { &presenting.1[..] } else { &[] };
+    let notices: Rc<[String]> = problems
+        .iter()
+        .chain(&embedding.1)
+        .chain(presenter_problems)
+        .cloned()
+        .collect();
     let Some(embed) = embedding.0.clone() else {
         return html! { <FullPage {ui} {notices} {on_action} /> };
     };
@@ -100,9 +111,15 @@ pub fn app(props: &AppProps) -> Html {
 
 /// The browser glue an App needs while it is mounted: the animation loop
 /// (only while playing: paused, nothing runs at all), pausing when the tab
-/// is hidden, and the keyboard shortcuts (none while `cluster_hidden`).
+/// is hidden, and the keyboard shortcuts (none while `cluster_hidden`;
+/// presenter mode's only on the `full_page`).
 #[hook]
-fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>, cluster_hidden: bool) {
+fn use_browser_glue(
+    ui: &UseReducerHandle<Ui>,
+    host: Option<Host>,
+    cluster_hidden: bool,
+    full_page: bool,
+) {
     {
         let dispatcher = ui.dispatcher();
         use_effect_with(ui.playing, move |playing| {
@@ -128,6 +145,7 @@ fn use_browser_glue(ui: &UseReducerHandle<Ui>, host: Option<Host>, cluster_hidde
         help_open: ui.help_open,
         narrating: ui.narration.as_ref().is_some_and(|n| n.current.is_some()),
         experiments: cluster_hidden,
+        presenting: full_page.then_some(ui.presenter.is_some()),
     };
     let shared_context = use_memo((), move |_| Rc::new(Cell::new(context)));
     shared_context.set(context);

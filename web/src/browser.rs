@@ -121,6 +121,8 @@ pub(crate) struct ShortcutContext {
     pub(crate) narrating: bool,
     /// The Experiments view hides the cluster: no shortcut acts on it.
     pub(crate) experiments: bool,
+    /// Is presenter mode on? `None` where there is none (an embed).
+    pub(crate) presenting: Option<bool>,
 }
 
 /// The action for a key press, if the key is a shortcut (see [`crate::components::Help`]).
@@ -146,6 +148,7 @@ fn shortcut(key: &str, context: ShortcutContext) -> Option<Action> {
         "t" => Action::Run(Command::Timeout { node }),
         "l" => Action::Run(Command::TransferLeadership { to: node }),
         "?" => Action::ShowHelp(!context.help_open),
+        "p" => Action::Present(!context.presenting?),
         "Escape" if context.help_open => Action::ShowHelp(false),
         digit => {
             let n: usize = digit.parse().ok()?;

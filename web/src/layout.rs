@@ -6,13 +6,14 @@
 //! ([`CompactPage`]: a slim toolbar and the chosen panels, in a page of its
 //! own or in an element of someone else's).
 
+use crate::components::form::library_picker;
 use crate::components::{
     Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog,
     ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps, LinkBase,
     LogTable, MissionPanel, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
     StateMachineView,
 };
-use crate::params::{Embed, EmbedPanel};
+use crate::params::{self, Embed, EmbedPanel};
 use crate::share::ControlPanel;
 use crate::ui::{Action, Ui};
 use std::rc::Rc;
@@ -52,16 +53,27 @@ pub fn full_page(props: &FullPageProps) -> Html {
             </main>
         };
     }
+    let presenter = ui.presenter.as_deref();
+    // The tools the mission on gives, for the style to dim the others.
+    let tools = ui.mission.as_ref().map(|run| {
+        let names: Vec<&str> = run.mission.tools.iter().map(|tool| tool.name()).collect();
+        names.join(" ")
+    });
+    let class = classes!(
+        "full-page",
+        ui.narration.is_some().then_some("narrating"),
+        presenter.is_some().then_some("presenter")
+    );
     html! {
-        <main ref={main} id="raftlab" class={classes!("full-page", ui.narration.is_some().then_some("narrating"))}
+        <main ref={main} id="raftlab" {class}
             data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
             data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}
-            data-reduced-motion={ui.reduced_motion.to_string()}>
+            data-reduced-motion={ui.reduced_motion.to_string()} data-tools={tools}>
             <header>
                 <h1>{ "Raftlab" }</h1>
                 <Controls playing={ui.playing} speed={ui.speed} now_us={v.now} seed={ui.seed()}
                     events={v.events_processed} run={ui.run.clone()} share={ui.share_source()}
-                    on_action={on_action.clone()} />
+                    presenting={presenter.is_some()} on_action={on_action.clone()} />
             </header>
             { announcement(ui.announcement.as_deref()) }
             // With no mission on, its picker sits in the scenario row, so
@@ -73,15 +85,60 @@ pub fn full_page(props: &FullPageProps) -> Html {
             if ui.mission.is_some() {
                 <MissionPanel mission={ui.mission.clone()} on_action={on_action.clone()} />
             }
-            { workspace(ui, on_action) }
-            { control_panels(ui, on_action) }
-            { lower_panels(ui, on_action) }
+            if let Some(panels) = presenter {
+                { presenter_panels(ui, panels, on_action) }
+            } else {
+                { workspace(ui, on_action) }
+                { control_panels(ui, on_action) }
+                { lower_panels(ui, on_action) }
+            }
             { toasts(&props.notices, ui.error.as_deref(), on_action) }
             if ui.help_open {
                 <Help on_action={on_action.clone()} />
             }
             <FileDrop on_action={on_action.clone()} />
         </main>
+    }
+}
+
+/// Presenter mode's panels, in the order chosen, each with a button that
+/// hides it (not the last one), and a picker that shows a hidden one. The
+/// page's style makes everything large and keeps the narration as a
+/// caption at the bottom of the screen.
+fn presenter_panels(ui: &Ui, panels: &[EmbedPanel], on_action: &Callback<Action>) -> Html {
+    let hidden: Vec<(String, String)> = params::presenter_panel_choices()
+        .filter(|panel| !panels.contains(panel))
+        .map(|panel| (panel.name().to_owned(), label(panel).to_owned()))
+        .collect();
+    let show = |name: String| {
+        EmbedPanel::from_name(&name).map_or(Action::Present(true), |panel| {
+            Action::PresenterPanel(panel, true)
+        })
+    };
+    let only_one = panels.len() == 1;
+    html! {
+        <>
+            <div class="presenter-panels" data-panels={panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")}>
+                { for panels.iter().map(|&panel| html! {
+                    <section class={classes!("panel", "presenter-panel")} data-panel={panel.name()}
+                        aria-label={label(panel)}>
+                        if !only_one {
+                            <button type="button" class="panel-hide" aria-label={format!("Hide {}", label(panel))}
+                                title="Hide this panel (Show a panel brings it back)"
+                                onclick={on_action.reform(move |_: MouseEvent| Action::PresenterPanel(panel, false))}>
+                                { "×" }
+                            </button>
+                        }
+                        { panel_content(ui, panel, on_action, &LinkBase::Nowhere) }
+                    </section>
+                }) }
+            </div>
+            if !hidden.is_empty() {
+                <div class="presenter-picker">
+                    { library_picker("Show a panel", "…", &hidden, None, show, on_action) }
+                </div>
+            }
+        </>
     }
 }
 

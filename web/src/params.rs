@@ -447,6 +447,66 @@ pub fn panel_list(list: &str) -> (Vec<EmbedPanel>, Vec<String>) {
     (panels, unknown)
 }
 
+/// The panels presenter mode shows when `presenter=` names none: the
+/// ring, the logs and the checkers, what a lecture on the protocol points at.
+pub const PRESENTER_PANELS: [EmbedPanel; 3] =
+    [EmbedPanel::Cluster, EmbedPanel::Log, EmbedPanel::Checks];
+
+/// Reads `presenter=`, the full page's presenter mode (large type for a
+/// projector, chosen panels, the narration as a caption): `1`, `true` or
+/// bare opens it with [`PRESENTER_PANELS`], a comma-separated list of panel
+/// names opens it with those (unknown names and `experiments`, which
+/// replaces the cluster, are left out with a message), `0` or `false`
+/// leaves it off. `None` when off.
+pub fn parse_presenter(query: &str) -> (Option<Vec<EmbedPanel>>, Vec<String>) {
+    let mut presenter = None;
+    let mut problems = Vec::new();
+    for (name, value) in url::pairs(query) {
+        if name != "presenter" {
+            continue;
+        }
+        presenter = match value.as_str() {
+            "" | "1" | "true" => Some(PRESENTER_PANELS.to_vec()),
+            "0" | "false" => None,
+            list => {
+                let (mut panels, mut unknown) = panel_list(list);
+                if panels.contains(&EmbedPanel::Experiments) {
+                    panels.retain(|&p| p != EmbedPanel::Experiments);
+                    unknown.push(EmbedPanel::Experiments.name().to_owned());
+                }
+                if !unknown.is_empty() {
+                    problems.push(format!(
+                        "presenter mode shows no panel {} (it shows: {})",
+                        listed(&unknown),
+                        presenter_panel_names()
+                    ));
+                }
+                Some(if panels.is_empty() {
+                    PRESENTER_PANELS.to_vec()
+                } else {
+                    panels
+                })
+            }
+        };
+    }
+    (presenter, problems)
+}
+
+/// The panels presenter mode can show: every panel but the experiments.
+pub fn presenter_panel_choices() -> impl Iterator<Item = EmbedPanel> {
+    EmbedPanel::ALL
+        .into_iter()
+        .filter(|&p| p != EmbedPanel::Experiments)
+}
+
+/// Their names, for messages.
+fn presenter_panel_names() -> String {
+    presenter_panel_choices()
+        .map(EmbedPanel::name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The query for the full page that an embed's "Open in Raftlab" link
 /// opens: every pair but `embed`, `panels` and `autoplay`, kept as written
 /// and in order (parameters this build does not know pass through).
@@ -611,6 +671,34 @@ mod embed_tests {
             "index.html?seed=2&speed=1"
         );
         assert_eq!(open_href("", "?seed=2"), "./?seed=2");
+    }
+
+    #[test]
+    fn presenter_mode_opens_with_the_lecture_panels_or_those_named() {
+        assert_eq!(parse_presenter("?seed=4"), (None, vec![]));
+        assert_eq!(parse_presenter("?presenter=0"), (None, vec![]));
+        for on in ["?presenter", "?presenter=1", "?presenter=true"] {
+            assert_eq!(
+                parse_presenter(on),
+                (Some(PRESENTER_PANELS.to_vec()), vec![]),
+                "{on}"
+            );
+        }
+        let (panels, problems) = parse_presenter("?presenter=diagram,cluster%2Cdiagram");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(panels, Some(vec![EmbedPanel::Diagram, EmbedPanel::Cluster]));
+        // Unknown names and the experiments are left out, in one message.
+        let (panels, problems) = parse_presenter("?presenter=cluster,bogus,experiments");
+        assert_eq!(panels, Some(vec![EmbedPanel::Cluster]));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("\"bogus\", \"experiments\""),
+            "{problems:?}"
+        );
+        assert!(problems[0].ends_with("client, config)"), "{problems:?}");
+        // Nothing usable: the lecture panels.
+        let (panels, _) = parse_presenter("?presenter=nope");
+        assert_eq!(panels, Some(PRESENTER_PANELS.to_vec()));
     }
 
     #[test]

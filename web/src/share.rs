@@ -191,6 +191,8 @@ pub struct ShareLink {
     /// How many of the run's first inputs a scenario scripted (the journal
     /// names them as the scenario's); 0 for a run of the learner's own.
     pub scripted: usize,
+    /// The mission being played, if the link was shared from one.
+    pub mission: Option<MissionStep>,
 }
 
 /// The panels a link's `open` names (comma-separated), every name known.
@@ -216,6 +218,30 @@ pub struct ScenarioStep {
     pub step: usize,
 }
 
+/// A bundled mission a link was shared from, and the learner's answer to
+/// its question: the link opens the mission panel over the run, so a
+/// solution shared shows as solved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissionStep {
+    /// The mission's id (its file name without `.json`).
+    pub id: String,
+    /// The answer chosen, counting the choices from 0, if it asks a question.
+    pub answer: Option<usize>,
+}
+
+/// A link's `scenario` or `mission` (`name`): its id, if it is written as
+/// the library's ids are.
+fn library_id(name: &'static str, id: Option<String>) -> Result<Option<String>, OpenError> {
+    match id {
+        Some(id) if !is_scenario_id(&id) => Err(OpenError::Parameter {
+            name,
+            value: id,
+            expected: format!("is not a {name} id (lower-case letters, digits and dashes)"),
+        }),
+        id => Ok(id),
+    }
+}
+
 /// Is `id` written as scenario ids are (lower-case letters, digits, dashes)?
 fn is_scenario_id(id: &str) -> bool {
     !id.is_empty()
@@ -237,6 +263,7 @@ impl ShareLink {
             speed,
             scenario: None,
             scripted: session.scripted_inputs(),
+            mission: None,
         }
     }
 
@@ -262,6 +289,12 @@ impl ShareLink {
         }
         if self.scripted > 0 {
             query.push_str(&format!("&scripted={}", self.scripted));
+        }
+        if let Some(MissionStep { id, answer }) = &self.mission {
+            query.push_str(&format!("&mission={id}"));
+            if let Some(answer) = answer {
+                query.push_str(&format!("&answer={answer}"));
+            }
         }
         query
     }
@@ -311,21 +344,23 @@ impl ShareLink {
                 })?,
         };
         let open = parse_open(value("open"))?;
-        let scenario = match value("scenario") {
+        let scenario = match library_id("scenario", value("scenario"))? {
             None => None,
-            Some(id) if !is_scenario_id(&id) => {
-                return Err(OpenError::Parameter {
-                    name: "scenario",
-                    value: id,
-                    expected: "is not a scenario id (lower-case letters, digits and dashes)"
-                        .to_owned(),
-                })
-            }
             Some(id) => {
                 let step = number("step", "is not a step number")?.unwrap_or(0);
                 Some(ScenarioStep {
                     id,
                     step: usize::try_from(step).unwrap_or(usize::MAX),
+                })
+            }
+        };
+        let mission = match library_id("mission", value("mission"))? {
+            None => None,
+            Some(id) => {
+                let answer = number("answer", "is not a choice number")?;
+                Some(MissionStep {
+                    id,
+                    answer: answer.map(|a| usize::try_from(a).unwrap_or(usize::MAX)),
                 })
             }
         };
@@ -347,6 +382,7 @@ impl ShareLink {
             speed: params::SPEED_DEFAULT,
             scenario,
             scripted: scripted as usize,
+            mission,
         })
     }
 
@@ -379,6 +415,12 @@ impl ShareLink {
             });
         }
         if let Some(now) = self.now_us {
+            if now < session.now() {
+                // Exploring to `end` left the clock past the step at `at`
+                // (a position is a span of time, from its step to the next):
+                // come back to the instant of that step.
+                back_to_step(&mut session, self.position, now)?;
+            }
             let step_at = session.now();
             if now < step_at {
                 return Err(self.clock_error(now, "is before the step at `at`"));
@@ -436,6 +478,20 @@ fn replayed(run: &RunDescription, scripted: usize) -> Result<Session, OpenError>
     Session::replay_scripted(run, scripted).map_err(OpenError::Replay)
 }
 
+/// Moves `session`, at `position` with its clock later than `now`, back to
+/// the instant `position` began: the instant of its last step (one step
+/// back and forward again), or for the start, `now` itself.
+fn back_to_step(session: &mut Session, position: u64, now: Micros) -> Result<(), OpenError> {
+    match position.checked_sub(1) {
+        Some(before) => {
+            session.seek_position(before)?;
+            session.seek_position(position)?;
+        }
+        None => session.seek(now)?,
+    }
+    Ok(())
+}
+
 /// Refuses a run whose inputs lie further than the page replays. An input
 /// is applied after `after_event` events at instant `at`, and the replay
 /// never runs past either: bounding them bounds the replay, whatever the
@@ -480,6 +536,7 @@ pub struct ShareSource {
     open: OpenPanels,
     speed: f64,
     scenario: Option<ScenarioStep>,
+    mission: Option<MissionStep>,
 }
 
 impl ShareSource {
@@ -496,6 +553,7 @@ impl ShareSource {
             open,
             speed,
             scenario: None,
+            mission: None,
         }
     }
 
@@ -505,10 +563,17 @@ impl ShareSource {
         self
     }
 
+    /// The same, playing a bundled mission.
+    pub fn in_mission(mut self, mission: Option<MissionStep>) -> ShareSource {
+        self.mission = mission;
+        self
+    }
+
     /// The share link for what is on screen now.
     pub fn link(&self) -> ShareLink {
         let mut link = ShareLink::of(&self.session.borrow(), self.selected, self.open, self.speed);
         link.scenario = self.scenario.clone();
+        link.mission = self.mission.clone();
         link
     }
 
@@ -524,6 +589,7 @@ impl PartialEq for ShareSource {
             && (self.selected, self.open) == (other.selected, other.open)
             && self.speed == other.speed
             && self.scenario == other.scenario
+            && self.mission == other.mission
     }
 }
 
@@ -642,6 +708,28 @@ mod tests {
 
     fn parsed(query: &str) -> Result<ShareLink, OpenError> {
         ShareLink::parse(query).expect("a query with a run")
+    }
+
+    #[test]
+    fn a_link_taken_after_seeking_back_to_a_step_opens_at_that_step() {
+        // Played on past a step, then brought back to it (Replay my
+        // solution, the event log): the clock is at the step's instant,
+        // earlier than where exploring to `end` leaves a replay's clock.
+        let mut session = busy_run(4, 3);
+        session.advance_to(2_000_000).expect("plays");
+        let played = session.position();
+        session.seek_position(played - 1).expect("back");
+        session.seek_position(played).expect("forward");
+        let link = link_of(&session);
+        assert!(link.now_us < link.explored_until_us);
+        let mut rebuilt = parsed(&link.to_query())
+            .and_then(|link| link.rebuild())
+            .expect("opens");
+        assert_eq!(
+            (rebuilt.position(), rebuilt.now()),
+            (session.position(), session.now())
+        );
+        assert_eq!(looks(&mut rebuilt), looks(&mut session));
     }
 
     /// The page as it looks: the cluster and the run around it.

@@ -8,7 +8,7 @@
 use crate::experiments::ExperimentForm;
 use crate::params::{self, Embed, EmbedPanel, Settings};
 use crate::share::{
-    self, ControlPanel, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
+    self, ControlPanel, MissionStep, OpenError, OpenPanels, ScenarioStep, ShareLink, ShareSource,
 };
 use raftlab_core::session::{
     Command, Config, MarkKind, NarratedScenario, Operation, RunDescription, Session,
@@ -23,7 +23,7 @@ mod mission;
 mod narration;
 
 pub use action::Action;
-pub use mission::{done_ids as missions_done, MissionRun};
+pub use mission::{done_ids as missions_done, solved as missions_solved, MissionRun};
 pub use narration::Narration;
 
 /// The longest wall-clock gap one frame may cover, so a tab coming back from
@@ -155,6 +155,12 @@ pub struct Ui {
     pub actions_hidden: bool,
     /// The Experiments view, while it is shown instead of the cluster.
     pub experiments: Option<Experiments>,
+    /// Presenter mode's panels, in order, while it is on: large type for a
+    /// projector, the narration or mission as a caption.
+    pub presenter: Option<Vec<EmbedPanel>>,
+    /// The panels presenter mode showed when it was last on, so turning it
+    /// on again brings them back.
+    presenter_last: Vec<EmbedPanel>,
     /// Client puts sent so far (they name their keys and values).
     puts: u32,
 }
@@ -203,6 +209,8 @@ impl Ui {
             open_panels: OpenPanels::default(),
             actions_hidden: false,
             experiments: None,
+            presenter: None,
+            presenter_last: params::PRESENTER_PANELS.to_vec(),
             puts: 0,
         }
     }
@@ -228,8 +236,37 @@ impl Ui {
                 ui.error = Some(format!("{}: {e}.", share::LINK_FAILED));
             }
             ui.refresh();
+        } else if let Some(id) = crate::url::value(query, "mission") {
+            // A course's link to a mission: `?mission=split-vote`.
+            ui.load_mission(&id);
+            ui.refresh();
+        } else if let Some(id) = crate::url::value(query, "scenario") {
+            // A course's link to a narrated scenario at a step:
+            // `?scenario=figure-8&step=3` (steps counted from 0).
+            ui.load_scenario(&id);
+            ui.open_scenario_step(crate::url::value(query, "step").as_deref());
+            ui.refresh();
         }
         ui
+    }
+
+    /// Shows the narration step a course's link names (`step`, from 0),
+    /// or says why it cannot.
+    fn open_scenario_step(&mut self, step: Option<&str>) {
+        let (Some(step), Some(narration)) = (step, &self.narration) else {
+            return;
+        };
+        let count = narration.steps.len();
+        match step.parse::<usize>() {
+            Ok(index) if index < count => self.go_to_step(index),
+            _ => {
+                self.error = Some(format!(
+                    "step “{}” is not a step of this scenario (it has steps 0 to {}).",
+                    crate::quantity::shown(step),
+                    count.saturating_sub(1)
+                ));
+            }
+        }
     }
 
     /// What an embed's experiments panel opens with: the embed's experiment
@@ -250,8 +287,21 @@ impl Ui {
 
     /// Shows what a share link holds, paused; changes nothing if it cannot.
     fn restore(&mut self, link: &ShareLink) -> Result<(), OpenError> {
+        let mission = link
+            .mission
+            .as_ref()
+            .map(|MissionStep { id, answer }| MissionRun::resume(id, *answer, &link.run))
+            .transpose()
+            .map_err(OpenError::Unreadable)?;
         let session = link.rebuild()?;
         self.load(session);
+        // A link shared from a mission opens its panel, followed to the
+        // link's step (a solution shows as solved; it is not ticked as
+        // solved on this browser).
+        if let Some(mut mission) = mission {
+            mission.follow(&self.session.borrow());
+            self.mission = Some(mission);
+        }
         // A link made while narrating opens the scenario at that step (the
         // run it carries is the scenario's, so without it the page still
         // shows the same state).
@@ -321,6 +371,10 @@ impl Ui {
             self.speed,
         )
         .in_scenario(scenario)
+        .in_mission(self.mission.as_ref().map(|m| MissionStep {
+            id: m.mission.id.clone(),
+            answer: m.progress.answer,
+        }))
     }
 
     /// The run's seed.
@@ -400,15 +454,20 @@ impl Ui {
             return;
         };
         let session = self.session.borrow();
+        let mut solved = None;
         if mission.follow(&session) {
             if let Some((position, _)) = mission.solved() {
-                mission::mark_done(&mission.mission.id);
+                solved = Some(mission.mission.id.clone());
                 self.playing = false;
                 self.announcement = Some(format!("Mission solved at event {position}."));
             }
         } else if self.playing && mission.must_ask(session.now()) {
             self.playing = false;
             self.announcement = Some("Answer the mission's question to play on.".to_owned());
+        }
+        drop(session);
+        if let Some(id) = solved {
+            mission::mark_done(&id, &self.share_source().link().to_query());
         }
     }
 
@@ -576,6 +635,10 @@ impl Ui {
             Action::ShowHelp(open) => self.help_open = open,
             Action::ReduceMotion(on) => self.reduce_motion(on),
             Action::DismissError => self.error = None,
+            Action::ShowError(message) => self.error = Some(message),
+            Action::Present(on) if on == self.presenter.is_some() => {}
+            Action::Present(on) => self.present(on.then(|| self.presenter_last.clone())),
+            Action::PresenterPanel(panel, shown) => self.show_presenter_panel(panel, shown),
             Action::LoadScenario(id) => self.load_scenario(&id),
             Action::LoadMission(_)
             | Action::MissionHint
@@ -728,6 +791,37 @@ impl Ui {
         })
     }
 
+    /// Turns presenter mode on with `panels` (in order; empty ones are the
+    /// lecture panels) or off (`None`), remembering the panels for next time.
+    pub fn present(&mut self, panels: Option<Vec<EmbedPanel>>) {
+        if let Some(panels) = &self.presenter {
+            self.presenter_last = panels.clone();
+        }
+        self.presenter = panels.map(|panels| {
+            if panels.is_empty() {
+                params::PRESENTER_PANELS.to_vec()
+            } else {
+                panels
+            }
+        });
+    }
+
+    /// Shows `panel` in presenter mode (at the end) or hides it; the last
+    /// panel shown cannot be hidden, so the page never goes blank.
+    fn show_presenter_panel(&mut self, panel: EmbedPanel, shown: bool) {
+        let Some(panels) = &mut self.presenter else {
+            return;
+        };
+        let at = panels.iter().position(|&p| p == panel);
+        match (shown, at) {
+            (true, None) if panel != EmbedPanel::Experiments => panels.push(panel),
+            (false, Some(at)) if panels.len() > 1 => {
+                panels.remove(at);
+            }
+            _ => {}
+        }
+    }
+
     /// Turns reduced motion on (pausing playback: the reader starts it when
     /// ready) or off.
     pub fn reduce_motion(&mut self, on: bool) {
@@ -819,6 +913,40 @@ mod tests {
         assert!(ui.playing);
         assert_eq!(ui.selected, NodeId(1));
         assert_eq!(self::ui("").seed(), 99, "no seed: the fresh one");
+    }
+
+    #[test]
+    fn presenter_mode_keeps_its_panels_and_never_goes_blank() {
+        let off = ui("?seed=1");
+        assert_eq!(off.presenter, None);
+        let on = off.reduce(Action::Present(true));
+        assert_eq!(on.presenter.as_deref(), Some(&params::PRESENTER_PANELS[..]));
+        let fewer = on
+            .reduce(Action::PresenterPanel(EmbedPanel::Log, false))
+            .reduce(Action::PresenterPanel(EmbedPanel::Diagram, true))
+            .reduce(Action::PresenterPanel(EmbedPanel::Diagram, true))
+            .reduce(Action::PresenterPanel(EmbedPanel::Experiments, true));
+        let chosen = vec![EmbedPanel::Cluster, EmbedPanel::Checks, EmbedPanel::Diagram];
+        assert_eq!(fewer.presenter, Some(chosen.clone()));
+        // Off and on again: the same panels.
+        let again = fewer
+            .reduce(Action::Present(true))
+            .reduce(Action::Present(false))
+            .reduce(Action::Present(true));
+        assert_eq!(again.presenter, Some(chosen));
+        // The last panel stays.
+        let one = again
+            .reduce(Action::PresenterPanel(EmbedPanel::Cluster, false))
+            .reduce(Action::PresenterPanel(EmbedPanel::Checks, false))
+            .reduce(Action::PresenterPanel(EmbedPanel::Diagram, false));
+        assert_eq!(one.presenter, Some(vec![EmbedPanel::Diagram]));
+        // Hiding or showing a panel with presenter mode off does nothing.
+        let off = one.reduce(Action::Present(false));
+        assert_eq!(
+            off.reduce(Action::PresenterPanel(EmbedPanel::Log, true))
+                .presenter,
+            None
+        );
     }
 
     #[test]
@@ -943,10 +1071,95 @@ mod tests {
             .as_ref()
             .and_then(MissionRun::solved)
             .is_some());
+        // The share link there opens the mission panel, solved at that step.
+        let link = state.share_source().link().to_query();
+        assert!(link.contains("&mission=split-vote"), "{link}");
+        let opened = ui(&link);
+        assert_eq!(opened.error, None);
+        assert_eq!(
+            opened.mission.as_ref().and_then(MissionRun::solved),
+            run.solved()
+        );
         state = state.reduce(Action::MissionHint);
         assert_eq!(state.mission.as_ref().map(|m| m.hints_shown), Some(1));
         state = state.reduce(Action::CloseMission);
         assert!(state.mission.is_none());
+    }
+
+    #[test]
+    fn a_scenario_link_opens_its_narration_at_the_step_named() {
+        let opened = ui("?scenario=figure-8&step=2");
+        let narration = opened.narration.as_ref().expect("narrating");
+        assert_eq!(narration.scenario.id, "figure-8");
+        assert_eq!(narration.current, Some(2));
+        assert!(!opened.playing);
+        assert_eq!(opened.error, None);
+        let first = ui("?scenario=figure-8");
+        assert_eq!(first.narration.as_ref().and_then(|n| n.current), Some(0));
+        for bad in ["99", "-1", "two"] {
+            let state = ui(&format!("?scenario=figure-8&step={bad}"));
+            assert_eq!(state.narration.as_ref().and_then(|n| n.current), Some(0));
+            assert!(
+                state
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("is not a step of this scenario")),
+                "{bad}: {:?}",
+                state.error
+            );
+        }
+        let missing = ui("?scenario=no-such-scenario");
+        assert!(missing.narration.is_none());
+        assert!(missing.error.is_some());
+    }
+
+    #[test]
+    fn a_mission_link_opens_the_mission_and_a_foreign_run_is_refused() {
+        let opened = ui("?mission=split-vote");
+        let mission = opened.mission.as_ref().expect("the mission is on");
+        assert_eq!(mission.mission.id, "split-vote");
+        assert_eq!(mission.solved(), None);
+        assert!(!opened.playing);
+        let missing = ui("?mission=no-such-mission");
+        assert!(missing.mission.is_none());
+        assert!(missing
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("no mission")));
+        // A run that is not the mission's, with the mission named, is refused.
+        let other = ui("?seed=3").share_source().link().to_query();
+        let forged = ui(&format!("{other}&mission=split-vote"));
+        assert!(forged.mission.is_none());
+        assert!(
+            forged
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("not mission split-vote's")),
+            "{:?}",
+            forged.error
+        );
+    }
+
+    #[test]
+    fn a_predict_missions_link_carries_the_answer() {
+        let mut state = ui("?mission=predict-who-wins");
+        state = state.reduce(Action::MissionAnswer(1));
+        state = state.reduce(Action::TogglePlay);
+        for _ in 0..600 {
+            if !state.playing {
+                break;
+            }
+            state = frame(state, 16.0);
+        }
+        let solved = state.mission.as_ref().and_then(MissionRun::solved);
+        assert!(solved.is_some(), "the right answer solves it");
+        let link = state.share_source().link().to_query();
+        assert!(
+            link.contains("&mission=predict-who-wins&answer=1"),
+            "{link}"
+        );
+        let opened = ui(&link);
+        assert_eq!(opened.mission.as_ref().and_then(MissionRun::solved), solved);
     }
 
     #[test]

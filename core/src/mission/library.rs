@@ -32,6 +32,7 @@ const LIBRARY: &[(&str, &str)] = &bundled![
     "no-request-dedup",
     "figure-8-commit-by-counting",
     "direct-membership-switch",
+    "membership-change-before-term-commit",
 ];
 
 /// Every file's `(id, title)`, in file-name order, as the build script read

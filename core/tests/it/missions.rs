@@ -114,6 +114,7 @@ mission_tests! {
     no_request_dedup => "no-request-dedup",
     figure_8_commit_by_counting => "figure-8-commit-by-counting",
     direct_membership_switch => "direct-membership-switch",
+    membership_change_before_term_commit => "membership-change-before-term-commit",
 }
 
 // ---- Malformed files ----
@@ -317,9 +318,6 @@ fn a_solution_may_use_only_the_missions_tools() {
 #[test]
 fn every_bug_switch_has_a_mission_that_shows_it() {
     for name in raftlab_core::sim::BugSwitches::NAMES {
-        if *name == "membership_change_before_term_commit" {
-            continue;
-        }
         assert!(
             !mission::showing_bug(name).is_empty(),
             "no mission shows {name}"
@@ -328,5 +326,69 @@ fn every_bug_switch_has_a_mission_that_shows_it() {
     assert_eq!(
         mission::showing_bug("apply_before_commit"),
         vec![("apply-before-commit", "Bug: applying before committing")]
+    );
+    assert_eq!(
+        mission::showing_bug("membership_change_before_term_commit"),
+        vec![(
+            "membership-change-before-term-commit",
+            "Bug: membership change before a commit in the term"
+        )]
+    );
+}
+
+/// The 2015 mission's recorded solution, played with the bug switch off,
+/// loses nothing: the new leader S2 waits for its no-op to commit, which
+/// S3 alone cannot give it under the old four voters, so it never appends
+/// the configuration without S1 and S1's later win erases nothing
+/// committed.
+#[test]
+fn the_2015_membership_mission_needs_its_bug() {
+    let id = "membership-change-before-term-commit";
+    let (_, json) = mission::library()
+        .into_iter()
+        .find(|(name, _)| *name == id)
+        .expect("the 2015 mission is bundled");
+    let mut document: serde_json::Value = serde_json::from_str(json).expect("a JSON mission");
+    let switch = &mut document["config"]["bugs"]["membership_change_before_term_commit"];
+    assert_eq!(*switch, serde_json::json!(true), "the mission turns it on");
+    *switch = serde_json::json!(false);
+    let fixed = Mission::from_json(&document.to_string()).expect("still a mission");
+    let (tracker, _) = fixed
+        .play(&solution(&load(id)))
+        .unwrap_or_else(|e| panic!("{id} without its bug: {e}"));
+    let progress = tracker.progress();
+    assert!(
+        !matches!(progress.outcome, Some(Outcome::Solved { .. })),
+        "{id}: the solution meets the goal with the bug switched off: {progress:?}"
+    );
+}
+
+/// The file a learner exports for a course: its format and version, then
+/// each mission solved with its title and the link to the solution (or
+/// none, for a mission solved before links were kept).
+#[test]
+fn exported_progress_lists_each_solved_mission_with_its_link() {
+    let solved = [
+        mission::SolvedMission {
+            id: "split-vote".to_owned(),
+            title: "Split the vote".to_owned(),
+            solution: Some("https://example.org/?run=1.AQ&at=7&mission=split-vote".to_owned()),
+        },
+        mission::SolvedMission {
+            id: "snapshot-install".to_owned(),
+            title: "Install a snapshot".to_owned(),
+            solution: None,
+        },
+    ];
+    let text = mission::progress_file(&solved);
+    let file: serde_json::Value = serde_json::from_str(&text).expect("the file is JSON");
+    assert_eq!(file["format"], mission::PROGRESS_FORMAT_NAME);
+    assert_eq!(file["version"], 1);
+    let listed: Vec<mission::SolvedMission> =
+        serde_json::from_value(file["solved"].clone()).expect("a list of solved missions");
+    assert_eq!(listed, solved);
+    assert!(
+        mission::progress_file(&[]).contains("\"solved\": []"),
+        "nothing solved is an empty list"
     );
 }

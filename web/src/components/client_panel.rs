@@ -356,7 +356,7 @@ fn request_group(view: &ClusterView, request: &RequestForm, outbox: &Outbox) -> 
         })
     };
     html! {
-        <fieldset class="group">
+        <fieldset class="group" data-tool="request">
             <legend>{ "One request" }</legend>
             <div class="fields">
                 <SelectField label="Operation" name="Operation" choices={kinds}
@@ -440,7 +440,7 @@ fn workload_group(
         Callback::from(move |text: String| outbox.edit(move |f| set(f, text)))
     };
     html! {
-        <fieldset class="group">
+        <fieldset class="group" data-tool="workload">
             <legend>{ "Workload" }</legend>
             <p class="hint">{ "Simulated clients sending random operations; the checkers watch every answer." }</p>
             <div class="fields">

@@ -1,7 +1,7 @@
 //! The playback toolbars, full and compact, built from the same parts: the
 //! play/pause and step buttons, the speed slider and the clock. The full
 //! page's toolbar adds step back, jumps to the next election, commit or
-//! violation, a client request, the keyboard help and the share tools
+//! violation, a client request, the keyboard help, presenter mode and the share tools
 //! (Share, Export, Import) on one row, and on a second the scrubber over the
 //! whole run with the seed and the event count; the compact one (embeds)
 //! adds a link that opens the same run on the full page in a new tab.
@@ -31,6 +31,9 @@ pub struct ControlsProps {
     pub run: SharedRun,
     /// What the share tools read.
     pub share: ShareSource,
+    /// Is presenter mode on? (The Present button is pressed.)
+    #[prop_or_default]
+    pub presenting: bool,
     /// Where actions go.
     pub on_action: Callback<Action>,
 }
@@ -76,11 +79,14 @@ pub fn controls(props: &ControlsProps) -> Html {
             </div>
             <SpeedSlider speed={props.speed} on_action={on_action.clone()} />
             { jumps(on_action) }
-            <button type="button" onclick={sender(on_action, Action::Request)} aria-label="Request"
+            <button type="button" onclick={sender(on_action, Action::Request)} aria-label="Request" data-tool="request"
                 title="A client sends a put to the leader (r)">{ "Request" }</button>
             { clock(props.now_us) }
             <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
                 onclick={sender(on_action, Action::ShowHelp(true))}>{ "?" }</button>
+            <button type="button" class="present" aria-pressed={props.presenting.to_string()}
+                title="Presenter mode: large type for a projector, chosen panels, the narration as a caption (p)"
+                onclick={sender(on_action, Action::Present(!props.presenting))}>{ "Present" }</button>
             <SharePanel source={props.share.clone()} on_action={on_action.clone()} />
             // The second row: the scrubber, and the seed and event count,
             // which grow as the run does and so sit where growing moves nothing.

@@ -4,7 +4,7 @@ use crate::ui::Action;
 use yew::prelude::*;
 
 /// Every shortcut with what it does, in the order the overlay lists them.
-pub const SHORTCUTS: [(&str, &str); 15] = [
+pub const SHORTCUTS: [(&str, &str); 16] = [
     ("Space or k", "play / pause"),
     ("→ or .", "step one event forward"),
     ("← or ,", "step one event back"),
@@ -19,6 +19,7 @@ pub const SHORTCUTS: [(&str, &str); 15] = [
     ("t", "force the selected server's election timeout"),
     ("l", "make the selected server leader (transfer)"),
     ("r", "a client sends a put to the leader"),
+    ("p", "presenter mode on / off (full page)"),
     ("? / Esc", "show / hide this help"),
 ];
 

@@ -406,19 +406,19 @@ fn server_buttons(view: &ClusterView, node: &NodeView, on_action: &Callback<Acti
     };
     html! {
         <div class="buttons" role="group" aria-label={format!("Pausing and membership for {id}")}>
-            <button type="button" aria-label="Pause server" disabled={!node.alive || node.paused}
+            <button type="button" aria-label="Pause server" data-tool="pause" disabled={!node.alive || node.paused}
                 title="Freeze it: it keeps its state but processes nothing"
                 onclick={sender(on_action, Action::Run(Command::Pause { node: id }))}>{ "Pause" }</button>
-            <button type="button" aria-label="Resume server" disabled={!node.paused}
+            <button type="button" aria-label="Resume server" data-tool="pause" disabled={!node.paused}
                 title="Let it run again: it sees what waited in a burst"
                 onclick={sender(on_action, Action::Run(Command::Resume { node: id }))}>{ "Resume" }</button>
-            <button type="button" aria-label="Remove from cluster" disabled={offer.remove.is_err()}
+            <button type="button" aria-label="Remove from cluster" data-tool="membership" disabled={offer.remove.is_err()}
                 title={title(&offer.remove, format!("Ask the leader to remove {id} from the configuration"))}
                 onclick={sender(on_action, Action::Run(Command::RemoveServer { node: id }))}>{ "Remove from cluster" }</button>
-            <button type="button" aria-label="Add to cluster" disabled={offer.add.is_err()}
+            <button type="button" aria-label="Add to cluster" data-tool="membership" disabled={offer.add.is_err()}
                 title={title(&offer.add, format!("Ask the leader to add {id}: a learner first, a voter once caught up"))}
                 onclick={sender(on_action, Action::Run(Command::AddServer { node: id }))}>{ "Add to cluster" }</button>
-            <button type="button" aria-label="Add server" disabled={offer.add_next.is_err()}
+            <button type="button" aria-label="Add server" data-tool="membership" disabled={offer.add_next.is_err()}
                 title={add_next_title} onclick={add_next_click}>{ add_next_label }</button>
         </div>
     }
@@ -466,10 +466,10 @@ fn render_message(view: &ClusterView, id: u64, on_action: &Callback<Action>) -> 
         <section class="inspector" aria-label="Inspector" data-inspect-msg={id.to_string()}>
             <h2>{ "Inspector" }<small>{ format!("message #{id} · {} {} → {}", kind_name(m.kind), m.from, m.to) }</small></h2>
             <div class="buttons" role="group" aria-label={format!("Actions on message #{id}")}>
-                <button type="button" aria-label="Drop message" disabled={m.doomed}
+                <button type="button" aria-label="Drop message" data-tool="faults" disabled={m.doomed}
                     title={if m.doomed { "The network will lose it already" } else { "The network loses it" }}
                     onclick={sender(on_action, Action::DropMessage(id))}>{ "Drop" }</button>
-                <button type="button" aria-label="Duplicate message"
+                <button type="button" aria-label="Duplicate message" data-tool="faults"
                     title="The network delivers it twice"
                     onclick={sender(on_action, Action::DuplicateMessage(id))}>{ "Duplicate" }</button>
             </div>

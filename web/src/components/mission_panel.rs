@@ -4,8 +4,9 @@
 //! question, and on success the step where the goal was met with a way to
 //! replay it. Missions done on this browser carry a tick in the picker.
 
+use super::share_panel::{download, page};
 use super::{format_time, sender};
-use crate::ui::{missions_done, Action, MissionRun};
+use crate::ui::{missions_done, missions_solved, Action, MissionRun};
 use raftlab_core::mission::{self, Outcome};
 use yew::prelude::*;
 
@@ -27,7 +28,14 @@ pub fn mission_panel(props: &MissionPanelProps) -> Html {
     let solved_now = props.mission.as_ref().and_then(MissionRun::solved);
     let done = use_memo(solved_now, |_| missions_done());
     let current = props.mission.as_ref().map(|m| m.mission.id.clone());
-    let picker = mission_picker(&titles, &done, current.as_deref(), &props.on_action);
+    let picker = html! {
+        <>
+            { mission_picker(&titles, &done, current.as_deref(), &props.on_action) }
+            if !done.is_empty() {
+                { export_progress(done.len(), &props.on_action) }
+            }
+        </>
+    };
     let Some(run) = &props.mission else {
         // Idle, it is only the picker, placed in the scenario row.
         return picker;
@@ -50,6 +58,29 @@ pub fn mission_panel(props: &MissionPanelProps) -> Html {
         </section>
     }
 }
+
+/// The button that saves the missions solved on this browser, each with
+/// the link to its solution, as a file a course can collect.
+fn export_progress(solved: usize, on_action: &Callback<Action>) -> Html {
+    let on_action = on_action.clone();
+    let export = Callback::from(move |_: MouseEvent| {
+        let text = mission::progress_file(&missions_solved(&page()));
+        if download(PROGRESS_FILE_NAME, &text).is_err() {
+            on_action.emit(Action::ShowError(
+                "The browser refused to save the file.".to_owned(),
+            ));
+        }
+    });
+    html! {
+        <button type="button" class="export-progress" onclick={export}
+            title="Save the missions solved on this browser, with a link to each solution, as a file">
+            { format!("Export progress ({solved} solved)") }
+        </button>
+    }
+}
+
+/// The name an exported progress file is saved under.
+const PROGRESS_FILE_NAME: &str = "raftlab-missions.json";
 
 /// The bundled missions to pick from, those done ticked.
 fn mission_picker(

@@ -208,12 +208,12 @@ fn partition_group(
         <fieldset class="group">
             <legend>{ "Partition" }</legend>
             <p class="hint">{ "Click a server to move it between side A and side B, then Partition: messages no longer cross between the sides." }</p>
-            <div class="sides" role="group" aria-label="Sides of the partition (pressed: side B)">
+            <div class="sides" role="group" aria-label="Sides of the partition (pressed: side B)" data-tool="partition">
                 { for toggles }
             </div>
             <div class="fields">
-                <button type="button" aria-label="Partition" onclick={on_partition}>{ "Partition" }</button>
-                <button type="button" aria-label="Heal" title="Restore every cut link" onclick={on_heal}>{ "Heal" }</button>
+                <button type="button" aria-label="Partition" data-tool="partition" onclick={on_partition}>{ "Partition" }</button>
+                <button type="button" aria-label="Heal" data-tool="heal" title="Restore every cut link" onclick={on_heal}>{ "Heal" }</button>
             </div>
             <p class="cut-links" aria-live="polite">
                 if view.cut_links.is_empty() {
@@ -246,7 +246,7 @@ fn cut_group(servers: &[NodeId], form: &NetworkForm, outbox: &Outbox) -> Html {
     };
     let choices = server_choices(servers);
     html! {
-        <fieldset class="group">
+        <fieldset class="group" data-tool="cut-link">
             <legend>{ "Cut one link, one way" }</legend>
             <div class="fields">
                 <SelectField label="From" name="Cut from" choices={choices.clone()}
@@ -268,7 +268,7 @@ fn network_faults_group(view: &ClusterView, outbox: &Outbox) -> Html {
         Callback::from(move |faults: LinkFaults| outbox.send(Command::SetNetworkFaults { faults }))
     };
     html! {
-        <fieldset class="group">
+        <fieldset class="group" data-tool="faults">
             <legend>{ "Faults on every link" }</legend>
             <p class="hint">{ "For links without faults of their own. Drop and duplicate rates are per thousand messages." }</p>
             <FaultSliders faults={view.network_faults} on_change={on_network_faults} />
@@ -306,7 +306,7 @@ fn link_faults_group(
     };
     let choices = server_choices(servers);
     html! {
-        <fieldset class="group">
+        <fieldset class="group" data-tool="faults">
             <legend>{ "Faults on one link" }</legend>
             <div class="fields">
                 <SelectField label="From" name="Link from" choices={choices.clone()}

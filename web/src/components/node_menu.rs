@@ -53,17 +53,17 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
                     onclick={send(Action::HideActions)}>{ "×" }</button>
             </h2>
             <div class="buttons">
-                <button type="button" disabled={!node.alive} aria-label="Crash"
+                <button type="button" disabled={!node.alive} aria-label="Crash" data-tool="crash"
                     onclick={send(Action::Run(Command::Crash { node: id }))}>{ "Crash" }</button>
-                <button type="button" disabled={node.alive} aria-label="Restart"
+                <button type="button" disabled={node.alive} aria-label="Restart" data-tool="restart"
                     onclick={send(Action::Run(Command::Restart { node: id }))}>{ "Restart" }</button>
-                <button type="button" disabled={!node.alive} aria-label="Timeout"
+                <button type="button" disabled={!node.alive} aria-label="Timeout" data-tool="timeout"
                     onclick={send(Action::Run(Command::Timeout { node: id }))}>{ "Timeout" }</button>
-                <button type="button" aria-label="Make leader"
+                <button type="button" aria-label="Make leader" data-tool="transfer"
                     title="The leader hands over to this server (TimeoutNow)"
                     disabled={!node.alive || node.role == Role::Leader}
                     onclick={send(Action::Run(Command::TransferLeadership { to: id }))}>{ "Make leader" }</button>
-                <button type="button" aria-label="Put" title="A client sends a put to this server"
+                <button type="button" aria-label="Put" data-tool="request" title="A client sends a put to this server"
                     onclick={send(Action::PutTo(id))}>{ "Put" }</button>
             </div>
             <p class="hint">{ "Click a server on the ring (or in the logs) to act on it." }</p>

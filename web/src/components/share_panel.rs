@@ -229,7 +229,7 @@ fn share_popover(
 }
 
 /// The page's own address, without its query: links work under any path.
-fn page() -> String {
+pub(crate) fn page() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map(|href| page_address(&href).to_owned())
@@ -254,7 +254,7 @@ fn write_to_clipboard(text: &str) -> Option<js_sys::Promise> {
 /// Saves `text` as a file called `name`: a Blob behind an object URL,
 /// clicked through a temporary `<a download>`; the URL is revoked once the
 /// download has started.
-fn download(name: &str, text: &str) -> Result<(), JsValue> {
+pub(crate) fn download(name: &str, text: &str) -> Result<(), JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;

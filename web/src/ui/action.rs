@@ -1,6 +1,7 @@
 //! The actions the UI state takes: what components send up, and the
 //! animation loop's frames.
 
+use crate::params::EmbedPanel;
 use crate::share::ControlPanel;
 use raftlab_core::session::{Command, Config, MarkKind, RunDescription};
 use raftlab_core::view::{Micros, NodeId};
@@ -109,4 +110,10 @@ pub enum Action {
     CloseScenario,
     /// Hide the last command's error (the next command would replace it anyway).
     DismissError,
+    /// Show a message of the browser's (a file it would not save).
+    ShowError(String),
+    /// Turn presenter mode on or off (the toolbar's Present, the `p` key).
+    Present(bool),
+    /// Show or hide one panel of presenter mode.
+    PresenterPanel(EmbedPanel, bool),
 }

@@ -4,7 +4,7 @@
 //! recorded inputs and position), so seeking, stepping and playing all
 //! count, and a change to the past starts it again.
 
-use raftlab_core::mission::{self, GoalTracker, Mission, Outcome, Progress};
+use raftlab_core::mission::{self, GoalTracker, Mission, Outcome, Progress, SolvedMission};
 use raftlab_core::session::{Command, RunDescription, Session};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -46,17 +46,43 @@ impl MissionRun {
         let run: RunDescription = mission.to_run();
         let session = Session::replay_scripted(&run, mission.scripted_inputs())
             .map_err(|e| format!("mission {}: {e}", mission.id))?;
-        let tracker = mission.tracker();
+        Ok((MissionRun::new(mission, None), session))
+    }
+
+    /// Bundled mission `id` over `run`, a run shared from it (the same seed
+    /// and configuration, its inputs first), with the learner's `answer` to
+    /// its question; follow the session to show how far it got.
+    pub fn resume(
+        id: &str,
+        answer: Option<usize>,
+        run: &RunDescription,
+    ) -> Result<MissionRun, String> {
+        let mission = load(id)?;
+        let start = mission.to_run();
+        if run.seed != start.seed
+            || run.config != start.config
+            || !run.inputs.starts_with(&start.inputs)
+        {
+            return Err(format!(
+                "this run is not mission {id}'s (its seed, configuration or first inputs differ)"
+            ));
+        }
+        Ok(MissionRun::new(mission, answer))
+    }
+
+    /// The mission with a tracker at its start, the question answered.
+    fn new(mission: Mission, answer: Option<usize>) -> MissionRun {
+        let mut tracker = mission.tracker();
+        if let Some(choice) = answer {
+            tracker.answer(choice);
+        }
         let progress = tracker.progress().clone();
-        Ok((
-            MissionRun {
-                mission: Rc::new(mission),
-                tracker: Rc::new(RefCell::new(tracker)),
-                hints_shown: 0,
-                progress,
-            },
-            session,
-        ))
+        MissionRun {
+            mission: Rc::new(mission),
+            tracker: Rc::new(RefCell::new(tracker)),
+            hints_shown: 0,
+            progress,
+        }
     }
 
     /// Follows `session` to its playback position; returns whether the
@@ -119,20 +145,62 @@ pub fn done_ids() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Adds `id` to the missions done on this browser.
-pub fn mark_done(id: &str) {
+/// Adds `id` to the missions done on this browser, with `solution`, the
+/// share link's query that opens the learner's solution (the first
+/// solution is kept).
+pub fn mark_done(id: &str, solution: &str) {
+    let Some(storage) = storage() else {
+        return;
+    };
     let mut done = done_ids();
     if done.iter().any(|d| d == id) {
         return;
     }
     done.push(id.to_owned());
-    if let Some(storage) = storage() {
-        storage.set_item(DONE_KEY, &done.join(",")).ok();
-    }
+    storage.set_item(DONE_KEY, &done.join(",")).ok();
+    let mut solutions = storage
+        .get_item(SOLUTIONS_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    solutions.push_str(&format!("{id} {solution}\n"));
+    storage.set_item(SOLUTIONS_KEY, &solutions).ok();
+}
+
+/// The missions done on this browser, in the order they were solved, each
+/// with its title and the link to its solution on the page at `page`.
+pub fn solved(page: &str) -> Vec<SolvedMission> {
+    let solutions = storage()
+        .and_then(|s| s.get_item(SOLUTIONS_KEY).ok().flatten())
+        .unwrap_or_default();
+    let titles = mission::titles();
+    done_ids()
+        .into_iter()
+        .map(|id| {
+            let solution = solutions
+                .lines()
+                .filter_map(|line| line.split_once(' '))
+                .find(|(solved, _)| *solved == id)
+                .map(|(_, query)| format!("{page}{query}"));
+            let title = titles
+                .iter()
+                .find(|(known, _)| *known == id)
+                .map_or(id.clone(), |(_, title)| (*title).to_owned());
+            SolvedMission {
+                id,
+                title,
+                solution,
+            }
+        })
+        .collect()
 }
 
 /// The `localStorage` key holding the done missions, comma-separated.
 const DONE_KEY: &str = "raftlab.missions.done";
+
+/// The `localStorage` key holding the solutions' links: a line per mission,
+/// its id, a space and the link's query.
+const SOLUTIONS_KEY: &str = "raftlab.missions.solutions";
 
 /// The page's `localStorage`; none outside a browser (native tests).
 fn storage() -> Option<web_sys::Storage> {
