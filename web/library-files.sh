@@ -22,12 +22,19 @@ if [ ! -f "$stage/$wasm" ]; then
   echo "library-files.sh: $wasm is missing from $stage" >&2
   exit 1
 fi
+# The embed contract's version: the web crate's.
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$source/web/Cargo.toml" | head -n 1)
+if [ -z "$version" ]; then
+  echo "library-files.sh: no version in web/Cargo.toml" >&2
+  exit 1
+fi
 # The module's own default path for its .wasm is the name before Trunk hashed
 # it, so the default export passes the hashed one unless told otherwise.
 cat > "$stage/raftlab.js" <<JS
 // Raftlab as a library under a stable name; see docs/embed.md.
 import init from "./$modules";
 export * from "./$modules";
+export const version = "$version";
 export default (options) =>
   init(options ?? { module_or_path: new URL("./$wasm", import.meta.url) });
 JS

@@ -190,9 +190,8 @@ impl Shortcuts {
                 {
                     return;
                 }
-                let target = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let target =
+                    original_target(&event).and_then(|t| t.dyn_into::<web_sys::Element>().ok());
                 let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
                 if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
                     return;
@@ -222,6 +221,17 @@ impl Drop for Shortcuts {
             .remove_event_listener_with_callback("keydown", self.callback.as_ref().unchecked_ref())
             .ok();
     }
+}
+
+/// Where an event began: inside an open shadow root (a `<raft-lab>`
+/// element), the element pressed or typed in, not the host element the
+/// document sees as its target.
+pub(crate) fn original_target(event: &web_sys::Event) -> Option<web_sys::EventTarget> {
+    let first = event.composed_path().get(0);
+    first
+        .dyn_into::<web_sys::EventTarget>()
+        .ok()
+        .or_else(|| event.target())
 }
 
 /// Does the reader ask for reduced motion (`prefers-reduced-motion: reduce`)?

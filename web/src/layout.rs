@@ -330,6 +330,8 @@ pub fn compact_page(props: &CompactPageProps) -> Html {
         (props.frame == Frame::Page).then_some("embed-page")
     );
     let panels = &props.embed.panels;
+    // For a `<raft-lab>` element's events (raftlab-leader, raftlab-violation).
+    let leader = v.leader();
     // An experiment's links open the full page, in a new tab.
     let links = match &props.open_href {
         Some(href) => LinkBase::FullPage(AttrValue::from(href.clone())),
@@ -339,7 +341,10 @@ pub fn compact_page(props: &CompactPageProps) -> Html {
         <@{tag} {id} {class} aria-label="Raftlab: a simulated Raft cluster"
             data-events-processed={v.events_processed.to_string()} data-now-us={v.now.to_string()}
             data-position={ui.run.0.position.to_string()} data-playing={ui.playing.to_string()}
-            data-panels={panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")}>
+            data-panels={panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")}
+            data-leader={leader.map(|n| n.id.0.to_string()).unwrap_or_default()}
+            data-term={leader.map(|n| n.term.to_string()).unwrap_or_default()}
+            data-violations={ui.run.0.violations.len().to_string()}>
             <CompactControls playing={ui.playing} speed={ui.speed} now_us={v.now}
                 open_href={props.open_href.clone()} on_action={on_action.clone()} />
             { notices(&props.notices, ui.error.as_deref(), ui.announcement.as_deref()) }

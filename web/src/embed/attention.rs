@@ -41,7 +41,8 @@ impl AttentionTracker {
         let flag = attention.0.clone();
         let watched = root.clone();
         let callback = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            let target = event.target().and_then(|t| t.dyn_into::<Node>().ok());
+            let target =
+                crate::browser::original_target(&event).and_then(|t| t.dyn_into::<Node>().ok());
             flag.set(watched.contains(target.as_ref()));
         });
         let tracker = AttentionTracker {
