@@ -359,7 +359,7 @@ test('shortcuts go to the instance last interacted with, and to none after the p
   await page.close();
 });
 
-test('the example works with dist/ served under a sub-path', options, async () => {
+test('the examples work with dist/ served under a sub-path', options, async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'raftlab-sub-'));
   cpSync(dist, path.join(root, 'sub', 'dist'), { recursive: true });
   const port = Number(process.env.E2E_PORT || 8765) + 1;
@@ -381,6 +381,9 @@ test('the example works with dist/ served under a sub-path', options, async () =
     const full = await shared.browser.newPage();
     await full.goto(resolved);
     await full.waitForSelector('#raftlab header');
+    // So do the <raft-lab> elements of the course-notes example.
+    await full.goto(`${base}course-notes.html`);
+    await full.locator('raft-lab').first().locator('section.embed').waitFor();
     await full.close();
     assert.deepEqual(problems, []);
     await page.close();

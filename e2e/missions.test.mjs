@@ -82,6 +82,30 @@ test('a learner splits the vote with presses and the solution link reproduces it
   assert.deepEqual(fresh.problems, []);
 });
 
+test('a learner breaks Log Matching with the bug switch on, and the checker is the judge', options, async () => {
+  const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1&speed=1`);
+  await pick(page, 'skip-prev-log-check');
+  // S3 holds an entry 2 no one else has; a new leader S1 appends after its
+  // own entry 2, and with the check skipped S3 takes it.
+  await act(page, 1, 'Timeout');
+  await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
+  await page.waitForSelector('section.missions[data-solved="true"]', { timeout: 20_000 });
+  const check = page.locator('.checks [data-property="Log Matching"]');
+  assert.equal(await check.getAttribute('data-status'), 'violated', 'the checker caught it');
+  const text = await page.locator('.mission-outcome.solved').innerText();
+  const [, event] = text.match(/Mission solved at event (\d+)/) ?? [];
+  assert.ok(event, text);
+  await pressElement(page, page.getByRole('button', { name: 'Share', exact: true }));
+  const link = await page.locator('input[aria-label="Share link"]').inputValue();
+  assert.match(link, /&mission=skip-prev-log-check/);
+  const fresh = await openPage(shared.browser, link);
+  await fresh.page.waitForSelector('section.missions[data-mission="skip-prev-log-check"][data-solved="true"]');
+  assert.equal(await fresh.page.locator('#raftlab').getAttribute('data-position'), event);
+  assert.equal(await fresh.page.locator('.checks [data-property="Log Matching"]').getAttribute('data-status'), 'violated');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(fresh.problems, []);
+});
+
 test('a predict mission stops to ask and judges the answer by what happens', options, async () => {
   const { page, problems } = await openPage(shared.browser, `${shared.server.url}?seed=1&speed=1`);
   await pick(page, 'predict-who-wins');
