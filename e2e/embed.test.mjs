@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setUp, openPage, screenshots, dist } from './support.mjs';
 
 const shared = setUp();
@@ -391,4 +392,44 @@ test('the examples work with dist/ served under a sub-path', options, async () =
     server.kill();
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+// docs/embed.md's resizing snippet, as written there.
+function frameSizeSnippet() {
+  const docs = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'embed.md'), 'utf8');
+  const after = docs.split('<!-- frame-size snippet')[1];
+  return after.split('```html\n')[1].split('```')[0];
+}
+
+test('with autosize=1 the iframe posts its height and the snippet from the docs sizes it', options, async () => {
+  const snippet = frameSizeSnippet();
+  assert.match(snippet, /raftlab-size/);
+  const frames = ['autosize=1&', ''].map((extra, i) =>
+    `<iframe id="f${i}" title="Raftlab" style="width: 640px; height: 200px; border: 0" src="index.html?embed=1&${extra}seed=4&nodes=3&panels=cluster,log"></iframe>`);
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">${snippet}</head><body>${frames.join('')}</body></html>`;
+  const page = await shared.browser.newPage({ viewport: { width: 1000, height: 900 } });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const messages = [];
+  await page.exposeFunction('noteMessage', (data) => messages.push(data));
+  await page.addInitScript(() => addEventListener('message', (e) => window.noteMessage(e.data)));
+  await page.route(`${shared.server.url}frame-host.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+  await page.goto(`${shared.server.url}frame-host.html`);
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.getElementById('f0')).height) > 200);
+  await page.waitForTimeout(500);
+  const sized = await page.locator('#f0').boundingBox();
+  const frame = page.frameLocator('#f0');
+  const inner = await frame.locator('html').evaluate((e) => ({ scroll: e.scrollHeight, client: e.clientHeight }));
+  assert.ok(inner.scroll <= inner.client + 1, `nothing scrolls inside the sized frame: ${JSON.stringify(inner)}`);
+  assert.ok(sized.height > 300, `the frame took the panels' height: ${sized.height}`);
+  const last = messages.filter((m) => m?.type === 'raftlab-size').at(-1);
+  assert.deepEqual(Object.keys(last).sort(), ['height', 'type', 'version']);
+  assert.equal(last.version, 1);
+  assert.equal(Math.round(sized.height), last.height);
+  // Without autosize the frame keeps its height and its panels scroll.
+  assert.equal((await page.locator('#f1').boundingBox()).height, 200);
+  assert.equal(messages.filter((m) => m?.type === 'raftlab-size').length >= 1, true);
+  await page.screenshot({ path: path.join(screenshots, 'embed-autosize.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
 });

@@ -352,7 +352,7 @@ impl Embed {
 }
 
 /// The parameters that only an embed reads; the full page's link drops them.
-const EMBED_ONLY: [&str; 3] = ["embed", "panels", "autoplay"];
+const EMBED_ONLY: [&str; 4] = ["embed", "panels", "autoplay", "autosize"];
 
 /// Reads the embed parameters of a query: `None` unless `embed` is `1` (or
 /// `true`, or bare). Like [`parse`], a bad value becomes a message and its
@@ -660,6 +660,7 @@ mod embed_tests {
             "?seed=4&nodes=3&run=1.AAAB"
         );
         assert_eq!(full_page_query("?embed=1&panels=log"), "");
+        assert_eq!(full_page_query("?embed=1&autosize=1&seed=4"), "?seed=4");
         assert_eq!(full_page_query(""), "");
         assert_eq!(
             open_href("/sub/dist/index.html", "?embed=1&seed=4"),
