@@ -76,6 +76,17 @@ test('the Present button makes a projector page of the lecture panels, driven by
   assert.deepEqual(problems, []);
 });
 
+test('a mission projected: its brief above, the ring still on the first screen', options, async () => {
+  const url = `${shared.server.url}?mission=skip-prev-log-check&presenter=1`;
+  const { page, problems } = await openPage(shared.browser, url, projector);
+  await page.waitForSelector('main.presenter section.missions[data-mission="skip-prev-log-check"]');
+  assert.ok(await onScreen(page, page.locator('section.missions')), 'the brief and checklist are in view');
+  assert.ok(await onScreen(page, page.locator('svg.cluster')), 'so is the whole ring');
+  assert.equal(await page.locator('.narration.idle').isVisible(), false, 'no scenario row while a mission is on');
+  await page.screenshot({ path: path.join(screenshots, 'presenter-mission-1920.png') });
+  assert.deepEqual(problems, []);
+});
+
 test('presenter= opens the named panels, and a scenario step is a large caption at the bottom', options, async () => {
   const url = `${shared.server.url}?seed=2&presenter=cluster,diagram,bogus`;
   const { page, problems } = await openPage(shared.browser, url, projector);
