@@ -25,6 +25,23 @@ pub(crate) enum HeaderError {
     FutureVersion(u64),
 }
 
+/// The most characters of a decoder's own message that a Raftlab message
+/// quotes: serde's messages echo the token they refused, which a file can
+/// make as long as it likes.
+pub(crate) const DETAIL_CHARS_MAX: usize = 200;
+
+/// A decoder's message as a Raftlab message quotes it: whole when short,
+/// else its first [`DETAIL_CHARS_MAX`] characters and how long it was.
+pub(crate) fn brief(detail: impl std::fmt::Display) -> String {
+    let detail = detail.to_string();
+    let length = detail.chars().count();
+    if length <= DETAIL_CHARS_MAX {
+        return detail;
+    }
+    let start: String = detail.chars().take(DETAIL_CHARS_MAX).collect();
+    format!("{start}… ({length} characters)")
+}
+
 /// Reads `text` as JSON whose header says `format_name` at a version from 1
 /// to `version_max`, and gives back the whole document.
 pub(crate) fn read_json_with_header(
@@ -39,7 +56,7 @@ pub(crate) fn read_json_with_header(
         if e.is_eof() {
             HeaderError::Truncated
         } else {
-            HeaderError::NotJson(e.to_string())
+            HeaderError::NotJson(brief(e))
         }
     })?;
     check_header(&value, format_name, version_max)?;

@@ -330,7 +330,10 @@ impl Solution {
     /// a scenario's `inputs`), for a mission whose run lasts `limit_ms`.
     pub fn from_json(text: &str, limit_ms: u64) -> Result<Solution, MissionError> {
         let file: SolutionFile = serde_json::from_str(text).map_err(|e| {
-            MissionError::from(crate::scenario::field_error("solution", e.to_string()))
+            MissionError::from(crate::scenario::field_error(
+                "solution",
+                crate::format::brief(e),
+            ))
         })?;
         let commands = crate::scenario::inputs_of(file.commands, limit_ms)?;
         Ok(Solution {

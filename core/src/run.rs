@@ -19,7 +19,7 @@
 //! but changing an existing one must bump [`RUN_FORMAT_VERSION`] and keep a
 //! decoder for the old version (a test pins a version-1 token).
 
-use crate::format::{check_version, read_json_with_header, HeaderError};
+use crate::format::{brief, check_version, read_json_with_header, HeaderError};
 use crate::sim::{
     config_changes_value, config_from_changes, Command, Config, ConfigError, ReplayError,
     Simulation, TimedCommand, INPUTS_MAX,
@@ -149,7 +149,7 @@ impl RunDescription {
         let value = read_json_with_header(text, JSON_FORMAT_NAME, RUN_FORMAT_VERSION)
             .map_err(header_error)?;
         let file: RunFile =
-            serde_json::from_value(value).map_err(|e| RunDecodeError::Malformed(e.to_string()))?;
+            serde_json::from_value(value).map_err(|e| RunDecodeError::Malformed(brief(e)))?;
         let seed = file.seed.parse().map_err(|_| {
             RunDecodeError::Malformed(format!("seed {:?} is not a whole number", file.seed))
         })?;
@@ -191,7 +191,7 @@ impl RunDescription {
         let (token, rest): (TokenRun, &[u8]) =
             postcard::take_from_bytes(&bytes).map_err(|e| match e {
                 postcard::Error::DeserializeUnexpectedEnd => RunDecodeError::Truncated,
-                other => RunDecodeError::Malformed(other.to_string()),
+                other => RunDecodeError::Malformed(brief(other)),
             })?;
         if !rest.is_empty() {
             return Err(RunDecodeError::Malformed(format!(
@@ -234,7 +234,7 @@ fn config_changes(config: &Config) -> String {
 fn config_with_changes(changes: &str) -> Result<Config, RunDecodeError> {
     serde_json::from_str(changes)
         .and_then(config_from_changes)
-        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {e}")))
+        .map_err(|e| RunDecodeError::Malformed(format!("configuration: {}", brief(e))))
 }
 
 /// What a header that is not a readable run's means for a run.

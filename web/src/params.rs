@@ -508,7 +508,7 @@ fn presenter_panel_names() -> String {
 }
 
 /// The query for the full page that an embed's "Open in Raftlab" link
-/// opens: every pair but `embed`, `panels` and `autoplay`, kept as written
+/// opens: every pair but the embed-only ones (`EMBED_ONLY`), kept as written
 /// and in order (parameters this build does not know pass through).
 /// Empty when nothing is left, else starting with `?`.
 pub fn full_page_query(query: &str) -> String {

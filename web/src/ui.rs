@@ -791,19 +791,14 @@ impl Ui {
         })
     }
 
-    /// Turns presenter mode on with `panels` (in order; empty ones are the
-    /// lecture panels) or off (`None`), remembering the panels for next time.
+    /// Turns presenter mode on with `panels` (in order, never empty:
+    /// [`params::parse_presenter`] and the last panel's staying see to it)
+    /// or off (`None`), remembering the panels for next time.
     pub fn present(&mut self, panels: Option<Vec<EmbedPanel>>) {
         if let Some(panels) = &self.presenter {
             self.presenter_last = panels.clone();
         }
-        self.presenter = panels.map(|panels| {
-            if panels.is_empty() {
-                params::PRESENTER_PANELS.to_vec()
-            } else {
-                panels
-            }
-        });
+        self.presenter = panels;
     }
 
     /// Shows `panel` in presenter mode (at the end) or hides it; the last

@@ -9,7 +9,7 @@ use super::{
     LIMIT_MS_MAX, MISSION_FORMAT_VERSION,
 };
 use crate::check::Property;
-use crate::format::{read_json_with_header, HeaderError};
+use crate::format::{brief, read_json_with_header, HeaderError};
 use crate::raft::NodeId;
 use crate::scenario::{
     check_id, config_of, field_error, inputs_of, seed_of, InputFile, ScenarioInput,
@@ -136,7 +136,7 @@ pub(super) fn parse(text: &str) -> Result<ParsedMission, MissionError> {
     read_json_with_header(text, FORMAT_NAME, MISSION_FORMAT_VERSION).map_err(header_error)?;
     // Parsed again from the text so that serde's errors say the line.
     let file: MissionFile =
-        serde_json::from_str(text).map_err(|e| error("the mission", e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| error("the mission", brief(e)))?;
     parse_file(file)
 }
 

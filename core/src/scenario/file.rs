@@ -6,7 +6,7 @@ use super::{
     EntryRef, EventMatcher, Highlight, MomentKind, RoleArrow, ScenarioError, ScenarioInput, Step,
     Wait, END_MS_MAX, FILE_BYTES_MAX, FORMAT_NAME, SCENARIO_FORMAT_VERSION,
 };
-use crate::format::{read_json_with_header, HeaderError};
+use crate::format::{brief, read_json_with_header, HeaderError};
 use crate::raft::{MessageKind, NodeId, Role};
 use crate::sim::{config_from_changes, Command, Config};
 use serde::Deserialize;
@@ -152,7 +152,7 @@ pub(super) fn parse(text: &str) -> Result<ParsedScenario, ScenarioError> {
     read_json_with_header(text, FORMAT_NAME, SCENARIO_FORMAT_VERSION).map_err(header_error)?;
     // Parsed again from the text so that serde's errors say the line.
     let file: ScenarioFile =
-        serde_json::from_str(text).map_err(|e| field_error("the scenario", e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| field_error("the scenario", brief(e)))?;
     parse_file(file)
 }
 

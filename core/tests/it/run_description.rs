@@ -599,3 +599,21 @@ fn links_with_drops_duplicates_and_reconfigurations_keep_opening() {
         Err(RunDecodeError::Malformed(_))
     ));
 }
+
+/// Found by the fuzz harness: a run file whose command name is a 264-times
+/// repeated letter was refused with serde's message quoting the whole name.
+/// The message now quotes its start and says how long it was.
+#[test]
+fn a_run_file_with_a_huge_unknown_command_is_refused_briefly() {
+    let json = RunDescription::of(&busy_run()).to_json();
+    assert!(json.contains("\"Heal\""));
+    let text = json.replacen("\"Heal\"", &format!("\"{}Heal\"", "C".repeat(264)), 1);
+    let error = RunDescription::from_json(&text).expect_err("an unknown command");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the run is damaged: unknown variant"),
+        "{message}"
+    );
+    assert!(message.chars().count() < 300, "{message}");
+    assert!(message.contains("characters)"), "{message}");
+}
