@@ -22,6 +22,7 @@
 use cap::Cap;
 use raftlab_core::playback::Playback;
 use raftlab_core::sim::{Command, Config, Simulation, WorkloadSpec};
+use raftlab_core::timeline::Timeline;
 use raftlab_core::view::RunView;
 use std::alloc::System;
 use std::time::{Duration, Instant};
@@ -64,6 +65,29 @@ fn simulation(case: &Case) -> Simulation {
     sim
 }
 
+/// The heap a bare simulation of `case` holds at one minute and at `end`,
+/// with the simulation.
+fn bare_heap(case: &Case, end: u64) -> (usize, usize, Simulation) {
+    let before = live_bytes();
+    let mut sim = simulation(case);
+    sim.advance_to(60 * SECOND_US);
+    let at_minute = live_bytes() - before;
+    sim.advance_to(end);
+    (at_minute, live_bytes() - before, sim)
+}
+
+/// The same for a timeline alone: the simulation with its checkpoints.
+fn timeline_heap(case: &Case, end: u64) -> (usize, usize) {
+    let before = live_bytes();
+    let mut timeline = Timeline::new(simulation(case));
+    timeline
+        .advance_to(60 * SECOND_US)
+        .expect("a fresh run plays");
+    let at_minute = live_bytes() - before;
+    timeline.advance_to(end).expect("a fresh run plays");
+    (at_minute, live_bytes() - before)
+}
+
 /// Bytes per simulated second between the heap at one minute and at the end.
 fn growth(at_minute: usize, at_end: usize, end_us: u64) -> f64 {
     let seconds = (end_us - 60 * SECOND_US) as f64 / SECOND_US as f64;
@@ -93,13 +117,10 @@ fn measure(case: &Case, minutes: u64, seeks: usize) {
     let played = began.elapsed();
     let held = live_bytes() - start;
 
-    let before_bare = live_bytes();
-    let mut bare = simulation(case);
-    bare.advance_to(60 * SECOND_US);
-    let bare_minute = live_bytes() - before_bare;
-    bare.advance_to(end);
-    let bare_held = live_bytes() - before_bare;
+    let (bare_minute, bare_held, bare) = bare_heap(case, end);
     assert_eq!(bare.trace_hash(), playback.sim().trace_hash());
+    drop(bare);
+    let (timeline_minute, timeline_held) = timeline_heap(case, end);
 
     println!(
         "{}: {minutes} virtual minutes, {} steps, {} client operations, played in {played:.2?} (slowest run view {slowest_view:.2?})",
@@ -108,14 +129,15 @@ fn measure(case: &Case, minutes: u64, seeks: usize) {
         playback.sim().completed_requests().count(),
     );
     println!(
-        "  heap: playback {} KiB ({:.0} B per simulated second after the first minute); bare simulation {} KiB ({:.0} B/s); timeline checkpoints {}",
+        "  heap: playback {} KiB ({:.0} B per simulated second after the first minute); timeline alone {} KiB ({:.0} B/s); bare simulation {} KiB ({:.0} B/s); timeline checkpoints {}",
         held / 1024,
         growth(at_minute, held, end),
+        timeline_held / 1024,
+        growth(timeline_minute, timeline_held, end),
         bare_held / 1024,
         growth(bare_minute, bare_held, end),
         playback.timeline().checkpoint_count(),
     );
-    drop(bare);
     let mut seek_times = Vec::with_capacity(seeks);
     let mut with_view = Vec::with_capacity(seeks);
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;

@@ -12,11 +12,25 @@ use std::sync::Arc;
 /// Logs hold small elements; big elements call for smaller chunks.
 pub(crate) const CHUNK: usize = 128;
 
+/// Chunks per segment of a [`ChunkedVec`]'s spine: a clone copies one
+/// pointer per segment, so checkpoints of a long run do not each copy a
+/// pointer per chunk (which grows with the run, and over a run's many
+/// checkpoints adds up to its square).
+const SEGMENT: usize = 64;
+
+/// One chunk of elements, shared between the vectors that hold it.
+type Chunk<T> = Arc<Vec<T>>;
+
 /// A vector whose clones share storage in chunks of `N` elements; only the
-/// chunk being written is copied on the first write after a clone.
+/// chunk being written is copied on the first write after a clone. The
+/// chunks themselves are listed in shared segments of [`SEGMENT`], so a
+/// clone costs a pointer per `SEGMENT × N` elements.
 #[derive(Clone)]
 pub(crate) struct ChunkedVec<T, const N: usize = CHUNK> {
-    chunks: Vec<Arc<Vec<T>>>,
+    /// The chunks in order, [`SEGMENT`] to a segment (the last may hold
+    /// fewer). Invariant: `len.div_ceil(N)` chunks in all, every one but
+    /// the last holding `N` elements.
+    segments: Vec<Arc<Vec<Chunk<T>>>>,
     len: usize,
 }
 
@@ -24,7 +38,7 @@ impl<T, const N: usize> ChunkedVec<T, N> {
     /// An empty vector.
     pub(crate) const fn new() -> ChunkedVec<T, N> {
         ChunkedVec {
-            chunks: Vec::new(),
+            segments: Vec::new(),
             len: 0,
         }
     }
@@ -47,12 +61,33 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
         self.len == 0
     }
 
+    /// How many chunks hold the elements.
+    fn chunk_count(&self) -> usize {
+        self.len.div_ceil(N)
+    }
+
+    /// Chunk `chunk` (which must exist).
+    fn chunk(&self, chunk: usize) -> &Chunk<T> {
+        &self.segments[chunk / SEGMENT][chunk % SEGMENT]
+    }
+
+    /// Chunk `chunk` (which must exist), to replace or write through; its
+    /// segment is copied first if a clone shares it.
+    fn chunk_mut(&mut self, chunk: usize) -> &mut Chunk<T> {
+        &mut Arc::make_mut(&mut self.segments[chunk / SEGMENT])[chunk % SEGMENT]
+    }
+
+    /// Every chunk in order.
+    fn chunks(&self) -> impl DoubleEndedIterator<Item = &Chunk<T>> + '_ {
+        self.segments.iter().flat_map(|segment| segment.iter())
+    }
+
     /// The element at `position`, from 0.
     pub(crate) fn get(&self, position: usize) -> Option<&T> {
         if position >= self.len {
             return None;
         }
-        Some(&self.chunks[position / N][position % N])
+        Some(&self.chunk(position / N)[position % N])
     }
 
     /// The last element.
@@ -63,12 +98,16 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
     /// Adds `value` at the end.
     pub(crate) fn push(&mut self, value: T) {
         if self.len % N == 0 {
-            self.chunks.push(Arc::new(Vec::with_capacity(N)));
+            if self.segments.last().is_none_or(|s| s.len() == SEGMENT) {
+                self.segments.push(Arc::new(Vec::with_capacity(SEGMENT)));
+            }
+            let segment = self
+                .segments
+                .last_mut()
+                .expect("a segment with room was just ensured");
+            Arc::make_mut(segment).push(Arc::new(Vec::with_capacity(N)));
         }
-        let last = self
-            .chunks
-            .last_mut()
-            .expect("a chunk with room was just ensured");
+        let last = self.chunk_mut(self.len / N);
         match Arc::get_mut(last) {
             Some(chunk) => chunk.push(value),
             None => {
@@ -89,15 +128,22 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
         if position >= self.len {
             return None;
         }
-        Some(&mut Arc::make_mut(&mut self.chunks[position / N])[position % N])
+        Some(&mut Arc::make_mut(self.chunk_mut(position / N))[position % N])
     }
 
     /// Drops the first `chunks` whole chunks (at most all but the last): the
     /// element at position `p` is then the one that was at
     /// `p + chunks * N`. Returns how many chunks were dropped.
     pub(crate) fn drop_front_chunks(&mut self, chunks: usize) -> usize {
-        let chunks = chunks.min(self.chunks.len().saturating_sub(1));
-        self.chunks.drain(..chunks);
+        let chunks = chunks.min(self.chunk_count().saturating_sub(1));
+        if chunks == 0 {
+            return 0;
+        }
+        let rest: Vec<Chunk<T>> = self.chunks().skip(chunks).cloned().collect();
+        self.segments = rest
+            .chunks(SEGMENT)
+            .map(|segment| Arc::new(segment.to_vec()))
+            .collect();
         self.len -= chunks * N;
         chunks
     }
@@ -107,27 +153,90 @@ impl<T: Clone, const N: usize> ChunkedVec<T, N> {
         if len >= self.len {
             return;
         }
-        self.chunks.truncate(len.div_ceil(N));
-        let in_last = len % N;
-        if in_last != 0 {
-            if let Some(last) = self.chunks.last_mut() {
-                Arc::make_mut(last).truncate(in_last);
+        let chunks = len.div_ceil(N);
+        self.segments.truncate(chunks.div_ceil(SEGMENT));
+        let before_last = self.segments.len().saturating_sub(1) * SEGMENT;
+        if let Some(last) = self.segments.last_mut() {
+            if last.len() > chunks - before_last {
+                Arc::make_mut(last).truncate(chunks - before_last);
             }
         }
         self.len = len;
+        let in_last = len % N;
+        if in_last != 0 {
+            Arc::make_mut(self.chunk_mut(chunks - 1)).truncate(in_last);
+        }
+    }
+
+    /// How many chunks hold all `N` of their elements (full chunks are
+    /// never written again, except by a truncation or a `get_mut`, which
+    /// copy them first if they are shared).
+    pub(crate) fn full_chunks(&self) -> usize {
+        self.len / N
+    }
+
+    /// The storage of full chunk `chunk`, to offer to an equal vector (see
+    /// [`ChunkedVec::adopt_chunk`]).
+    pub(crate) fn full_chunk(&self, chunk: usize) -> Option<&Arc<Vec<T>>> {
+        (chunk < self.full_chunks()).then(|| self.chunk(chunk))
+    }
+
+    /// Makes full chunk `chunk` share `storage` when that holds exactly the
+    /// elements already there, so equal vectors held apart (several
+    /// servers' logs) are stored once. The vector's contents never change.
+    /// Returns whether the chunk now shares `storage`.
+    pub(crate) fn adopt_chunk(&mut self, chunk: usize, storage: &Arc<Vec<T>>) -> bool
+    where
+        T: PartialEq,
+    {
+        if chunk >= self.full_chunks() || storage.len() != N {
+            return false;
+        }
+        let mine = self.chunk(chunk);
+        if Arc::ptr_eq(mine, storage) {
+            return true;
+        }
+        if **mine != **storage {
+            return false;
+        }
+        *self.chunk_mut(chunk) = Arc::clone(storage);
+        true
+    }
+
+    /// For a clone kept aside (a checkpoint): gives it its own exact-size
+    /// copies of the chunk being written and of the last segment, so the
+    /// vector it was cloned from writes on in its own, with room to spare,
+    /// instead of copying both at its next write. The contents never change.
+    pub(crate) fn release_open_chunk(&mut self) {
+        if self.len % N != 0 {
+            let open = self.len / N;
+            let exact = self.chunk(open).to_vec();
+            *self.chunk_mut(open) = Arc::new(exact);
+        } else if let Some(last) = self.segments.last_mut() {
+            if last.len() < SEGMENT {
+                Arc::make_mut(last);
+            }
+        }
     }
 
     /// Every element in order.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks.iter().flat_map(|chunk| chunk.iter())
+        self.chunks().flat_map(|chunk| chunk.iter())
     }
 
     /// The elements from `start` on, in order.
     pub(crate) fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> + '_ {
         let first_chunk = start / N;
-        self.chunks
+        let first_segment = first_chunk / SEGMENT;
+        self.segments
+            .get(first_segment..)
+            .unwrap_or(&[])
             .iter()
-            .skip(first_chunk)
+            .enumerate()
+            .flat_map(move |(i, segment)| {
+                let skip = if i == 0 { first_chunk % SEGMENT } else { 0 };
+                segment.iter().skip(skip)
+            })
             .enumerate()
             .flat_map(move |(i, chunk)| {
                 let skip = if i == 0 { start % N } else { 0 };
@@ -298,6 +407,40 @@ mod tests {
     }
 
     #[test]
+    fn equal_full_chunks_are_stored_once_and_stay_independent() {
+        let mut a: ChunkedVec<usize> = (0..2 * CHUNK + 5).collect();
+        let b: ChunkedVec<usize> = (0..2 * CHUNK).collect();
+        let mut other: ChunkedVec<usize> = (1..2 * CHUNK + 1).collect();
+        assert_eq!(a.full_chunks(), 2);
+        assert!(
+            a.full_chunk(2).is_none(),
+            "the partly filled chunk is not offered"
+        );
+        let offered = b.full_chunk(1).expect("b's second chunk is full").clone();
+        assert!(a.adopt_chunk(1, &offered));
+        assert!(Arc::ptr_eq(a.chunk(1), &offered));
+        assert!(
+            !other.adopt_chunk(1, &offered),
+            "different elements are not shared"
+        );
+        assert!(
+            !a.adopt_chunk(2, &offered),
+            "nor is a chunk that is not full"
+        );
+        // Writing through one copy leaves the other as it was.
+        *a.get_mut(CHUNK).expect("in range") = 999;
+        assert_eq!(b.get(CHUNK), Some(&CHUNK));
+        a.truncate(CHUNK + 1);
+        assert_eq!(b.len(), 2 * CHUNK);
+        assert_eq!(
+            b.iter().copied().collect::<Vec<_>>(),
+            (0..2 * CHUNK).collect::<Vec<_>>()
+        );
+        other.push(0);
+        assert_eq!(other.len(), 2 * CHUNK + 1);
+    }
+
+    #[test]
     fn a_dense_map_fills_holes_and_clones_share() {
         let mut map: DenseMap<u64> = DenseMap::default();
         assert_eq!(map.last(), None);
@@ -359,8 +502,96 @@ mod tests {
     fn clones_share_full_chunks() {
         let original: ChunkedVec<usize> = (0..(3 * CHUNK)).collect();
         let copy = original.clone();
-        for (a, b) in original.chunks.iter().zip(&copy.chunks) {
+        for (a, b) in original.chunks().zip(copy.chunks()) {
             assert!(Arc::ptr_eq(a, b));
+        }
+        for (a, b) in original.segments.iter().zip(&copy.segments) {
+            assert!(Arc::ptr_eq(a, b), "a clone copies one pointer per segment");
+        }
+    }
+
+    /// Every way of reading `chunked` gives `plain`.
+    fn assert_reads_as<const N: usize>(chunked: &ChunkedVec<usize, N>, plain: &[usize]) {
+        assert_eq!(chunked.iter().copied().collect::<Vec<_>>(), plain);
+        assert_eq!(
+            chunked.iter().rev().copied().collect::<Vec<_>>(),
+            plain.iter().rev().copied().collect::<Vec<_>>()
+        );
+        for start in [
+            0,
+            1,
+            N,
+            SEGMENT * N - 1,
+            SEGMENT * N,
+            plain.len() - 1,
+            plain.len(),
+            plain.len() + 9,
+        ] {
+            let expected: Vec<usize> = plain.iter().skip(start).copied().collect();
+            assert_eq!(
+                chunked.iter_from(start).copied().collect::<Vec<_>>(),
+                expected,
+                "from {start}"
+            );
+        }
+        for (position, value) in plain.iter().enumerate() {
+            assert_eq!(chunked.get(position), Some(value));
+        }
+    }
+
+    /// Pushes, truncations, writes and front drops across segment
+    /// boundaries, against a plain `Vec` doing the same, with clones taken
+    /// along the way that must not change.
+    #[test]
+    fn a_long_vector_behaves_like_a_vec_across_segments() {
+        const SMALL: usize = 4;
+        let mut chunked: ChunkedVec<usize, SMALL> = ChunkedVec::new();
+        let mut plain: Vec<usize> = Vec::new();
+        let mut dropped = 0;
+        let mut clones: Vec<(ChunkedVec<usize, SMALL>, Vec<usize>)> = Vec::new();
+        let mut state = 7_u64;
+        for round in 0..4000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let pick = (state >> 33) as usize;
+            match pick % 10 {
+                0 => {
+                    let keep = plain.len().saturating_sub(pick % (3 * SMALL));
+                    chunked.truncate(keep);
+                    plain.truncate(keep);
+                }
+                1 if !plain.is_empty() => {
+                    let at = pick % plain.len();
+                    *chunked.get_mut(at).expect("in range") = round;
+                    plain[at] = round;
+                }
+                2 if round % 50 == 0 => {
+                    let gone = chunked.drop_front_chunks(pick % 5);
+                    plain.drain(..gone * SMALL);
+                    dropped += gone;
+                }
+                3 if round % 25 == 0 => clones.push((chunked.clone(), plain.clone())),
+                _ => {
+                    chunked.push(round);
+                    plain.push(round);
+                }
+            }
+            assert_eq!(chunked.len(), plain.len());
+            assert_eq!(chunked.last(), plain.last());
+        }
+        assert!(
+            plain.len() > SEGMENT * SMALL * 2,
+            "the run spans several segments"
+        );
+        assert!(dropped > 0);
+        assert_reads_as(&chunked, &plain);
+        for (clone, was) in &clones {
+            assert_eq!(
+                clone.iter().copied().collect::<Vec<_>>(),
+                *was,
+                "a clone never changes"
+            );
         }
     }
 }

@@ -51,6 +51,11 @@ use workload::Workload;
 /// The client that the page's "Request" button and node menus speak for.
 pub const UI_CLIENT: ClientId = ClientId(1);
 
+/// Events between two passes of [`Simulation::share_log_storage`]: a
+/// checkpoint of the timeline is taken at a multiple of it, so what a
+/// checkpoint holds was shared first.
+const SHARE_LOG_STORAGE_EVERY: u64 = 1024;
+
 /// A role change with the instant it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TimedTransition {
@@ -258,10 +263,79 @@ impl Simulation {
             if let Some(record) = self.process(next) {
                 self.events_processed += 1;
                 self.fold_into_trace(&record);
+                if self.events_processed % SHARE_LOG_STORAGE_EVERY == 0 {
+                    self.share_log_storage();
+                }
                 return Some(record);
             }
         }
         None
+    }
+
+    /// A copy of this simulation to keep aside (a timeline's checkpoint):
+    /// equal to a clone, but what this simulation writes next (the open
+    /// chunks of its logs and client histories) is copied into the
+    /// checkpoint at its exact size now, rather than by this simulation at
+    /// full size on its next write, which would leave a full-size copy in
+    /// every checkpoint.
+    pub fn checkpoint(&self) -> Simulation {
+        let mut copy = self.clone();
+        for server in &mut copy.servers {
+            if let Some(node) = &mut server.node {
+                node.release_open_log_storage();
+            }
+            server.storage.log.release_open_storage();
+        }
+        for client in &mut copy.clients {
+            client.completed.release_open_chunk();
+        }
+        copy
+    }
+
+    /// Makes the servers' logs, in memory and on disk, store the entries
+    /// they hold in common once instead of once per log (2 × servers copies
+    /// of every replicated entry otherwise). Only memory changes: no log's
+    /// contents, no event and no trace hash. Each log's full chunks are
+    /// offered once; a chunk rewritten below that mark after a truncation
+    /// stays unshared, which costs memory and nothing else.
+    fn share_log_storage(&mut self) {
+        let logs = self.servers.len() * 2;
+        for taker in 0..logs {
+            let full = self
+                .log_of(taker)
+                .map_or(0, |log| log.full_storage_chunks());
+            let (server, which) = (taker / 2, taker % 2);
+            let from = self.servers[server].shared_log_chunks[which].min(full);
+            for chunk in from..full {
+                for giver in (0..logs).filter(|&giver| giver != taker) {
+                    let Some(offer) = self.log_of(giver).and_then(|log| log.storage_chunk(chunk))
+                    else {
+                        continue;
+                    };
+                    let taken = match which {
+                        0 => self.servers[server]
+                            .node
+                            .as_mut()
+                            .is_some_and(|node| node.adopt_log_storage(&offer)),
+                        _ => self.servers[server].storage.log.adopt_storage(&offer),
+                    };
+                    if taken {
+                        break;
+                    }
+                }
+            }
+            self.servers[server].shared_log_chunks[which] = full;
+        }
+    }
+
+    /// Log `k` of the 2 × servers logs: server `k / 2`'s node's log (even
+    /// `k`, none while it is down) or its disk's (odd `k`).
+    fn log_of(&self, k: usize) -> Option<&crate::app::Log> {
+        let server = self.servers.get(k / 2)?;
+        match k % 2 {
+            0 => server.node.as_ref().map(|node| node.log()),
+            _ => Some(&server.storage.log),
+        }
     }
 
     /// The instant of the next queued event, if any (it may turn out superseded).
@@ -499,3 +573,67 @@ impl std::fmt::Display for ReplayError {
 }
 
 impl std::error::Error for ReplayError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_plays_on_exactly_like_the_run_it_was_taken_from() {
+        let mut sim = Simulation::new(5, Config::default()).expect("a valid config");
+        sim.submit(Command::SetWorkload {
+            workload: Some(WorkloadSpec::default()),
+        })
+        .expect("the default workload is valid");
+        sim.advance_to(20_000_000);
+        let mut checkpoint = sim.checkpoint();
+        assert_eq!(format!("{checkpoint:?}"), format!("{sim:?}"));
+        sim.advance_to(45_000_000);
+        checkpoint.advance_to(45_000_000);
+        assert_eq!(checkpoint.trace_hash(), sim.trace_hash());
+        assert_eq!(format!("{checkpoint:?}"), format!("{sim:?}"));
+    }
+
+    #[test]
+    fn every_log_stores_the_entries_the_cluster_holds_in_common_once() {
+        let config = Config {
+            node_count: 5,
+            ..Config::default()
+        };
+        let mut sim = Simulation::new(3, config).expect("a valid config");
+        sim.submit(Command::SetWorkload {
+            workload: Some(WorkloadSpec::default()),
+        })
+        .expect("the default workload is valid");
+        sim.advance_to(30_000_000);
+        sim.submit(Command::Crash { node: NodeId(2) })
+            .expect("server 2 is up");
+        sim.advance_to(40_000_000);
+        sim.submit(Command::Restart { node: NodeId(2) })
+            .expect("server 2 is down");
+        sim.advance_to(60_000_000);
+        // The pass runs every `SHARE_LOG_STORAGE_EVERY` events; a chunk
+        // may have filled since the last one.
+        sim.share_log_storage();
+        let logs = 2 * sim.servers.len();
+        let reference = sim.log_of(1).expect("a disk always has a log");
+        assert!(
+            reference.full_storage_chunks() >= 3,
+            "the run fills a few chunks"
+        );
+        let mut shared = 0;
+        for chunk in 0..reference.full_storage_chunks() {
+            let theirs = reference.storage_chunk(chunk).expect("a full chunk");
+            for log in (0..logs).filter_map(|k| sim.log_of(k)) {
+                if let Some(mine) = log.storage_chunk(chunk) {
+                    assert!(
+                        mine.is_stored_with(&theirs),
+                        "chunk {chunk} is stored twice"
+                    );
+                    shared += 1;
+                }
+            }
+        }
+        assert!(shared >= 3 * (logs - 1), "{shared} chunks checked");
+    }
+}

@@ -414,11 +414,11 @@ impl Timeline {
             if self.near.len() == NEAR_CHECKPOINTS {
                 self.near.remove(0);
             }
-            self.near.push(self.current.clone());
+            self.near.push(self.current.checkpoint());
             self.replay_mark = position;
         }
         if position >= last + self.checkpoint_every {
-            self.checkpoints.push(self.current.clone());
+            self.checkpoints.push(self.current.checkpoint());
             thin_checkpoints(
                 &mut self.checkpoints,
                 Simulation::position,

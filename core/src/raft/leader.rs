@@ -89,7 +89,7 @@ impl<A: Application> Node<A> {
 
     /// A client's request: appended to the log and replicated (§5.3), or,
     /// for a read, answered through ReadIndex or the lease (thesis §6.4).
-    pub(super) fn propose(&mut self, ctx: StepContext, request: A::Command) {
+    pub(super) fn propose(&mut self, ctx: StepContext, request: Arc<A::Command>) {
         if let Some(refusal) = self.refuse_proposal(&request) {
             self.ready.proposal = Some(refusal);
             return;
@@ -97,7 +97,7 @@ impl<A: Application> Node<A> {
         if self.config.options.read_mode != ReadMode::Log && A::is_read(&request) {
             if let Some(leader) = self.leader_mut() {
                 leader.pending_reads.push(PendingRead {
-                    request,
+                    request: Arc::unwrap_or_clone(request),
                     read_index: None,
                     round: None,
                 });
@@ -110,7 +110,7 @@ impl<A: Application> Node<A> {
         self.append_to_own_log(Entry {
             index,
             term: self.current_term,
-            command: LogCommand::Client(Arc::new(request)),
+            command: LogCommand::Client(request),
         });
         self.ready.proposal = Some(ProposalOutcome::Accepted {
             index,

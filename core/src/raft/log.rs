@@ -98,6 +98,24 @@ pub struct Entry<A: Application> {
     pub command: LogCommand<A>,
 }
 
+/// One full chunk of a log's storage, offered by one log to another (see
+/// [`Log::adopt_storage`]).
+pub(crate) struct StorageChunk<A: Application> {
+    snapshot_index: LogIndex,
+    chunk: usize,
+    entries: Arc<Vec<Entry<A>>>,
+    fingerprints: Arc<Vec<u64>>,
+}
+
+impl<A: Application> StorageChunk<A> {
+    /// Whether `other` is the same storage (not only equal entries).
+    #[cfg(test)]
+    pub(crate) fn is_stored_with(&self, other: &StorageChunk<A>) -> bool {
+        Arc::ptr_eq(&self.entries, &other.entries)
+            && Arc::ptr_eq(&self.fingerprints, &other.fingerprints)
+    }
+}
+
 /// A server's log. Invariant: `entries[i].index == snapshot_index + i + 1`;
 /// in a correct cluster, terms never decrease along the log. Entries up to
 /// `snapshot_index` have been folded into a snapshot (log compaction,
@@ -306,6 +324,49 @@ impl<A: Application> Log<A> {
         self.prefix_fingerprints
             .iter_from(usize::try_from(skip).unwrap_or(usize::MAX))
             .copied()
+    }
+
+    /// How many full chunks of entries the log stores (see
+    /// [`Log::storage_chunk`]).
+    pub(crate) fn full_storage_chunks(&self) -> usize {
+        self.entries.full_chunks()
+    }
+
+    /// Full chunk `chunk` of this log's storage, to offer to logs that may
+    /// hold the same entries there.
+    pub(crate) fn storage_chunk(&self, chunk: usize) -> Option<StorageChunk<A>> {
+        Some(StorageChunk {
+            snapshot_index: self.snapshot_index,
+            chunk,
+            entries: Arc::clone(self.entries.full_chunk(chunk)?),
+            fingerprints: Arc::clone(self.prefix_fingerprints.full_chunk(chunk)?),
+        })
+    }
+
+    /// For a copy kept aside (a checkpoint): see
+    /// `ChunkedVec::release_open_chunk`.
+    pub(crate) fn release_open_storage(&mut self) {
+        self.entries.release_open_chunk();
+        self.prefix_fingerprints.release_open_chunk();
+    }
+
+    /// Stores the entries of `offer`'s chunk in `offer`'s storage if this
+    /// log holds exactly those entries there (and every one before them):
+    /// the servers' logs, in memory and on disk, then hold what they have in
+    /// common once. The log's contents never change. Returns whether the
+    /// chunk is now shared.
+    pub(crate) fn adopt_storage(&mut self, offer: &StorageChunk<A>) -> bool {
+        let ends_alike = self
+            .prefix_fingerprints
+            .full_chunk(offer.chunk)
+            .and_then(|mine| mine.last())
+            == offer.fingerprints.last();
+        offer.snapshot_index == self.snapshot_index
+            && ends_alike
+            && self
+                .prefix_fingerprints
+                .adopt_chunk(offer.chunk, &offer.fingerprints)
+            && self.entries.adopt_chunk(offer.chunk, &offer.entries)
     }
 
     fn push(&mut self, entry: Entry<A>) {

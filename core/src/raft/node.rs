@@ -7,7 +7,7 @@
 use super::application::Application;
 use super::configuration::Membership;
 use super::leader_state::{LeaderState, PendingRead};
-use super::log::{Entry, Log};
+use super::log::{Entry, Log, StorageChunk};
 use super::message::{Message, TimeoutNow};
 use super::options::NodeConfig;
 use super::progress::PeerProgress;
@@ -146,6 +146,19 @@ impl<A: Application> Node<A> {
     /// The log.
     pub fn log(&self) -> &Log<A> {
         &self.log
+    }
+
+    /// For a copy kept aside (a checkpoint): its log takes exact copies of
+    /// what the original writes next (see [`Log::release_open_storage`]).
+    pub(crate) fn release_open_log_storage(&mut self) {
+        self.log.release_open_storage();
+    }
+
+    /// Lets this server's log store a full chunk of entries in `offer`'s
+    /// storage when it holds the same entries there (memory only: see
+    /// [`Log::adopt_storage`]).
+    pub(crate) fn adopt_log_storage(&mut self, offer: &StorageChunk<A>) -> bool {
+        self.log.adopt_storage(offer)
     }
 
     /// The highest index known to be committed.

@@ -37,7 +37,7 @@ pub enum Input<A: Application> {
     /// Start an election now, whatever the timer says (a user's "Timeout").
     ForceTimeout,
     /// A client asks the server to run a request.
-    Propose(A::Command),
+    Propose(Arc<A::Command>),
     /// A user asks this server, if it leads, to hand leadership to another.
     TransferLeadership(NodeId),
     /// A user asks this server, if it leads, to change the membership.
@@ -100,6 +100,14 @@ pub struct PersistChange<A: Application> {
     /// A snapshot received from the leader, to fold the stored log into
     /// before the entries are written.
     pub snapshot: Option<Arc<Snapshot<A>>>,
+}
+
+impl<A: Application> Input<A> {
+    /// A client asks the server to run `command` (an [`Input::Propose`] of
+    /// it, for a command not shared with anything else yet).
+    pub fn propose(command: A::Command) -> Input<A> {
+        Input::Propose(Arc::new(command))
+    }
 }
 
 impl<A: Application> PersistentState<A> {

@@ -7,14 +7,17 @@ use crate::kv::{ClientId, ClientRequest, Operation, Outcome};
 use crate::raft::{Micros, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use super::network::ClientResult;
 
 /// A request the client has sent and not yet seen answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outstanding {
-    /// The request, whose `seq` every retry reuses.
-    pub request: ClientRequest,
+    /// The request, whose `seq` every retry reuses (shared with the
+    /// messages that carry it, the log entries made of it and the
+    /// history's record of it).
+    pub request: Arc<ClientRequest>,
     /// The server tried last.
     pub target: NodeId,
     /// When the client first sent it (its invocation, for histories).
@@ -33,8 +36,8 @@ pub struct Outstanding {
 /// A request that has been answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompletedOp {
-    /// The request.
-    pub request: ClientRequest,
+    /// The request (shared with the log entries made of it).
+    pub request: Arc<ClientRequest>,
     /// When it was first sent.
     pub invoked_at: Micros,
     /// When the answer arrived.
@@ -51,7 +54,10 @@ pub struct CompletedOp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum ClientAction {
     /// Send `request` to `to`.
-    Send { to: NodeId, request: ClientRequest },
+    Send {
+        to: NodeId,
+        request: Arc<ClientRequest>,
+    },
     /// Wake the client at `at` unless attempt `attempt` of request `seq`
     /// has been answered. The pair never repeats, so a wake-up that lost its
     /// purpose never regains it.
@@ -221,11 +227,11 @@ impl Client {
         let Some((op, target)) = self.queue.pop_front() else {
             return Vec::new();
         };
-        let request = ClientRequest {
+        let request = Arc::new(ClientRequest {
             client: self.id,
             seq: self.next_seq,
             op,
-        };
+        });
         self.next_seq += 1;
         let to = target.or(self.leader_guess).unwrap_or(NodeId(1));
         self.outstanding = Some(Outstanding {

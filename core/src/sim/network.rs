@@ -8,6 +8,7 @@ use crate::raft::{MessageKind, Micros, NodeId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// One end of a link: a server or a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,7 +56,7 @@ pub enum Payload {
     /// A Raft RPC or reply between servers.
     Raft(Message),
     /// A client's request to a server.
-    Request(ClientRequest),
+    Request(Arc<ClientRequest>),
     /// A server's reply to a client's request number `seq`.
     Reply {
         /// The request being answered.

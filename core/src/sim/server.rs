@@ -55,6 +55,9 @@ pub(super) struct Server {
     /// A paused server processes nothing; what arrives waits in `held`.
     pub(super) paused: bool,
     pub(super) held: Vec<Packet>,
+    /// How many full chunks of the node's log and of the disk's log have
+    /// been offered for sharing (see [`Simulation::share_log_storage`]).
+    pub(super) shared_log_chunks: [usize; 2],
 }
 
 impl Server {
@@ -75,6 +78,7 @@ impl Server {
             transitions: VecDeque::new(),
             paused: false,
             held: Vec::new(),
+            shared_log_chunks: [0; 2],
         }
     }
 

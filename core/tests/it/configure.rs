@@ -365,7 +365,7 @@ fn read_index_config(id: u32, n: u32) -> NodeConfig {
 }
 
 fn read(seq: u64) -> Input {
-    Input::Propose(ClientRequest {
+    Input::propose(ClientRequest {
         client: ClientId(1),
         seq,
         op: Operation::Get { key: "x".into() },
@@ -465,7 +465,7 @@ fn a_reconfigured_node_keeps_its_id_and_membership() {
     assert_eq!(c.node(1).id(), NodeId(1));
     assert_eq!(c.node(1).membership(), &membership);
     for seq in 1..=3 {
-        c.input(1, Input::Propose(crate::bare::request(seq)));
+        c.input(1, Input::propose(crate::bare::request(seq)));
     }
     assert!(
         c.queue

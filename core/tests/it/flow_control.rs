@@ -19,7 +19,7 @@ fn a_probing_leader_sends_one_append_entries_per_heartbeat_to_a_follower_it_has_
     let mut probes = Vec::new();
     for step in 0..25 {
         c.now = step * 10_000;
-        let proposed = c.input(1, Input::Propose(request(step + 1)));
+        let proposed = c.input(1, Input::propose(request(step + 1)));
         let ticked = c.input(1, Input::Tick);
         for (to, message) in proposed.messages.iter().chain(&ticked.messages) {
             // Empty heartbeats keep S2 from starting elections; they are not probes.
@@ -49,7 +49,7 @@ fn a_replicating_leader_keeps_at_most_max_inflight_batches_unacknowledged() {
     c.elect(1);
     assert_eq!(c.progress(1, 2).state, ProgressState::Replicate);
     for seq in 1..=20 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
     }
     assert_eq!(
         c.queued_batches_to(2),
@@ -76,7 +76,7 @@ fn a_lagging_follower_is_not_flooded() {
     c.elect(1);
     c.crash(3);
     for seq in 1..=100 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
         c.deliver_all();
     }
     // While S3 is down its batches go unanswered and the leader falls back
@@ -95,7 +95,7 @@ fn a_lagging_follower_is_not_flooded() {
         rounds += 1;
         assert!(rounds < 100, "S3 catches up");
         c.now += 10_000;
-        c.input(1, Input::Propose(request(100 + rounds)));
+        c.input(1, Input::propose(request(100 + rounds)));
         c.input(1, Input::Tick);
         assert!(c.queued_batches_to(3) <= MAX_INFLIGHT);
         assert!(c.progress(1, 3).inflight.len() <= MAX_INFLIGHT);
@@ -122,7 +122,7 @@ fn a_rejection_drops_the_follower_back_to_probe() {
     let mut c = Cluster::fresh(3);
     c.elect(1);
     for seq in 1..=3 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
     }
     // The first batch to S2 is lost: S2 refuses the next two, whose
     // prevLogIndex it lacks.
@@ -169,7 +169,7 @@ fn a_lost_acknowledgment_does_not_stall_replication() {
     let mut c = Cluster::fresh(3);
     c.elect(1);
     for seq in 1..=10 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
     }
     // S2 stores the first window of batches, but every answer it sends is lost.
     while let Some((from, to, message)) = c.queue.pop_front() {

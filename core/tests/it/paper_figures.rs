@@ -102,7 +102,7 @@ fn figure_6_entries_up_to_index_7_are_committed_index_8_is_not() {
     // Without the no-op the leader's term-3 entries are the figure's
     // indices 5 to 8 (with it, a no-op would take index 5).
     for seq in 5..=8 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
     }
     // S2 receives only index 5, S5 up to 7, S3 everything.
     let reaches = |to: NodeId, first: LogIndex| match to.0 {
@@ -163,7 +163,7 @@ fn figure_7_a_leader_holding_the_term_8_log_repairs_followers_a_to_f() {
     c.elect(1);
     // Extra entries that conflict with nothing stay until the leader writes
     // over them: one new entry of its term replaces those of (c) and (d).
-    c.input(1, Input::Propose(request(11)));
+    c.input(1, Input::propose(request(11)));
     c.now = 50_000;
     for _ in 0..20 {
         c.now += 50_000;
@@ -236,7 +236,7 @@ fn figure_8_c(make_config: fn(u32, u32) -> NodeConfig) -> Cluster {
 /// have voted there) and again in term 5, where S2, S3 and S4 vote for it:
 /// its last term, 3, is above theirs.
 fn figure_8_d(c: &mut Cluster) -> bool {
-    c.input(1, Input::Propose(request(3)));
+    c.input(1, Input::propose(request(3)));
     assert_eq!(terms(c, 1), [1, 2, 4]);
     c.queue.clear();
     c.crash(1);
@@ -275,7 +275,7 @@ fn figure_8_c_index_2_on_a_majority_is_not_committed() {
     assert_eq!(stored_on, 3, "a majority of five stores index 2");
     assert!(c.node(1).commit_index() < LogIndex(2));
     // The term-4 entry appended but not yet sent commits nothing either.
-    c.input(1, Input::Propose(request(3)));
+    c.input(1, Input::propose(request(3)));
     assert_eq!(terms(&c, 1), [1, 2, 4]);
     assert!(c.node(1).commit_index() < LogIndex(2));
 }
@@ -304,7 +304,7 @@ fn figure_8_d_s5_can_be_elected_and_overwrites_index_2() {
 #[test]
 fn figure_8_e_once_a_term_4_entry_is_on_a_majority_index_2_is_committed_and_s5_cannot_win() {
     let mut c = figure_8_c(crate::bare::config);
-    c.input(1, Input::Propose(request(3)));
+    c.input(1, Input::propose(request(3)));
     c.deliver_all();
     for id in 1..=3 {
         assert_eq!(terms(&c, id), [1, 2, 4], "S{id}");

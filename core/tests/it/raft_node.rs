@@ -123,7 +123,7 @@ fn stale_append_entries_is_refused_with_the_current_term() {
 fn proposals_on_a_follower_are_redirected_to_the_leader() {
     let mut c = Cluster::fresh(3);
     c.elect(2);
-    let ready = c.input(1, Input::Propose(request(1)));
+    let ready = c.input(1, Input::propose(request(1)));
     assert_eq!(
         ready.proposal,
         Some(ProposalOutcome::NotLeader {
@@ -136,7 +136,7 @@ fn proposals_on_a_follower_are_redirected_to_the_leader() {
 fn an_entry_commits_once_a_majority_stores_it_and_followers_learn_it() {
     let mut c = Cluster::fresh(5);
     c.elect(1);
-    let ready = c.input(1, Input::Propose(request(1)));
+    let ready = c.input(1, Input::propose(request(1)));
     assert!(matches!(
         ready.proposal,
         Some(ProposalOutcome::Accepted {
@@ -167,7 +167,7 @@ fn leader_sends_several_entries_in_one_append_entries() {
     let mut c = Cluster::fresh(3);
     c.elect(1);
     for seq in 1..=MAX_INFLIGHT as u64 + 3 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
     }
     let mut largest = 0;
     while let Some((_, _, message)) = c.deliver_one() {
@@ -189,7 +189,7 @@ fn follower_rejects_on_prev_log_mismatch_and_leader_backs_off_until_logs_match()
         stored(3, &[1, 1, 3]),
     ]);
     c.elect(1);
-    c.input(1, Input::Propose(request(9)));
+    c.input(1, Input::propose(request(9)));
     c.deliver_all();
     let terms: Vec<u64> = c.node(2).log().entries().map(|e| e.term.0).collect();
     assert_eq!(
@@ -221,7 +221,7 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
         "index 2 is on all, yet not committed"
     );
     // An entry of the leader's own term commits it, and everything before it.
-    c.input(1, Input::Propose(request(3)));
+    c.input(1, Input::propose(request(3)));
     c.deliver_all();
     assert_eq!(c.node(1).commit_index(), LogIndex(3));
 }
@@ -230,10 +230,10 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
 fn duplicate_and_late_append_entries_change_nothing() {
     let mut c = Cluster::fresh(3);
     c.elect(1);
-    c.input(1, Input::Propose(request(1)));
+    c.input(1, Input::propose(request(1)));
     let copies: Vec<_> = c.queue.iter().cloned().collect();
     c.deliver_all();
-    c.input(1, Input::Propose(request(2)));
+    c.input(1, Input::propose(request(2)));
     c.deliver_all();
     // The first AppendEntries arrives again, late.
     for (from, to, m) in copies {
@@ -253,7 +253,7 @@ fn duplicate_and_late_append_entries_change_nothing() {
 fn persistent_state_survives_a_restart_and_volatile_state_does_not() {
     let mut c = Cluster::fresh(3);
     c.elect(1);
-    c.input(1, Input::Propose(request(1)));
+    c.input(1, Input::propose(request(1)));
     c.deliver_all();
     c.now = 50_000;
     c.input(1, Input::Tick);
@@ -279,7 +279,7 @@ fn persistent_state_survives_a_restart_and_volatile_state_does_not() {
 fn single_server_cluster_elects_itself_and_commits_alone() {
     let mut c = Cluster::fresh(1);
     c.elect(1);
-    let ready = c.input(1, Input::Propose(request(1)));
+    let ready = c.input(1, Input::propose(request(1)));
     assert_eq!(c.node(1).commit_index(), LogIndex(1));
     assert_eq!(
         ready.committed.len(),
@@ -293,7 +293,7 @@ fn a_duplicated_success_reply_does_not_send_the_next_batch_twice() {
     let mut c = Cluster::fresh(3);
     c.elect(1);
     for seq in 1..=20 {
-        c.input(1, Input::Propose(request(seq)));
+        c.input(1, Input::propose(request(seq)));
     }
     c.queue.clear();
     let term = c.node(1).current_term();
