@@ -27,8 +27,27 @@ async function load(page, id) {
     && document.querySelector('.narration').dataset.step === '0', id, { timeout: 20_000 });
 }
 
+// Waits for step `n`, then for the smooth scroll to that step's highlights
+// to end: the sticky narration bar moves with the page until it sticks, and
+// a press while it moves lands where Next was, as it would for a person.
 async function waitStep(page, n) {
-  await page.waitForFunction((k) => document.querySelector('.narration')?.dataset.step === String(k), n);
+  try {
+    await page.waitForFunction((k) => document.querySelector('.narration')?.dataset.step === String(k), n);
+  } catch (error) {
+    const at = await page.evaluate(() => document.querySelector('.narration')?.dataset.step);
+    throw new Error(`step ${n} never came (the narration is at step ${at}): ${error.message}`);
+  }
+  await page.evaluate(() => new Promise((resolve) => {
+    let last = window.scrollY;
+    let calm = 0;
+    const frame = () => {
+      if (window.scrollY === last) calm += 1;
+      else { calm = 0; last = window.scrollY; }
+      if (calm >= 3) resolve();
+      else requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }));
 }
 
 for (const id of ['replication-step-by-step', 'figure-8', 'leader-failover']) {
