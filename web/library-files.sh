@@ -7,7 +7,8 @@
 #                a default export, init, that loads the hashed .wasm beside it.
 #   raftlab.css  web/style.css and web/embed.css with every rule nested under
 #                .raftlab-embed (each instance's container), so that the host
-#                page keeps its own look: `:root` and `body` become the container.
+#                page keeps its own look: `:root` and `body` become the
+#                container (`:root[data-theme="dark"]`, the container's theme).
 set -eu
 stage="${TRUNK_STAGING_DIR:?run by trunk}"
 source="${TRUNK_SOURCE_DIR:?run by trunk}"
@@ -45,7 +46,7 @@ awk '
     if (gsub(/{/, "{") != gsub(/}/, "}")) { print "library-files.sh: @keyframes over several lines" > "/dev/stderr"; exit 1 }
     keyframes = keyframes $0 "\n"; next
   }
-  { sub(/^[[:space:]]*:root[[:space:]]*{/, "  \\& {"); sub(/^body[[:space:]]*{/, "\\& {"); rules = rules $0 "\n" }
+  { gsub(/:root/, "\\&"); sub(/^body[[:space:]]*{/, "\\& {"); rules = rules $0 "\n" }
   END {
     print "/* Raftlab for pages that mount it (docs/embed.md): the playground'"'"'s"
     print "   stylesheets, every rule scoped to an instance'"'"'s container. */"

@@ -12,7 +12,7 @@
 import init, { mount, version } from "./raftlab.js";
 
 /** The attributes the element reads, as `mount()` names its options. */
-const OPTIONS = ["seed", "nodes", "speed", "panels", "autoplay", "run", "link", "experiment"];
+const OPTIONS = ["seed", "nodes", "speed", "panels", "autoplay", "run", "link", "experiment", "theme"];
 
 /** How far outside the viewport an element starts loading. */
 const NEAR = "200px";
@@ -90,7 +90,7 @@ export class RaftLab extends HTMLElement {
   /** The instance's options, read from the attributes. */
   get options() {
     const options = {};
-    for (const name of ["seed", "run", "link", "experiment", "panels"]) {
+    for (const name of ["seed", "run", "link", "experiment", "panels", "theme"]) {
       const value = this.getAttribute(name);
       if (value !== null) options[name] = value;
     }

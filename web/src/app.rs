@@ -4,11 +4,11 @@
 
 use crate::browser::{
     fresh_seed, page_path, prefers_reduced_motion, AnimationLoop, PauseWhenHidden, ShortcutContext,
-    Shortcuts,
+    Shortcuts, ThemeWatcher,
 };
 use crate::embed::host::{use_host_commands, Host};
 use crate::layout::{CompactPage, Frame, FullPage};
-use crate::params;
+use crate::params::{self, Theme};
 use crate::ui::{Action, Ui};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -77,6 +77,7 @@ pub fn app(props: &AppProps) -> Html {
     let cluster_hidden = ui.experiments.is_some() && embedding.0.is_none();
     let full_page = embedding.0.is_none();
     use_browser_glue(&ui, host.clone(), cluster_hidden, full_page);
+    use_theme(settings.theme, host.as_ref().map(Host::container));
 
     // One callback for the app's lifetime (the dispatcher never changes),
     // so components whose other props are unchanged skip their render.
@@ -107,6 +108,22 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     html! { <CompactPage {ui} {embed} {frame} {notices} {open_href} {on_action} /> }
+}
+
+/// Draws the instance in `theme`: on `container` (a mounted instance's) or
+/// on the page's `<html>` (the full page, an `embed=1` frame), for as long
+/// as the App is mounted.
+#[hook]
+fn use_theme(theme: Theme, container: Option<web_sys::Element>) {
+    use_effect_with((theme, container), |(theme, container)| {
+        let root = container.clone().or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+        });
+        let watcher = root.map(|root| ThemeWatcher::install(root, *theme));
+        move || drop(watcher)
+    });
 }
 
 /// The browser glue an App needs while it is mounted: the animation loop

@@ -3,6 +3,7 @@
 //! value whose drop removes what it installed.
 
 use crate::embed::host::Host;
+use crate::params::Theme;
 use crate::ui::{Action, Ui};
 use raftlab_core::session::{Command, MarkKind};
 use raftlab_core::view::NodeId;
@@ -109,6 +110,66 @@ impl Drop for PauseWhenHidden {
             )
             .ok();
     }
+}
+
+/// Keeps `data-theme` ("light" or "dark") on an instance's root element (the
+/// page's `<html>`, or a mounted instance's container) as its [`Theme`]
+/// says; while that is [`Theme::Auto`], a `prefers-color-scheme` listener
+/// follows the system's changes. Dropping it removes the listener.
+pub(crate) struct ThemeWatcher {
+    listening: Option<(web_sys::MediaQueryList, Closure<dyn FnMut()>)>,
+}
+
+impl ThemeWatcher {
+    pub(crate) fn install(root: web_sys::Element, theme: Theme) -> ThemeWatcher {
+        let system = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+        let apply = move |system_dark: bool| {
+            let name = if theme.is_dark(system_dark) {
+                "dark"
+            } else {
+                "light"
+            };
+            root.set_attribute(THEME_ATTRIBUTE, name).ok();
+        };
+        apply(
+            system
+                .as_ref()
+                .is_some_and(web_sys::MediaQueryList::matches),
+        );
+        let listening = system.filter(|_| theme == Theme::Auto).and_then(|query| {
+            let watched = query.clone();
+            let callback = Closure::<dyn FnMut()>::new(move || apply(watched.matches()));
+            query
+                .add_event_listener_with_callback("change", callback.as_ref().unchecked_ref())
+                .ok()?;
+            Some((query, callback))
+        });
+        ThemeWatcher { listening }
+    }
+}
+
+impl Drop for ThemeWatcher {
+    fn drop(&mut self) {
+        if let Some((query, callback)) = &self.listening {
+            query
+                .remove_event_listener_with_callback("change", callback.as_ref().unchecked_ref())
+                .ok();
+        }
+    }
+}
+
+/// The attribute naming the theme an instance draws in, on its root.
+pub(crate) const THEME_ATTRIBUTE: &str = "data-theme";
+
+/// Is `element` drawn in the dark theme (its nearest themed ancestor's)?
+pub(crate) fn is_dark(element: &web_sys::Element) -> bool {
+    element
+        .closest("[data-theme]")
+        .ok()
+        .flatten()
+        .and_then(|root| root.get_attribute(THEME_ATTRIBUTE))
+        .is_some_and(|name| name == "dark")
 }
 
 /// What the keyboard shortcuts need to know about the UI.

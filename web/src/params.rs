@@ -1,5 +1,6 @@
-//! The URL parameters that start a run (`seed`, `nodes`, `speed`), parsed as a
-//! pure function so that a bad value becomes a message, never a panic.
+//! The URL parameters that start a run (`seed`, `nodes`, `speed`) and the
+//! colour theme, parsed as a pure function so that a bad value becomes a
+//! message, never a panic.
 
 use crate::experiments::ExperimentForm;
 use crate::quantity::shown;
@@ -28,6 +29,52 @@ pub struct Settings {
     pub nodes: usize,
     /// Virtual time per wall time.
     pub speed: f64,
+    /// Light, dark, or as the reader's system says.
+    pub theme: Theme,
+}
+
+/// The colour theme an instance draws in (`theme=` on the page or the
+/// frame, `theme` for `mount()` and the element).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// As the reader's system says (`prefers-color-scheme`), following its
+    /// changes.
+    #[default]
+    Auto,
+    /// Light, whatever the system says.
+    Light,
+    /// Dark, whatever the system says.
+    Dark,
+}
+
+impl Theme {
+    /// The theme a parameter value names (`light`, `dark` or `auto`).
+    pub fn named(value: &str) -> Option<Theme> {
+        match value {
+            "auto" => Some(Theme::Auto),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The value naming it in a query string.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// Dark or not, given whether the system asks for dark.
+    pub fn is_dark(self, system_dark: bool) -> bool {
+        match self {
+            Theme::Auto => system_dark,
+            Theme::Light => false,
+            Theme::Dark => true,
+        }
+    }
 }
 
 /// Parses a query string (with or without the leading `?`). Every invalid
@@ -37,6 +84,7 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
         seed: None,
         nodes: NODES_DEFAULT,
         speed: SPEED_DEFAULT,
+        theme: Theme::Auto,
     };
     let mut problems = Vec::new();
     for (name, value) in url::pairs(query) {
@@ -69,6 +117,12 @@ pub fn parse(query: &str) -> (Settings, Vec<String>) {
                 _ => problems.push(format!(
                     "speed={quoted:?} must be a number above 0 (0.001 to 10); using {}",
                     format_speed(SPEED_DEFAULT)
+                )),
+            },
+            "theme" => match Theme::named(&value) {
+                Some(theme) => settings.theme = theme,
+                None => problems.push(format!(
+                    "theme={quoted:?} must be light, dark or auto; following the system"
                 )),
             },
             _ => {}
@@ -148,7 +202,8 @@ mod tests {
             Settings {
                 seed: Some(42),
                 nodes: 3,
-                speed: 1.0
+                speed: 1.0,
+                theme: Theme::Auto,
             }
         );
         assert!(problems.is_empty());
@@ -162,13 +217,39 @@ mod tests {
             Settings {
                 seed: None,
                 nodes: 5,
-                speed: SPEED_DEFAULT
+                speed: SPEED_DEFAULT,
+                theme: Theme::Auto,
             }
         );
         assert_eq!(problems.len(), 3);
         assert!(problems.iter().any(|p| p.starts_with("nodes=")));
         let (_, problems) = parse("speed=NaN&nodes=");
         assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn the_theme_is_light_dark_or_the_systems() {
+        for (query, theme) in [
+            ("?theme=light", Theme::Light),
+            ("?theme=dark&seed=1", Theme::Dark),
+            ("?theme=auto", Theme::Auto),
+            ("?seed=1", Theme::Auto),
+        ] {
+            let (settings, problems) = parse(query);
+            assert_eq!(settings.theme, theme, "{query}");
+            assert!(problems.is_empty(), "{query}: {problems:?}");
+        }
+        let (settings, problems) = parse("?theme=Dark");
+        assert_eq!(settings.theme, Theme::Auto);
+        assert_eq!(
+            problems,
+            ["theme=\"Dark\" must be light, dark or auto; following the system"]
+        );
+        assert!(Theme::Auto.is_dark(true) && !Theme::Auto.is_dark(false));
+        assert!(Theme::Dark.is_dark(false) && !Theme::Light.is_dark(true));
+        for theme in [Theme::Auto, Theme::Light, Theme::Dark] {
+            assert_eq!(Theme::named(theme.name()), Some(theme));
+        }
     }
 
     #[test]

@@ -292,11 +292,6 @@ impl Palette {
     }
 }
 
-/// Is the page in its dark theme? (The palette is read again when this changes.)
-fn dark_theme() -> bool {
-    crate::browser::media_matches("(prefers-color-scheme: dark)")
-}
-
 /// Draws `drawing` on `canvas` at `scale`'s size in CSS pixels.
 fn paint(
     canvas: &HtmlCanvasElement,
@@ -432,7 +427,8 @@ fn use_painting(
         let shown = shown.clone();
         use_effect_with(deps, move |_| {
             if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                let dark = dark_theme();
+                // The palette is read again when the theme changes.
+                let dark = crate::browser::is_dark(&element);
                 let mut cached = palette.borrow_mut();
                 if cached
                     .as_ref()

@@ -65,6 +65,7 @@ pub fn mount(element: JsValue, options: &JsValue) -> Result<Instance, String> {
         options.open_href(seed),
         options.run.clone(),
         AttentionTracker::install(&container),
+        container.clone(),
     );
     let app = yew::Renderer::<Hosted>::with_root_and_props(
         container.clone(),

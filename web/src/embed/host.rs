@@ -23,6 +23,8 @@ struct HostParts {
     /// Lives as long as the App (not the handle, which JavaScript may drop
     /// while the instance goes on), so its listeners go exactly when the App does.
     attention: Option<AttentionTracker>,
+    /// The element the instance draws in, which carries its theme.
+    container: web_sys::Element,
 }
 
 impl PartialEq for Host {
@@ -35,12 +37,13 @@ impl Host {
     /// A host showing `embed`, linking to `open_href` (no link when `None`),
     /// starting from `run` (the query's seed and size when `None`), taking
     /// keyboard shortcuts only while `attention` says its element holds the
-    /// reader's attention (never without one).
+    /// reader's attention (never without one), drawing in `container`.
     pub fn new(
         embed: Embed,
         open_href: Option<String>,
         run: Option<RunDescription>,
         attention: Option<AttentionTracker>,
+        container: web_sys::Element,
     ) -> Host {
         Host(Rc::new(HostParts {
             embed,
@@ -48,7 +51,13 @@ impl Host {
             run: run.map(Rc::new),
             remote: Remote::default(),
             attention,
+            container,
         }))
+    }
+
+    /// The element the instance draws in (its theme is set on it).
+    pub fn container(&self) -> web_sys::Element {
+        self.0.container.clone()
     }
 
     /// The panels and autoplay.

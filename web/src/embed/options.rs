@@ -5,7 +5,9 @@
 //! [`super::api`] throws it as a JavaScript `Error`.
 
 use crate::experiments::ExperimentForm;
-use crate::params::{self, Embed, EmbedPanel, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN};
+use crate::params::{
+    self, Embed, EmbedPanel, Theme, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN,
+};
 use crate::quantity::{shown, shown_number};
 use raftlab_core::session::{RunDescription, Session, NODE_COUNT_MAX};
 use raftlab_core::view::Micros;
@@ -19,7 +21,7 @@ pub const SAFE_INTEGER_MAX: f64 = 9_007_199_254_740_991.0;
 pub const SEEK_MS_MAX: f64 = 600_000.0;
 
 /// The options `mount` reads, in the order messages list them.
-pub const OPTION_NAMES: [&str; 8] = [
+pub const OPTION_NAMES: [&str; 9] = [
     "seed",
     "nodes",
     "speed",
@@ -28,6 +30,7 @@ pub const OPTION_NAMES: [&str; 8] = [
     "run",
     "link",
     "experiment",
+    "theme",
 ];
 
 /// A JavaScript value as far as the options care.
@@ -79,6 +82,8 @@ pub struct MountOptions {
     pub run: Option<RunDescription>,
     /// The full page's address, for an "Open in Raftlab" link.
     pub link: Option<String>,
+    /// Light, dark, or as the reader's system says.
+    pub theme: Theme,
 }
 
 impl MountOptions {
@@ -89,7 +94,11 @@ impl MountOptions {
             Some(run) => (run.seed, run.config.node_count),
             None => (self.seed.unwrap_or(seed), self.nodes),
         };
-        format!("?seed={seed}&nodes={nodes}&speed={}", self.speed)
+        let theme = match self.theme {
+            Theme::Auto => String::new(),
+            theme => format!("&theme={}", theme.name()),
+        };
+        format!("?seed={seed}&nodes={nodes}&speed={}{theme}", self.speed)
     }
 
     /// The "Open in Raftlab" address, if there is a `link`: the full page
@@ -118,6 +127,7 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
         embed: Embed::default(),
         run: None,
         link: None,
+        theme: Theme::Auto,
     };
     for (name, value) in options {
         if *value == OptionValue::Absent {
@@ -150,6 +160,7 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
             },
             "experiment" => checked.embed.experiment = Some(experiment(value)?),
             "link" => checked.link = Some(link(value)?),
+            "theme" => checked.theme = theme(value)?,
             unknown => {
                 return Err(format!(
                     "there is no option {unknown:?} (the options are {})",
@@ -175,6 +186,19 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
         );
     }
     Ok(checked)
+}
+
+fn theme(value: &OptionValue) -> Result<Theme, String> {
+    match value {
+        OptionValue::Text(text) => Theme::named(text),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        format!(
+            "theme must be \"light\", \"dark\" or \"auto\", not {}",
+            value.describe()
+        )
+    })
 }
 
 fn link(value: &OptionValue) -> Result<String, String> {
@@ -410,6 +434,34 @@ mod tests {
             (settings.seed, settings.nodes, settings.speed),
             (Some(4), 3, 0.5)
         );
+    }
+
+    #[test]
+    fn the_theme_is_light_dark_or_auto_and_reaches_the_page() {
+        let dark = options(&[("theme", text("dark")), ("seed", OptionValue::Number(2.0))])
+            .expect("a dark theme");
+        assert_eq!(dark.theme, Theme::Dark);
+        assert_eq!(
+            dark.query(1),
+            "?seed=2&nodes=5&speed=0.03333333333333333&theme=dark"
+        );
+        assert_eq!(params::parse(&dark.query(1)).0.theme, Theme::Dark);
+        assert_eq!(
+            options(&[("theme", text("auto"))]).map(|o| o.theme),
+            Ok(Theme::Auto)
+        );
+        for wrong in [
+            text("Dark"),
+            OptionValue::Bool(true),
+            OptionValue::Number(1.0),
+        ] {
+            let message = options(&[("theme", wrong.clone())]).expect_err("refused");
+            assert!(
+                message.starts_with("theme must be \"light\", \"dark\" or \"auto\", not "),
+                "{message}"
+            );
+            assert!(message.ends_with(&wrong.describe()), "{message}");
+        }
     }
 
     #[test]
