@@ -18,11 +18,13 @@ serve: tools
 	trunk serve
 
 # Build the release site into dist/ (relative URLs: any sub-path, offline),
-# under its Content-Security-Policy (no inline script), with .gz and .br
-# copies beside its files for hosts that serve them.
+# under its Content-Security-Policy (no inline script), with the service
+# worker that keeps it offline after one visit, and .gz and .br copies
+# beside its files for hosts that serve them.
 dist: tools
 	trunk build --release
 	node web/csp.mjs dist
+	node web/offline.mjs dist
 	node web/precompress.mjs dist
 
 # Every test: formatting, lints, native, browser components, end to end.

@@ -12,12 +12,15 @@ export const dist = process.env.E2E_DIST || path.resolve(here, '..', 'dist');
 export const screenshots = path.resolve(here, 'screenshots');
 mkdirSync(screenshots, { recursive: true });
 
-export async function startServer() {
-  const port = Number(process.env.E2E_PORT || 8765);
+// A static server for `folder` (dist/ unless told) on loopback at `port`
+// (E2E_PORT, 8765 unless set, plus `offset`: a test file serving a folder
+// of its own takes a port of its own).
+export async function startServer(folder = dist, offset = 0) {
+  const port = Number(process.env.E2E_PORT || 8765) + offset;
   // Something already answering there would be served instead of dist/.
   const taken = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
   if (taken) throw new Error(`port ${port} is already in use: stop what serves it, or set E2E_PORT`);
-  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', dist], {
+  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', folder], {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}/`;
