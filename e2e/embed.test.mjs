@@ -171,6 +171,26 @@ test('the blog post runs three independent clusters', options, async () => {
   await page.close();
 });
 
+test('the blog post\'s <raft-lab> element starts once scrolled to, and plays on its own', options, async () => {
+  const { page, problems } = await openBlogPost(`${shared.server.url}blog-post.html`);
+  const inside = page.locator('#element section.embed');
+  assert.equal(await inside.count(), 0, 'nothing of it before it nears the view');
+  await page.locator('#element').scrollIntoViewIfNeeded();
+  await inside.waitFor();
+  assert.deepEqual(await page.locator('#element [data-panel]').evaluateAll((all) => all.map((p) => p.dataset.panel)),
+    ['cluster', 'state']);
+  assert.equal(await page.locator('#element [data-node-id]').count(), 3);
+  const start = Number(await inside.getAttribute('data-now-us'));
+  await page.waitForFunction((s) =>
+    Number(document.getElementById('element').shadowRoot.querySelector('section.embed').dataset.nowUs) > s, start);
+  assert.equal(await page.locator('#element').getAttribute('aria-label'), 'Raftlab: three servers and their key-value stores');
+  // The recorded run's first put reaches every store.
+  await page.locator('#element table.state-machine').getByText('x', { exact: true }).waitFor({ timeout: 20_000 });
+  await page.locator('#element').screenshot({ path: path.join(screenshots, 'blog-post-element.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('destroy removes one instance and the others keep running', options, async () => {
   const { page, frame, problems } = await openBlogPost(`${shared.server.url}blog-post.html`);
   await clockPasses(page, mounted('crash'), 0);
