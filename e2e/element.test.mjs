@@ -52,7 +52,7 @@ async function record(page, id) {
     window.seen ??= {};
     const events = (window.seen[id] = []);
     const element = document.getElementById(id);
-    for (const type of ['raftlab-ready', 'raftlab-leader', 'raftlab-violation', 'raftlab-error']) {
+    for (const type of ['raftlab-ready', 'raftlab-leader', 'raftlab-violation', 'raftlab-error', 'raftlab-step']) {
       element.addEventListener(type, (e) => events.push({ type, detail: e.detail ?? null }));
     }
   }, id);
@@ -138,6 +138,54 @@ test('a run that breaks safety fires raftlab-violation when playback reaches it'
   assert.ok(violation.detail.violations >= 1, JSON.stringify(violation));
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('a narrated scenario in an element: Next and Back by presses and keys, each step an event', options, async () => {
+  const { context, page, problems } = await openHost('story-host.html',
+    host('<raft-lab id="story" scenario="figure-8" step="1" panels="cluster,log"></raft-lab>'));
+  await record(page, 'story');
+  const inside = section(page, 'story');
+  await inside.waitFor();
+  const text = page.locator('#story .embed-narration .narration-text');
+  await page.waitForFunction(() => document.getElementById('story').shadowRoot
+    .querySelector('section.embed')?.dataset.step === '1');
+  const steps = Number(await data(page, 'story', 'steps'));
+  assert.ok(steps >= 8, `figure-8 has ${steps} steps`);
+  assert.match(await text.innerText(), new RegExp(`step 2 of ${steps}`));
+  assert.equal(await data(page, 'story', 'playing'), 'false', 'a scenario waits at its step');
+  await pressElement(page, page.locator('#story').getByRole('button', { name: 'Next', exact: true }));
+  const lastStep = () => window.seen.story.filter((e) => e.type === 'raftlab-step').at(-1)?.detail?.step;
+  await page.waitForFunction(`(${lastStep})() === 2`);
+  assert.match(await text.innerText(), new RegExp(`step 3 of ${steps}`));
+  // The keys, once the element holds the reader's attention (it was pressed).
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(`(${lastStep})() === 1`);
+  const events = (await seen(page, 'story')).filter((e) => e.type === 'raftlab-step').map((e) => e.detail);
+  // (The first step's event may come before the page listens: it loads fast.)
+  assert.deepEqual(events.slice(-2), [2, 1].map((step) => ({ scenario: 'figure-8', step, steps })));
+  await page.locator('#story').screenshot({ path: path.join(screenshots, 'element-scenario.png') });
+  // A scenario the library does not have is named, inside the element.
+  await page.evaluate(() => document.getElementById('story').setAttribute('scenario', 'figure-9'));
+  await page.locator('#story p.error').waitFor();
+  assert.match(await page.locator('#story p.error').innerText(), /there is no scenario "figure-9" \(the scenarios are .*figure-8/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a narrated scenario in an iframe opens at its step and waits for Next', options, async () => {
+  const page = await shared.browser.newPage({ viewport: { width: 640, height: 480 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${shared.server.url}index.html?embed=1&scenario=leader-failover&step=2&panels=cluster`);
+  const narration = page.locator('.embed-narration');
+  await narration.waitFor();
+  assert.equal(await page.locator('#raftlab').getAttribute('data-step'), '2');
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false');
+  await pressElement(page, narration.getByRole('button', { name: 'Next', exact: true }));
+  await page.waitForFunction(() => document.getElementById('raftlab').dataset.step === '3');
+  await page.screenshot({ path: path.join(screenshots, 'embed-scenario-frame.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('a bad attribute is one message naming it, inside the element', options, async () => {

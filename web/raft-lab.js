@@ -12,7 +12,9 @@
 import init, { mount, version } from "./raftlab.js";
 
 /** The attributes the element reads, as `mount()` names its options. */
-const OPTIONS = ["seed", "nodes", "speed", "panels", "autoplay", "run", "link", "experiment", "theme"];
+const OPTIONS = [
+  "seed", "nodes", "speed", "panels", "autoplay", "run", "link", "experiment", "theme", "scenario", "step",
+];
 
 /** How far outside the viewport an element starts loading. */
 const NEAR = "200px";
@@ -37,6 +39,7 @@ export class RaftLab extends HTMLElement {
   #changes;
   #leader = "";
   #violations = 0;
+  #step = "";
   #pending = [];
   #reloading = false;
   #mountedOnce = false;
@@ -90,11 +93,11 @@ export class RaftLab extends HTMLElement {
   /** The instance's options, read from the attributes. */
   get options() {
     const options = {};
-    for (const name of ["seed", "run", "link", "experiment", "panels", "theme"]) {
+    for (const name of ["seed", "run", "link", "experiment", "panels", "theme", "scenario"]) {
       const value = this.getAttribute(name);
       if (value !== null) options[name] = value;
     }
-    for (const name of ["nodes", "speed"]) {
+    for (const name of ["nodes", "speed", "step"]) {
       const value = this.getAttribute(name);
       if (value !== null) options[name] = value.trim() === "" ? NaN : Number(value);
     }
@@ -185,15 +188,23 @@ export class RaftLab extends HTMLElement {
     return this.#frame.querySelector(".raftlab-embed > section.embed");
   }
 
-  // The instance writes its leader and its violations on its section at
-  // every render; the element turns their changes into events.
+  // The instance writes its leader, its violations and its scenario step
+  // on its section at every render; the element turns their changes into
+  // events.
   #watch() {
     this.#leader = "";
     this.#violations = 0;
+    this.#step = "";
     const changed = () => {
       const section = this.#section();
       if (!section) return;
-      const { leader = "", term = "", violations = "0" } = section.dataset;
+      const { leader = "", term = "", violations = "0", scenario = "", step = "", steps = "" } = section.dataset;
+      if (scenario !== "" && step !== this.#step) {
+        this.#step = step;
+        this.dispatchEvent(new CustomEvent("raftlab-step", {
+          detail: { scenario, step: step === "" ? null : Number(step), steps: Number(steps) },
+        }));
+      }
       if (leader !== this.#leader) {
         this.#leader = leader;
         this.dispatchEvent(new CustomEvent("raftlab-leader", {
@@ -207,10 +218,13 @@ export class RaftLab extends HTMLElement {
       this.#violations = count;
     };
     this.#changes = new MutationObserver(changed);
+    // (childList: the section's first render is an insertion, and a paused
+    // scenario changes no attribute after it.)
     this.#changes.observe(this.#frame, {
       subtree: true,
+      childList: true,
       attributes: true,
-      attributeFilter: ["data-leader", "data-violations"],
+      attributeFilter: ["data-leader", "data-violations", "data-step"],
     });
     changed();
   }

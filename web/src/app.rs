@@ -57,8 +57,9 @@ pub fn app(props: &AppProps) -> Html {
             // An embed starts where its author set it; the full page skips
             // the quiet first seconds of a fresh run.
             let full_page = embed.is_none();
+            // A narrated scenario waits at its step for Next.
             if let Some(embed) = embed {
-                ui.playing = embed.plays();
+                ui.playing = embed.plays() && ui.narration.is_none();
                 ui.embed_experiment(&embed);
             }
             if prefers_reduced_motion() {

@@ -47,7 +47,7 @@ pub use inspector::{Inspector, InspectorProps};
 pub use legend::{Legend, LegendProps};
 pub use log_table::LogTable;
 pub use mission_panel::{MissionPanel, MissionPanelProps};
-pub use narration::{NarrationPanel, NarrationPanelProps};
+pub use narration::{embed_narration, NarrationPanel, NarrationPanelProps};
 pub use network_panel::{NetworkPanel, NetworkPanelProps};
 pub use node_menu::NodeMenu;
 pub use number_field::{NumberField, NumberFieldProps};

@@ -8,10 +8,10 @@
 
 use crate::components::form::library_picker;
 use crate::components::{
-    Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls, EventLog,
-    ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps, LinkBase,
-    LogTable, MissionPanel, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime, StateDiagram,
-    StateMachineView,
+    embed_narration, Checks, ClientPanel, Cluster, CompactControls, ConfigPanel, Controls,
+    EventLog, ExperimentsView, FileDrop, Help, HistoryPanel, Inspector, Legend, LegendProps,
+    LinkBase, LogTable, MissionPanel, NarrationPanel, NetworkPanel, NodeMenu, SpaceTime,
+    StateDiagram, StateMachineView,
 };
 use crate::params::{self, Embed, EmbedPanel};
 use crate::share::ControlPanel;
@@ -344,10 +344,16 @@ pub fn compact_page(props: &CompactPageProps) -> Html {
             data-panels={panels.iter().map(|p| p.name()).collect::<Vec<_>>().join(",")}
             data-leader={leader.map(|n| n.id.0.to_string()).unwrap_or_default()}
             data-term={leader.map(|n| n.term.to_string()).unwrap_or_default()}
-            data-violations={ui.run.0.violations.len().to_string()}>
+            data-violations={ui.run.0.violations.len().to_string()}
+            data-scenario={ui.narration.as_ref().map(|n| n.scenario.id.clone()).unwrap_or_default()}
+            data-step={ui.narration.as_ref().and_then(|n| n.current).map(|i| i.to_string()).unwrap_or_default()}
+            data-steps={ui.narration.as_ref().map(|n| n.steps.len().to_string()).unwrap_or_default()}>
             <CompactControls playing={ui.playing} speed={ui.speed} now_us={v.now}
                 open_href={props.open_href.clone()} on_action={on_action.clone()} />
             { notices(&props.notices, ui.error.as_deref(), ui.announcement.as_deref()) }
+            if let Some(narration) = &ui.narration {
+                { embed_narration(narration, on_action) }
+            }
             <div class="embed-panels">
                 { for panels.iter().map(|&panel| html! {
                     <section class={classes!("panel", "embed-panel")} data-panel={panel.name()}

@@ -75,6 +75,19 @@ pub fn narration_panel(props: &NarrationPanelProps) -> Html {
     }
 }
 
+/// An embed's narration (`scenario=` in a frame, the `scenario` option of
+/// `mount()` and the element): the scenario's title and the step shown
+/// with Back and Next, above the embed's panels. No picker, no step list:
+/// the page around it tells the story; this moves through it.
+pub fn embed_narration(narration: &Narration, on_action: &Callback<Action>) -> Html {
+    html! {
+        <section class="panel narration embed-narration" aria-label="Scenario step">
+            <h2>{ narration.scenario.title.clone() }</h2>
+            { current_step(narration, on_action) }
+        </section>
+    }
+}
+
 /// The bundled scenarios to pick from, `current` selected.
 fn scenario_picker(
     titles: &[(String, String)],

@@ -9,7 +9,7 @@ use crate::params::{
     self, Embed, EmbedPanel, Theme, NODES_DEFAULT, SPEED_DEFAULT, SPEED_MAX, SPEED_MIN,
 };
 use crate::quantity::{shown, shown_number};
-use raftlab_core::session::{RunDescription, Session, NODE_COUNT_MAX};
+use raftlab_core::session::{NarratedScenario, RunDescription, Session, NODE_COUNT_MAX};
 use raftlab_core::view::Micros;
 
 /// The largest integer a JavaScript number holds exactly (2^53 − 1); larger
@@ -21,7 +21,7 @@ pub const SAFE_INTEGER_MAX: f64 = 9_007_199_254_740_991.0;
 pub const SEEK_MS_MAX: f64 = 600_000.0;
 
 /// The options `mount` reads, in the order messages list them.
-pub const OPTION_NAMES: [&str; 9] = [
+pub const OPTION_NAMES: [&str; 11] = [
     "seed",
     "nodes",
     "speed",
@@ -31,6 +31,8 @@ pub const OPTION_NAMES: [&str; 9] = [
     "link",
     "experiment",
     "theme",
+    "scenario",
+    "step",
 ];
 
 /// A JavaScript value as far as the options care.
@@ -84,6 +86,8 @@ pub struct MountOptions {
     pub link: Option<String>,
     /// Light, dark, or as the reader's system says.
     pub theme: Theme,
+    /// A bundled scenario to narrate, and the step to open it at (from 0).
+    pub scenario: Option<(String, usize)>,
 }
 
 impl MountOptions {
@@ -98,7 +102,14 @@ impl MountOptions {
             Theme::Auto => String::new(),
             theme => format!("&theme={}", theme.name()),
         };
-        format!("?seed={seed}&nodes={nodes}&speed={}{theme}", self.speed)
+        let scenario = match &self.scenario {
+            Some((id, step)) => format!("&scenario={id}&step={step}"),
+            None => String::new(),
+        };
+        format!(
+            "?seed={seed}&nodes={nodes}&speed={}{theme}{scenario}",
+            self.speed
+        )
     }
 
     /// The "Open in Raftlab" address, if there is a `link`: the full page
@@ -128,7 +139,9 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
         run: None,
         link: None,
         theme: Theme::Auto,
+        scenario: None,
     };
+    let mut step = None;
     for (name, value) in options {
         if *value == OptionValue::Absent {
             continue;
@@ -138,29 +151,13 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
             "nodes" => checked.nodes = nodes(value)?,
             "speed" => checked.speed = speed(value)?,
             "panels" => checked.embed.panels = panels(value)?,
-            "autoplay" => match value {
-                OptionValue::Bool(b) => checked.embed.autoplay = *b,
-                other => {
-                    return Err(format!(
-                        "autoplay must be true or false, not {}",
-                        other.describe()
-                    ))
-                }
-            },
-            "run" => match value {
-                OptionValue::Text(text) => {
-                    checked.run = Some(decode_run(text).map_err(|e| format!("run: {e}"))?)
-                }
-                other => {
-                    return Err(format!(
-                        "run must be a string (a run's JSON or its link token), not {}",
-                        other.describe()
-                    ))
-                }
-            },
+            "autoplay" => checked.embed.autoplay = autoplay(value)?,
+            "run" => checked.run = Some(run(value)?),
             "experiment" => checked.embed.experiment = Some(experiment(value)?),
             "link" => checked.link = Some(link(value)?),
             "theme" => checked.theme = theme(value)?,
+            "scenario" => checked.scenario = Some((scenario(value)?, 0)),
+            "step" => step = Some(step_number(value)?),
             unknown => {
                 return Err(format!(
                     "there is no option {unknown:?} (the options are {})",
@@ -180,12 +177,73 @@ pub fn validate(options: &[(String, OptionValue)]) -> Result<MountOptions, Strin
     {
         return Err(problem);
     }
+    match (&mut checked.scenario, step) {
+        (Some((_, at)), Some(step)) => *at = step,
+        (None, Some(_)) => return Err("step needs a scenario to be a step of".into()),
+        _ => {}
+    }
+    if checked.scenario.is_some() && checked.run.is_some() {
+        return Err("a scenario brings its own run: leave run out".into());
+    }
     if checked.run.is_some() && (checked.seed.is_some() || given("nodes")) {
         return Err(
             "run already fixes the seed and the cluster size: leave seed and nodes out".into(),
         );
     }
     Ok(checked)
+}
+
+fn autoplay(value: &OptionValue) -> Result<bool, String> {
+    match value {
+        OptionValue::Bool(b) => Ok(*b),
+        other => Err(format!(
+            "autoplay must be true or false, not {}",
+            other.describe()
+        )),
+    }
+}
+
+fn run(value: &OptionValue) -> Result<RunDescription, String> {
+    match value {
+        OptionValue::Text(text) => decode_run(text).map_err(|e| format!("run: {e}")),
+        other => Err(format!(
+            "run must be a string (a run's JSON or its link token), not {}",
+            other.describe()
+        )),
+    }
+}
+
+fn scenario(value: &OptionValue) -> Result<String, String> {
+    let titles = NarratedScenario::titles();
+    let ids = || {
+        titles
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match value {
+        OptionValue::Text(id) if titles.iter().any(|(known, _)| known == id) => Ok(id.clone()),
+        OptionValue::Text(id) => Err(format!(
+            "there is no scenario {:?} (the scenarios are {})",
+            shown(id),
+            ids()
+        )),
+        other => Err(format!(
+            "scenario must be a bundled scenario's name, such as \"figure-8\", not {}",
+            other.describe()
+        )),
+    }
+}
+
+fn step_number(value: &OptionValue) -> Result<usize, String> {
+    match value {
+        OptionValue::Number(n) if n.fract() == 0.0 && (0.0..=1e6).contains(n) => Ok(*n as usize),
+        other => Err(format!(
+            "step must be a whole number from 0 (the scenario's first step), not {}",
+            other.describe()
+        )),
+    }
 }
 
 fn theme(value: &OptionValue) -> Result<Theme, String> {
@@ -462,6 +520,46 @@ mod tests {
             );
             assert!(message.ends_with(&wrong.describe()), "{message}");
         }
+    }
+
+    #[test]
+    fn a_scenario_opens_at_a_step_and_mistakes_are_named() {
+        let figure = options(&[
+            ("scenario", text("figure-8")),
+            ("step", OptionValue::Number(3.0)),
+            ("seed", OptionValue::Number(1.0)),
+        ])
+        .expect("a bundled scenario at a step");
+        assert_eq!(figure.scenario, Some(("figure-8".to_owned(), 3)));
+        assert!(figure.query(1).ends_with("&scenario=figure-8&step=3"));
+        assert_eq!(
+            options(&[("scenario", text("figure-8"))]).map(|o| o.scenario),
+            Ok(Some(("figure-8".to_owned(), 0))),
+            "its first step without `step`"
+        );
+        let unknown = options(&[("scenario", text("figure-9"))]).expect_err("refused");
+        assert!(
+            unknown.starts_with("there is no scenario \"figure-9\" (the scenarios are "),
+            "{unknown}"
+        );
+        assert!(unknown.contains("figure-8"), "{unknown}");
+        assert_eq!(
+            options(&[("scenario", OptionValue::Number(8.0))]),
+            Err("scenario must be a bundled scenario's name, such as \"figure-8\", not the number 8".into())
+        );
+        assert_eq!(
+            options(&[("scenario", text("figure-8")), ("step", OptionValue::Number(1.5))]),
+            Err("step must be a whole number from 0 (the scenario's first step), not the number 1.5".into())
+        );
+        assert_eq!(
+            options(&[("step", OptionValue::Number(2.0))]),
+            Err("step needs a scenario to be a step of".into())
+        );
+        let token = recorded_run().to_url_token();
+        assert_eq!(
+            options(&[("scenario", text("figure-8")), ("run", text(&token))]),
+            Err("a scenario brings its own run: leave run out".into())
+        );
     }
 
     #[test]
