@@ -164,6 +164,15 @@ test('a narrated scenario in an element: Next and Back by presses and keys, each
   // (The first step's event may come before the page listens: it loads fast.)
   assert.deepEqual(events.slice(-2), [2, 1].map((step) => ({ scenario: 'figure-8', step, steps })));
   await page.locator('#story').screenshot({ path: path.join(screenshots, 'element-scenario.png') });
+  // Keyboard only: Enter on the focused Next moves on, and the focus stays
+  // on it (inside the element) through the renders that follow.
+  await page.locator('#story').getByRole('button', { name: 'Next', exact: true }).focus();
+  for (const step of [2, 3]) {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`(${lastStep})() === ${step}`);
+    assert.equal(await page.evaluate(() => document.getElementById('story').shadowRoot.activeElement?.getAttribute('aria-label')),
+      'Next', 'the focus stays on Next');
+  }
   // A scenario the library does not have is named, inside the element.
   await page.evaluate(() => document.getElementById('story').setAttribute('scenario', 'figure-9'));
   await page.locator('#story p.error').waitFor();
