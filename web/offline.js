@@ -1,7 +1,10 @@
 // The full page's service worker (web/sw.js, docs/hosting.md): registered
 // only on the full playground (not an `embed=1` frame), and only where the
-// browser allows workers (https, or http on localhost). When a new build has
-// been installed beside the one running, a notice offers to reload into it.
+// browser allows workers (https, or http on localhost), once the page has
+// started and the browser is idle (its first install fetches every file,
+// which would otherwise compete with the page's own loading). When a new
+// build has been installed beside the one running, a notice offers to
+// reload into it.
 const query = new URLSearchParams(location.search);
 if ("serviceWorker" in navigator && window.isSecureContext && !query.has("embed")) {
   let accepted = false;
@@ -29,7 +32,7 @@ if ("serviceWorker" in navigator && window.isSecureContext && !query.has("embed"
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (accepted) location.reload();
   });
-  navigator.serviceWorker.register("./sw.js").then((registration) => {
+  const register = () => navigator.serviceWorker.register("./sw.js").then((registration) => {
     if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
     registration.addEventListener("updatefound", () => {
       const worker = registration.installing;
@@ -38,4 +41,7 @@ if ("serviceWorker" in navigator && window.isSecureContext && !query.has("embed"
       });
     });
   }, (error) => console.warn(`Raftlab works online only here: ${error.message}`));
+  const whenIdle = () => (window.requestIdleCallback ?? setTimeout)(register, { timeout: 2000 });
+  if (window.wasmBindings) whenIdle();
+  else addEventListener("TrunkApplicationStarted", whenIdle, { once: true });
 }
