@@ -11,7 +11,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_PORT ?= 8765
 
-.PHONY: serve dist test tools e2e bench bench-web bench-long bench-paint clean explore fuzz
+.PHONY: serve dist test tools e2e bench bench-web bench-long bench-paint bench-seek clean explore fuzz
 
 # Serve the playground at http://127.0.0.1:8080, rebuilding on change.
 serve: tools
@@ -73,6 +73,11 @@ bench-web: dist
 MINUTES ?= 30
 bench-long: dist
 	cd e2e && E2E_PORT=$(E2E_PORT) node bench/long-run.mjs $(MINUTES) 10 20 9
+
+# Seeking in a one-hour run in Chromium: 50 scrubber moves to random
+# instants, each timed until the page shows it.
+bench-seek: dist
+	cd e2e && E2E_PORT=$(E2E_PORT) node bench/seek.mjs 50
 
 # Page weight (bytes, gzip, brotli) and first contentful paint, median of 15
 # fresh loads (docs/PERFORMANCE.md, "Page weight").
