@@ -67,10 +67,21 @@ test('nothing loads before an element nears the view; five elements compile the 
   await page.waitForTimeout(1_500);
   assert.deepEqual(wasm, [], 'no WebAssembly fetched while the elements are far below');
   assert.equal(await page.locator('raft-lab section.embed').count(), 0);
+  // Not drawn yet, each keeps an 8:5 box, so the page will not jump.
+  const waiting = await page.locator('#e1').boundingBox();
+  assert.ok(Math.abs(waiting.height - (waiting.width * 5) / 8) < 2, `an 8:5 box: ${JSON.stringify(waiting)}`);
 
   await page.locator('#e1').scrollIntoViewIfNeeded();
   await section(page, 'e1').waitFor();
-  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForFunction(() => document.getElementById('e1').hasAttribute('data-ready'));
+  const drawn = await page.locator('#e1').boundingBox();
+  const inner = await section(page, 'e1').boundingBox();
+  assert.ok(Math.abs(drawn.height - inner.height) < 2, `drawn, it is its panels' height: ${drawn.height} and ${inner.height}`);
+  // Each loads as it comes near the view (each keeps its box till then).
+  for (const n of [2, 3, 4, 5]) {
+    await page.locator(`#e${n}`).scrollIntoViewIfNeeded();
+    await section(page, `e${n}`).waitFor();
+  }
   await page.waitForFunction(() => document.querySelectorAll('raft-lab').length === 5
     && [...document.querySelectorAll('raft-lab')].every((e) => e.shadowRoot.querySelector('section.embed')));
   assert.equal(wasm.length, 1, `the module is fetched once for five elements: ${wasm}`);

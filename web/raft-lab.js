@@ -52,7 +52,10 @@ export class RaftLab extends HTMLElement {
     const style = document.createElement("style");
     // `all: initial` keeps the page's inherited font, colour and spacing
     // out too; the instance's own stylesheet sets its look.
-    style.textContent = ":host { all: initial; display: block; contain: content; }"
+    // Until the instance is drawn the element keeps a 8:5 box, so that the
+    // page does not jump when it loads; then it takes its panels' height.
+    style.textContent = ":host { all: initial; display: block; contain: content; aspect-ratio: 8 / 5; }"
+      + " :host([data-ready]) { aspect-ratio: auto; }"
       + " :host([hidden]) { display: none; } .frame { display: block; }"
       + " .error { font: 14px system-ui, sans-serif; color: #a61b1b; margin: 8px 0; }";
     const sheet = document.createElement("link");
@@ -161,6 +164,7 @@ export class RaftLab extends HTMLElement {
       message.setAttribute("role", "alert");
       message.textContent = error.message;
       this.#frame.append(message);
+      this.dataset.ready = "";
       this.#pending = [];
       this.dispatchEvent(new CustomEvent("raftlab-error", { detail: { message: error.message } }));
       return;
@@ -172,6 +176,7 @@ export class RaftLab extends HTMLElement {
       this.#pausedOffScreen = true;
     }
     for (const method of this.#pending.splice(0)) method(this.#handle);
+    this.dataset.ready = "";
     this.#watch();
     this.dispatchEvent(new CustomEvent("raftlab-ready"));
   }
