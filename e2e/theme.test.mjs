@@ -2,8 +2,8 @@
 // `theme` option of mount() and the <raft-lab> attribute. A forced theme
 // holds against the system's setting; auto follows the system, also when it
 // changes while the page is open; a wrong value is named. Looked at in
-// screenshots: the full page forced dark on a light system, and forced
-// light on a dark one.
+// screenshots: the full page forced dark on a light system, forced light
+// on a dark one, and printed (its panels without its controls).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -101,6 +101,18 @@ test('mount() and <raft-lab> take a theme, and name a wrong one', options, async
   await page.evaluate(() => document.getElementById('element').setAttribute('theme', 'light'));
   await page.waitForFunction(() =>
     document.getElementById('element').shadowRoot?.querySelector('.raftlab-embed')?.dataset.theme === 'light');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('printed, the page shows its panels and none of its controls', options, async () => {
+  const { context, page, errors } = await open('?seed=4&speed=1', 'light');
+  await page.waitForSelector('svg.cluster [data-role="leader"]', { timeout: 20_000 });
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.controls').isVisible(), false, 'no toolbar on paper');
+  assert.equal(await page.getByRole('button', { name: 'Crash', exact: true }).isVisible(), false, 'no action buttons');
+  assert.equal(await page.locator('svg.cluster').isVisible(), true, 'the ring is printed');
+  await page.screenshot({ path: path.join(screenshots, 'print.png') });
   assert.deepEqual(errors, []);
   await context.close();
 });
