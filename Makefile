@@ -85,7 +85,8 @@ bench-paint: dist
 	sh web/weight.sh dist
 	cd e2e && E2E_PORT=$(E2E_PORT) node bench/first-paint.mjs 15
 
-# Install what is missing: wasm target, trunk, wasm-bindgen-cli, Chromium, npm packages.
+# Install what is missing: wasm target, trunk, wasm-bindgen-cli, Chromium,
+# nginx (the hosting guide's test serves dist/ with it), npm packages.
 tools: node_modules/.stamp e2e/node_modules/.stamp
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 		|| rustup target add wasm32-unknown-unknown
@@ -93,8 +94,8 @@ tools: node_modules/.stamp e2e/node_modules/.stamp
 		|| cargo install trunk --version $(TRUNK_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
 		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver nginx; \
 	fi
 
 node_modules/.stamp: package-lock.json

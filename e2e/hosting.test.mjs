@@ -2,12 +2,15 @@
 // sub-path /raftlab/ of a static host, the full page opened from there
 // (its service worker scoped to the sub-path), and a page elsewhere on the
 // site that embeds it with the guide's two snippets, as written; then every
-// html block of docs/embed.md, each on a page of its own, as written.
+// html block of docs/embed.md, each on a page of its own, as written; and
+// the guide's nginx block, run by nginx as written (its /srv replaced), and
+// its GitHub Pages steps, run against a local bare repository.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import os from 'node:os';
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { launch, dist, screenshots, startServer } from './support.mjs';
 
@@ -30,6 +33,8 @@ const sitePage = (body) => `<!doctype html><html lang="en"><head><meta charset="
 
 before(async () => {
   shared.folder = mkdtempSync(path.join(os.tmpdir(), 'raftlab-site-'));
+  // Readable by nginx's workers, which run as another user.
+  chmodSync(shared.folder, 0o755);
   mkdirSync(path.join(shared.folder, 'raftlab'));
   cpSync(dist, path.join(shared.folder, 'raftlab'), { recursive: true });
   const [frame, element] = snippets();
@@ -107,5 +112,88 @@ test('every html block of docs/embed.md works on a page of the site, as written'
     }
     assert.deepEqual(errors, [], `block ${i} of docs/embed.md:\n${block}`);
     await context.close();
+  }
+});
+
+// The guide's nginx block, run by nginx in a server of its own on loopback.
+async function startNginx(site, port) {
+  const guide = readFileSync(path.join(root, 'docs', 'hosting.md'), 'utf8');
+  const block = guide.split('<!-- nginx snippet')[1].split('```nginx\n')[1].split('```')[0];
+  assert.match(block, /root \/srv;/);
+  const prefix = mkdtempSync(path.join(os.tmpdir(), 'raftlab-nginx-'));
+  const conf = `daemon off; worker_processes 1; pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;
+events {}
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path ${prefix}/body; proxy_temp_path ${prefix}/proxy; fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi; scgi_temp_path ${prefix}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+${block.replace('root /srv;', `root ${site};`)}
+  }
+}
+`;
+  writeFileSync(path.join(prefix, 'nginx.conf'), conf);
+  const nginx = spawn('/usr/sbin/nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf')], { stdio: 'inherit' });
+  const url = `http://127.0.0.1:${port}/raftlab/`;
+  for (let i = 0; i < 100 && !(await fetch(url).then((r) => r.ok, () => false)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => { nginx.kill(); rmSync(prefix, { recursive: true, force: true }); } };
+}
+
+test('nginx with the guide\'s block serves the copy as the guide says', options, async () => {
+  const server = await startNginx(shared.folder, Number(process.env.E2E_PORT || 8765) + 3);
+  try {
+    const page = await fetch(server.url);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('cache-control'), 'no-cache', 'the page is revalidated');
+    const wasmName = readFileSync(path.join(dist, 'index.html'), 'utf8').match(/raftlab-web-[0-9a-f]+_bg\.wasm/)[0];
+    const wasm = await fetch(`${server.url}${wasmName}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.equal(wasm.headers.get('content-encoding'), 'gzip', 'the .gz copy is sent');
+    assert.equal(wasm.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const stable = await fetch(`${server.url}raftlab.js`);
+    assert.equal(stable.headers.get('cache-control'), 'no-cache', 'a stable name is revalidated');
+    const context = await shared.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await context.newPage();
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.goto(`${server.url}?seed=5`);
+    await tab.waitForSelector('svg.cluster [data-role="leader"]', { timeout: 20_000 });
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    server.stop();
+  }
+});
+
+test('the guide\'s GitHub Pages steps publish dist/ as the gh-pages branch', options, async () => {
+  const guide = readFileSync(path.join(root, 'docs', 'hosting.md'), 'utf8');
+  const block = guide.split('## GitHub Pages')[1].split('```sh\n')[1].split('```')[0];
+  assert.match(block, /^make dist$/m);
+  // Everything but `make dist` (dist/ is already built), in a clone of a
+  // repository whose origin is a bare one on disk.
+  const steps = block.split('\n').filter((line) => line.trim() !== '' && line.trim() !== 'make dist').join('\n');
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'raftlab-pages-'));
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@localhost',
+    GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@localhost' };
+  const run = (cwd, command, ...args) => execFileSync(command, args, { cwd, env, stdio: 'pipe' }).toString();
+  try {
+    run(scratch, 'git', 'init', '-q', '--bare', 'origin.git');
+    run(scratch, 'git', 'init', '-q', 'site');
+    const site = path.join(scratch, 'site');
+    run(site, 'git', 'commit', '-q', '--allow-empty', '-m', 'start');
+    run(site, 'git', 'remote', 'add', 'origin', path.join(scratch, 'origin.git'));
+    cpSync(dist, path.join(site, 'dist'), { recursive: true });
+    run(site, 'bash', '-e', '-c', steps);
+    const published = run(scratch, 'git', '--git-dir', 'origin.git', 'ls-tree', '-r', '--name-only', 'gh-pages').split('\n');
+    for (const name of ['index.html', '.nojekyll', 'sw.js', 'raftlab.js', 'raft-lab.js']) {
+      assert.ok(published.includes(name), `${name} is published: ${published.join(' ')}`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 });
