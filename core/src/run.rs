@@ -151,7 +151,10 @@ impl RunDescription {
         let file: RunFile =
             serde_json::from_value(value).map_err(|e| RunDecodeError::Malformed(brief(e)))?;
         let seed = file.seed.parse().map_err(|_| {
-            RunDecodeError::Malformed(format!("seed {:?} is not a whole number", file.seed))
+            RunDecodeError::Malformed(format!(
+                "seed {:?} is not a whole number",
+                brief(&file.seed)
+            ))
         })?;
         let run = RunDescription {
             seed,

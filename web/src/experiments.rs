@@ -347,11 +347,12 @@ impl ExperimentForm {
         for line in &mut lines {
             apply(&changes, line)?;
         }
-        let seed = self
-            .seed
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| format!("Seed: {:?} is not a whole number", self.seed.trim()))?;
+        let seed = self.seed.trim().parse::<u64>().map_err(|_| {
+            format!(
+                "Seed: {:?} is not a whole number",
+                crate::quantity::shown(self.seed.trim())
+            )
+        })?;
         Experiment::new(measure, seed, lines).map_err(|e| e.to_string())
     }
 
@@ -507,6 +508,18 @@ mod tests {
             .unwrap()
             .unwrap_err();
         assert!(bad.starts_with("experiment=\"figure99\""), "{bad}");
+    }
+
+    #[test]
+    fn a_seed_too_long_to_be_a_number_is_quoted_by_its_start() {
+        let form = ExperimentForm {
+            seed: "9".repeat(5000),
+            ..ExperimentForm::for_preset(Preset::Figure16Bottom)
+        };
+        let message = form.build().map(|_| ()).expect_err("no such seed");
+        assert!(message.starts_with("Seed: \"999"), "{message}");
+        assert!(message.contains("(5000 characters)"), "{message}");
+        assert!(message.chars().count() < 300, "{message}");
     }
 
     #[test]

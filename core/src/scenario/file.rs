@@ -235,7 +235,10 @@ pub(crate) fn seed_of(text: &str) -> Result<u64, ScenarioError> {
     text.trim().parse().map_err(|_| {
         field_error(
             "seed",
-            format!("{text:?} is not a whole number (write it as a decimal string, like \"42\")"),
+            format!(
+                "{:?} is not a whole number (write it as a decimal string, like \"42\")",
+                crate::format::brief(text)
+            ),
         )
     })
 }

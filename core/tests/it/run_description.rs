@@ -617,3 +617,22 @@ fn a_run_file_with_a_huge_unknown_command_is_refused_briefly() {
     assert!(message.chars().count() < 300, "{message}");
     assert!(message.contains("characters)"), "{message}");
 }
+
+/// Found by `make fuzz` (a digit repeated 551 times in a run file's seed):
+/// the message quoted the whole seed.
+#[test]
+fn a_run_file_with_a_seed_too_long_to_be_a_number_is_refused_briefly() {
+    let json = RunDescription::of(&busy_run()).to_json();
+    let mut file: serde_json::Value = serde_json::from_str(&json).expect("a run file is JSON");
+    file["seed"] = serde_json::Value::String("4".repeat(600));
+    let text = file.to_string();
+    let message = RunDescription::from_json(&text)
+        .expect_err("a seed past 2^64")
+        .to_string();
+    assert!(
+        message.starts_with("the run is damaged: seed \"4444"),
+        "{message}"
+    );
+    assert!(message.contains("characters)"), "{message}");
+    assert!(message.chars().count() < 300, "{message}");
+}

@@ -870,6 +870,14 @@ fn a_wrong_type_a_missing_field_or_an_unknown_field_is_named() {
     let (field, problem) = field_error(&VALID.replace("\"seed\": \"7\"", "\"seed\": \"seven\""));
     assert_eq!(field, "seed");
     assert!(problem.contains("decimal string"), "{problem}");
+    // A seed far too long to be a number is quoted by its start.
+    let long_seed = format!("\"seed\": \"{}\"", "7".repeat(600));
+    let (field, problem) = field_error(&VALID.replace("\"seed\": \"7\"", &long_seed));
+    assert_eq!(field, "seed");
+    assert!(
+        problem.contains("(600 characters)") && problem.chars().count() < 300,
+        "{problem}"
+    );
     let (field, problem) =
         field_error(&VALID.replace("\"node_count\": 3", "\"raft\": {\"pre_vot\": true}"));
     assert_eq!(field, "config.raft.pre_vot");
