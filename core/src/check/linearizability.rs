@@ -298,7 +298,11 @@ impl IncrementalChecker {
     /// position than the last one judged is fine).
     pub fn judge(&mut self, sim: &crate::sim::Simulation, position: u64) -> &Linearizability {
         if position != self.state.position || self.verdict.is_none() {
-            if position < self.state.position {
+            // Back, or forward past a snapshot: start from the latest
+            // snapshot at or before `position` rather than reading on from
+            // here (a jump forward over an hour would read all of it).
+            let nearest = self.nearest_snapshot(position);
+            if position < self.state.position || nearest > self.state.position {
                 self.restore(position);
             }
             self.state.read_up_to(sim, position);
@@ -319,6 +323,15 @@ impl IncrementalChecker {
         if self.state.position > position {
             self.restore(position);
         }
+    }
+
+    /// The position of the latest snapshot at or before `position`.
+    fn nearest_snapshot(&self, position: u64) -> u64 {
+        let at = self
+            .snapshots
+            .partition_point(|s| s.position <= position)
+            .max(1);
+        self.snapshots[at - 1].position
     }
 
     /// Goes back to the latest snapshot at or before `position`.
