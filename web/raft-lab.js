@@ -223,14 +223,17 @@ export class RaftLab extends HTMLElement {
       this.#violations = count;
     };
     this.#changes = new MutationObserver(changed);
-    // (childList: the section's first render is an insertion, and a paused
-    // scenario changes no attribute after it.)
     this.#changes.observe(this.#frame, {
       subtree: true,
-      childList: true,
       attributes: true,
       attributeFilter: ["data-leader", "data-violations", "data-step"],
     });
+    // The section's first render is an insertion into the container, which
+    // a paused scenario follows with no attribute change: watch the
+    // container's own children too (not the whole subtree's, which change
+    // at every frame while it plays).
+    const container = this.#frame.querySelector(".raftlab-embed");
+    if (container) this.#changes.observe(container, { childList: true });
     changed();
   }
 }
