@@ -203,6 +203,16 @@ test('a narrated scenario in an iframe opens at its step and waits for Next', op
   assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false');
   await pressElement(page, narration.getByRole('button', { name: 'Next', exact: true }));
   await page.waitForFunction(() => document.getElementById('raftlab').dataset.step === '3');
+  // While it plays, a press on Next (mouse down, 100 ms, up) takes the next
+  // step and pauses there, with the step's text on screen.
+  await pressElement(page, page.getByRole('button', { name: 'Play', exact: true }));
+  await page.waitForFunction(() => document.getElementById('raftlab').dataset.playing === 'true');
+  await page.waitForTimeout(300);
+  await pressElement(page, narration.getByRole('button', { name: 'Next', exact: true }));
+  await page.waitForFunction(() => document.getElementById('raftlab').dataset.step === '4');
+  assert.equal(await page.locator('#raftlab').getAttribute('data-playing'), 'false');
+  const shown = await narration.locator('.narration-text').boundingBox();
+  assert.ok(shown.y >= 0 && shown.y + shown.height <= 480, `the step's text is on screen: ${JSON.stringify(shown)}`);
   await page.screenshot({ path: path.join(screenshots, 'embed-scenario-frame.png') });
   assert.deepEqual(errors, []);
   await page.close();
